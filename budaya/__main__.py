@@ -1,0 +1,5 @@
+import sys
+
+from budaya.cli import main
+
+sys.exit(main())

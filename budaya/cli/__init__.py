@@ -1,0 +1,67 @@
+"""The `budaya` console script: one entry point for everything an operator scripts.
+
+Each module in this package that defines `register(subparsers)` adds its own subcommand(s);
+a subcommand's parser sets `func`, called with the parsed arguments and returning an exit code.
+Modules are discovered, so adding a command never touches this file.
+"""
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+
+class CommandError(Exception):
+    """A failure to report to the operator as one clear message, with a non-zero exit."""
+
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the top-level parser with every discovered subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="budaya",
+        description="Budaya: survei budaya kerja ASN dan Indeks BerAKHLAK.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the `budaya` command line and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except CommandError as error:
+        print(f"budaya {args.command}: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("Dibatalkan / cancelled.", file=sys.stderr)
+        return 130
+
+
+def setup_django() -> None:
+    """Configure Django for commands that use the database."""
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "budaya.settings")
+    django.setup()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
