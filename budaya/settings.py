@@ -86,6 +86,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "budaya.institutions",
+    "budaya.periods",
+    "budaya.roster",
+    "budaya.survey",
+    "budaya.results",
 ]
 
 MIDDLEWARE = [

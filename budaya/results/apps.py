@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ResultsConfig(AppConfig):
+    name = "budaya.results"
+    default_auto_field = "django.db.models.BigAutoField"
