@@ -1,8 +1,17 @@
 """URL routes of the Budaya web product."""
 
+from importlib.util import find_spec
+
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("budaya.institutions.urls")),
 ]
+
+# The respondent pages (survey app) live at the site root.
+if find_spec("budaya.survey.urls") is not None:
+    urlpatterns.append(path("", include("budaya.survey.urls")))
