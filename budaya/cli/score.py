@@ -1,0 +1,205 @@
+"""`budaya score`: score interchange files (METHOD.md §11) into a results JSON and workbook."""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from budaya.cli import CommandError
+
+DEFAULT_INSTRUMENT = "berakhlak-2026"
+
+
+def register(subparsers) -> None:
+    """Add the `score` subcommand."""
+    parser = subparsers.add_parser(
+        "score",
+        help="hitung hasil dari berkas CSV / score interchange files",
+        description=(
+            "Hitung Indeks BerAKHLAK dari berkas jawaban (dan daftar pegawai, evaluasi, hasil "
+            "periode lalu) lalu tulis hasil JSON (METHOD.md §11). / Score response files into "
+            "the results JSON."
+        ),
+    )
+    parser.add_argument("--instrument", default=DEFAULT_INSTRUMENT, help="edisi instrumen")
+    parser.add_argument("--responses", required=True, type=Path, help="CSV jawaban pegawai")
+    parser.add_argument("--roster", type=Path, help="daftar pegawai, CSV atau XLSX")
+    parser.add_argument("--evaluation", type=Path, help="CSV Evaluasi Budaya Kerja")
+    parser.add_argument("--previous", type=Path, help="hasil JSON periode sebelumnya")
+    parser.add_argument(
+        "--threshold", type=int, default=10, help="ambang pelaporan k (paling kecil 5)"
+    )
+    parser.add_argument("--period", help="kode periode, mis. 2026; tahunnya dipakai untuk usia")
+    parser.add_argument("--out", required=True, type=Path, help="berkas hasil JSON")
+    parser.add_argument("--xlsx", type=Path, help="berkas hasil XLSX (opsional)")
+    parser.set_defaults(func=run)
+
+
+def load_instrument(edition: str):
+    """Return the instrument edition from the catalogue, or raise CommandError listing them."""
+    try:
+        from budaya.instruments import InstrumentError
+        from budaya.instruments import load_instrument as load
+    except ImportError as error:
+        raise CommandError(
+            f"katalog instrumen tidak tersedia / instrument catalogue unavailable ({error})"
+        ) from None
+    try:
+        return load(edition)
+    except InstrumentError as error:
+        available = _available_editions()
+        listing = (
+            f" Edisi yang ada / available editions: {', '.join(available)}" if available else ""
+        )
+        raise CommandError(
+            f"instrumen '{edition}' tidak dapat dimuat / cannot be loaded: {error}.{listing}"
+        ) from None
+
+
+def _available_editions() -> list[str]:
+    """Return the catalogue's editions, asking the catalogue, else listing its data files."""
+    import budaya.instruments as catalogue
+
+    for name in ("available_editions", "list_editions", "editions"):
+        function = getattr(catalogue, name, None)
+        if callable(function):
+            return sorted(str(edition) for edition in function())
+    data = Path(catalogue.__file__).parent / "data"
+    return sorted(p.stem for p in data.glob("*.y*ml")) if data.is_dir() else []
+
+
+def _check_outputs(args) -> list[Path]:
+    """Return the output paths after checking their folders exist and no input is overwritten."""
+    outputs = [args.out] + ([args.xlsx] if args.xlsx else [])
+    inputs = [p for p in (args.responses, args.roster, args.evaluation, args.previous) if p]
+    for output in outputs:
+        if not output.parent.resolve().is_dir():
+            raise CommandError(f"{output}: folder tujuan tidak ada / output folder does not exist")
+        if any(output.resolve() == p.resolve() for p in inputs):
+            raise CommandError(
+                f"{output}: akan menimpa berkas masukan / would overwrite an input file"
+            )
+    if args.xlsx and args.xlsx.resolve() == args.out.resolve():
+        raise CommandError("--out dan --xlsx harus berbeda / must differ")
+    return outputs
+
+
+def read_inputs(args, spec, max_picks: int):
+    """Return (SurveyData, evaluations, previous, warnings), or raise CommandError listing
+    every problem of every file."""
+    from budaya.interchange import (
+        Problems,
+        build_survey_data,
+        read_evaluation,
+        read_previous,
+        read_responses,
+        read_roster,
+    )
+    from budaya.interchange.survey import check_units_on_roster, period_year
+
+    problems = Problems()
+    responses = read_responses(args.responses, spec, max_picks, problems)
+    roster = read_roster(args.roster, problems) if args.roster else None
+    if responses is not None and roster is not None:
+        check_units_on_roster(responses, roster, problems)
+    evaluations = None
+    if args.evaluation:
+        known = set(responses.pairs if responses else ()) | set(roster.pairs if roster else ())
+        evaluations = read_evaluation(args.evaluation, spec, known, problems)
+    previous = read_previous(args.previous, problems) if args.previous else None
+    if problems:
+        total = len(problems)
+        raise CommandError(
+            f"{total} masalah pada berkas masukan, tidak ada hasil yang ditulis / "
+            f"{total} problems in the input files, nothing written:\n"
+            + "\n".join(str(problem) for problem in problems.items)
+            + (
+                f"\n... dan {problems.more} masalah lain / and {problems.more} more"
+                if problems.more
+                else ""
+            )
+        )
+    data = build_survey_data(responses, roster, period_year(args.period))
+    return data, evaluations, previous, responses.warnings
+
+
+def _json_default(value):
+    """Return plain Python for numpy scalars and arrays that slipped into the document."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _temporary(target: Path) -> Path:
+    handle, name = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent.resolve()
+    )
+    os.close(handle)
+    return Path(name)
+
+
+def write_outputs(results: dict, args, threshold: int) -> None:
+    """Write the JSON (and workbook) to temporary files, then move them into place."""
+    from budaya.interchange.results_xlsx import write_results_xlsx
+
+    temporaries: list[tuple[Path, Path]] = []
+    try:
+        json_temp = _temporary(args.out)
+        temporaries.append((json_temp, args.out))
+        try:
+            text = json.dumps(
+                results, ensure_ascii=False, indent=1, allow_nan=False, default=_json_default
+            )
+        except (TypeError, ValueError) as error:
+            raise CommandError(
+                f"hasil tidak dapat ditulis sebagai JSON / results are not valid JSON: {error}"
+            ) from None
+        json_temp.write_text(text + "\n", encoding="utf-8")
+        if args.xlsx:
+            xlsx_temp = _temporary(args.xlsx)
+            temporaries.append((xlsx_temp, args.xlsx))
+            write_results_xlsx(results, xlsx_temp, threshold)
+        for temporary, target in temporaries:
+            os.replace(temporary, target)
+    finally:
+        for temporary, _ in temporaries:
+            temporary.unlink(missing_ok=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read, validate and score the files, write the results, print the summary."""
+    from budaya.interchange.summary import format_summary
+    from budaya.scoring.spec import Method
+
+    if args.threshold < 5:
+        raise CommandError(
+            f"--threshold {args.threshold}: ambang k paling kecil 5 / threshold k must be at "
+            "least 5"
+        )
+    _check_outputs(args)
+    instrument = load_instrument(args.instrument)
+    spec = instrument.scoring_spec()
+    max_picks = int(getattr(instrument, "max_picks", 5))
+    method = Method(threshold=args.threshold, max_picks=max_picks)
+    data, evaluations, previous, warnings = read_inputs(args, spec, max_picks)
+    for warning in warnings:
+        print(f"Peringatan / warning: {warning}", file=sys.stderr)
+
+    from budaya.scoring.engine import compute_results
+
+    results = compute_results(
+        spec,
+        method,
+        data,
+        evaluations=evaluations,
+        previous=previous,
+        period=args.period,
+        instrument=args.instrument,
+    )
+    write_outputs(results, args, args.threshold)
+    print(format_summary(results, args.threshold))
+    written = f"{args.out}" + (f" dan {args.xlsx}" if args.xlsx else "")
+    print(f"\nHasil ditulis ke {written}.")
+    return 0

@@ -1,0 +1,355 @@
+"""Read the responses CSV of METHOD.md §11 into arrays, and encode values-selection picks."""
+
+import math
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter
+from pathlib import Path
+
+import numpy as np
+
+from budaya.interchange.errors import Problems
+from budaya.interchange.tables import check_header, open_table, row_width_problem
+from budaya.scoring.spec import AGE_BANDS, EMPLOYMENT_TYPES, GENDERS, PickValue, ScoringSpec
+
+REQUIRED_COLUMNS = ("response_id", "institution", "unit", "gender", "employment_type", "age_band")
+PICK_COLUMNS = ("pick_personal", "pick_current", "pick_wanted")
+_BAD = 255  # marks an answer text that is not 1..K or empty during the fast row loop
+
+
+@dataclass
+class Responses:
+    """The responses of one file, as arrays in file order.
+
+    `pair[r]` indexes `pairs`, the (institution, unit) codes in order of first appearance;
+    `pair_first_row` and `pair_rows` give, for each pair, its first row and its number of rows.
+    Other arrays follow `SurveyData`: -1 for an unknown category, answers 0 for missing.
+    """
+
+    path: Path
+    pairs: list[tuple[str, str]]
+    pair_first_row: list[int]
+    pair_rows: list[int]
+    pair: np.ndarray  # (n,) int32
+    gender: np.ndarray  # (n,) int8
+    employment: np.ndarray  # (n,) int8
+    age_band: np.ndarray  # (n,) int8
+    answers: np.ndarray  # (n, items) uint8
+    picks: np.ndarray  # (3, n, P) int16
+    weight: np.ndarray | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return int(self.pair.shape[0])
+
+
+class PickError(ValueError):
+    """A pick list holding an unknown code or more distinct codes than allowed."""
+
+
+def _pick_codes(pick_values: Sequence[PickValue | str]) -> list[str]:
+    return [value if isinstance(value, str) else value.code for value in pick_values]
+
+
+def _pick_indices(codes: Iterable[str], index: dict[str, int], max_picks: int) -> list[int]:
+    """Return the distinct pick indices of `codes` in order; raise PickError when invalid."""
+    picked: dict[int, None] = {}
+    for raw in codes:
+        code = raw.strip()
+        if not code:
+            continue
+        position = index.get(code)
+        if position is None:
+            raise PickError(f"kode nilai tidak dikenal '{code}'|unknown value code '{code}'")
+        picked[position] = None
+    if len(picked) > max_picks:
+        raise PickError(
+            f"{len(picked)} nilai berbeda dipilih, paling banyak {max_picks}"
+            f"|{len(picked)} distinct values picked, at most {max_picks}"
+        )
+    return list(picked)
+
+
+def encode_pick_question(
+    code_lists: Iterable[Iterable[str]], pick_values: Sequence[PickValue | str], max_picks: int
+) -> np.ndarray:
+    """Return an (n, max_picks) int16 array of indices into `pick_values`, -1 padded.
+
+    Each entry of `code_lists` is one respondent's codes for one question; a repeated code
+    counts once. Raises PickError naming the (0-based) respondent on an unknown code or more
+    than `max_picks` distinct codes.
+    """
+    index = {code: position for position, code in enumerate(_pick_codes(pick_values))}
+    rows = []
+    for respondent, codes in enumerate(code_lists):
+        try:
+            picked = _pick_indices(codes, index, max_picks)
+        except PickError as error:
+            raise PickError(f"respondent {respondent}: {str(error).split('|')[1]}") from None
+        rows.append(picked + [-1] * (max_picks - len(picked)))
+    if not rows:
+        return np.full((0, max_picks), -1, dtype=np.int16)
+    return np.array(rows, dtype=np.int16)
+
+
+def encode_picks(
+    personal: Iterable[Iterable[str]],
+    current: Iterable[Iterable[str]],
+    wanted: Iterable[Iterable[str]],
+    pick_values: Sequence[PickValue | str],
+    max_picks: int,
+) -> np.ndarray:
+    """Return the (3, n, max_picks) int16 picks array of `SurveyData` from three code lists."""
+    questions = [
+        encode_pick_question(codes, pick_values, max_picks) for codes in (personal, current, wanted)
+    ]
+    if len({question.shape[0] for question in questions}) != 1:
+        raise ValueError("personal, current and wanted must list the same respondents")
+    return np.stack(questions)
+
+
+def read_responses(
+    path: Path, spec: ScoringSpec, max_picks: int, problems: Problems | None = None
+) -> Responses | None:
+    """Return the responses of a CSV file; record each problem (raise them when no collector).
+
+    Returns None when the file cannot be read at all (missing, empty, missing columns).
+    """
+    own = problems is None
+    problems = Problems() if own else problems
+    result = _read(Path(path), spec, max_picks, problems)
+    if own:
+        problems.raise_if_any()
+    return result
+
+
+def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> Responses | None:
+    table = open_table(path, problems)
+    if table is None:
+        return None
+    items = spec.survey_items
+    item_codes = [item.code for item in items]
+    columns = check_header(
+        table, REQUIRED_COLUMNS, ("weight", *PICK_COLUMNS, *item_codes), problems
+    )
+    if columns is None:
+        for _ in table.rows:  # still report unreadable rows further down
+            pass
+        return None
+    warnings = []
+    present = [i for i, code in enumerate(item_codes) if code in columns]
+    missing = [code for code in item_codes if code not in columns]
+    if missing:
+        warnings.append(
+            f"{path}: kolom butir tidak ada, semua jawabannya dianggap kosong / item columns "
+            f"missing, all their answers treated as missing: {', '.join(missing)}"
+        )
+    missing_picks = [name for name in PICK_COLUMNS if name not in columns]
+    if missing_picks and spec.pick_values:
+        warnings.append(
+            f"{path}: kolom pilihan nilai tidak ada, dianggap kosong / values-selection "
+            f"columns missing, treated as empty: {', '.join(missing_picks)}"
+        )
+
+    top = max((items[i].points for i in present), default=1)
+    answer_of = {"": 0, **{str(x): x for x in range(1, top + 1)}}
+    present_columns = [columns[item_codes[i]] for i in present]
+    if len(present_columns) > 1:
+        get_answers = itemgetter(*present_columns)
+    elif present_columns:
+        only = present_columns[0]
+
+        def get_answers(cells):
+            return (cells[only],)
+    else:
+
+        def get_answers(cells):
+            return ()
+
+    pick_index = {code: i for i, code in enumerate(_pick_codes(spec.pick_values))}
+    pick_positions = [(q, columns[name]) for q, name in enumerate(PICK_COLUMNS) if name in columns]
+    gender_of = {code: i for i, code in enumerate(GENDERS)}
+    employment_of = {code: i for i, code in enumerate(EMPLOYMENT_TYPES)}
+    age_of = {"": -1, **{code: i for i, code in enumerate(AGE_BANDS)}}
+    c_id, c_inst, c_unit = columns["response_id"], columns["institution"], columns["unit"]
+    c_gender, c_employment, c_age = (
+        columns["gender"],
+        columns["employment_type"],
+        columns["age_band"],
+    )
+    c_weight = columns.get("weight")
+
+    seen_ids: dict[str, int] = {}
+    pair_of: dict[tuple[str, str], int] = {}
+    pairs, pair_first_row, pair_rows = [], [], []
+    rows = array("i")
+    pair = array("i")
+    gender, employment, age_band = array("b"), array("b"), array("b")
+    answers = bytearray()
+    picks = [array("h") for _ in PICK_COLUMNS]
+    empty_picks = [-1] * max_picks
+    weights = array("d")
+
+    def add(number, column, indonesian, english):
+        problems.add(path, number, column, indonesian, english)
+
+    for number, cells in table.rows:
+        if row_width_problem(table, number, cells, problems):
+            continue
+        codes = list(map(answer_of.get, get_answers(cells), repeat(_BAD)))
+        if _BAD in codes:
+            for k, i in enumerate(present):
+                if codes[k] == _BAD:
+                    text = cells[present_columns[k]]
+                    value = answer_of.get(text.strip(), _BAD)
+                    if value == _BAD:
+                        add(
+                            number,
+                            item_codes[i],
+                            f"jawaban '{text}' tidak sah, harus 1..{items[i].points} atau kosong",
+                            f"answer '{text}' is invalid, expected 1..{items[i].points} or empty",
+                        )
+                        value = 0
+                    codes[k] = value
+
+        response_id = cells[c_id].strip()
+        if not response_id:
+            add(number, "response_id", "kosong", "empty")
+        elif response_id in seen_ids:
+            add(
+                number,
+                "response_id",
+                f"'{response_id}' sudah dipakai di baris {seen_ids[response_id]}",
+                f"'{response_id}' already used in row {seen_ids[response_id]}",
+            )
+        else:
+            seen_ids[response_id] = number
+
+        institution, unit = cells[c_inst].strip(), cells[c_unit].strip()
+        if not institution:
+            add(number, "institution", "kode instansi kosong", "empty institution code")
+        if not unit:
+            add(number, "unit", "kode unit kosong", "empty unit code")
+        key = (institution, unit)
+        p = pair_of.get(key)
+        if p is None:
+            p = pair_of[key] = len(pairs)
+            pairs.append(key)
+            pair_first_row.append(number)
+            pair_rows.append(0)
+        pair_rows[p] += 1
+
+        g = gender_of.get(cells[c_gender], -2)
+        if g == -2:
+            add(
+                number,
+                "gender",
+                f"'{cells[c_gender]}' tidak sah, harus L atau P",
+                f"'{cells[c_gender]}' is invalid, expected L or P",
+            )
+            g = -1
+        e = employment_of.get(cells[c_employment], -2)
+        if e == -2:
+            add(
+                number,
+                "employment_type",
+                f"'{cells[c_employment]}' tidak sah, harus PNS atau PPPK",
+                f"'{cells[c_employment]}' is invalid, expected PNS or PPPK",
+            )
+            e = -1
+        a = age_of.get(cells[c_age].strip(), -2)
+        if a == -2:
+            add(
+                number,
+                "age_band",
+                f"'{cells[c_age]}' tidak sah, harus <30, 30-39, 40-49, 50+ atau kosong",
+                f"'{cells[c_age]}' is invalid, expected <30, 30-39, 40-49, 50+ or empty",
+            )
+            a = -1
+
+        if c_weight is not None:
+            text = cells[c_weight].strip()
+            try:
+                w = float(text)
+            except ValueError:
+                w = math.nan
+            if not (math.isfinite(w) and w > 0):
+                add(
+                    number,
+                    "weight",
+                    f"'{text}' tidak sah, harus bilangan positif",
+                    f"'{text}' is invalid, expected a positive number",
+                )
+                w = 1.0
+            weights.append(w)
+
+        row_picks = [empty_picks] * len(PICK_COLUMNS)
+        for q, position in pick_positions:
+            text = cells[position]
+            if not text:
+                continue
+            try:
+                picked = _pick_indices(text.split(";"), pick_index, max_picks)
+            except PickError as error:
+                indonesian, english = str(error).split("|")
+                add(number, PICK_COLUMNS[q], indonesian, english)
+                continue
+            row_picks[q] = picked + empty_picks[len(picked) :]
+        for q in range(len(PICK_COLUMNS)):
+            picks[q].extend(row_picks[q])
+
+        rows.append(number)
+        pair.append(p)
+        gender.append(g)
+        employment.append(e)
+        age_band.append(a)
+        answers.extend(codes)
+
+    n = len(rows)
+    if n == 0 and not problems:
+        add(None, None, "tidak ada baris jawaban", "no response rows")
+    given = _array(answers, np.uint8).reshape(n, len(present))
+    if present and top > min(items[i].points for i in present):
+        _check_item_scales(given, present, items, rows, path, problems)
+    answer_array = np.zeros((n, len(items)), dtype=np.uint8)
+    answer_array[:, present] = given
+    return Responses(
+        path=path,
+        pairs=pairs,
+        pair_first_row=pair_first_row,
+        pair_rows=pair_rows,
+        pair=_array(pair, np.int32),
+        gender=_array(gender, np.int8),
+        employment=_array(employment, np.int8),
+        age_band=_array(age_band, np.int8),
+        answers=answer_array,
+        picks=np.stack([_array(q, np.int16).reshape(n, max_picks) for q in picks]),
+        weight=_array(weights, np.float64) if c_weight is not None else None,
+        warnings=warnings,
+    )
+
+
+def _array(buffer, dtype) -> np.ndarray:
+    """Return a writable numpy copy of an array.array or bytearray (fast, via its buffer)."""
+    if len(buffer) == 0:
+        return np.zeros(0, dtype=dtype)
+    return np.frombuffer(buffer, dtype=dtype).copy()
+
+
+def _check_item_scales(given, present, items, rows, path, problems) -> None:
+    """Record answers above their own item's K when items of one file differ in K."""
+    points = np.array([items[i].points for i in present], dtype=np.uint8)
+    bad_rows, bad_columns = np.nonzero(given > points)
+    for r, k in zip(bad_rows[: problems.limit], bad_columns[: problems.limit], strict=True):
+        item = items[present[k]]
+        problems.add(
+            path,
+            rows[r],
+            item.code,
+            f"jawaban '{given[r, k]}' tidak sah, harus 1..{item.points} atau kosong",
+            f"answer '{given[r, k]}' is invalid, expected 1..{item.points} or empty",
+        )
+        given[r, k] = 0

@@ -1,0 +1,212 @@
+"""Read the roster (CSV or XLSX) of METHOD.md §11 and derive each employee's age band."""
+
+import re
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from budaya.interchange.errors import Problems
+from budaya.interchange.tables import check_header, open_table, row_width_problem
+from budaya.scoring.spec import EMPLOYMENT_TYPES, GENDERS
+
+REQUIRED_COLUMNS = (
+    "nip",
+    "name",
+    "gender",
+    "employment_type",
+    "institution",
+    "unit",
+    "birth_year",
+)
+OPTIONAL_COLUMNS = ("email", "phone")
+_NIP = re.compile(r"\d{18}")
+_YEAR = re.compile(r"\d{4}")
+
+
+def age_band_for(birth_year: int, year: int) -> str:
+    """Return the age band of METHOD.md §1 for an age of `year − birth_year`.
+
+    >>> age_band_for(1997, 2026), age_band_for(1996, 2026), age_band_for(1976, 2026)
+    ('<30', '30-39', '50+')
+    """
+    age = year - birth_year
+    if age < 30:
+        return "<30"
+    if age < 40:
+        return "30-39"
+    if age < 50:
+        return "40-49"
+    return "50+"
+
+
+@dataclass
+class Roster:
+    """The employees of a roster file: (institution, unit) pairs and coded attributes."""
+
+    path: Path
+    pairs: list[tuple[str, str]]  # distinct (institution, unit), in order of first appearance
+    pair: np.ndarray  # (N,) int32 into pairs
+    gender: np.ndarray  # (N,) int8 into GENDERS
+    employment: np.ndarray  # (N,) int8 into EMPLOYMENT_TYPES
+    birth_year: np.ndarray  # (N,) int16
+
+    @property
+    def size(self) -> int:
+        return int(self.pair.shape[0])
+
+    def age_bands(self, year: int) -> np.ndarray:
+        """Return each employee's age band (index into AGE_BANDS) in `year`, as int8."""
+        age = year - self.birth_year.astype(np.int32)
+        return np.searchsorted(np.array([30, 40, 50]), age, side="right").astype(np.int8)
+
+
+def cell_text(cell) -> str:
+    """Return a table cell as stripped text; whole numbers lose a spreadsheet's '.0'."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return str(cell)
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def read_roster(path: Path, problems: Problems | None = None) -> Roster | None:
+    """Return the roster of a CSV or XLSX file; record each problem (raise when no collector).
+
+    `nip` must be 18 digits (spaces between groups are allowed and removed); an XLSX cell
+    holding it as a whole number is accepted, a floating-point one is refused because Excel
+    keeps only 15 significant digits. `birth_year` is a 4-digit year.
+    """
+    own = problems is None
+    problems = Problems() if own else problems
+    result = _read(Path(path), problems)
+    if own:
+        problems.raise_if_any()
+    return result
+
+
+def _read(path: Path, problems: Problems) -> Roster | None:
+    table = open_table(path, problems, allow_xlsx=True)
+    if table is None:
+        return None
+    columns = check_header(table, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, problems)
+    if columns is None:
+        for _ in table.rows:
+            pass
+        return None
+    gender_of = {code: i for i, code in enumerate(GENDERS)}
+    employment_of = {code: i for i, code in enumerate(EMPLOYMENT_TYPES)}
+    seen_nip: dict[str, int] = {}
+    pair_of: dict[tuple[str, str], int] = {}
+    pairs: list[tuple[str, str]] = []
+    pair, gender, employment, birth_year = array("i"), array("b"), array("b"), array("h")
+
+    def add(number, column, indonesian, english):
+        problems.add(path, number, column, indonesian, english)
+
+    for number, cells in table.rows:
+        if row_width_problem(table, number, cells, problems):
+            continue
+        nip = _nip(cells[columns["nip"]], number, add)
+        if nip is not None:
+            if nip in seen_nip:
+                add(
+                    number,
+                    "nip",
+                    f"NIP {nip} sudah ada di baris {seen_nip[nip]}",
+                    f"NIP {nip} already in row {seen_nip[nip]}",
+                )
+            else:
+                seen_nip[nip] = number
+        if not cell_text(cells[columns["name"]]):
+            add(number, "name", "nama kosong", "empty name")
+        g = gender_of.get(cell_text(cells[columns["gender"]]), -1)
+        if g < 0:
+            text = cell_text(cells[columns["gender"]])
+            add(
+                number,
+                "gender",
+                f"'{text}' tidak sah, harus L atau P",
+                f"'{text}' is invalid, expected L or P",
+            )
+        e = employment_of.get(cell_text(cells[columns["employment_type"]]), -1)
+        if e < 0:
+            text = cell_text(cells[columns["employment_type"]])
+            add(
+                number,
+                "employment_type",
+                f"'{text}' tidak sah, harus PNS atau PPPK",
+                f"'{text}' is invalid, expected PNS or PPPK",
+            )
+        institution = cell_text(cells[columns["institution"]])
+        unit = cell_text(cells[columns["unit"]])
+        if not institution:
+            add(number, "institution", "kode instansi kosong", "empty institution code")
+        if not unit:
+            add(number, "unit", "kode unit kosong", "empty unit code")
+        year = _birth_year(cells[columns["birth_year"]], number, add)
+        p = pair_of.get((institution, unit))
+        if p is None:
+            p = pair_of[(institution, unit)] = len(pairs)
+            pairs.append((institution, unit))
+        pair.append(p)
+        gender.append(g)
+        employment.append(e)
+        birth_year.append(year or 0)
+
+    if not pair and not problems:
+        add(None, None, "tidak ada baris pegawai", "no employee rows")
+    return Roster(
+        path=path,
+        pairs=pairs,
+        pair=np.array(pair, dtype=np.int32),
+        gender=np.array(gender, dtype=np.int8),
+        employment=np.array(employment, dtype=np.int8),
+        birth_year=np.array(birth_year, dtype=np.int16),
+    )
+
+
+def _nip(cell, number: int, add) -> str | None:
+    """Return the NIP of a cell as 18-digit text, or None after recording why not."""
+    if isinstance(cell, float):
+        add(
+            number,
+            "nip",
+            "NIP tersimpan sebagai angka pecahan sehingga digitnya hilang; format kolom sebagai "
+            "Teks lalu ketik ulang",
+            "NIP is stored as a floating-point number, so digits were lost; format the column "
+            "as Text and enter it again",
+        )
+        return None
+    if isinstance(cell, int) and not isinstance(cell, bool):
+        text = str(cell)
+    elif isinstance(cell, str):
+        text = cell.strip().replace(" ", "")
+    else:
+        text = "" if cell is None else str(cell)
+    if not _NIP.fullmatch(text):
+        add(
+            number,
+            "nip",
+            f"'{text}' tidak sah, harus tepat 18 angka",
+            f"'{text}' is invalid, expected exactly 18 digits",
+        )
+        return None
+    return text
+
+
+def _birth_year(cell, number: int, add) -> int | None:
+    """Return a 4-digit birth year, or None after recording why not."""
+    text = cell_text(cell)
+    if not _YEAR.fullmatch(text):
+        add(
+            number,
+            "birth_year",
+            f"'{text}' tidak sah, harus tahun 4 angka",
+            f"'{text}' is invalid, expected a 4-digit year",
+        )
+        return None
+    return int(text)

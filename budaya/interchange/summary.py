@@ -1,0 +1,78 @@
+"""Return the short Indonesian summary table that `budaya score` prints after scoring."""
+
+from budaya.scoring.rounding import CATEGORY_NAMES, format_number
+
+
+def suppressed_label(threshold: int) -> str:
+    """Return the text shown instead of a score for a group or cell below the threshold k."""
+    return f"kurang dari {threshold} responden"
+
+
+def score_text(score: dict | None, *, with_category: bool = False) -> str:
+    """Return a SCORE's shown value in Indonesian notation ('78,0', '78,0 A Sehat'), or '–'."""
+    if not score or score.get("shown") is None:
+        return "–"
+    text = format_number(float(score["shown"]))
+    letter = score.get("category")
+    if with_category and letter:
+        text += f" {letter} {CATEGORY_NAMES.get(letter, '')}".rstrip()
+    return text
+
+
+def _count(value) -> str:
+    return "–" if value is None else format_number(int(value))
+
+
+def summary_rows(results: dict, threshold: int) -> list[list[str]]:
+    """Return the summary's rows: institutions by the document's order, then the nation."""
+    groups = results.get("groups", [])
+    ordered = [g for g in groups if g.get("level") == "institution"]
+    ordered += [g for g in groups if g.get("level") == "nation"]
+    rows = []
+    for group in ordered:
+        row = [
+            "Nasional" if group.get("level") == "nation" else str(group.get("code")),
+            _count(group.get("n")),
+            _count(group.get("population")),
+            _count(group.get("minimum")),
+            "ya" if group.get("eligible") else "tidak",
+        ]
+        if group.get("suppressed"):
+            row += [suppressed_label(threshold), "", ""]
+        else:
+            row += [
+                score_text(group.get("implementasi")),
+                score_text(group.get("evaluasi")),
+                score_text(group.get("indeks_berakhlak"), with_category=True),
+            ]
+        rows.append(row)
+    return rows
+
+
+HEADER = [
+    "Kode",
+    "n",
+    "Populasi",
+    "Minimum",
+    "Memenuhi syarat",
+    "Indeks Implementasi",
+    "Evaluasi",
+    "Indeks BerAKHLAK",
+]
+_NUMERIC = {1, 2, 3}
+
+
+def format_summary(results: dict, threshold: int) -> str:
+    """Return the summary as an aligned plain-text table (counts right-aligned)."""
+    rows = [HEADER, *summary_rows(results, threshold)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
+    lines = []
+    for number, row in enumerate(rows):
+        cells = []
+        for i, cell in enumerate(row):
+            right = i in _NUMERIC or (i in (5, 6) and number and cell[:1].isdigit())
+            cells.append(cell.rjust(widths[i]) if right else cell.ljust(widths[i]))
+        lines.append("  ".join(cells).rstrip())
+        if number == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(lines)
