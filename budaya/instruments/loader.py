@@ -76,17 +76,16 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 def read_yaml(path: Path) -> object:
     """Return the parsed YAML document of `path`, failing with the file and line."""
     try:
-        source = path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8") as stream:  # a stream, so YAML errors name the file
+            return yaml.load(stream, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
     except (OSError, UnicodeDecodeError) as error:
         raise InstrumentError(
             f"{path}: berkas tidak dapat dibaca / cannot read the file: {error}", path=str(path)
         ) from error
-    try:
-        return yaml.load(source, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
         detail = " ".join(str(error).split())
         raise InstrumentError(
-            f"{path.name}: YAML tidak valid / invalid YAML: {detail}", path=str(path)
+            f"{path}: YAML tidak valid / invalid YAML: {detail}", path=str(path)
         ) from error
 
 
@@ -197,7 +196,7 @@ def _items(raw, where: Where, points: int, values: tuple[ValueDef, ...]) -> tupl
             raw_item, at, required=("code", "target", "text"), optional=("reverse",)
         )
         item_code = schema.code(entry["code"], at.key("code"))
-        schema.unique(seen, item_code, at, "butir/item")
+        schema.unique(seen, item_code, at, ("butir", "item"))
         target = schema.string(entry["target"], at.key("target"))
         if target not in BEHAVIOUR_CODES and target not in MODULES:
             at.key("target").fail(
@@ -215,7 +214,7 @@ def _items(raw, where: Where, points: int, values: tuple[ValueDef, ...]) -> tupl
                 at = Where(where.path, "values").index(value_index, value.code)
                 at.key("behaviours").index(j, behaviour.code).fail(
                     f"hanya {count} butir mengukur perilaku ini, perlu sedikitnya "
-                    f"{MIN_ITEMS_PER_BEHAVIOUR} / only {count} items measure this behaviour, "
+                    f"{MIN_ITEMS_PER_BEHAVIOUR} / only {count} item(s) measure this behaviour, "
                     f"at least {MIN_ITEMS_PER_BEHAVIOUR} are needed"
                 )
     for module in MODULES:
@@ -239,7 +238,7 @@ def _values_selection(raw, where: Where, values: tuple[ValueDef, ...]):
         at = at_options.index(i, schema.entry_code(raw_option))
         entry = schema.mapping(raw_option, at, required=("code", "limiting"), optional=("label",))
         option_code = schema.code(entry["code"], at.key("code"))
-        schema.unique(seen, option_code, at, "nilai/value")
+        schema.unique(seen, option_code, at, ("nilai", "value"))
         limiting = schema.boolean(entry["limiting"], at.key("limiting"))
         if option_code in shorts:
             if limiting:
@@ -287,7 +286,7 @@ def _pick_questions(raw, where: Where, codes: tuple[str, ...]) -> tuple[PickQues
                 f"pertanyaan '{question_code}' tidak dikenal (yang boleh: {', '.join(codes)}) / "
                 f"unknown question '{question_code}' (allowed: {', '.join(codes)})"
             )
-        schema.unique(seen, question_code, at, "pertanyaan/question")
+        schema.unique(seen, question_code, at, ("pertanyaan", "question"))
         questions.append(PickQuestion(question_code, schema.text(entry["text"], at.key("text"))))
     missing = [code for code in codes if code not in seen]
     if missing:
@@ -305,7 +304,7 @@ def _options(raw, where: Where, pattern=schema.OPTION_CODE) -> tuple[Option, ...
         at = where.index(i, schema.entry_code(raw_option))
         entry = schema.mapping(raw_option, at, required=("code", "label"))
         option_code = schema.code(entry["code"], at.key("code"), pattern)
-        schema.unique(seen, option_code, at, "opsi/option")
+        schema.unique(seen, option_code, at, ("opsi", "option"))
         options.append(Option(option_code, schema.text(entry["label"], at.key("label"))))
     return tuple(options)
 
@@ -322,7 +321,7 @@ def _branding(raw, where: Where) -> dict:
         at = at_segments.index(i, schema.entry_code(raw_segment))
         entry = schema.mapping(raw_segment, at, required=("code", "text", "options"))
         segment_code = schema.code(entry["code"], at.key("code"), schema.LOWER_CODE)
-        schema.unique(seen, segment_code, at, "segmen/segment")
+        schema.unique(seen, segment_code, at, ("segmen", "segment"))
         segments.append(
             SegmentQuestion(
                 code=segment_code,
@@ -354,7 +353,7 @@ def _rubric(raw, where: Where) -> tuple[RubricCriterion, ...]:
             raw_criterion, at, required=("code", "name", "weight", "evidence", "levels")
         )
         criterion_code = schema.code(entry["code"], at.key("code"))
-        schema.unique(seen, criterion_code, at, "kriteria/criterion")
+        schema.unique(seen, criterion_code, at, ("kriteria", "criterion"))
         criteria.append(
             RubricCriterion(
                 code=criterion_code,

@@ -16,14 +16,14 @@ LOWER_CODE = re.compile(r"^[a-z][a-z0-9_]*$")  # segment questions
 OPTION_CODE = re.compile(r"^[A-Za-z0-9<>+_-]{1,40}$")  # answer options: "<20", "35+", "11"
 EDITION = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
-TYPE_NAMES = {
-    dict: "pemetaan / mapping",
-    list: "daftar / list",
-    str: "teks / text",
-    int: "bilangan bulat / integer",
-    bool: "true/false",
-    float: "bilangan / number",
-    type(None): "kosong / empty",
+TYPE_NAMES = {  # (Indonesian, English)
+    dict: ("pemetaan", "mapping"),
+    list: ("daftar", "list"),
+    str: ("teks", "text"),
+    int: ("bilangan bulat", "integer"),
+    bool: ("true/false", "true/false"),
+    float: ("bilangan", "number"),
+    type(None): ("kosong", "empty"),
 }
 
 
@@ -36,9 +36,10 @@ class InstrumentError(Exception):
         self.entry = entry
 
 
-def type_name(value: Any) -> str:
-    """Return a bilingual name of the YAML type of `value`."""
-    return TYPE_NAMES.get(type(value), type(value).__name__)
+def type_name(value: Any, lang: str) -> str:
+    """Return the name of the YAML type of `value` in `lang` ("id" or "en")."""
+    names = TYPE_NAMES.get(type(value), (type(value).__name__,) * 2)
+    return names[0] if lang == "id" else names[1]
 
 
 class Where:
@@ -59,8 +60,7 @@ class Where:
 
     def fail(self, problem: str) -> NoReturn:
         """Raise InstrumentError for this place."""
-        name = Path(self.path).name
-        where = f"{name}: {self.entry}: " if self.entry else f"{name}: "
+        where = f"{self.path}: {self.entry}: " if self.entry else f"{self.path}: "
         raise InstrumentError(where + problem, path=self.path, entry=self.entry or None)
 
 
@@ -68,8 +68,8 @@ def mapping(value: Any, where: Where, required: tuple, optional: tuple = ()) -> 
     """Return `value` as a mapping after checking it has the required keys and no others."""
     if not isinstance(value, dict):
         where.fail(
-            f"harus berupa pemetaan (kunci: nilai), bukan {type_name(value)} / "
-            f"must be a mapping, not {type_name(value)}"
+            f"harus berupa pemetaan (kunci: nilai), bukan {type_name(value, 'id')} / "
+            f"must be a mapping, not {type_name(value, 'en')}"
         )
     for key in required:
         if key not in value:
@@ -89,7 +89,7 @@ def sequence(value: Any, where: Where, minimum: int = 1) -> list:
     """Return `value` as a list with at least `minimum` entries."""
     if not isinstance(value, list):
         where.fail(
-            f"harus berupa daftar, bukan {type_name(value)} / must be a list, not {type_name(value)}"
+            f"harus berupa daftar, bukan {type_name(value, 'id')} / must be a list, not {type_name(value, 'en')}"
         )
     if len(value) < minimum:
         where.fail(
@@ -103,7 +103,7 @@ def string(value: Any, where: Where) -> str:
     """Return `value` as a non-empty, stripped string."""
     if not isinstance(value, str):
         where.fail(
-            f"harus berupa teks, bukan {type_name(value)} / must be text, not {type_name(value)}"
+            f"harus berupa teks, bukan {type_name(value, 'id')} / must be text, not {type_name(value, 'en')}"
         )
     if not value.strip():
         where.fail("teks kosong / empty text")
@@ -125,8 +125,8 @@ def integer(value: Any, where: Where, minimum: int) -> int:
     """Return `value` as an integer of at least `minimum`."""
     if isinstance(value, bool) or not isinstance(value, int):
         where.fail(
-            f"harus berupa bilangan bulat, bukan {type_name(value)} / "
-            f"must be an integer, not {type_name(value)}"
+            f"harus berupa bilangan bulat, bukan {type_name(value, 'id')} / "
+            f"must be an integer, not {type_name(value, 'en')}"
         )
     if value < minimum:
         where.fail(
@@ -139,7 +139,7 @@ def boolean(value: Any, where: Where) -> bool:
     """Return `value` as a boolean (YAML true/false only)."""
     if not isinstance(value, bool):
         where.fail(
-            f"harus true atau false, bukan {type_name(value)} / must be true or false, not {type_name(value)}"
+            f"harus true atau false, bukan {type_name(value, 'id')} / must be true or false, not {type_name(value, 'en')}"
         )
     return value
 
@@ -148,8 +148,8 @@ def fraction(value: Any, where: Where) -> Fraction:
     """Return `value` ("0.15", "3/20", 0.15 or 1) as an exact, positive Fraction."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         where.fail(
-            f"harus berupa bilangan seperti 0.15 atau 3/20, bukan {type_name(value)} / "
-            f"must be a number such as 0.15 or 3/20, not {type_name(value)}"
+            f"harus berupa bilangan seperti 0.15 atau 3/20, bukan {type_name(value, 'id')} / "
+            f"must be a number such as 0.15 or 3/20, not {type_name(value, 'en')}"
         )
     try:
         # str() of a YAML float is its shortest decimal spelling, so 0.15 becomes exactly 3/20.
@@ -172,11 +172,11 @@ def entry_code(value: Any) -> Any:
     return value.get("code") if isinstance(value, dict) else None
 
 
-def unique(seen: dict, value: str, where: Where, kind: str) -> None:
-    """Record `value` in `seen`, failing when it is already there."""
+def unique(seen: dict, value: str, where: Where, kind: tuple[str, str]) -> None:
+    """Record `value` in `seen`, failing when it is already there; `kind` is (id, en)."""
     if value in seen:
         where.fail(
-            f"kode {kind} '{value}' ganda (sudah dipakai di {seen[value]}) / "
-            f"duplicate {kind} code '{value}' (already used at {seen[value]})"
+            f"kode {kind[0]} '{value}' ganda (sudah dipakai di {seen[value]}) / "
+            f"duplicate {kind[1]} code '{value}' (already used at {seen[value]})"
         )
     seen[value] = where.entry
