@@ -49,7 +49,7 @@ def load_instrument(edition: str):
     try:
         return load(edition)
     except InstrumentError as error:
-        available = _available_editions()
+        available = [] if "available" in str(error) else _available_editions()
         listing = (
             f" Edisi yang ada / available editions: {', '.join(available)}" if available else ""
         )
@@ -62,7 +62,7 @@ def _available_editions() -> list[str]:
     """Return the catalogue's editions, asking the catalogue, else listing its data files."""
     import budaya.instruments as catalogue
 
-    for name in ("available_editions", "list_editions", "editions"):
+    for name in ("list_instruments", "available_editions", "list_editions"):
         function = getattr(catalogue, name, None)
         if callable(function):
             return sorted(str(edition) for edition in function())
