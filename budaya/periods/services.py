@@ -1,0 +1,57 @@
+"""Period workflows: create a period, open it (locking its method settings)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from budaya.periods.models import Period
+
+
+class PeriodStateError(Exception):
+    """A state change that is not allowed (e.g. opening a closed period)."""
+
+
+def create_period(
+    code: str,
+    instrument: str,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    threshold: int = 10,
+    margin: Decimal = Decimal("0.05"),
+) -> Period:
+    """Return a new draft period after checking the instrument edition and settings."""
+    from budaya.instruments import InstrumentError, load_instrument
+
+    try:
+        load_instrument(instrument)
+    except InstrumentError as error:
+        raise ValidationError({"instrument": str(error)}) from None
+    if Period.objects.filter(code=code).exists():
+        raise ValidationError({"code": f"periode {code} sudah ada / period {code} exists"})
+    period = Period(
+        code=code,
+        instrument=instrument,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        threshold=threshold,
+        margin=margin,
+    )
+    period.full_clean()
+    period.save()
+    return period
+
+
+def open_period(period: Period) -> Period:
+    """Open a draft period: from now on its method settings and roster are locked."""
+    with transaction.atomic():
+        period = Period.objects.select_for_update().get(pk=period.pk)
+        if period.state != Period.State.DRAFT:
+            raise PeriodStateError(
+                f"periode {period.code} berstatus {period.state}; hanya draf yang dapat dibuka / "
+                f"period {period.code} is {period.state}; only a draft can be opened"
+            )
+        period.state = Period.State.OPEN
+        period.save(update_fields=["state"])
+    return period

@@ -1,0 +1,170 @@
+"""Roster import: validate a whole file first, preview counts per unit, then write in one go."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from budaya.institutions.models import Institution, Unit
+from budaya.periods.models import Period
+from budaya.roster.models import RosterEntry
+from budaya.roster.reading import TableError, read_table
+from budaya.roster.validation import CleanRow, RowProblem, check_table
+
+
+class RosterImportError(Exception):
+    """The file has problems; nothing was written. `problems` name row and column."""
+
+    def __init__(self, filename: str, problems: list[RowProblem], more: int = 0):
+        self.filename = filename
+        self.problems = problems
+        self.more = more
+        lines = [f"{filename}: {problem}" for problem in problems]
+        if more:
+            lines.append(f"... dan {more} masalah lain / and {more} more problems")
+        super().__init__("\n".join(lines))
+
+
+class RosterLocked(Exception):
+    """The period is open or closed: its roster can no longer be replaced."""
+
+
+@dataclass
+class RosterPreview:
+    """A checked roster ready to import: its rows and the head count per unit."""
+
+    period: Period
+    institution: Institution
+    filename: str
+    rows: list[CleanRow]
+    unit_counts: list[tuple[Unit, int]]
+    existing: int
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import changed."""
+
+    created: int
+    updated: int
+    removed: int
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated
+
+
+def ensure_roster_editable(period: Period) -> None:
+    """Raise RosterLocked unless the period is still a draft."""
+    if period.state != Period.State.DRAFT:
+        raise RosterLocked(
+            f"Periode {period.code} sudah {period.get_state_display().lower()}; daftar pegawai "
+            f"tidak dapat diganti setelah periode dibuka, karena undangan dan jumlah populasi "
+            f"sudah dipakai. / Period {period.code} is {period.state}; the roster cannot be "
+            f"replaced once the period has opened, because invitations and population counts "
+            f"are already in use."
+        )
+
+
+def validate_roster(
+    period: Period, institution: Institution, content: bytes, filename: str
+) -> RosterPreview:
+    """Return the preview of a roster file, or raise RosterImportError listing every problem."""
+    ensure_roster_editable(period)
+    try:
+        table = read_table(content, filename)
+    except TableError as error:
+        raise RosterImportError(filename, [RowProblem(None, None, str(error))]) from None
+    units = list(Unit.objects.filter(institution=institution))
+    checked = check_table(table, institution, units, period.year)
+    if checked.rows:
+        _check_nips_elsewhere(period, institution, checked)
+    if checked.problems:
+        raise RosterImportError(filename, checked.problems, checked.more_problems)
+    if not checked.rows:
+        raise RosterImportError(
+            filename, [RowProblem(None, None, "tidak ada baris data / the file has no data rows")]
+        )
+    counts: dict[int, int] = {}
+    for row in checked.rows:
+        counts[row.unit.pk] = counts.get(row.unit.pk, 0) + 1
+    return RosterPreview(
+        period=period,
+        institution=institution,
+        filename=filename,
+        rows=checked.rows,
+        unit_counts=[(unit, counts.get(unit.pk, 0)) for unit in units],
+        existing=RosterEntry.objects.filter(period=period, institution=institution).count(),
+        ignored_columns=checked.ignored_columns,
+    )
+
+
+def _check_nips_elsewhere(period, institution, checked) -> None:
+    """Record NIPs already on another institution's roster in the same period."""
+    nips = [row.nip for row in checked.rows]
+    taken = {}
+    for start in range(0, len(nips), 5000):
+        taken.update(
+            RosterEntry.objects.filter(period=period, nip__in=nips[start : start + 5000])
+            .exclude(institution=institution)
+            .values_list("nip", "institution__code")
+        )
+    if not taken:
+        return
+    for row in checked.rows:
+        if row.nip in taken:
+            checked.add(
+                row.row,
+                "nip",
+                f"NIP {row.nip} sudah terdaftar di instansi {taken[row.nip]} pada periode ini / "
+                f"NIP {row.nip} is already on {taken[row.nip]}'s roster in this period",
+            )
+
+
+def import_roster(preview: RosterPreview) -> ImportSummary:
+    """Replace the institution's roster for the period with the previewed rows, in one
+    transaction: entries are matched by NIP (kept entries keep their invitations), new NIPs
+    are added and NIPs missing from the file are removed."""
+    with transaction.atomic():
+        period = Period.objects.select_for_update().get(pk=preview.period.pk)
+        ensure_roster_editable(period)
+        existing = {
+            entry.nip: entry
+            for entry in RosterEntry.objects.filter(period=period, institution=preview.institution)
+        }
+        to_create, to_update = [], []
+        for row in preview.rows:
+            entry = existing.pop(row.nip, None)
+            if entry is None:
+                entry = RosterEntry(period=period, institution=preview.institution, nip=row.nip)
+                to_create.append(entry)
+            else:
+                to_update.append(entry)
+            entry.unit = row.unit
+            entry.name = row.name
+            entry.gender = row.gender
+            entry.employment_type = row.employment_type
+            entry.birth_date = row.birth_date
+            entry.email = row.email
+            entry.phone = row.phone
+        removed = [entry.pk for entry in existing.values()]
+        if removed:
+            RosterEntry.objects.filter(pk__in=removed).delete()
+        RosterEntry.objects.bulk_update(
+            to_update,
+            ["unit", "name", "gender", "employment_type", "birth_date", "email", "phone"],
+            batch_size=1000,
+        )
+        RosterEntry.objects.bulk_create(to_create, batch_size=1000)
+    return ImportSummary(created=len(to_create), updated=len(to_update), removed=len(removed))
+
+
+def import_roster_file(
+    period: Period, institution: Institution, content: bytes, filename: str
+) -> ImportSummary:
+    """Validate a roster file and, when clean, import it (no preview step)."""
+    return import_roster(validate_roster(period, institution, content, filename))

@@ -1,0 +1,366 @@
+"""Return a roster file's rows checked and cleaned, or every problem with its row and column."""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from budaya.roster.nip import NipError, normalise_nip, parse_nip
+from budaya.roster.reading import RawTable
+
+MAX_PROBLEMS = 200
+
+# Canonical field → accepted header names (normalised: lower case, words joined by "_").
+COLUMN_ALIASES = {
+    "nip": ("nip", "nip_baru", "ni_pppk", "nomor_induk_pegawai"),
+    "name": ("nama", "name", "nama_pegawai", "nama_lengkap", "full_name"),
+    "gender": ("jenis_kelamin", "gender", "jk", "kelamin", "sex"),
+    "employment_type": (
+        "jenis_pegawai",
+        "status_kepegawaian",
+        "employment_type",
+        "status_pegawai",
+        "jenis_asn",
+    ),
+    "unit": ("unit", "unit_kerja", "kode_unit", "unit_code", "kode_unit_kerja"),
+    "email": ("email", "e_mail", "surel", "alamat_email"),
+    "phone": ("telepon", "phone", "telp", "no_hp", "nomor_hp", "hp", "no_telepon", "telephone"),
+    "birth_date": ("tanggal_lahir", "tgl_lahir", "birth_date", "date_of_birth"),
+    "birth_year": ("tahun_lahir", "birth_year"),
+    "institution": ("instansi", "institution", "kode_instansi", "institution_code"),
+}
+REQUIRED = ("nip", "name", "gender", "employment_type", "unit")
+GENDER_WORDS = {
+    "L": "L",
+    "LAKI-LAKI": "L",
+    "LAKI LAKI": "L",
+    "LAKI": "L",
+    "PRIA": "L",
+    "M": "L",
+    "MALE": "L",
+    "1": "L",
+    "P": "P",
+    "PEREMPUAN": "P",
+    "WANITA": "P",
+    "F": "P",
+    "FEMALE": "P",
+    "2": "P",
+}
+EMPLOYMENT_WORDS = {"PNS": "PNS", "PPPK": "PPPK", "P3K": "PPPK"}
+PHONE = re.compile(r"^\+?[0-9 ()\-]{6,31}$")
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem of the file: spreadsheet row (header = 1), column as written, message."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where_id = ", ".join(
+            part
+            for part in (
+                f"Baris {self.row}" if self.row else "",
+                f"kolom {self.column}" if self.column else "",
+            )
+            if part
+        )
+        where_en = ", ".join(
+            part
+            for part in (
+                f"row {self.row}" if self.row else "",
+                f"column {self.column}" if self.column else "",
+            )
+            if part
+        )
+        prefix = f"{where_id} / {where_en}: " if where_id else ""
+        return f"{prefix}{self.message}"
+
+
+@dataclass
+class CleanRow:
+    """A valid roster row: what becomes a RosterEntry (unit as the Unit object)."""
+
+    row: int
+    nip: str
+    name: str
+    gender: str
+    employment_type: str
+    unit: object
+    birth_date: dt.date
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass
+class Checked:
+    """The outcome of checking a table: clean rows, problems, ignored columns."""
+
+    rows: list[CleanRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    more_problems: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+
+    def add(self, row: int | None, column: str | None, message: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(RowProblem(row, column, message))
+        else:
+            self.more_problems += 1
+
+
+def normalise_header(name: str) -> str:
+    """Return a header name lower-cased with spaces, dashes and dots turned into `_`."""
+    return re.sub(r"[\s\-./]+", "_", name.strip().lower()).strip("_")
+
+
+def map_columns(header: list[str], checked: Checked) -> dict[str, int] | None:
+    """Return canonical field → column position; record missing, repeated or empty headers."""
+    lookup = {alias: canonical for canonical, names in COLUMN_ALIASES.items() for alias in names}
+    positions: dict[str, int] = {}
+    ok = True
+    for position, written in enumerate(header):
+        if not written:
+            checked.add(1, f"#{position + 1}", "judul kolom kosong / empty column name")
+            ok = False
+            continue
+        canonical = lookup.get(normalise_header(written))
+        if canonical is None:
+            checked.ignored_columns.append(written)
+            continue
+        if canonical in positions:
+            checked.add(
+                1,
+                written,
+                f"kolom untuk '{canonical}' muncul lebih dari sekali (juga "
+                f"'{header[positions[canonical]]}') / the '{canonical}' column appears twice",
+            )
+            ok = False
+            continue
+        positions[canonical] = position
+    for canonical in REQUIRED:
+        if canonical not in positions:
+            names = ", ".join(COLUMN_ALIASES[canonical][:3])
+            checked.add(
+                1,
+                canonical,
+                f"kolom wajib tidak ada (nama yang diterima: {names}) / required column missing "
+                f"(accepted names: {names})",
+            )
+            ok = False
+    return positions if ok else None
+
+
+def check_table(table: RawTable, institution, units: list, period_year: int) -> Checked:
+    """Return every row of `table` checked against the institution's units and the NIP rules."""
+    checked = Checked()
+    positions = map_columns(table.header, checked)
+    if positions is None:
+        return checked
+    by_code = {unit.code.casefold(): unit for unit in units}
+    by_name: dict[str, list] = {}
+    for unit in units:
+        by_name.setdefault(unit.name.casefold(), []).append(unit)
+    seen_nips: dict[str, int] = {}
+    for number, cells in table.rows:
+        row = _check_row(
+            number, cells, table.header, positions, checked, institution, by_code, by_name
+        )
+        if row is None:
+            continue
+        age = period_year - row.birth_date.year
+        if not 15 <= age <= 80:
+            checked.add(
+                number,
+                table.header[positions["nip"]],
+                f"tanggal lahir dari NIP ({row.birth_date}) memberi umur {age} tahun pada "
+                f"{period_year}; periksa NIP / the NIP's birth date gives age {age}",
+            )
+            continue
+        if row.nip in seen_nips:
+            checked.add(
+                number,
+                table.header[positions["nip"]],
+                f"NIP {row.nip} sudah ada di baris {seen_nips[row.nip]} / NIP {row.nip} "
+                f"repeats row {seen_nips[row.nip]}",
+            )
+            continue
+        seen_nips[row.nip] = number
+        checked.rows.append(row)
+    return checked
+
+
+def _cell(cells: list, positions: dict[str, int], name: str):
+    position = positions.get(name)
+    if position is None or position >= len(cells):
+        return None
+    value = cells[position]
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _check_row(number, cells, header, positions, checked, institution, by_code, by_name):
+    """Return the CleanRow of one data row, or None after recording its problems."""
+    before = len(checked.problems) + checked.more_problems
+
+    def column(name):
+        return header[positions[name]]
+
+    def problem(name, message):
+        checked.add(number, column(name), message)
+
+    for name in REQUIRED:
+        if _cell(cells, positions, name) is None:
+            problem(name, "sel wajib kosong / required cell is empty")
+    if len(checked.problems) + checked.more_problems > before:
+        return None
+
+    birth = gender_from_nip = None
+    try:
+        nip = normalise_nip(_cell(cells, positions, "nip"))
+        birth, gender_from_nip = parse_nip(nip)
+    except NipError as error:
+        problem("nip", str(error))
+        nip = None
+
+    name = str(_cell(cells, positions, "name"))
+    if len(name) > 200:
+        problem("name", "nama lebih dari 200 karakter / name longer than 200 characters")
+
+    raw_gender = _cell(cells, positions, "gender")
+    gender = GENDER_WORDS.get(str(raw_gender).strip().upper())
+    if gender is None:
+        problem(
+            "gender",
+            f"'{raw_gender}' bukan jenis kelamin; isi L atau P / '{raw_gender}' is not a "
+            f"gender; use L or P",
+        )
+    elif gender_from_nip and gender != gender_from_nip:
+        problem(
+            "gender",
+            f"jenis kelamin {gender} tidak sesuai digit ke-15 NIP ({gender_from_nip}) / gender "
+            f"{gender} disagrees with the NIP's digit 15 ({gender_from_nip})",
+        )
+
+    raw_type = _cell(cells, positions, "employment_type")
+    employment = EMPLOYMENT_WORDS.get(str(raw_type).strip().upper())
+    if employment is None:
+        problem(
+            "employment_type",
+            f"'{raw_type}' bukan jenis pegawai; isi PNS atau PPPK / '{raw_type}' is not an "
+            f"employment type; use PNS or PPPK",
+        )
+
+    unit = _find_unit(_cell(cells, positions, "unit"), by_code, by_name)
+    if unit is None:
+        raw_unit = _cell(cells, positions, "unit")
+        problem(
+            "unit",
+            f"unit '{raw_unit}' tidak dikenal di {institution.code}; isi kode unit / unknown "
+            f"unit '{raw_unit}' in {institution.code}; use a unit code",
+        )
+
+    if "institution" in positions:
+        raw_inst = _cell(cells, positions, "institution")
+        if raw_inst is not None and str(raw_inst).strip().casefold() != institution.code.casefold():
+            problem(
+                "institution",
+                f"instansi '{raw_inst}' bukan {institution.code} / institution '{raw_inst}' is "
+                f"not {institution.code}",
+            )
+
+    if birth is not None:
+        _check_birth(number, cells, positions, header, birth, checked)
+
+    email = _cell(cells, positions, "email")
+    email = "" if email is None else str(email)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            problem("email", f"'{email}' bukan alamat email / '{email}' is not an email address")
+    phone = _cell(cells, positions, "phone")
+    phone = "" if phone is None else str(phone).removeprefix("'")
+    if isinstance(_cell(cells, positions, "phone"), int | float):
+        phone = str(int(_cell(cells, positions, "phone")))
+    if phone and not PHONE.match(phone):
+        problem(
+            "phone",
+            f"'{phone}' bukan nomor telepon (angka, spasi, +, -) / '{phone}' is not a phone number",
+        )
+
+    if len(checked.problems) + checked.more_problems > before:
+        return None
+    return CleanRow(number, nip, name, gender, employment, unit, birth, email, phone)
+
+
+def _find_unit(raw, by_code, by_name):
+    if raw is None:
+        return None
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    key = str(raw).strip().casefold()
+    if key in by_code:
+        return by_code[key]
+    named = by_name.get(key, [])
+    return named[0] if len(named) == 1 else None
+
+
+def _check_birth(number, cells, positions, header, birth, checked):
+    """Record a birth date or year column that disagrees with the NIP's digits 1–8."""
+    if "birth_date" in positions:
+        raw = _cell(cells, positions, "birth_date")
+        if raw is not None:
+            given = parse_date(raw)
+            column = header[positions["birth_date"]]
+            if given is None:
+                checked.add(
+                    number,
+                    column,
+                    f"'{raw}' bukan tanggal (YYYY-MM-DD atau DD/MM/YYYY) / '{raw}' is not a date",
+                )
+            elif given != birth:
+                checked.add(
+                    number,
+                    column,
+                    f"tanggal lahir {given} tidak sesuai NIP ({birth}) / birth date {given} "
+                    f"disagrees with the NIP ({birth})",
+                )
+    if "birth_year" in positions:
+        raw = _cell(cells, positions, "birth_year")
+        if raw is not None:
+            column = header[positions["birth_year"]]
+            try:
+                year = int(float(raw))
+            except (TypeError, ValueError):
+                year = None
+            if year != birth.year:
+                checked.add(
+                    number,
+                    column,
+                    f"tahun lahir '{raw}' tidak sesuai NIP ({birth.year}) / birth year '{raw}' "
+                    f"disagrees with the NIP ({birth.year})",
+                )
+
+
+def parse_date(raw) -> dt.date | None:
+    """Return the date in a cell (an Excel date cell, or text in a common format), else None."""
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    text = str(raw).strip()
+    if " " in text:
+        text = text.split(" ")[0]  # "1987-01-01 00:00:00" written by spreadsheet exports
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
