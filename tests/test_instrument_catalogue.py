@@ -90,8 +90,8 @@ def test_it_lists_the_2026_edition():
     assert list_instruments() == sorted(list_instruments())
 
 
-def test_loading_is_cached(instrument):
-    assert load_instrument(EDITION) is instrument
+def test_loading_is_cached():
+    assert load_instrument(EDITION) is load_instrument(EDITION)
 
 
 def test_an_unknown_edition_names_itself_and_the_available_ones():
