@@ -4,6 +4,7 @@ Entry point: `compute_results(spec, method, data, ...)` returns the results docu
 METHOD.md §11 as plain Python data, which `budaya score` writes and the web product stores.
 """
 
+from budaya.scoring.data import BrandingData, SurveyData
 from budaya.scoring.spec import (
     AGE_BANDS,
     BEHAVIOUR_CODES,
@@ -17,7 +18,6 @@ from budaya.scoring.spec import (
     PickValue,
     ScoringSpec,
 )
-from budaya.scoring.data import BrandingData, SurveyData
 
 __all__ = [
     "AGE_BANDS",

@@ -1,0 +1,190 @@
+"""The scoring engine's entry point: one period's responses in, the §11 results document out."""
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from budaya.scoring.branding import branding_scores
+from budaya.scoring.data import BrandingData, SurveyData
+from budaya.scoring.eligibility import slovin_minimum, slovin_minimums
+from budaya.scoring.evaluation import evaluation_index
+from budaya.scoring.groups import BREAKDOWN_CATEGORIES, GroupAssembler
+from budaya.scoring.respondent import accumulate_survey
+from budaya.scoring.spec import Method, ScoringSpec
+from budaya.scoring.stats import CellAccumulator, Sums, cell_keys
+from budaya.scoring.table import GroupTable
+from budaya.scoring.validation import check_survey_data
+from budaya.scoring.weighting import rake_and_trim
+
+METHOD_VERSION = "1"
+# Axes of the (institution, gender, employment, age band) cell array summed away per breakdown.
+BREAKDOWN_AXES = {"gender": (2, 3), "employment_type": (1, 3), "age_band": (1, 2)}
+
+
+def compute_results(
+    spec: ScoringSpec,
+    method: Method,
+    data: SurveyData,
+    *,
+    evaluations: Mapping[tuple[str, str | None], Mapping[str, int]] | None = None,
+    previous: dict | None = None,
+    branding: BrandingData | None = None,
+    period: str | None = None,
+    instrument: str | None = None,
+) -> dict:
+    """Return the METHOD.md §11 results document for the nation, institutions and units.
+
+    `evaluations` maps (institution code, unit code or None for the institution's own) to the
+    finalised levels per criterion; `previous` is the previous period's results document.
+    """
+    check_survey_data(spec, method, data)
+    n_institutions = len(data.institutions)
+    n_units = len(data.units)
+    unit_institution = np.array([i for i, _ in data.units], dtype=np.intp).reshape(n_units)
+    weights = _weights(method, data, unit_institution)
+
+    keys = cell_keys(data.unit, data.gender, data.employment, data.age_band)
+    accumulator = CellAccumulator(keys, unit_institution, n_institutions)
+    accumulator.add_count("resp", np.ones(data.n, dtype=np.uint8), 1)
+    accumulate_survey(spec, data.answers, data.picks, weights, accumulator, method.max_picks)
+    unit_sums, cell_sums = accumulator.finish()
+    unit_pop, cell_pop = _populations(data, unit_institution, n_institutions)
+
+    institution_sums = Sums(cell_sums.columns, cell_sums.data.sum(axis=(1, 2, 3)))
+    institution_pop = None if cell_pop is None else cell_pop.sum(axis=(1, 2, 3))
+    unit_n = unit_sums["resp"].astype(np.int64)
+    institution_n = institution_sums["resp"].astype(np.int64)
+    unit_min = institution_min = None
+    if unit_pop is not None:
+        unit_min = slovin_minimums(unit_pop, method.margin)
+        institution_min = slovin_minimums(institution_pop, method.margin)
+        institution_eligible = institution_n >= institution_min
+    else:
+        institution_eligible = np.zeros(n_institutions, dtype=bool)
+
+    # Rows of one table: units, institutions, institution breakdown cells, then the pooled
+    # nation (eligible institutions) and its breakdown cells.
+    blocks = [
+        ("unit", unit_sums.data, unit_pop),
+        ("institution", institution_sums.data, institution_pop),
+    ]
+    for name in BREAKDOWN_CATEGORIES:
+        axes = BREAKDOWN_AXES[name]
+        cells = cell_sums.data.sum(axis=axes)[:, 1:]  # drop the "unknown" slot
+        pops = None if cell_pop is None else cell_pop.sum(axis=axes)[:, 1:]
+        blocks.append((f"institution:{name}", cells.reshape(-1, cells.shape[-1]), _flat(pops)))
+        pooled = cells[institution_eligible].sum(axis=0)
+        pooled_pop = None if pops is None else pops[institution_eligible].sum(axis=0)
+        blocks.append((f"nation:{name}", pooled, pooled_pop))
+    pooled_nation = institution_sums.data[institution_eligible].sum(axis=0, keepdims=True)
+    nation_pop = (
+        None
+        if institution_pop is None
+        else institution_pop[institution_eligible].sum(keepdims=True)
+    )
+    blocks.append(("nation", pooled_nation, nation_pop))
+
+    offsets, data_rows, population_rows = {}, [], []
+    start = 0
+    for name, rows, pops in blocks:
+        offsets[name] = start
+        start += rows.shape[0]
+        data_rows.append(rows)
+        population_rows.append(
+            np.full(rows.shape[0], np.nan) if pops is None else np.asarray(pops, dtype=float)
+        )
+    evaluation = np.full(start, np.nan)
+    levels = evaluations or {}
+    criteria = spec.criteria
+    institution_code_index = {code: i for i, code in enumerate(data.institutions)}
+    unit_index = {(data.institutions[i], code): u for u, (i, code) in enumerate(data.units)}
+    for (institution, unit), given in levels.items():
+        score = evaluation_index(criteria, given)
+        if unit is None or unit == "":
+            if institution not in institution_code_index:
+                raise ValueError(f"evaluation for unknown institution {institution!r}")
+            row = offsets["institution"] + institution_code_index[institution]
+        else:
+            if (institution, unit) not in unit_index:
+                raise ValueError(f"evaluation for unknown unit {unit!r} of {institution!r}")
+            row = offsets["unit"] + unit_index[(institution, unit)]
+        evaluation[row] = np.nan if score is None else score
+
+    stacked = Sums(unit_sums.columns, np.concatenate(data_rows, axis=0))
+    table = GroupTable(
+        spec, method, stacked, np.concatenate(population_rows), evaluation, weights is not None
+    )
+
+    nation_population = int(data.roster_unit.shape[0]) if data.has_roster else None
+    nation_minimum = (
+        slovin_minimum(nation_population, method.margin) if nation_population is not None else None
+    )
+    assembler = GroupAssembler(
+        spec=spec,
+        method=method,
+        data=data,
+        table=table,
+        offsets=offsets,
+        unit_n=unit_n,
+        unit_pop=unit_pop,
+        unit_min=unit_min,
+        institution_n=institution_n,
+        institution_pop=institution_pop,
+        institution_min=institution_min,
+        institution_eligible=institution_eligible,
+        nation_n=data.n,
+        nation_population=nation_population,
+        nation_minimum=nation_minimum,
+        branding=branding_scores(spec, method, branding, n_institutions)
+        if branding is not None
+        else None,
+        previous=previous,
+    )
+    return {
+        "method_version": METHOD_VERSION,
+        "period": period,
+        "instrument": instrument,
+        "groups": assembler.groups(),
+    }
+
+
+def _flat(array):
+    return None if array is None else array.reshape(-1)
+
+
+def _weights(method: Method, data: SurveyData, unit_institution: np.ndarray):
+    """Return respondent weights: given ones, raked ones (§10) or None for plain means."""
+    weights = None if data.weight is None else np.asarray(data.weight, dtype=float)
+    if not method.weighting:
+        return weights
+    if not data.has_roster:
+        raise ValueError("weighting needs the roster: its margins are the raking targets")
+    base = np.ones(data.n) if weights is None else weights.copy()
+    result = base.copy()
+    respondent_institution = unit_institution[data.unit]
+    roster_institution = unit_institution[data.roster_unit]
+    for institution in np.unique(respondent_institution):
+        mine = respondent_institution == institution
+        roster = roster_institution == institution
+        result[mine] = rake_and_trim(
+            base[mine],
+            [data.unit[mine], data.gender[mine], data.employment[mine]],
+            [data.roster_unit[roster], data.roster_gender[roster], data.roster_employment[roster]],
+        )
+    return result
+
+
+def _populations(data: SurveyData, unit_institution: np.ndarray, n_institutions: int):
+    """Return roster counts per unit (U,) and per institution cell (I, 3, 3, 5), or Nones."""
+    if not data.has_roster:
+        return None, None
+    keys = cell_keys(
+        data.roster_unit, data.roster_gender, data.roster_employment, data.roster_age_band
+    )
+    accumulator = CellAccumulator(keys, unit_institution, n_institutions)
+    accumulator.add_count("population", np.ones(keys.shape[0], dtype=np.uint8), 1)
+    units, cells = accumulator.finish()
+    return (
+        units["population"].astype(np.int64),
+        cells["population"].astype(np.int64),
+    )

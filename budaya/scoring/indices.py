@@ -1,0 +1,154 @@
+"""Group scores from additive sums (METHOD.md §3, §4, §7), vectorised over many groups.
+
+Every function takes `Sums` whose first axis is groups and returns arrays with NaN where a
+score cannot be computed; the document builder turns NaN into null.
+"""
+
+import numpy as np
+
+from budaya.scoring.reliability import alpha_from_sums, feldt_interval
+from budaya.scoring.respondent import QUESTIONS
+from budaya.scoring.spec import ScoringSpec
+from budaya.scoring.stats import Sums
+
+Z95 = 1.96
+
+
+def mean_and_se(sums: Sums, name: str, population, weighted: bool):
+    """Return (mean, se, n) of measure `name` for every group.
+
+    mean = Σw·x / Σw over respondents with a valid score; se = sd/√n · √max(0, 1 − n/N) with
+    sd of ddof 1 (for weighted runs the weighted variance times n/(n−1)), without the finite
+    population factor where N is unknown (NaN or 0). se is NaN when n < 2.
+    """
+    n = sums[f"{name}:n"]
+    total_weight = sums[f"{name}:w"] if weighted else n
+    s1 = sums[f"{name}:s1"]
+    s2 = sums[f"{name}:s2"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(total_weight > 0, s1 / total_weight, np.nan)
+        spread = np.maximum(s2 / total_weight - mean * mean, 0.0)  # population variance
+        variance = spread * n / (n - 1)
+        se = np.sqrt(variance / n) * finite_population_factor(n, population)
+    se = np.where(n >= 2, se, np.nan)
+    return mean, se, n
+
+
+def finite_population_factor(n, population):
+    """Return √max(0, 1 − n/N), or 1 where N is unknown (NaN or 0)."""
+    if population is None:
+        return np.ones_like(np.asarray(n, dtype=float))
+    population = np.asarray(population, dtype=float)
+    known = np.isfinite(population) & (population > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.sqrt(np.maximum(0.0, 1.0 - n / population))
+    return np.where(known, factor, 1.0)
+
+
+def interval(score, se, n):
+    """Return (lo, hi) of score ± 1.96·se clipped to [0, 100]; NaN where n < 2 or se unknown."""
+    defined = (np.asarray(n) >= 2) & np.isfinite(se) & np.isfinite(score)
+    lo = np.where(defined, np.clip(score - Z95 * se, 0.0, 100.0), np.nan)
+    hi = np.where(defined, np.clip(score + Z95 * se, 0.0, 100.0), np.nan)
+    return lo, hi
+
+
+def item_favourable(sums: Sums, code: str, weighted: bool):
+    """Return (percent favourable, answers) of one item for every group."""
+    answers = sums[f"i:{code}:a"]
+    if weighted:
+        base, favourable = sums[f"i:{code}:wa"], sums[f"i:{code}:wf"]
+    else:
+        base, favourable = answers, sums[f"i:{code}:f"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        percent = np.where(answers > 0, 100.0 * favourable / base, np.nan)
+    return percent
+
+
+def value_favourable(spec: ScoringSpec, sums: Sums, value: str, weighted: bool):
+    """Return the mean of the value's item percents favourable over items with answers."""
+    percents = [
+        item_favourable(sums, item.code, weighted)
+        for item in spec.survey_items
+        if item.value == value
+    ]
+    if not percents:
+        return np.full(sums.data.shape[:-1], np.nan)
+    stacked = np.stack(percents, axis=-1)
+    counted = np.isfinite(stacked).sum(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(counted > 0, np.nansum(stacked, axis=-1) / counted, np.nan)
+
+
+def value_alpha(spec: ScoringSpec, sums: Sums, value: str):
+    """Return (alpha, lo, hi, n) of Cronbach's α for the value's items, NaN where undefined."""
+    codes = [item.code for item in spec.survey_items if item.value == value]
+    n = sums[f"a:{value}:n"]
+    if len(codes) < 2:
+        nan = np.full(n.shape, np.nan)
+        return nan, nan, nan, n
+    item_sums = np.stack([sums[f"a:{value}:{code}"] for code in codes], axis=-1)
+    alpha = alpha_from_sums(
+        n, len(codes), item_sums, sums[f"a:{value}:q"], sums[f"a:{value}:t1"], sums[f"a:{value}:t2"]
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lo, hi = feldt_interval(alpha, np.maximum(n, 2), len(codes))
+    return (
+        alpha,
+        np.where(np.isfinite(alpha), lo, np.nan),
+        np.where(np.isfinite(alpha), hi, np.nan),
+        n,
+    )
+
+
+def energi_positif(sums: Sums):
+    """Return (score, n): 100·(1 − limiting picks in C / all picks in C); n = respondents
+    with at least one pick in C."""
+    total = sums["ep:tot"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = np.where(total > 0, 100.0 * (1.0 - sums["ep:lim"] / total), np.nan)
+    return score, sums["ep:n"]
+
+
+def top_ten(spec: ScoringSpec, counts: np.ndarray) -> list[str]:
+    """Return the codes picked at least once, by count descending, ties in value-list order."""
+    order = sorted(
+        (index for index in range(len(spec.pick_values)) if counts[index] > 0),
+        key=lambda index: (-counts[index], index),
+    )
+    return [spec.pick_values[index].code for index in order[:10]]
+
+
+def pick_counts(spec: ScoringSpec, sums: Sums) -> np.ndarray:
+    """Return pick counts shaped (groups, 3 questions, values)."""
+    return np.stack(
+        [
+            np.stack([sums[f"p:{q}:{value.code}"] for value in spec.pick_values], axis=-1)
+            for q in QUESTIONS
+        ],
+        axis=-2,
+    )
+
+
+def pilihan_nilai(spec: ScoringSpec, counts: np.ndarray) -> dict:
+    """Return the §11 `pilihan_nilai` object from one group's (3, values) pick counts."""
+    personal, current, wanted = (top_ten(spec, counts[q]) for q in range(3))
+
+    def matches(first, second):
+        return [code for code in first if code in set(second)]
+
+    return {
+        "personal": personal,
+        "current": current,
+        "wanted": wanted,
+        "matches": {
+            "personal_current": matches(personal, current),
+            "current_wanted": matches(current, wanted),
+            "personal_wanted": matches(personal, wanted),
+        },
+    }
+
+
+def implementation_index(value_means: np.ndarray) -> np.ndarray:
+    """Return I = mean of the seven value scores, NaN unless all seven exist."""
+    return value_means.mean(axis=-1)  # NaN propagates when any value is missing
