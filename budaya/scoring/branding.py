@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from budaya.scoring.data import BrandingData
-from budaya.scoring.document import make_score
+from budaya.scoring.document import score_dict
 from budaya.scoring.respondent import MeanBuilder, item_scores
 from budaya.scoring.spec import Method, ScoringSpec
 
@@ -48,4 +48,4 @@ def _score(values: np.ndarray, method: Method):
         return None
     mean = float(values.mean())
     se = float(values.std(ddof=1) / math.sqrt(n)) if n >= 2 else None
-    return make_score(mean, se, n)
+    return score_dict(mean, se, n)

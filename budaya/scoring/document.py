@@ -1,6 +1,8 @@
-"""Formatting of scores into the METHOD.md §11 results document."""
+"""SCORE and CHANGE objects of the METHOD.md §11 results document."""
 
 import math
+
+import numpy as np
 
 from budaya.scoring.rounding import category, round_shown
 
@@ -21,60 +23,81 @@ def finite(x) -> bool:
     return x is not None and not (isinstance(x, float) and math.isnan(x))
 
 
-class Score:
-    """An unrounded score with its standard error and n (both may be None)."""
+def score_dict(score, se=None, n=None, **extra) -> dict | None:
+    """Return the §11 SCORE object, or None when the score cannot be computed.
 
-    __slots__ = ("score", "se", "n", "extra")
+    The 95 % interval is score ± 1.96·se clipped to [0, 100], null when n < 2 or se unknown.
+    """
+    if not finite(score):
+        return None
+    score = float(score)
+    se = float(se) if finite(se) else None
+    n = int(n) if finite(n) else None
+    ci95 = None
+    if se is not None and n is not None and n >= 2:
+        ci95 = [min(100.0, max(0.0, score - Z95 * se)), min(100.0, max(0.0, score + Z95 * se))]
+    shown = round_shown(score)
+    document = {
+        "score": score,
+        "shown": shown,
+        "category": category(shown),
+        "ci95": ci95,
+        "se": se,
+        "n": n,
+    }
+    document.update(extra)
+    return document
 
-    def __init__(self, score, se=None, n=None, **extra):
-        self.score = float(score)
-        self.se = float(se) if finite(se) else None
-        self.n = int(n) if finite(n) else None
-        self.extra = extra
 
-    @property
-    def shown(self) -> float:
-        return round_shown(self.score)
+class ScoreColumn:
+    """SCORE objects of one measure for many rows, computed with array operations."""
 
-    def as_json(self) -> dict:
-        """Return the §11 SCORE object (plus extra keys such as favourable or eligible)."""
-        ci95 = None
-        if self.se is not None and self.n is not None and self.n >= 2:
-            ci95 = [
-                min(100.0, max(0.0, self.score - Z95 * self.se)),
-                min(100.0, max(0.0, self.score + Z95 * self.se)),
-            ]
-        shown = self.shown
+    def __init__(self, score, se, n):
+        score = np.asarray(score, dtype=float)
+        se = np.asarray(se, dtype=float)
+        n = np.asarray(n, dtype=float)
+        magnitude = np.floor(np.abs(score) * 10 + 0.5 + 1e-9) / 10
+        shown = np.where(score < 0, -magnitude, magnitude)
+        has_ci = np.isfinite(se) & (n >= 2)
+        lo = np.clip(score - Z95 * se, 0.0, 100.0)
+        hi = np.clip(score + Z95 * se, 0.0, 100.0)
+        letters = np.select(
+            [shown >= 75.0, shown >= 50.0, shown >= 25.0], ["A", "B", "C"], default="D"
+        )
+        self.score = score.tolist()
+        self.shown = (shown + 0.0).tolist()
+        self.category = letters.tolist()
+        self.se = [value if value == value else None for value in se.tolist()]
+        self.n = [int(value) if value == value else None for value in n.tolist()]
+        self.ci95 = [
+            [low, high] if ok else None
+            for low, high, ok in zip(lo.tolist(), hi.tolist(), has_ci.tolist(), strict=True)
+        ]
+
+    def get(self, row: int, **extra) -> dict | None:
+        score = self.score[row]
+        if score != score:
+            return None
         document = {
-            "score": self.score,
-            "shown": shown,
-            "category": category(shown),
-            "ci95": ci95,
-            "se": self.se,
-            "n": self.n,
+            "score": score,
+            "shown": self.shown[row],
+            "category": self.category[row],
+            "ci95": self.ci95[row],
+            "se": self.se[row],
+            "n": self.n[row],
         }
-        document.update(self.extra)
+        if extra:
+            document.update(extra)
         return document
 
 
-def make_score(score, se=None, n=None, **extra) -> Score | None:
-    """Return a Score, or None when the score cannot be computed (missing or NaN)."""
-    if not finite(score):
-        return None
-    return Score(score, se, n, **extra)
-
-
-def score_json(score: Score | None):
-    return None if score is None else score.as_json()
-
-
-def change(now: Score, before: dict) -> dict:
-    """Return the §11 CHANGE of a score against the previous period's SCORE object."""
-    delta = now.score - float(before["score"])
-    se_before = before.get("se")
-    if now.se is None or not finite(se_before):
+def change(now: dict, before: dict) -> dict:
+    """Return the §11 CHANGE of a SCORE against the previous period's SCORE."""
+    delta = now["score"] - float(before["score"])
+    se_now, se_before = now.get("se"), before.get("se")
+    if not finite(se_now) or not finite(se_before):
         significant = None
     else:
-        root = math.sqrt(now.se**2 + float(se_before) ** 2)
+        root = math.sqrt(float(se_now) ** 2 + float(se_before) ** 2)
         significant = (delta != 0) if root == 0 else abs(delta) / root > Z95
     return {"delta": delta, "shown": round_shown(delta), "significant": significant}

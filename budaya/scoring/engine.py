@@ -1,5 +1,6 @@
 """The scoring engine's entry point: one period's responses in, the §11 results document out."""
 
+import gc
 from collections.abc import Mapping
 
 import numpy as np
@@ -37,6 +38,27 @@ def compute_results(
     `evaluations` maps (institution code, unit code or None for the institution's own) to the
     finalised levels per criterion; `previous` is the previous period's results document.
     """
+    # The document holds about a million small objects at national scale; the cyclic garbage
+    # collector would rescan them over and over while they are built (none of them are cycles).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _compute(
+            spec,
+            method,
+            data,
+            evaluations=evaluations,
+            previous=previous,
+            branding=branding,
+            period=period,
+            instrument=instrument,
+        )
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _compute(spec, method, data, *, evaluations, previous, branding, period, instrument) -> dict:
     check_survey_data(spec, method, data)
     n_institutions = len(data.institutions)
     n_units = len(data.units)

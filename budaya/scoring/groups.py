@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from budaya.scoring.document import INDEX_KEYS, Score, change, score_json
+from budaya.scoring.document import INDEX_KEYS, change, score_dict
 from budaya.scoring.spec import (
     AGE_BANDS,
     BEHAVIOUR_CODES,
@@ -164,15 +164,14 @@ class GroupAssembler:
         pooled = self.table.scores(self.offsets["nation"])
         scores = {"values": {}, "behaviours": {}}
         for d in VALUE_CODES:
-            parts = [s["values"][d] for s in eligible]
-            mean = _mean_of(parts)
-            if mean is not None:
-                favourable = [p.extra["favourable"] for p in parts if p is not None]
-                favourable = [f for f in favourable if f is not None]
-                mean.extra["favourable"] = sum(favourable) / len(favourable) if favourable else None
-                pooled_value = pooled["values"][d]
-                mean.extra["alpha"] = pooled_value.extra["alpha"] if pooled_value else None
-            scores["values"][d] = mean
+            parts = [s["values"][d] for s in eligible if s["values"][d] is not None]
+            favourable = [p["favourable"] for p in parts if p["favourable"] is not None]
+            pooled_value = pooled["values"][d]
+            scores["values"][d] = _mean_of(
+                parts,
+                favourable=sum(favourable) / len(favourable) if favourable else None,
+                alpha=pooled_value["alpha"] if pooled_value else None,
+            )
         for j in BEHAVIOUR_CODES:
             scores["behaviours"][j] = _mean_of([s["behaviours"][j] for s in eligible])
         for key in INDEX_KEYS:
@@ -180,10 +179,10 @@ class GroupAssembler:
                 continue
             parts = [s[key] for s in eligible]
             if key == "engagement":
-                parts = [p for p in parts if p is not None and p.extra.get("eligible")]
-            scores[key] = _mean_of(parts)
-        if scores["engagement"] is not None:
-            scores["engagement"].extra["eligible"] = True
+                parts = [p for p in parts if p is not None and p["eligible"]]
+                scores[key] = _mean_of(parts, eligible=True)
+            else:
+                scores[key] = _mean_of(parts)
         if self.branding is not None:
             scores["employer_branding"] = self.branding.get("nation")
         scores["pilihan_nilai"] = pooled["pilihan_nilai"]
@@ -268,17 +267,13 @@ class Benchmarks:
         for key, getter in _benchmark_keys():
             scores = [getter(s) for s in peer_scores]
             if key == "engagement":
-                scores = [s for s in scores if s is not None and s.extra.get("eligible")]
+                scores = [s for s in scores if s is not None and s["eligible"]]
             scores = [s for s in scores if s is not None]
             if not scores:
                 continue
-            raw = np.array([s.score for s in scores])
-            shown = sorted(s.shown for s in scores)
-            self.sets[key] = (
-                float(np.percentile(raw, 50)),
-                float(np.percentile(raw, 75)),
-                shown,
-            )
+            raw = sorted(s["score"] for s in scores)
+            shown = sorted(s["shown"] for s in scores)
+            self.sets[key] = (_percentile(raw, 50), _percentile(raw, 75), shown)
 
     def of(self, scores: dict) -> dict:
         """Return the §11 `benchmark` object of one group among these peers."""
@@ -287,10 +282,10 @@ class Benchmarks:
             own = getter(scores)
             if own is None or key not in self.sets:
                 continue
-            if key == "engagement" and not own.extra.get("eligible"):
+            if key == "engagement" and not own["eligible"]:
                 continue
             median, p75, shown = self.sets[key]
-            value = own.shown
+            value = own["shown"]
             below = bisect.bisect_left(shown, value)
             above = len(shown) - bisect.bisect_right(shown, value)
             equal = len(shown) - below - above
@@ -308,35 +303,42 @@ class Benchmarks:
         return result
 
 
+def _percentile(ordered: list[float], q: float) -> float:
+    """Return the q-th percentile of sorted values with linear interpolation (numpy's default)."""
+    position = (len(ordered) - 1) * q / 100.0
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
 def _benchmark_keys():
     keys = [(key, lambda s, key=key: s.get(key)) for key in INDEX_KEYS]
     keys += [(f"values:{d}", lambda s, d=d: s["values"][d]) for d in VALUE_CODES]
     return keys
 
 
-def _mean_of(parts) -> Score | None:
-    """Return the unweighted mean of the given scores (n summed, SE = √ΣSE²/m), or None."""
+def _mean_of(parts, **extra) -> dict | None:
+    """Return the unweighted mean of SCOREs (n summed, SE = √ΣSE²/m), or None if none."""
     parts = [p for p in parts if p is not None]
     if not parts:
         return None
     m = len(parts)
-    mean = sum(p.score for p in parts) / m
-    n = sum(p.n for p in parts) if all(p.n is not None for p in parts) else None
+    mean = sum(p["score"] for p in parts) / m
+    n = sum(p["n"] for p in parts) if all(p["n"] is not None for p in parts) else None
     se = (
-        math.sqrt(sum(p.se**2 for p in parts)) / m if all(p.se is not None for p in parts) else None
+        math.sqrt(sum(p["se"] ** 2 for p in parts)) / m
+        if all(p["se"] is not None for p in parts)
+        else None
     )
-    return Score(mean, se, n)
+    return score_dict(mean, se, n, **extra)
 
 
 def _scores_json(scores: dict, cell: bool = False) -> dict:
-    document = {
-        "values": {d: score_json(scores["values"][d]) for d in VALUE_CODES},
-        "behaviours": {j: score_json(scores["behaviours"][j]) for j in BEHAVIOUR_CODES},
-    }
+    document = {"values": scores["values"], "behaviours": scores["behaviours"]}
     for key in INDEX_KEYS:
         if key == "employer_branding" and ("employer_branding" not in scores or cell):
             continue
-        document[key] = score_json(scores.get(key))
+        document[key] = scores.get(key)
     document["pilihan_nilai"] = scores["pilihan_nilai"]
     return document
 

@@ -110,15 +110,6 @@ def energi_positif(sums: Sums):
     return score, sums["ep:n"]
 
 
-def top_ten(spec: ScoringSpec, counts: np.ndarray) -> list[str]:
-    """Return the codes picked at least once, by count descending, ties in value-list order."""
-    order = sorted(
-        (index for index in range(len(spec.pick_values)) if counts[index] > 0),
-        key=lambda index: (-counts[index], index),
-    )
-    return [spec.pick_values[index].code for index in order[:10]]
-
-
 def pick_counts(spec: ScoringSpec, sums: Sums) -> np.ndarray:
     """Return pick counts shaped (groups, 3 questions, values)."""
     return np.stack(
@@ -130,23 +121,40 @@ def pick_counts(spec: ScoringSpec, sums: Sums) -> np.ndarray:
     )
 
 
-def pilihan_nilai(spec: ScoringSpec, counts: np.ndarray) -> dict:
-    """Return the §11 `pilihan_nilai` object from one group's (3, values) pick counts."""
-    personal, current, wanted = (top_ten(spec, counts[q]) for q in range(3))
+class PickTops:
+    """Top tens of the three values-selection questions for many groups (§4).
 
-    def matches(first, second):
-        return [code for code in first if code in set(second)]
+    Each question's top ten: codes picked at least once, by pick count descending, ties in
+    value-list order; matches are the codes in both top tens, in the first list's order.
+    """
 
-    return {
-        "personal": personal,
-        "current": current,
-        "wanted": wanted,
-        "matches": {
-            "personal_current": matches(personal, current),
-            "current_wanted": matches(current, wanted),
-            "personal_wanted": matches(personal, wanted),
-        },
-    }
+    def __init__(self, spec: ScoringSpec, counts: np.ndarray):
+        self.codes = [value.code for value in spec.pick_values]
+        # A stable sort of negated counts keeps value-list order among ties.
+        order = np.argsort(-counts, axis=-1, kind="stable")[..., :10]
+        picked = np.take_along_axis(counts, order, axis=-1) > 0
+        self.order = np.where(picked, order, -1).tolist()
+
+    def get(self, row: int) -> dict:
+        codes = self.codes
+        personal, current, wanted = (
+            [codes[i] for i in question if i >= 0] for question in self.order[row]
+        )
+
+        def matches(first, second):
+            second = set(second)
+            return [code for code in first if code in second]
+
+        return {
+            "personal": personal,
+            "current": current,
+            "wanted": wanted,
+            "matches": {
+                "personal_current": matches(personal, current),
+                "current_wanted": matches(current, wanted),
+                "personal_wanted": matches(personal, wanted),
+            },
+        }
 
 
 def implementation_index(value_means: np.ndarray) -> np.ndarray:

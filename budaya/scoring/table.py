@@ -3,17 +3,23 @@
 import numpy as np
 
 from budaya.scoring import indices
-from budaya.scoring.document import make_score
+from budaya.scoring.document import ScoreColumn
 from budaya.scoring.respondent import MEASURES
 from budaya.scoring.spec import BEHAVIOUR_CODES, VALUE_CODES, Method, ScoringSpec
 from budaya.scoring.stats import Sums
+
+
+def _nan_to_none(values: np.ndarray) -> list:
+    return [value if value == value else None for value in values.tolist()]
 
 
 class GroupTable:
     """Scores of every row of `sums` (one row per group or breakdown cell).
 
     `population` gives N per row (NaN where unknown), `evaluation` E per row (NaN where the row
-    has no finalised evaluation of its own). Row scores are read with `scores(row)`.
+    has no finalised evaluation of its own). Row scores are read with `scores(row)` as §11
+    SCORE objects; rows are read many times (a unit is a group and a breakdown cell), so every
+    object is built once and shared.
     """
 
     def __init__(
@@ -27,41 +33,38 @@ class GroupTable:
     ):
         self.spec = spec
         self.method = method
-        self.sums = sums
         self.n = sums["resp"].astype(np.int64).tolist()
         self.population = [
             None if value != value else int(value) for value in np.asarray(population).tolist()
         ]
-        columns = {}
+        measures = {}
         for name in MEASURES:
             mean, se, n = indices.mean_and_se(sums, name, population, weighted)
-            columns[name] = (mean.tolist(), se.tolist(), n.astype(np.int64).tolist())
-        value_means = np.stack(
-            [np.asarray(columns[f"v:{d}"][0], dtype=float) for d in VALUE_CODES], axis=-1
-        )
+            measures[name] = (mean, se, n)
+        self.columns = {name: ScoreColumn(*measures[name]) for name in MEASURES}
+        value_means = np.stack([measures[f"v:{d}"][0] for d in VALUE_CODES], axis=-1)
         implementation = indices.implementation_index(value_means)
-        self.implementation = implementation.tolist()
+        _, imp_se, imp_n = measures["imp"]
+        self.implementation = ScoreColumn(implementation, imp_se, imp_n)
+        self.evaluation = ScoreColumn(
+            evaluation, np.full_like(evaluation, np.nan), evaluation * np.nan
+        )
         survey_weight = float(method.survey_weight)
-        evaluation_weight = float(method.evaluation_weight)
-        headline = survey_weight * implementation + evaluation_weight * evaluation
-        self.headline = headline.tolist()
-        self.evaluation = evaluation.tolist()
-        self.survey_weight = survey_weight
-        self.columns = columns
+        headline = survey_weight * implementation + float(method.evaluation_weight) * evaluation
+        self.headline = ScoreColumn(headline, survey_weight * imp_se, imp_n)
+        engagement_n = measures["eng"][2]
+        self.engagement_eligible = (engagement_n >= method.engagement_minimum).tolist()
         self.favourable = {
-            d: indices.value_favourable(spec, sums, d, weighted).tolist() for d in VALUE_CODES
+            d: _nan_to_none(indices.value_favourable(spec, sums, d, weighted)) for d in VALUE_CODES
         }
         self.alpha = {}
         for d in VALUE_CODES:
             alpha, lo, hi, n = indices.value_alpha(spec, sums, d)
             self.alpha[d] = (alpha.tolist(), lo.tolist(), hi.tolist(), n.astype(np.int64).tolist())
         ep, ep_n = indices.energi_positif(sums)
-        self.energi_positif = (ep.tolist(), ep_n.astype(np.int64).tolist())
-        self.pick_counts = indices.pick_counts(spec, sums)
-
-    def _measure(self, name: str, row: int, **extra):
-        mean, se, n = self.columns[name]
-        return make_score(mean[row], se[row], n[row], **extra)
+        self.energi_positif = ScoreColumn(ep, np.full_like(ep, np.nan), ep_n)
+        self.pilihan = indices.PickTops(spec, indices.pick_counts(spec, sums))
+        self._cache: dict[tuple[int, bool], dict] = {}
 
     def _alpha(self, value: str, row: int):
         alpha, lo, hi, n = self.alpha[value]
@@ -75,36 +78,31 @@ class GroupTable:
         `with_evaluation` False gives null evaluasi and indeks_berakhlak (breakdown cells other
         than units).
         """
-        values = {}
-        for d in VALUE_CODES:
-            favourable = self.favourable[d][row]
-            values[d] = self._measure(
-                f"v:{d}",
-                row,
-                favourable=None if favourable != favourable else favourable,
-                alpha=self._alpha(d, row),
+        key = (row, with_evaluation)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        values = {
+            d: self.columns[f"v:{d}"].get(
+                row, favourable=self.favourable[d][row], alpha=self._alpha(d, row)
             )
-        behaviours = {j: self._measure(f"b:{j}", row) for j in BEHAVIOUR_CODES}
-        _, imp_se, imp_n = self.columns["imp"]
-        implementation = make_score(self.implementation[row], imp_se[row], imp_n[row])
-        evaluation = headline = None
-        if with_evaluation:
-            evaluation = make_score(self.evaluation[row])
-            headline_se = imp_se[row] * self.survey_weight if imp_se[row] == imp_se[row] else None
-            headline = make_score(self.headline[row], headline_se, imp_n[row])
-        engagement = self._measure("eng", row)
+            for d in VALUE_CODES
+        }
+        behaviours = {j: self.columns[f"b:{j}"].get(row) for j in BEHAVIOUR_CODES}
+        engagement = self.columns["eng"].get(row)
         if engagement is not None:
-            engagement.extra["eligible"] = engagement.n >= self.method.engagement_minimum
-        ep_score, ep_n = self.energi_positif
-        return {
+            engagement["eligible"] = self.engagement_eligible[row]
+        scores = {
             "values": values,
             "behaviours": behaviours,
-            "implementasi": implementation,
-            "evaluasi": evaluation,
-            "indeks_berakhlak": headline,
+            "implementasi": self.implementation.get(row),
+            "evaluasi": self.evaluation.get(row) if with_evaluation else None,
+            "indeks_berakhlak": self.headline.get(row) if with_evaluation else None,
             "engagement": engagement,
-            "energi_positif": make_score(ep_score[row], None, ep_n[row]),
-            "keselarasan_pribadi_organisasi": self._measure("kpo", row),
-            "keselarasan_saat_ini_harapan": self._measure("kch", row),
-            "pilihan_nilai": indices.pilihan_nilai(self.spec, self.pick_counts[row]),
+            "energi_positif": self.energi_positif.get(row),
+            "keselarasan_pribadi_organisasi": self.columns["kpo"].get(row),
+            "keselarasan_saat_ini_harapan": self.columns["kch"].get(row),
+            "pilihan_nilai": self.pilihan.get(row),
         }
+        self._cache[key] = scores
+        return scores
