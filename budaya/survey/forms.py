@@ -1,0 +1,116 @@
+"""Forms of the respondent flow: a Likert page, the values selection, the comment, eligibility."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from budaya.survey.services import COMMENT_MAX_LENGTH, PICK_FIELDS, normalise_nip
+
+
+class LikertPageForm(forms.Form):
+    """One page of Likert items; each radio group is named by its item code with values 1..K.
+
+    Every item is optional: unanswered items are reported by `unanswered()` as a gentle note.
+    """
+
+    def __init__(self, items, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = tuple(items)
+        for item in self.items:
+            self.fields[item.code] = forms.TypedChoiceField(
+                choices=[(str(k), str(k)) for k in range(1, item.points + 1)],
+                coerce=int,
+                required=False,
+                empty_value=None,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "invalid_choice": _("Pilihan untuk pernyataan ini tidak dikenal."),
+                },
+            )
+
+    def answers(self) -> dict[str, int | None]:
+        """Return the page's answers by item code (None when unanswered); call after is_valid()."""
+        return {item.code: self.cleaned_data.get(item.code) for item in self.items}
+
+    def unanswered(self) -> list:
+        """Return the items left unanswered on this page; call after is_valid()."""
+        return [item for item in self.items if self.cleaned_data.get(item.code) is None]
+
+
+class PicksForm(forms.Form):
+    """The three values-selection questions as checkbox groups `pick_personal|current|wanted`."""
+
+    def __init__(self, instrument, lang, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_picks = instrument.max_picks
+        choices = [(option.code, option.label.get(lang)) for option in instrument.pick_list]
+        questions = {question.code: question for question in instrument.pick_questions}
+        for name in PICK_FIELDS:
+            question = questions.get(name)
+            self.fields[f"pick_{name}"] = forms.MultipleChoiceField(
+                choices=choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                label=question.text.get(lang) if question else name,
+                error_messages={
+                    "invalid_choice": _("Nilai %(value)s tidak ada dalam daftar."),
+                },
+            )
+
+    def clean(self):
+        """Refuse more than `max_picks` distinct values in any of the three questions."""
+        cleaned = super().clean()
+        for name in PICK_FIELDS:
+            key = f"pick_{name}"
+            chosen = list(dict.fromkeys(cleaned.get(key) or []))
+            if len(chosen) > self.max_picks:
+                self.add_error(
+                    key,
+                    ngettext(
+                        "Pilih paling banyak %(max)d nilai; Anda memilih %(count)d.",
+                        "Pilih paling banyak %(max)d nilai; Anda memilih %(count)d.",
+                        self.max_picks,
+                    )
+                    % {"max": self.max_picks, "count": len(chosen)},
+                )
+            else:
+                cleaned[key] = chosen
+        return cleaned
+
+    def picks(self) -> dict[str, list[str]]:
+        """Return the chosen codes of each question (personal, current, wanted)."""
+        return {name: list(self.cleaned_data.get(f"pick_{name}") or []) for name in PICK_FIELDS}
+
+
+class CommentForm(forms.Form):
+    """An optional free comment."""
+
+    comment = forms.CharField(
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Komentar atau saran (tidak wajib)"),
+    )
+
+
+class EligibilityForm(forms.Form):
+    """NIP and birth date for the shared-link mode."""
+
+    nip = forms.CharField(
+        label=_("NIP"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    birth_date = forms.DateField(
+        label=_("Tanggal lahir"),
+        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Tulis tanggal lahir seperti 1990-08-17 atau 17-08-1990.")},
+    )
+
+    def clean_nip(self) -> str:
+        """Return the NIP without spaces or dots, requiring 18 digits."""
+        nip = normalise_nip(self.cleaned_data["nip"])
+        if len(nip) != 18 or not nip.isdigit():
+            raise forms.ValidationError(_("NIP terdiri dari 18 angka."))
+        return nip

@@ -1,0 +1,323 @@
+"""Invitation, eligibility and submission services of the employee survey.
+
+Tokens are `secrets.token_urlsafe(24)`; only their SHA-256 hex is stored, so a plain token is known
+only at the moment it is issued. Issuing again replaces the token of every unused invitation (the
+old link stops working); used invitations are never touched.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from budaya.instruments import Instrument, load_instrument
+from budaya.roster.models import RosterEntry
+from budaya.survey.models import Draft, Invitation, Response, SharedLink
+
+PICK_FIELDS = ("personal", "current", "wanted")
+COMMENT_MAX_LENGTH = 2000
+
+
+class InvitationUsed(Exception):
+    """The invitation has already been used to submit a response."""
+
+
+class PeriodNotOpen(Exception):
+    """The invitation's period is not open today (not yet open, or closed)."""
+
+
+class InvalidAnswers(ValueError):
+    """Submitted answers do not fit the instrument (unknown code, out of range, too many picks)."""
+
+
+@dataclass
+class Cleaned:
+    """Validated answers of one respondent: Likert answers by item code, picks, comment."""
+
+    answers: dict[str, int] = field(default_factory=dict)
+    picks_personal: list[str] = field(default_factory=list)
+    picks_current: list[str] = field(default_factory=list)
+    picks_wanted: list[str] = field(default_factory=list)
+    comment: str = ""
+
+
+def hash_token(token: str) -> str:
+    """Return the SHA-256 hex digest stored for a plain token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    """Return a fresh random URL-safe token (24 random bytes)."""
+    return secrets.token_urlsafe(24)
+
+
+def invitation_link(token: str) -> str:
+    """Return the personal survey link of a plain token."""
+    return f"{settings.BASE_URL}/s/{token}/"
+
+
+def shared_link_url(shared: SharedLink) -> str:
+    """Return the public address of an institution's shared link."""
+    return f"{settings.BASE_URL}/i/{shared.slug}/"
+
+
+def find_invitation(token: str) -> Invitation | None:
+    """Return the invitation of a plain token, or None when no invitation has that token."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related(
+            "period", "roster_entry", "roster_entry__institution", "roster_entry__unit"
+        )
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def issue_token(invitation: Invitation) -> str:
+    """Give an unused invitation a fresh token (the old link stops working); return it."""
+    if invitation.used:
+        raise InvitationUsed(f"invitation {invitation.pk} is already used")
+    token = new_token()
+    invitation.token_hash = hash_token(token)
+    invitation.created_on = timezone.localdate()
+    invitation.save(update_fields=["token_hash", "created_on"])
+    return token
+
+
+def create_invitations(
+    period, institution, *, entries=None, only_with_email: bool = False
+) -> list[tuple[RosterEntry, str]]:
+    """Issue tokens for the institution's roster entries in `period` and return (entry, token).
+
+    Entries without an invitation get a new one; entries whose invitation is unused get a new
+    token (their old link stops working); entries whose invitation is used are left out.
+    `entries` narrows the roster entries (a queryset); `only_with_email` keeps entries with email.
+    """
+    if entries is None:
+        entries = RosterEntry.objects.filter(period=period, institution=institution)
+    if only_with_email:
+        entries = entries.exclude(email="")
+    entries = entries.select_related("unit", "institution").order_by("unit__code", "nip")
+    today = timezone.localdate()
+    issued = []
+    with transaction.atomic():
+        existing = {
+            invitation.roster_entry_id: invitation
+            for invitation in Invitation.objects.select_for_update().filter(
+                roster_entry__in=entries
+            )
+        }
+        for entry in entries:
+            invitation = existing.get(entry.pk)
+            if invitation is not None and invitation.used:
+                continue
+            token = new_token()
+            if invitation is None:
+                Invitation.objects.create(
+                    period=period,
+                    roster_entry=entry,
+                    token_hash=hash_token(token),
+                    created_on=today,
+                )
+            else:
+                invitation.token_hash = hash_token(token)
+                invitation.created_on = today
+                invitation.save(update_fields=["token_hash", "created_on"])
+            issued.append((entry, token))
+    return issued
+
+
+def invitation_counts(period, institution) -> dict[str, int]:
+    """Return roster size, invitations issued, used, and entries with an email address."""
+    roster = RosterEntry.objects.filter(period=period, institution=institution)
+    invitations = Invitation.objects.filter(period=period, roster_entry__institution=institution)
+    return {
+        "roster": roster.count(),
+        "with_email": roster.exclude(email="").count(),
+        "issued": invitations.count(),
+        "used": invitations.filter(used=True).count(),
+    }
+
+
+def send_invitation_emails(period, institution, *, connection=None) -> int:
+    """E-mail a fresh personal link to every unused entry with an email address; return the count.
+
+    Sending replaces the token of those entries' unused invitations (earlier links stop working).
+    """
+    issued = create_invitations(period, institution, only_with_email=True)
+    if not issued:
+        return 0
+    connection = connection or get_connection()
+    messages = []
+    with translation.override("id"):
+        for entry, token in issued:
+            subject = _("Undangan Survei Budaya Kerja %(period)s") % {"period": period.code}
+            body = _(
+                "Yth. %(name)s,\n\n"
+                "Anda diundang mengisi Survei Budaya Kerja ASN (%(institution)s). "
+                "Pengisian sekitar 10 menit, dan jawaban Anda anonim: yang disimpan hanya jawaban "
+                "serta unit kerja, jenis kelamin, jenis pegawai dan kelompok usia.\n\n"
+                "Tautan pribadi Anda (hanya untuk Anda, sekali kirim):\n%(link)s\n\n"
+                "Survei dibuka %(opens)s sampai %(closes)s.\n"
+            ) % {
+                "name": entry.name,
+                "institution": institution.name,
+                "link": invitation_link(token),
+                "opens": period.opens_on.isoformat(),
+                "closes": period.closes_on.isoformat(),
+            }
+            messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [entry.email]))
+    return connection.send_messages(messages) or 0
+
+
+def get_or_create_shared_link(period, institution) -> SharedLink:
+    """Return the institution's shared link for `period`, creating it with a random slug."""
+    shared = SharedLink.objects.filter(period=period, institution=institution).first()
+    if shared is None:
+        shared = SharedLink.objects.create(
+            period=period, institution=institution, slug=secrets.token_urlsafe(12)
+        )
+    return shared
+
+
+def normalise_nip(raw: str) -> str:
+    """Return a NIP with spaces and dots removed (as people often type it)."""
+    return "".join(ch for ch in (raw or "") if ch not in " .\t-")
+
+
+def verify_eligibility(shared: SharedLink, nip: str, birth_date) -> Invitation | None:
+    """Return the invitation of the roster entry matching NIP and birth date, or None.
+
+    A matching entry without an invitation gets one. Nothing is created when nothing matches.
+    """
+    entry = RosterEntry.objects.filter(
+        period=shared.period,
+        institution=shared.institution,
+        nip=normalise_nip(nip),
+        birth_date=birth_date,
+    ).first()
+    if entry is None:
+        return None
+    invitation = Invitation.objects.filter(roster_entry=entry).first()
+    if invitation is None:
+        invitation = Invitation.objects.create(
+            period=shared.period,
+            roster_entry=entry,
+            token_hash=hash_token(new_token()),
+            created_on=timezone.localdate(),
+        )
+    return invitation
+
+
+def instrument_of(period) -> Instrument:
+    """Return the instrument edition a period uses."""
+    return load_instrument(period.instrument)
+
+
+def clean_submission(instrument: Instrument, data: dict) -> Cleaned:
+    """Return the draft-shaped `data` validated against the instrument, or raise InvalidAnswers."""
+    items = {item.code: item for item in instrument.survey_items}
+    answers = {}
+    for code, raw in (data.get("answers") or {}).items():
+        if code not in items:
+            raise InvalidAnswers(f"unknown item code {code!r}")
+        if raw is None:
+            continue
+        value = int(raw)
+        if not 1 <= value <= items[code].points:
+            raise InvalidAnswers(f"item {code}: answer {raw!r} outside 1..{items[code].points}")
+        answers[code] = value
+    known = [option.code for option in instrument.pick_list]
+    picks = {}
+    for name in PICK_FIELDS:
+        chosen = []
+        for code in (data.get("picks") or {}).get(name) or []:
+            if code not in known:
+                raise InvalidAnswers(f"pick_{name}: unknown value code {code!r}")
+            if code not in chosen:
+                chosen.append(code)
+        if len(chosen) > instrument.max_picks:
+            raise InvalidAnswers(
+                f"pick_{name}: {len(chosen)} picks, at most {instrument.max_picks}"
+            )
+        picks[name] = sorted(chosen, key=known.index)
+    comment = str(data.get("comment") or "").strip()[:COMMENT_MAX_LENGTH]
+    return Cleaned(
+        answers=answers,
+        picks_personal=picks["personal"],
+        picks_current=picks["current"],
+        picks_wanted=picks["wanted"],
+        comment=comment,
+    )
+
+
+def encode_answers(instrument: Instrument, answers: dict[str, int]) -> str:
+    """Return one character per survey item in order: '0' when missing, else the answer digit."""
+    chars = []
+    for item in instrument.survey_items:
+        value = answers.get(item.code)
+        if item.points > 9:
+            raise InvalidAnswers(f"item {item.code}: K={item.points} does not fit one digit")
+        chars.append("0" if value is None else str(int(value)))
+    return "".join(chars)
+
+
+def submit_response(invitation: Invitation, cleaned: Cleaned) -> Response:
+    """Store the anonymous response, delete the draft and mark the invitation used, atomically.
+
+    The invitation row is locked (`select_for_update`) and claimed with a conditional update, so
+    concurrent submits with one token give exactly one response; the others raise InvitationUsed.
+    """
+    today = timezone.localdate()
+    with transaction.atomic():
+        locked = (
+            Invitation.objects.select_for_update()
+            .select_related("period", "roster_entry", "roster_entry__period")
+            .get(pk=invitation.pk)
+        )
+        if locked.used:
+            raise InvitationUsed(_("Jawaban dengan tautan ini sudah dikirim."))
+        period = locked.period
+        if not period.is_open_on(today):
+            raise PeriodNotOpen(_("Survei periode ini sedang tidak dibuka."))
+        instrument = instrument_of(period)
+        encoded = encode_answers(instrument, cleaned.answers)
+        claimed = Invitation.objects.filter(pk=locked.pk, used=False).update(used=True)
+        if claimed != 1:
+            raise InvitationUsed(_("Jawaban dengan tautan ini sudah dikirim."))
+        entry = locked.roster_entry
+        response = Response.objects.create(
+            period=period,
+            institution_id=entry.institution_id,
+            unit_id=entry.unit_id,
+            gender=entry.gender,
+            employment_type=entry.employment_type,
+            age_band=entry.age_band,
+            answers=encoded,
+            picks_personal=";".join(cleaned.picks_personal),
+            picks_current=";".join(cleaned.picks_current),
+            picks_wanted=";".join(cleaned.picks_wanted),
+            comment=cleaned.comment,
+            submitted_on=today,
+        )
+        Draft.objects.filter(invitation_id=locked.pk).delete()
+    invitation.used = True
+    return response
+
+
+def save_draft(invitation: Invitation, data: dict) -> Draft:
+    """Store the answers so far under an unused invitation (day-only date); return the draft."""
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.used:
+            raise InvitationUsed(_("Jawaban dengan tautan ini sudah dikirim."))
+        draft, _created = Draft.objects.update_or_create(
+            invitation=locked, defaults={"data": data, "updated_on": timezone.localdate()}
+        )
+    return draft

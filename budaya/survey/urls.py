@@ -1,0 +1,20 @@
+"""Routes of the respondent flow (at the site root) and the invitation page of administrators."""
+
+from django.urls import path
+
+from budaya.survey import admin_views, views
+
+app_name = "survey"
+
+urlpatterns = [
+    path("s/<str:token>/", views.landing, name="landing"),
+    path("s/<str:token>/langkah/<int:number>/", views.step_page, name="step"),
+    path("s/<str:token>/tersimpan/", views.saved, name="saved"),
+    path("selesai/", views.thanks, name="thanks"),
+    path("i/<str:slug>/", views.shared_entry, name="shared"),
+    path(
+        "undangan/<str:period_code>/<str:institution_code>/",
+        admin_views.invitations,
+        name="invitations",
+    ),
+]
