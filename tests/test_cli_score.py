@@ -1,0 +1,370 @@
+"""`budaya score`: reading the §11 files, refusing bad input cleanly, writing the results."""
+
+import json
+import sys
+import types
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from budaya.cli import main
+from tests.test_interchange_evaluation import HEADER as EVALUATION_HEADER
+from tests.test_interchange_responses import SPEC, response_row, write_csv
+from tests.test_interchange_roster import NIP1, roster_rows, write_roster_csv
+
+OLD = "hasil lama, jangan ditimpa\n"
+
+
+@pytest.fixture
+def fake_instrument(monkeypatch):
+    """Score with the small hand-built spec instead of a catalogue edition."""
+    instrument = SimpleNamespace(scoring_spec=lambda: SPEC, max_picks=5)
+    monkeypatch.setattr("budaya.cli.score.load_instrument", lambda edition: instrument)
+    return instrument
+
+
+@pytest.fixture
+def engine(monkeypatch):
+    """Replace the engine by one that records its arguments and counts responses per group."""
+    calls = []
+
+    def compute_results(spec, method, data, **options):
+        calls.append(SimpleNamespace(spec=spec, method=method, data=data, **options))
+        groups = [
+            {
+                "level": "nation",
+                "code": "ID",
+                "parent": None,
+                "n": data.n,
+                "population": None,
+                "minimum": None,
+                "eligible": False,
+                "suppressed": False,
+                "implementasi": None,
+                "evaluasi": None,
+                "indeks_berakhlak": None,
+            }
+        ]
+        for i, code in enumerate(data.institutions):
+            units = [u for u, (inst, _) in enumerate(data.units) if inst == i]
+            n = int(np.isin(data.unit, units).sum())
+            groups.append(
+                {
+                    "level": "institution",
+                    "code": code,
+                    "parent": "ID",
+                    "n": n,
+                    "population": None,
+                    "minimum": None,
+                    "eligible": False,
+                    "suppressed": n < method.threshold,
+                }
+            )
+        return {
+            "method_version": "1",
+            "period": options["period"],
+            "instrument": options["instrument"],
+            "groups": groups,
+        }
+
+    module = types.ModuleType("budaya.scoring.engine")
+    module.compute_results = compute_results
+    monkeypatch.setitem(sys.modules, "budaya.scoring.engine", module)
+    return calls
+
+
+@pytest.fixture
+def files(tmp_path):
+    """Write good responses, roster and evaluation files; return their paths and the outputs."""
+    rows = [response_row(f"r{i}", "A01", "U1" if i % 2 else "U2") for i in range(12)]
+    rows += [response_row(f"s{i}", "B02", "X", gender="P") for i in range(3)]
+    paths = SimpleNamespace(
+        responses=write_csv(tmp_path / "jawaban.csv", rows),
+        roster=write_roster_csv(tmp_path / "pegawai.csv", roster_rows()),
+        evaluation=write_csv(
+            tmp_path / "evaluasi.csv",
+            [
+                dict(zip(EVALUATION_HEADER, r, strict=True))
+                for r in (["A01", "", "C1", "4"], ["A01", "", "C2", "3"], ["A01", "U1", "C1", "1"])
+            ],
+            EVALUATION_HEADER,
+        ),
+        previous=tmp_path / "lalu.json",
+        out=tmp_path / "hasil.json",
+        xlsx=tmp_path / "hasil.xlsx",
+        folder=tmp_path,
+    )
+    paths.previous.write_text(json.dumps({"method_version": "1", "groups": []}))
+    return paths
+
+
+def arguments(files, *extra, previous=True):
+    argv = [
+        "score",
+        "--responses",
+        str(files.responses),
+        "--roster",
+        str(files.roster),
+        "--evaluation",
+        str(files.evaluation),
+        "--out",
+        str(files.out),
+        "--xlsx",
+        str(files.xlsx),
+        "--period",
+        "2026-S1",
+    ]
+    if previous:
+        argv += ["--previous", str(files.previous)]
+    return argv + list(extra)
+
+
+def rewrite(path, old, new):
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+def test_it_passes_the_files_to_the_engine_and_writes_what_it_returns(
+    files, fake_instrument, engine, capsys
+):
+    assert main(arguments(files, "--threshold", "7")) == 0
+    call = engine[0]
+    assert call.spec is SPEC
+    assert call.method.threshold == 7 and call.method.max_picks == 5
+    assert call.period == "2026-S1" and call.instrument == "berakhlak-2026"
+    assert call.evaluations == {("A01", None): {"C1": 4, "C2": 3}, ("A01", "U1"): {"C1": 1}}
+    assert call.previous == {"method_version": "1", "groups": []}
+    data = call.data
+    assert data.institutions == ["A01", "B02"]
+    assert data.units == [(0, "U1"), (0, "U2"), (1, "X")]
+    assert data.unit.tolist() == [1, 0] * 6 + [2] * 3
+    assert data.roster_age_band.tolist() == [2, 1, 3]  # ages 41, 36 and 56 in 2026
+    assert data.answers.shape == (15, len(SPEC.survey_items))
+    document = json.loads(files.out.read_text(encoding="utf-8"))
+    assert [g["code"] for g in document["groups"]] == ["ID", "A01", "B02"]
+    assert document["period"] == "2026-S1"
+    assert files.xlsx.stat().st_size > 0
+    out = capsys.readouterr().out
+    assert "A01" in out and "Nasional" in out
+    assert "kurang dari 7 responden" in out  # B02 has 3 responses
+    assert sorted(p.name for p in files.folder.iterdir() if p.name.startswith(".")) == []
+
+
+def test_the_json_keeps_non_ascii_text_as_it_is(files, fake_instrument, engine):
+    assert main(arguments(files, "--period", "2026 ganjil–é")) == 0
+    text = files.out.read_text(encoding="utf-8")
+    assert '"2026 ganjil–é"' in text
+
+
+def test_it_runs_without_roster_evaluation_or_previous(files, fake_instrument, engine):
+    argv = ["score", "--responses", str(files.responses), "--out", str(files.out)]
+    assert main(argv) == 0
+    call = engine[0]
+    assert call.evaluations is None and call.previous is None
+    assert call.method.threshold == 10
+    assert not call.data.has_roster
+    assert not files.xlsx.exists()
+
+
+def test_a_missing_item_column_is_a_warning_not_an_error(files, fake_instrument, engine, capsys):
+    rewrite(files.responses, ",KL3a,", ",KL3a_unused,")
+    assert main(arguments(files)) == 1  # an unknown column is still an error
+    rows = [response_row("r1")]
+    del rows[0]["KL3a"]
+    write_csv(files.responses, rows)
+    argv = ["score", "--responses", str(files.responses), "--out", str(files.out)]
+    capsys.readouterr()
+    assert main(argv) == 0
+    assert "KL3a" in capsys.readouterr().err
+
+
+ERROR_CASES = {
+    "bad answer": (
+        "responses",
+        ("r3,A01,U1,L,PNS,30-39,4", "r3,A01,U1,L,PNS,30-39,7"),
+        "jawaban.csv: baris 5, kolom BP1a: jawaban '7' tidak sah",
+    ),
+    "unknown column": (
+        "responses",
+        ("HA1a", "HA1x"),
+        "jawaban.csv: baris 1, kolom HA1x: kolom tidak dikenal; maksudnya HA1a?",
+    ),
+    "duplicate id": (
+        "responses",
+        ("r3,", "r2,"),
+        "jawaban.csv: baris 5, kolom response_id: 'r2' sudah dipakai di baris 4",
+    ),
+    "bad gender": (
+        "responses",
+        ("s1,B02,X,P", "s1,B02,X,W"),
+        "jawaban.csv: baris 15, kolom gender: 'W' tidak sah, harus L atau P",
+    ),
+    "bad employment": (
+        "responses",
+        ("s1,B02,X,P,PNS", "s1,B02,X,P,pns"),
+        "jawaban.csv: baris 15, kolom employment_type: 'pns' tidak sah",
+    ),
+    "unknown pick": (
+        "responses",
+        ("BP1;AK1", "BP1;AK7"),
+        "jawaban.csv: baris 2, kolom pick_personal: kode nilai tidak dikenal 'AK7'",
+    ),
+    "too many picks": (
+        "responses",
+        ("BP1;AK1", "BP1;AK1;AK2;AK3;KO1;KO2"),
+        "baris 2, kolom pick_personal: 6 nilai berbeda dipilih, paling banyak 5",
+    ),
+    "empty responses": ("responses", None, "jawaban.csv: baris 1: berkas kosong"),
+    "duplicate nip": (
+        "roster",
+        ("199001012019032001", NIP1),
+        f"pegawai.csv: baris 3, kolom nip: NIP {NIP1} sudah ada di baris 2",
+    ),
+    "short nip": (
+        "roster",
+        ("199001012019032001", "1990010120190320"),
+        "pegawai.csv: baris 3, kolom nip: '1990010120190320' tidak sah, harus tepat 18",
+    ),
+    "unit not on roster": (
+        "roster",
+        ("A01,U2", "A01,U3"),
+        "jawaban.csv: baris 2, kolom unit: instansi A01, unit U2 tidak ada di daftar pegawai",
+    ),
+    "unknown criterion": (
+        "evaluation",
+        ("C2", "C7"),
+        "evaluasi.csv: baris 3, kolom criterion: kriteria 'C7' tidak ada",
+    ),
+    "level too high": (
+        "evaluation",
+        ("C2,3", "C2,4"),
+        "evaluasi.csv: baris 3, kolom level: '4' tidak sah, harus bilangan bulat 0..3",
+    ),
+    "duplicate criterion": (
+        "evaluation",
+        ("A01,,C2", "A01,,C1"),
+        "evaluasi.csv: baris 3, kolom criterion: kriteria C1 untuk A01/- sudah ada di baris 2",
+    ),
+    "unknown unit": (
+        "evaluation",
+        ("A01,U1", "A01,U7"),
+        "evaluasi.csv: baris 4, kolom unit: unit 'U7' dari instansi A01 tidak ada",
+    ),
+    "previous not json": (
+        "previous",
+        ('"groups": []', '"groups": ['),
+        "lalu.json: baris 1: bukan JSON yang sah",
+    ),
+    "previous without groups": (
+        "previous",
+        (', "groups": []', ""),
+        "lalu.json: kolom groups: tidak ada atau bukan daftar",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", ERROR_CASES)
+def test_each_bad_input_fails_cleanly_and_writes_nothing(
+    files, fake_instrument, engine, capsys, case
+):
+    which, change, expected = ERROR_CASES[case]
+    path = getattr(files, which)
+    if change is None:
+        path.write_text("")
+    else:
+        before = path.read_text(encoding="utf-8")
+        rewrite(path, *change)
+        assert path.read_text(encoding="utf-8") != before, "the test did not change the file"
+    files.out.write_text(OLD)
+    assert main(arguments(files)) == 1
+    err = capsys.readouterr().err
+    assert expected in err
+    assert "tidak ada hasil yang ditulis" in err
+    assert files.out.read_text() == OLD
+    assert not files.xlsx.exists()
+    assert engine == []
+    assert not [p for p in files.folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_problems_of_several_files_are_reported_together(files, fake_instrument, engine, capsys):
+    rewrite(files.responses, "s1,B02,X,P", "s1,B02,X,W")
+    rewrite(files.evaluation, "C2", "C7")
+    assert main(arguments(files)) == 1
+    err = capsys.readouterr().err
+    assert "2 masalah pada berkas masukan" in err
+    assert "jawaban.csv: baris 15, kolom gender" in err
+    assert "evaluasi.csv: baris 3, kolom criterion" in err
+
+
+def test_a_threshold_below_five_is_refused(files, fake_instrument, engine, capsys):
+    files.out.write_text(OLD)
+    assert main(arguments(files, "--threshold", "4")) == 1
+    assert "--threshold 4: ambang k paling kecil 5" in capsys.readouterr().err
+    assert files.out.read_text() == OLD and engine == []
+
+
+def test_an_unknown_instrument_is_refused_listing_the_editions(files, capsys):
+    assert main(arguments(files, "--instrument", "berakhlak-1999")) == 1
+    err = capsys.readouterr().err
+    assert "berakhlak-1999" in err and "berakhlak-2026" in err
+    assert not files.out.exists()
+
+
+def test_a_missing_responses_file_is_named(files, fake_instrument, engine, capsys):
+    files.responses.unlink()
+    assert main(arguments(files)) == 1
+    assert "jawaban.csv: berkas tidak ditemukan / file not found" in capsys.readouterr().err
+
+
+def test_an_output_folder_that_does_not_exist_is_refused_before_reading(
+    files, fake_instrument, engine, capsys
+):
+    argv = [
+        "score",
+        "--responses",
+        str(files.responses),
+        "--out",
+        str(files.folder / "tidak-ada" / "hasil.json"),
+    ]
+    assert main(argv) == 1
+    assert "folder tujuan tidak ada" in capsys.readouterr().err
+
+
+def test_the_output_may_not_overwrite_an_input(files, fake_instrument, engine, capsys):
+    argv = ["score", "--responses", str(files.responses), "--out", str(files.responses)]
+    assert main(argv) == 1
+    assert "akan menimpa berkas masukan" in capsys.readouterr().err
+
+
+def test_an_engine_failure_leaves_the_old_outputs_and_no_temporary_file(
+    files, fake_instrument, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("engine broke")
+
+    module = types.ModuleType("budaya.scoring.engine")
+    module.compute_results = broken
+    monkeypatch.setitem(sys.modules, "budaya.scoring.engine", module)
+    files.out.write_text(OLD)
+    with pytest.raises(RuntimeError):
+        main(arguments(files))
+    assert files.out.read_text() == OLD
+    assert not files.xlsx.exists()
+    assert not [p for p in files.folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_results_that_are_not_valid_json_are_refused_and_nothing_is_written(
+    files, fake_instrument, monkeypatch, capsys
+):
+    module = types.ModuleType("budaya.scoring.engine")
+    module.compute_results = lambda *a, **k: {
+        "method_version": "1",
+        "groups": [],
+        "x": float("nan"),
+    }
+    monkeypatch.setitem(sys.modules, "budaya.scoring.engine", module)
+    files.out.write_text(OLD)
+    assert main(arguments(files)) == 1
+    assert "hasil tidak dapat ditulis sebagai JSON" in capsys.readouterr().err
+    assert files.out.read_text() == OLD
+    assert not [p for p in files.folder.iterdir() if p.name.endswith(".tmp")]
