@@ -10,7 +10,7 @@ from budaya.scoring.data import BrandingData, SurveyData
 from budaya.scoring.eligibility import slovin_minimum, slovin_minimums
 from budaya.scoring.evaluation import evaluation_index
 from budaya.scoring.groups import BREAKDOWN_CATEGORIES, GroupAssembler
-from budaya.scoring.respondent import accumulate_survey
+from budaya.scoring.kernel import accumulate_responses
 from budaya.scoring.spec import Method, ScoringSpec
 from budaya.scoring.stats import CellAccumulator, Sums, cell_keys
 from budaya.scoring.table import GroupTable
@@ -65,11 +65,10 @@ def _compute(spec, method, data, *, evaluations, previous, branding, period, ins
     unit_institution = np.array([i for i, _ in data.units], dtype=np.intp).reshape(n_units)
     weights = _weights(method, data, unit_institution)
 
-    keys = cell_keys(data.unit, data.gender, data.employment, data.age_band)
-    accumulator = CellAccumulator(keys, unit_institution, n_institutions)
-    accumulator.add_count("resp", np.ones(data.n, dtype=np.uint8), 1)
-    accumulate_survey(spec, data.answers, data.picks, weights, accumulator, method.max_picks)
-    unit_sums, cell_sums = accumulator.finish()
+    # The fused numba kernel; BUDAYA_SCORING_KERNEL=numpy selects the numpy reference path.
+    unit_sums, cell_sums = accumulate_responses(
+        spec, data, weights, unit_institution, n_institutions, method.max_picks
+    )
     unit_pop, cell_pop = _populations(data, unit_institution, n_institutions)
 
     institution_sums = Sums(cell_sums.columns, cell_sums.data.sum(axis=(1, 2, 3)))
