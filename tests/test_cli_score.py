@@ -368,3 +368,109 @@ def test_results_that_are_not_valid_json_are_refused_and_nothing_is_written(
     assert "hasil tidak dapat ditulis sebagai JSON" in capsys.readouterr().err
     assert files.out.read_text() == OLD
     assert not [p for p in files.folder.iterdir() if p.name.endswith(".tmp")]
+
+
+# End to end: the real berakhlak-2026 catalogue edition and the real engine.
+
+
+def real_files(tmp_path):
+    """Write files for berakhlak-2026: A01 with 30 of 32 employees answering, every item
+    scored 60 (answer 4 of 6, reverse-keyed 3), a complete evaluation at the top level; B02
+    with 3 of 5 answering."""
+    from budaya.instruments import load_instrument
+
+    spec = load_instrument("berakhlak-2026").scoring_spec()
+    answers = {item.code: "3" if item.reverse else "4" for item in spec.survey_items}
+    rows = []
+    for i in range(33):
+        institution, unit = ("A01", "U1" if i % 2 else "U2") if i < 30 else ("B02", "X")
+        row = {
+            "response_id": f"r{i}",
+            "institution": institution,
+            "unit": unit,
+            "gender": "LP"[i % 2],
+            "employment_type": "PNS",
+            "age_band": "30-39",
+            **answers,
+            "pick_personal": "BP1;AK1",
+            "pick_current": "BP1;LIM_ABS",
+            "pick_wanted": "AK1",
+        }
+        rows.append(row)
+    roster = []
+    for i in range(37):
+        institution, unit = ("A01", "U1" if i % 2 else "U2") if i < 32 else ("B02", "X")
+        roster.append(
+            [
+                f"19800101200501{i:04d}",
+                f"Pegawai {i}",
+                "LP"[i % 2],
+                "PNS",
+                institution,
+                unit,
+                "1985",
+            ]
+        )
+    evaluation = [
+        dict(zip(EVALUATION_HEADER, ["A01", "", c.code, str(c.max_level)], strict=True))
+        for c in spec.criteria
+    ]
+    return SimpleNamespace(
+        responses=write_csv(tmp_path / "jawaban.csv", rows),
+        roster=write_roster_csv(tmp_path / "pegawai.csv", roster),
+        evaluation=write_csv(tmp_path / "evaluasi.csv", evaluation, EVALUATION_HEADER),
+        out=tmp_path / "hasil.json",
+        xlsx=tmp_path / "hasil.xlsx",
+    )
+
+
+def test_it_scores_real_files_end_to_end(tmp_path, capsys):
+    files = real_files(tmp_path)
+    argv = [
+        "score",
+        "--instrument",
+        "berakhlak-2026",
+        "--responses",
+        str(files.responses),
+        "--roster",
+        str(files.roster),
+        "--evaluation",
+        str(files.evaluation),
+        "--period",
+        "2026",
+        "--out",
+        str(files.out),
+        "--xlsx",
+        str(files.xlsx),
+    ]
+    assert main(argv) == 0
+    document = json.loads(files.out.read_text(encoding="utf-8"))
+    assert document["method_version"] == "1"
+    assert document["period"] == "2026" and document["instrument"] == "berakhlak-2026"
+    groups = {g["code"]: g for g in document["groups"]}
+    assert [g["level"] for g in document["groups"]][:3] == ["nation", "institution", "institution"]
+    a01 = groups["A01"]
+    assert (a01["n"], a01["population"], a01["minimum"], a01["eligible"]) == (30, 32, 30, True)
+    assert a01["implementasi"]["shown"] == 60.0
+    assert a01["evaluasi"]["shown"] == 100.0
+    assert a01["indeks_berakhlak"]["shown"] == 68.0
+    assert a01["indeks_berakhlak"]["category"] == "B"
+    assert groups["B02"]["suppressed"] is True and "implementasi" not in groups["B02"]
+    out = capsys.readouterr().out
+    assert "68,0 B Cukup Sehat" in out
+    assert "kurang dari 10 responden" in out
+    assert "Nasional" in out
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(files.xlsx, read_only=True)
+    assert workbook.sheetnames == ["Ringkasan", "Nilai", "Perilaku", "Rincian"]
+    workbook.close()
+
+    # The second period reads the first as --previous: no change at all.
+    second = tmp_path / "hasil-2027.json"
+    argv2 = argv[:-4] + ["--previous", str(files.out), "--out", str(second)]
+    argv2[argv2.index("--period") + 1] = "2027"
+    assert main(argv2) == 0
+    again = {g["code"]: g for g in json.loads(second.read_text())["groups"]}
+    assert again["A01"]["change"]["implementasi"]["delta"] == pytest.approx(0.0)
