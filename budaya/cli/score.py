@@ -90,6 +90,7 @@ def read_inputs(args, spec, max_picks: int):
     """Return (SurveyData, evaluations, previous, warnings), or raise CommandError listing
     every problem of every file."""
     from budaya.interchange import (
+        InputError,
         Problems,
         build_survey_data,
         read_evaluation,
@@ -114,12 +115,7 @@ def read_inputs(args, spec, max_picks: int):
         raise CommandError(
             f"{total} masalah pada berkas masukan, tidak ada hasil yang ditulis / "
             f"{total} problems in the input files, nothing written:\n"
-            + "\n".join(str(problem) for problem in problems.items)
-            + (
-                f"\n... dan {problems.more} masalah lain / and {problems.more} more"
-                if problems.more
-                else ""
-            )
+            + str(InputError(problems.items, problems.more))
         )
     data = build_survey_data(responses, roster, period_year(args.period))
     return data, evaluations, previous, responses.warnings

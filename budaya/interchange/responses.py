@@ -291,12 +291,16 @@ def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> 
             text = cells[position]
             if not text:
                 continue
-            try:
-                picked = _pick_indices(text.split(";"), pick_index, max_picks)
-            except PickError as error:
-                indonesian, english = str(error).split("|")
-                add(number, PICK_COLUMNS[q], indonesian, english)
-                continue
+            parts = text.split(";")
+            picked = list(map(pick_index.get, parts))
+            # Fast path: clean codes, no repeats, within the limit; else trim and check fully.
+            if None in picked or len(set(picked)) != len(picked) or len(picked) > max_picks:
+                try:
+                    picked = _pick_indices(parts, pick_index, max_picks)
+                except PickError as error:
+                    indonesian, english = str(error).split("|")
+                    add(number, PICK_COLUMNS[q], indonesian, english)
+                    continue
             row_picks[q] = picked + empty_picks[len(picked) :]
         for q in range(len(PICK_COLUMNS)):
             picks[q].extend(row_picks[q])
