@@ -1,5 +1,8 @@
 """METHOD.md §5 by hand: the evaluation index E, its null cases, and the 0.8·I + 0.2·E headline."""
 
+import math
+import statistics
+
 import pytest
 
 from tests.method_builders import EVAL_CRITERIA, R, build, default_spec, everything, group, run
@@ -87,3 +90,18 @@ def test_without_any_evaluation_there_is_no_evaluation_index():
         if not g["suppressed"]:
             assert g["evaluasi"] is None
             assert g["indeks_berakhlak"] is None
+
+
+def test_the_headline_interval_uses_0_8_times_the_standard_error_of_i():
+    # U1 half answer 5 (80), half 3 (40): I = 60, i[r] ∈ {80, 40}, SE(I) = sd/√10 > 0
+    people = [R(0, everything(SPEC, 5 if i % 2 else 3)) for i in range(10)]
+    data = build(SPEC, ["X"], [(0, "U1")], people)
+    own = {("X", None): EVALUATIONS[("X", None)]}
+    x = group(run(SPEC, data, evaluations=own), "institution", "X")
+    se_i = statistics.stdev([80, 40] * 5) / math.sqrt(10)
+    assert x["implementasi"]["se"] == pytest.approx(se_i)
+    headline = x["indeks_berakhlak"]
+    assert headline["score"] == pytest.approx(62.8)  # 0.8·60 + 0.2·74
+    assert headline["se"] == pytest.approx(0.8 * se_i)
+    assert headline["ci95"] == pytest.approx([62.8 - 1.96 * 0.8 * se_i, 62.8 + 1.96 * 0.8 * se_i])
+    assert headline["n"] == 10
