@@ -290,3 +290,24 @@ def test_the_default_engagement_minimum_is_140():
     assert group(results, "institution", "A")["engagement"]["eligible"] is True
     assert group(results, "institution", "B")["engagement"]["eligible"] is False
     assert group(results, "institution", "B")["engagement"]["score"] == pytest.approx(60)
+
+
+def test_national_percent_favourable_is_the_mean_over_eligible_institutions(nation_results):
+    # BP items (K = 6) favourable at x ≥ 5: A 6 of 12 → 50 %, B 0 %, D 0 %; C (100 %) left out
+    nation = group(nation_results, "nation", "ID")
+    value = nation["values"]["BP"]["favourable"]
+    value = value["score"] if isinstance(value, dict) else value
+    assert value == pytest.approx(50 / 3)
+
+
+def test_the_nation_has_no_benchmark(nation_results):
+    assert group(nation_results, "nation", "ID").get("benchmark") is None
+    assert group(nation_results, "institution", "A")["benchmark"]["implementasi"]["of"] == 2
+
+
+def test_engagement_peers_are_the_institutions_whose_engagement_is_eligible(nation_results):
+    # peers for implementasi: A and B; for engagement only A (B's 10 < 11)
+    bench = group(nation_results, "institution", "A")["benchmark"]["engagement"]
+    assert bench["of"] == 1
+    assert bench["median"] == pytest.approx(70)
+    assert bench["rank"] == 1

@@ -287,3 +287,10 @@ def test_score_objects_have_the_keys_of_section_11():
         assert {"score", "shown", "category", "ci95", "se", "n"} <= set(score)
     assert {"favourable", "alpha"} <= set(inst["values"]["BP"])
     assert set(inst["engagement"]) >= {"eligible"}
+
+
+def test_an_answer_outside_1_to_k_is_invalid_input():
+    # BP2_1 has K = 4: x = 5 does not exist
+    people = [R(0, {**AK, **KO, **REST, "BP2_1": 5})] + PEOPLE[1:]
+    with pytest.raises(ValueError):
+        institution(people)

@@ -96,3 +96,19 @@ def test_a_top_ten_stops_at_ten_with_ties_broken_in_value_list_order():
     assert top["current"] == []
     assert institution(picks)["energi_positif"] is None
     assert institution(picks)["keselarasan_pribadi_organisasi"] is None
+
+
+def test_more_than_p_distinct_picks_are_invalid_input():
+    picks = [(("BP1", "BP2", "BP3", "AK1", "AK2", "AK3"), (), ())] + [((), (), ())] * 5
+    data = build(SPEC, ["X"], [(0, "U")], [R(0, picks=p) for p in picks], max_picks=6)
+    with pytest.raises(ValueError):
+        run(SPEC, data, Method(threshold=5))
+    # the same six picks are fine when P is configured as 6
+    run(SPEC, data, Method(threshold=5, max_picks=6))
+
+
+def test_an_unknown_pick_is_invalid_input():
+    data = build(SPEC, ["X"], [(0, "U")], [R(0) for _ in range(6)])
+    data.picks[1, 0, 0] = len(SPEC.pick_values)  # one past the end of the list
+    with pytest.raises(ValueError):
+        run(SPEC, data, Method(threshold=5))
