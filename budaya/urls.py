@@ -10,8 +10,10 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("budaya.institutions.urls")),
+    path("", include("budaya.roster.urls")),
+    path("", include("budaya.results.urls")),
 ]
 
-# The respondent pages (survey app) live at the site root.
+# The respondent pages (survey app, another module's routes) live at the site root.
 if find_spec("budaya.survey.urls") is not None:
     urlpatterns.append(path("", include("budaya.survey.urls")))

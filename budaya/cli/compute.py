@@ -1,0 +1,31 @@
+"""`budaya compute PERIOD`: run the scoring engine on stored responses, store a result set."""
+
+from budaya.cli import CommandError, setup_django
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "compute",
+        help="hitung dan simpan hasil periode / compute and store a period's results",
+    )
+    parser.add_argument("period", metavar="PERIOD")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    setup_django()
+    from budaya.cli._lookups import get_period
+    from budaya.results.models import ResultSet
+    from budaya.results.services import ComputeError, compute_results_for_period
+
+    period = get_period(args.period)
+    try:
+        result_set = compute_results_for_period(period, trigger=ResultSet.Trigger.CLI)
+    except ComputeError as error:
+        raise CommandError(str(error)) from None
+    groups = result_set.document.get("groups", [])
+    print(
+        f"Hasil {period.code} versi {result_set.version} disimpan / results version "
+        f"{result_set.version} stored: {len(groups)} kelompok / groups."
+    )
+    return 0

@@ -1,0 +1,232 @@
+"""Set up the demonstration: one regency, its units, a roster, invitations, answers, results.
+
+Everything is deterministic for a seed and lives under the codes DEMO-2026 and KAB-CONTOH, so
+running the setup again replaces exactly the demo data and nothing else.
+"""
+
+import datetime as dt
+import random
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from budaya.institutions.models import Institution, Role, Unit
+from budaya.periods.models import Period
+from budaya.roster.models import RosterEntry
+from budaya.roster.nip import make_nip
+
+PERIOD_CODE = "DEMO-2026"
+INSTRUMENT = "berakhlak-2026"
+INSTITUTION_CODE = "KAB-CONTOH"
+ADMIN_USERNAME = "admin"
+# (code, name, parent code, employees, unit effect in score points, response share)
+UNITS = (
+    ("SETDA", "Sekretariat Daerah", None, 70, 3.0, 0.70),
+    ("DINKES", "Dinas Kesehatan", None, 60, 1.0, 0.65),
+    ("PKM-KOTA", "Puskesmas Kota", "DINKES", 55, -2.0, 0.60),
+    ("DISDIK", "Dinas Pendidikan", None, 110, 0.0, 0.55),
+    ("DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", None, 65, -4.0, 0.50),
+    ("BAPPEDA", "Badan Perencanaan Pembangunan Daerah", None, 45, 5.0, 0.80),
+    ("DINSOS", "Dinas Sosial", None, 40, -1.0, 0.60),
+    ("BKPSDM", "Badan Kepegawaian dan Pengembangan SDM", None, 35, 4.0, 0.85),
+    ("DISHUB", "Dinas Perhubungan", None, 45, -6.0, 0.45),
+    ("INSPEKTORAT", "Inspektorat Daerah", None, 30, 2.0, 0.75),
+    ("KEC-UTARA", "Kecamatan Utara", None, 9, 0.0, 0.70),
+    ("KEC-SELATAN", "Kecamatan Selatan", None, 7, -3.0, 0.70),
+)
+FIRST_NAMES_L = (
+    "Agus", "Budi", "Dedi", "Eko", "Fajar", "Hendra", "Irfan", "Joko", "Rizky", "Slamet",
+    "Teguh", "Wahyu", "Yusuf", "Bambang", "Hadi", "Andi", "Rudi", "Arief", "Dimas", "Ilham",
+)  # fmt: skip
+FIRST_NAMES_P = (
+    "Ani", "Dewi", "Fitri", "Indah", "Lestari", "Maya", "Nur", "Putri", "Rina", "Sari",
+    "Siti", "Tuti", "Wulan", "Yuni", "Ratna", "Endang", "Diah", "Kartika", "Ayu", "Novi",
+)  # fmt: skip
+LAST_NAMES = (
+    "Santoso", "Wijaya", "Saputra", "Hidayat", "Kurniawan", "Pratama", "Setiawan", "Nugroho",
+    "Lubis", "Siregar", "Nasution", "Hasibuan", "Rahman", "Syahputra", "Utami", "Permata",
+    "Wibowo", "Susanto", "Purnomo", "Gunawan", "Halim", "Tanjung", "Manurung", "Sinaga",
+)  # fmt: skip
+# Value effects (score points): Harmonis and Loyal high, Adaptif low, as in public reports.
+VALUE_EFFECT = {"BP": -2.0, "AK": 3.0, "KO": 0.0, "HA": 6.0, "LO": 5.0, "AD": -7.0, "KL": -1.0}
+
+
+@dataclass
+class DemoSetup:
+    """What the demo created: the period, the admin's password and some unused links."""
+
+    period: Period
+    institution: Institution
+    admin_password: str
+    employees: int
+    responses: int
+    unused_links: list[str]
+    result_version: int | None
+
+
+def period_dates(today: dt.date) -> tuple[dt.date, dt.date]:
+    """Return opening and closing dates around `today` so the demo period is open today."""
+    opens = min(today, dt.date(2026, 1, 1))
+    if today.year != 2026 and today > dt.date(2026, 12, 31):
+        opens = today - dt.timedelta(days=7)
+    closes = max(today + dt.timedelta(days=60), dt.date(2026, 12, 31))
+    return opens, closes
+
+
+def remove_demo() -> None:
+    """Delete the demo period (with its roster, invitations and responses) and institution."""
+    with transaction.atomic():
+        Period.objects.filter(code=PERIOD_CODE).delete()
+        institution = Institution.objects.filter(code=INSTITUTION_CODE).first()
+        if institution is not None:
+            Unit.objects.filter(institution=institution).update(parent=None)
+            institution.delete()
+
+
+def _structure() -> tuple[Institution, dict[str, Unit]]:
+    institution = Institution.objects.create(
+        code=INSTITUTION_CODE,
+        name="Kabupaten Contoh",
+        kind=Institution.Kind.KABUPATEN,
+        region=Institution.Region.TENGAH,
+    )
+    units = {}
+    for code, name, parent, *_rest in UNITS:
+        units[code] = Unit.objects.create(
+            institution=institution, code=code, name=name, parent=units.get(parent)
+        )
+    return institution, units
+
+
+def _roster(period, institution, units, rng: random.Random) -> list[RosterEntry]:
+    entries, sequence = [], 0
+    used_nips = set()
+    for code, _name, _parent, size, _effect, _share in UNITS:
+        for _ in range(size):
+            gender = rng.choice("LP")
+            birth = dt.date(rng.randint(1966, 2001), rng.randint(1, 12), rng.randint(1, 28))
+            appointed_year = min(birth.year + rng.randint(21, 32), 2025)
+            employment = "PPPK" if rng.random() < 0.2 else "PNS"
+            sequence += 1
+            nip = make_nip(birth, gender, (appointed_year, rng.randint(1, 12)), sequence % 1000)
+            if nip in used_nips:
+                continue
+            used_nips.add(nip)
+            first = rng.choice(FIRST_NAMES_L if gender == "L" else FIRST_NAMES_P)
+            name = f"{first} {rng.choice(LAST_NAMES)}"
+            entries.append(
+                RosterEntry(
+                    period=period,
+                    institution=institution,
+                    unit=units[code],
+                    nip=nip,
+                    name=name,
+                    gender=gender,
+                    employment_type=employment,
+                    birth_date=birth,
+                    email=f"{first.lower()}.{nip[-6:]}@contoh.go.id",
+                )
+            )
+    RosterEntry.objects.bulk_create(entries)
+    return list(RosterEntry.objects.filter(period=period).select_related("unit", "period"))
+
+
+def demo_answers(instrument, unit_effect: float, rng: random.Random) -> dict:
+    """Return one respondent's draft-shaped answers: Likert answers from a latent score with
+    unit, value and personal effects, a few skipped items, and value picks."""
+    points = instrument.scale_points
+    person = rng.gauss(0, 10)
+    value_draw = {value: rng.gauss(0, 6) for value in VALUE_EFFECT}
+    answers = {}
+    for item in instrument.survey_items:
+        if rng.random() < 0.02:
+            continue  # an unanswered item
+        value = item.target[:2] if item.target[:2] in VALUE_EFFECT else None
+        latent = 68 + unit_effect + person + rng.gauss(0, 9)
+        if value is not None:
+            latent += VALUE_EFFECT[value] + value_draw[value]
+        forward = 1 + round(max(0.0, min(100.0, latent)) / 100 * (points - 1))
+        answers[item.code] = points + 1 - forward if item.reverse else forward
+    codes = [option.code for option in instrument.pick_list]
+    positive = [code for code in codes if not code.startswith("LIM_")]
+    limiting = [code for code in codes if code.startswith("LIM_")]
+    weights = [3.0 if code[:2] in ("AK", "HA", "LO") else 1.0 for code in positive]
+
+    def pick(pool, pool_weights, count):
+        chosen = []
+        while len(chosen) < count:
+            code = rng.choices(pool, pool_weights)[0]
+            if code not in chosen:
+                chosen.append(code)
+        return chosen
+
+    count = min(instrument.max_picks, 5)
+    current = pick(positive, weights, count - 1) + pick(limiting, [1.0] * len(limiting), 1)
+    return {
+        "answers": answers,
+        "picks": {
+            "personal": pick(positive, weights, count),
+            "current": current,
+            "wanted": pick(positive, [1.0] * len(positive), count),
+        },
+        "comment": "",
+    }
+
+
+def set_admin(password: str | None = None) -> str:
+    """Create or reset the demo's national administrator `admin`; return its password."""
+    password = password or secrets.token_urlsafe(9)
+    user, _created = get_user_model().objects.get_or_create(username=ADMIN_USERNAME)
+    user.is_staff = user.is_superuser = True
+    user.set_password(password)
+    user.save()
+    Role.objects.get_or_create(user=user, role=Role.Name.NATIONAL_ADMIN)
+    return password
+
+
+def setup_demo(seed: int = 2026, links: int = 5) -> DemoSetup:
+    """Replace the demo data and return what was created (see the module docstring)."""
+    from budaya.instruments import load_instrument
+    from budaya.results.services import compute_results_for_period
+    from budaya.survey.services import clean_submission, create_invitations, submit_response
+
+    rng = random.Random(seed)
+    instrument = load_instrument(INSTRUMENT)
+    remove_demo()
+    institution, units = _structure()
+    opens, closes = period_dates(timezone.localdate())
+    period = Period.objects.create(
+        code=PERIOD_CODE,
+        instrument=INSTRUMENT,
+        opens_on=opens,
+        closes_on=closes,
+        threshold=10,
+        state=Period.State.DRAFT,
+    )
+    entries = _roster(period, institution, units, rng)
+    period.state = Period.State.OPEN
+    period.save(update_fields=["state"])
+    issued = create_invitations(period, institution)
+    settings_by_unit = {code: (effect, share) for code, _n, _p, _s, effect, share in UNITS}
+    unused, answered = [], 0
+    for entry, token in issued:
+        effect, share = settings_by_unit[entry.unit.code]
+        if rng.random() < share:
+            cleaned = clean_submission(instrument, demo_answers(instrument, effect, rng))
+            submit_response(entry.invitation, cleaned)
+            answered += 1
+        elif len(unused) < links:
+            unused.append(token)
+    result = compute_results_for_period(period)
+    return DemoSetup(
+        period=period,
+        institution=institution,
+        admin_password=set_admin(),
+        employees=len(entries),
+        responses=answered,
+        unused_links=unused,
+        result_version=result.version,
+    )

@@ -1,0 +1,111 @@
+"""Compute a period's results from stored responses and keep them as a versioned result set."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from budaya.periods.models import Period
+from budaya.results.models import ResultSet
+from budaya.results.survey_data import SurveyDataError, survey_data_for_period
+
+
+class ComputeError(Exception):
+    """The period's results could not be computed; the message says why."""
+
+
+def previous_document(period: Period) -> dict | None:
+    """Return the latest stored results document of the closest earlier period, if any."""
+    earlier = (
+        Period.objects.filter(opens_on__lt=period.opens_on, result_sets__isnull=False)
+        .exclude(pk=period.pk)
+        .order_by("-opens_on")
+        .first()
+    )
+    if earlier is None:
+        return None
+    latest = ResultSet.objects.filter(period=earlier).order_by("-version").first()
+    return latest.document if latest else None
+
+
+def compute_document(period: Period) -> dict:
+    """Return the METHOD.md §11 results document of the period's stored responses."""
+    from budaya.instruments import InstrumentError, load_instrument
+    from budaya.scoring.engine import compute_results
+
+    try:
+        instrument = load_instrument(period.instrument)
+    except InstrumentError as error:
+        raise ComputeError(str(error)) from None
+    spec = instrument.scoring_spec()
+    try:
+        data = survey_data_for_period(period, instrument, spec)
+    except SurveyDataError as error:
+        raise ComputeError(str(error)) from None
+    if not data.institutions:
+        raise ComputeError(
+            f"periode {period.code} belum punya daftar pegawai atau jawaban / period "
+            f"{period.code} has no roster and no responses yet"
+        )
+    try:
+        return compute_results(
+            spec,
+            period.method(max_picks=instrument.max_picks),
+            data,
+            evaluations=None,  # the evaluation app (Evaluasi Budaya Kerja) is not built yet
+            previous=previous_document(period),
+            branding=None,  # the public employer-branding app is not built yet
+            period=period.code,
+            instrument=period.instrument,
+        )
+    except ValueError as error:
+        raise ComputeError(f"mesin skor menolak data / the engine refused the data: {error}")
+
+
+def compute_results_for_period(
+    period: Period, trigger: str = ResultSet.Trigger.MANUAL
+) -> ResultSet:
+    """Run the scoring engine on the period's responses and store a new result-set version."""
+    if period.state == Period.State.DRAFT:
+        raise ComputeError(
+            f"periode {period.code} masih draf; buka dulu / period {period.code} is still a draft"
+        )
+    document = compute_document(period)
+    with transaction.atomic():
+        Period.objects.select_for_update().get(pk=period.pk)
+        latest = ResultSet.objects.filter(period=period).aggregate(v=Max("version"))["v"] or 0
+        return ResultSet.objects.create(
+            period=period,
+            version=latest + 1,
+            computed_on=timezone.localdate(),
+            document=document,
+            trigger=trigger,
+        )
+
+
+def close_period(period: Period) -> ResultSet:
+    """Close an open period (no more answers), then compute and store its results."""
+    from budaya.periods.services import PeriodStateError
+
+    with transaction.atomic():
+        locked = Period.objects.select_for_update().get(pk=period.pk)
+        if locked.state != Period.State.OPEN:
+            raise PeriodStateError(
+                f"periode {locked.code} berstatus {locked.state}; hanya periode yang dibuka dapat "
+                f"ditutup / period {locked.code} is {locked.state}; only an open period can be "
+                f"closed"
+            )
+        locked.state = Period.State.CLOSED
+        locked.save(update_fields=["state"])
+    period.state = Period.State.CLOSED
+    try:
+        return compute_results_for_period(locked, trigger=ResultSet.Trigger.CLOSE)
+    except ComputeError as error:
+        raise ComputeError(
+            f"periode ditutup, tetapi hasil belum dihitung: {error}; jalankan budaya compute "
+            f"{period.code} / the period is closed but results were not computed"
+        ) from None
+
+
+def latest_result_set(period: Period) -> ResultSet | None:
+    """Return the period's newest stored result set, or None."""
+    return ResultSet.objects.filter(period=period).order_by("-version").first()

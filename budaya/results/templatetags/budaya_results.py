@@ -1,0 +1,45 @@
+"""Template filters that print stored numbers exactly as the results document holds them."""
+
+from django import template
+
+from budaya.scoring.rounding import CATEGORY_NAMES, format_number
+
+register = template.Library()
+
+
+@register.filter
+def shown(score):
+    """Return a SCORE's stored shown value in Indonesian notation, or '–' when absent."""
+    if not isinstance(score, dict) or score.get("shown") is None:
+        return "–"
+    return format_number(float(score["shown"]))
+
+
+@register.filter
+def category_name(letter):
+    """Return the name of a category letter (A..D), or ''."""
+    return CATEGORY_NAMES.get(letter, "") if letter else ""
+
+
+@register.filter
+def count(value):
+    """Return a count with a thousands dot, or '–' when absent."""
+    if value is None:
+        return "–"
+    return format_number(int(value))
+
+
+@register.filter
+def percent(value):
+    """Return a rate (0..1 in the document, or a percentage from participation) as 'xx,x %'."""
+    if value is None:
+        return "–"
+    return f"{format_number(float(value))} %"
+
+
+@register.filter
+def get(mapping, key):
+    """Return mapping[key], or None."""
+    if isinstance(mapping, dict):
+        return mapping.get(key)
+    return None
