@@ -58,7 +58,9 @@ def compute_document(period: Period) -> dict:
             instrument=period.instrument,
         )
     except ValueError as error:
-        raise ComputeError(f"mesin skor menolak data / the engine refused the data: {error}")
+        raise ComputeError(
+            f"mesin skor menolak data / the engine refused the data: {error}"
+        ) from error
 
 
 def compute_results_for_period(

@@ -88,7 +88,9 @@ def survey_data_for_period(period: Period, instrument, spec) -> SurveyData:
         try:
             picks = encode_picks(personal, current, wanted, spec.pick_values, max_picks)
         except ValueError as error:
-            raise SurveyDataError(f"pilihan nilai tersimpan tidak sah / bad stored picks: {error}")
+            raise SurveyDataError(
+                f"pilihan nilai tersimpan tidak sah / bad stored picks: {error}"
+            ) from error
     else:
         answers_array = np.zeros((0, width), dtype=np.uint8)
         picks = np.full((3, 0, max_picks), -1, dtype=np.int16)
