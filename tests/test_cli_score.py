@@ -474,3 +474,17 @@ def test_it_scores_real_files_end_to_end(tmp_path, capsys):
     assert main(argv2) == 0
     again = {g["code"]: g for g in json.loads(second.read_text())["groups"]}
     assert again["A01"]["change"]["implementasi"]["delta"] == pytest.approx(0.0)
+
+
+def test_outputs_get_ordinary_permissions_not_the_temporary_files_private_ones(
+    files, fake_instrument, engine
+):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        assert main(arguments(files)) == 0
+    finally:
+        os.umask(umask)
+    assert files.out.stat().st_mode & 0o777 == 0o644
+    assert files.xlsx.stat().st_mode & 0o777 == 0o644

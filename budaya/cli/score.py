@@ -133,6 +133,10 @@ def _temporary(target: Path) -> Path:
         prefix=f".{target.name}.", suffix=".tmp", dir=target.parent.resolve()
     )
     os.close(handle)
+    # mkstemp makes the file private (0600); give it the permissions a plain open() would.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(name, 0o666 & ~umask)
     return Path(name)
 
 
