@@ -193,7 +193,10 @@ def test_weak_units_pick_more_limiting_values_for_today(medium):
     assert limited[weak].mean() > limited[strong].mean() + 0.03
     personal = responses.picks[0]
     wanted = responses.picks[2]
-    shared = [len(set(p[p >= 0]) & set(w[w >= 0])) for p, w in zip(personal[:500], wanted[:500])]
+    shared = [
+        len(set(p[p >= 0]) & set(w[w >= 0]))
+        for p, w in zip(personal[:500], wanted[:500], strict=True)
+    ]
     assert np.mean(shared) >= 1.0
 
 
