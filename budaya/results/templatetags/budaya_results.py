@@ -24,15 +24,15 @@ def category_name(letter):
 @register.filter
 def count(value):
     """Return a count with a thousands dot, or '–' when absent."""
-    if value is None:
+    if value is None or value == "":
         return "–"
     return format_number(int(value))
 
 
 @register.filter
 def percent(value):
-    """Return a rate (0..1 in the document, or a percentage from participation) as 'xx,x %'."""
-    if value is None:
+    """Return a percentage (0..100) as 'xx,x %', or '–' when absent."""
+    if value is None or value == "":
         return "–"
     return f"{format_number(float(value))} %"
 
