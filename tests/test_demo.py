@@ -1,0 +1,48 @@
+"""`budaya demo --no-serve`: a ready demo (open period, roster, answers, results), twice over."""
+# ruff: noqa: F811 - pytest fixtures imported from tests.web_fixtures are parameters here
+
+import re
+
+from budaya.cli import main
+from budaya.institutions.models import Institution, Unit
+from budaya.periods.models import Period
+from budaya.results.models import ResultSet
+from budaya.roster.models import RosterEntry
+from budaya.roster.nip import parse_nip
+from budaya.survey.models import Invitation, Response
+from tests.web_fixtures import _fast_passwords  # noqa: F401
+
+
+def test_the_demo_sets_everything_up_and_can_run_twice(db, capsys, client):
+    assert main(["demo", "--no-serve", "--port", "8123"]) == 0
+    first = capsys.readouterr().out
+    assert main(["demo", "--no-serve", "--port", "8123"]) == 0
+    out = capsys.readouterr().out
+
+    period = Period.objects.get(code="DEMO-2026")
+    assert period.instrument == "berakhlak-2026" and period.state == "open"
+    institution = Institution.objects.get()
+    assert (institution.name, institution.kind, institution.region) == (
+        "Kabupaten Contoh",
+        "kabupaten",
+        "tengah",
+    )
+    sizes = [RosterEntry.objects.filter(unit=unit).count() for unit in Unit.objects.all()]
+    assert len(sizes) == 12 and sum(sizes) > 500
+    assert sum(size < period.threshold for size in sizes) == 2
+    for entry in RosterEntry.objects.all()[:50]:
+        assert parse_nip(entry.nip) == (entry.birth_date, entry.gender)
+    responses = Response.objects.count()
+    assert 200 <= responses < sum(sizes)
+    assert Invitation.objects.filter(used=True).count() == responses
+    assert ResultSet.objects.filter(period=period).count() == 1  # replaced, not piled up
+
+    password = re.search(r"kata sandi / password: (\S+)", out).group(1)
+    assert password != re.search(r"kata sandi / password: (\S+)", first).group(1)
+    assert client.login(username="admin", password=password)
+    assert client.get("/periode/DEMO-2026/instansi/KAB-CONTOH/hasil/").status_code == 200
+    links = re.findall(r"http://127\.0\.0\.1:8123/s/([\w-]+)/", out)
+    assert len(links) == 5
+    from budaya.survey.services import find_invitation
+
+    assert all(not find_invitation(token).used for token in links)
