@@ -360,7 +360,7 @@ def test_results_that_are_not_valid_json_are_refused_and_nothing_is_written(
     module.compute_results = lambda *a, **k: {
         "method_version": "1",
         "groups": [],
-        "x": float("nan"),
+        "x": object(),
     }
     monkeypatch.setitem(sys.modules, "budaya.scoring.engine", module)
     files.out.write_text(OLD)
