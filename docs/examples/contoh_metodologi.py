@@ -13,6 +13,7 @@ takes from the example, each with the words that stand on the same line of the d
 tests/test_docs_metodologi.py checks that docs/metodologi.md still shows them.
 """
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -38,6 +39,7 @@ UNITS = (
     ("KEC_SUKAMAJU", "Kecamatan Sukamaju", 9, 6, 0),
 )
 EXAMPLE_UNIT = "DISPUSIP"
+SLOVIN_DINAS = "Menurut rumus Slovin, Dinas dengan"
 PEER_EXAMPLE_UNIT = "DISDIK"
 # A unit's typical answer to a positively worded item of each value, in tenths of a scale
 # point (47 = 4,7); a reverse-keyed item gets the mirrored answer 7 − x.
@@ -204,7 +206,7 @@ def example_numbers() -> list[tuple[str, str]]:
     unit = group(ex.results, "unit", EXAMPLE_UNIT)
     before = group(ex.previous, "unit", EXAMPLE_UNIT)
     out = _respondent_table(ex)
-    out += _unit_scores(unit, before)
+    out += _unit_scores(ex.data, unit, before)
     out += _evaluation_rows(ex.instrument)
     out += _kabupaten(ex)
     out += _public_figures()
@@ -228,16 +230,16 @@ def _respondent_table(ex: Example) -> list[tuple[str, str]]:
         out.append((f"| R{number:02d} | {shown} |", value))
         if number == TABLE_RESPONDENTS[0]:
             terms = " + ".join(fmt(float(s), 0) for s in scores)
-            out.append((f"R{number:02d}:", f"({terms}) / {len(scores)}"))
+            out.append((f"R{number:02d}:", f"({terms}) / {len(scores)} = {value}"))
     return out
 
 
-def _unit_scores(unit: dict, before: dict) -> list[tuple[str, str]]:
+def _unit_scores(data: SurveyData, unit: dict, before: dict) -> list[tuple[str, str]]:
     """The unit's value scores, indices, interval, minimum, Energi Positif and change."""
     out = []
     values = unit["values"]
-    out.append(("skor Berorientasi Pelayanan Dinas", fmt(values["BP"]["score"])))
-    out.append(("skor Berorientasi Pelayanan Dinas", f"{values['BP']['n']} responden"))
+    out.append(("Skor Berorientasi Pelayanan Dinas", fmt(values["BP"]["score"])))
+    out.append(("Skor Berorientasi Pelayanan Dinas", f"{values['BP']['n']} responden"))
     for code in VALUE_CODES:
         entry, row = values[code], f"| {VALUE_NAMES[code]} |"
         out.append((row, fmt(entry["score"])))
@@ -249,24 +251,30 @@ def _unit_scores(unit: dict, before: dict) -> list[tuple[str, str]]:
         out.append((row, "ya" if change["significant"] else "tidak"))
     implementasi, evaluasi = unit["implementasi"], unit["evaluasi"]
     headline, energi = unit["indeks_berakhlak"], unit["energi_positif"]
-    mean_of_shown = sum(values[c]["shown"] for c in VALUE_CODES) / len(VALUE_CODES)
     out += [
         ("Indeks Implementasi BerAKHLAK Dinas", fmt(implementasi["score"])),
         ("Indeks Implementasi BerAKHLAK Dinas", f"{implementasi['n']} responden"),
-        ("rata-rata tujuh angka yang ditampilkan", fmt(mean_of_shown, 2)),
         ("Indeks Evaluasi Budaya Kerja Dinas", fmt(evaluasi["score"], 2)),
         ("Indeks Evaluasi Budaya Kerja Dinas", fmt(evaluasi["score"])),
-        ("Indeks Evaluasi Budaya Kerja Dinas", CATEGORY_NAMES[evaluasi["category"]]),
+        (
+            "Indeks Evaluasi Budaya Kerja Dinas",
+            f"{evaluasi['category']}, {CATEGORY_NAMES[evaluasi['category']]}",
+        ),
         ("Indeks BerAKHLAK Dinas", fmt(headline["score"])),
-        ("Indeks BerAKHLAK Dinas", CATEGORY_NAMES[headline["category"]]),
+        (
+            "Indeks BerAKHLAK Dinas",
+            f"{headline['category']} ({CATEGORY_NAMES[headline['category']]})",
+        ),
         ("Indeks BerAKHLAK Dinas =", f"0,8 × {fmt(implementasi['score'], 2)}"),
         ("Indeks BerAKHLAK Dinas =", f"0,2 × {fmt(evaluasi['score'], 2)}"),
         ("galat baku Indeks Implementasi Dinas", fmt(implementasi["se"], 2)),
         ("selang kepercayaan Indeks Implementasi Dinas", _interval(implementasi)),
-        ("selang kepercayaan Indeks BerAKHLAK Dinas", _interval(headline)),
-        ("Slovin Dinas", f"{unit['population']} pegawai"),
-        ("Slovin Dinas", f"{unit['minimum']} responden"),
-        ("Slovin Dinas", f"{unit['n']} responden"),
+        ("Selang kepercayaan Indeks BerAKHLAK Dinas", _interval(headline)),
+        (SLOVIN_DINAS, f"{unit['population']} pegawai"),
+        (SLOVIN_DINAS, _slovin_quotient(unit["population"])),
+        (SLOVIN_DINAS, f"{unit['minimum']} responden"),
+        (SLOVIN_DINAS, f"{unit['n']} responden"),
+        ("pegawai lagi menjawab", str(unit["minimum"] - unit["n"])),
         ("Energi Positif Dinas", fmt(energi["score"])),
         ("Energi Positif Dinas", f"{energi['n']} responden"),
         ("entropi Dinas", fmt(100 - energi["score"])),
@@ -279,10 +287,80 @@ def _unit_scores(unit: dict, before: dict) -> list[tuple[str, str]]:
             fmt(unit["keselarasan_saat_ini_harapan"]["score"]),
         ),
         ("Indeks Keterikatan Pegawai Dinas", fmt(unit["engagement"]["score"])),
+        ("Indeks Keterikatan Pegawai Dinas", f"{unit['engagement']['n']} responden"),
         ("Indeks Implementasi Dinas tahun lalu", fmt(before["implementasi"]["score"])),
         ("Indeks Implementasi Dinas tahun lalu", _signed(unit["change"]["implementasi"]["shown"])),
+        (
+            "Indeks Implementasi Dinas tahun lalu",
+            "perubahan ini bermakna"
+            if unit["change"]["implementasi"]["significant"]
+            else "perubahan ini tidak bermakna",
+        ),
     ]
+    # How the interval of I is made: sd of the respondents' i[r], then SE with the finite
+    # population correction (n of N employees answered), then ± 1,96 · SE.
+    n, population = implementasi["n"], unit["population"]
+    sd = implementasi["se"] * math.sqrt(n) / math.sqrt(1 - n / population)
+    out.append(
+        (
+            "galat baku Indeks Implementasi Dinas",
+            f"{fmt(sd, 2)} / √{n} × √(1 − {n}/{population})",
+        )
+    )
+    out.append(
+        (
+            "selang kepercayaan Indeks Implementasi Dinas",
+            f"{fmt(implementasi['score'], 2)} ± 1,96 × {fmt(implementasi['se'], 2)}",
+        )
+    )
+    # The significance test of two value changes, one significant and one not.
+    for code in ("BP", "KO"):
+        now, then = values[code], before["values"][code]
+        root = math.sqrt(now["se"] ** 2 + then["se"] ** 2)
+        delta = now["score"] - then["score"]
+        out.append(
+            (
+                f"uji perubahan {VALUE_NAMES[code]}",
+                f"{fmt(delta, 2)} / √({fmt(now['se'], 2)}² + {fmt(then['se'], 2)}²)"
+                f" = {fmt(delta / root, 2)}",
+            )
+        )
+    out += _picks(data, unit)
     return out
+
+
+def _picks(data: SurveyData, unit: dict) -> list[tuple[str, str]]:
+    """Counts behind the Dinas's Energi Positif, and the Dinas's top-ten matches."""
+    mine = data.unit == 0  # DISPUSIP is the first unit
+    current = data.picks[1][mine]
+    limiting = _limiting_indices()
+    picked = int((current >= 0).sum())
+    limiting_picks = int(np.isin(current, limiting).sum())
+    labels = _pick_labels()
+    matches = unit["pilihan_nilai"]["matches"]
+    return [
+        ("Energi Positif Dinas", f"{limiting_picks} dari {picked} pilihan"),
+        ("Energi Positif Dinas", f"100 × (1 − {limiting_picks}/{picked})"),
+        (
+            "cocok antara sepuluh besar Saat Ini dan Harapan",
+            ", ".join(labels[code] for code in matches["current_wanted"]),
+        ),
+        (
+            "cocok antara sepuluh besar Pribadi dan Saat Ini",
+            ", ".join(labels[code] for code in matches["personal_current"]),
+        ),
+    ]
+
+
+def _limiting_indices() -> list[int]:
+    """Return the positions of the potentially limiting values in the pick list."""
+    pick_list = load_instrument(EDITION).pick_list
+    return [i for i, option in enumerate(pick_list) if option.limiting]
+
+
+def _pick_labels() -> dict[str, str]:
+    """Return the Indonesian label of each entry of the pick list, by code."""
+    return {option.code: option.label.id for option in load_instrument(EDITION).pick_list}
 
 
 def _evaluation_rows(instrument) -> list[tuple[str, str]]:
@@ -301,15 +379,27 @@ def _kabupaten(ex: Example) -> list[tuple[str, str]]:
     """Units of Kabupaten Contoh (suppression, eligibility) and a peer comparison."""
     out = []
     institution = group(ex.results, "institution", INSTITUTION)
+    below_k, complementary = [], []
     for code, name, roster, count, _ in UNITS:
         unit = group(ex.results, "unit", code)
         row = f"| {name} |"
         out.append((row, f"{fmt(roster)} | {fmt(count)} | {fmt(unit['minimum'])}"))
         if unit["suppressed"]:
-            out.append((row, "disembunyikan"))
+            small = count < Method().threshold
+            (below_k if small else complementary).append((name, count))
+            out.append(
+                (row, "disembunyikan (di bawah k)" if small else "disembunyikan (pelengkap)")
+            )
         else:
             out.append((row, fmt(unit["implementasi"]["score"])))
-            out.append((row, "memenuhi syarat" if unit["eligible"] else "belum memenuhi syarat"))
+            out.append((row, "ya" if unit["eligible"] else "belum"))
+    # The suppression story of §12 of the document: one unit below k, one complementary.
+    (small_name, small_n), (extra_name, extra_n) = below_k[0], complementary[0]
+    out += [
+        (f"{small_name} hanya punya", f"{small_n} responden"),
+        (f"unit tampil terkecil, {extra_name} dengan", f"{extra_n} responden"),
+        ("Kini yang tersembunyi berisi", f"{small_n + extra_n} responden"),
+    ]
     out.append(("Kabupaten Contoh seluruhnya", f"{fmt(institution['population'])} pegawai"))
     out.append(("Kabupaten Contoh seluruhnya", f"{fmt(institution['n'])} responden"))
     out.append(("Kabupaten Contoh seluruhnya", f"minimal {fmt(institution['minimum'])}"))
@@ -322,7 +412,7 @@ def _kabupaten(ex: Example) -> list[tuple[str, str]]:
         ("pembanding Dinas Pendidikan", f"median {fmt(bench['median'])}"),
         ("pembanding Dinas Pendidikan", f"persentil 75 {fmt(bench['p75'])}"),
         ("peringkat Dinas Pendidikan", f"{bench['rank']} dari {bench['of']}"),
-        ("peringkat Dinas Pendidikan", f"peringkat persentil {fmt(bench['percentile_rank'])}"),
+        ("peringkat persentil", fmt(bench["percentile_rank"])),
     ]
     alpha = peer["values"]["BP"]["alpha"]
     out.append(("α Berorientasi Pelayanan Dinas Pendidikan", fmt(alpha["value"], 2)))
@@ -336,11 +426,20 @@ def _public_figures() -> list[tuple[str, str]]:
     p = PROBOLINGGO_2024
     headline = 0.8 * p["values_average"] + 0.2 * p["evaluation"]
     return [
-        ("nasional 2022", fmt(national)),
+        ("indeks nasional 2022", fmt(national)),
         ("Probolinggo 2024 =", fmt(headline)),
-        ("Slovin Probolinggo", f"{fmt(p['respondents'])} responden"),
-        ("Slovin Probolinggo", f"minimal {fmt(slovin_minimum(p['respondents']))}"),
+        ("Probolinggo 2024 =", f"{fmt(p['respondents'])} responden"),
+        # Slovin for a roster the size of Probolinggo's respondents, as an illustration.
+        ("untuk instansi dengan", f"{fmt(p['respondents'])} pegawai"),
+        ("untuk instansi dengan", _slovin_quotient(p["respondents"])),
+        ("untuk instansi dengan", f"minimal {fmt(slovin_minimum(p['respondents']))} responden"),
     ]
+
+
+def _slovin_quotient(population: int) -> str:
+    """Return N / (1 + N·e²) with two decimals, before it is rounded up."""
+    e = Method().margin
+    return fmt(float(Fraction(population) / (1 + population * e * e)), 2)
 
 
 def _interval(score: dict, decimals: int = 1) -> str:
