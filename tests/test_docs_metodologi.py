@@ -120,6 +120,25 @@ def test_the_document_quotes_the_public_reference_figures():
         assert f"| {name} |" in text, name
 
 
+def test_the_document_describes_the_instrument_it_is_computed_with(example):
+    text = " ".join(passages(DOC.read_text(encoding="utf-8")))
+    instrument = example.instrument
+    limiting = [option.label.id for option in instrument.pick_list if option.limiting]
+    assert f"{len(limiting)} nilai yang berpotensi menghambat" in text
+    for label in limiting:
+        assert label in text, label
+    assert f"paling banyak {instrument.max_picks} nilai" in text
+    assert all(len(instrument.items_for(d)) == 6 for d in VALUE_CODES)
+    assert "setiap nilai BerAKHLAK memiliki enam butir" in text
+    assert len(instrument.items_for("engagement")) == 8 and "delapan butir keterikatan" in text
+    assert len(instrument.branding_items) == 12 and "berisi 12 pernyataan" in text
+    assert "level 0 sampai 4" in text
+    for criterion in instrument.rubric:
+        assert criterion.max_level == 4
+        weight = f"{float(100 * criterion.weight):.0f} %"
+        assert f"| {criterion.name.id} | {weight} |" in DOC.read_text(encoding="utf-8")
+
+
 # --- the example's numbers agree with METHOD.md worked out by hand --------------------------
 
 
