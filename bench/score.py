@@ -1,0 +1,370 @@
+"""Benchmark of the scoring engine on 1M and 4M synthetic responses, against a polars baseline.
+
+    .venv/bin/python bench/score.py [--sizes 1000000,4000000] [--skip-csv] [--repeat R]
+
+For each size it generates responses in memory (600 institutions of about 30 units, every
+Likert item, picks, a roster and evaluations; `budaya.demodata`), then prints:
+
+- engine: `compute_results` on the in-memory arrays (best of R runs);
+- csv: the `budaya score` path, i.e. the interchange readers (responses, roster, evaluation)
+  plus the engine, on CSV files written once into a temporary folder (best of R);
+- baseline: one polars group-by of the same answers (by unit, mean of every item column,
+  missing answers null) on a DataFrame already in memory, and the ratio engine / baseline;
+  for csv also polars read_csv + the same group-by.
+
+Peak memory is above what the process held when the call started, i.e. above the loaded data.
+By default (`--memory rss`) it is the resident set size sampled every millisecond from
+/proc/self/statm during the timed runs (the highest over the R runs), with glibc's mmap
+threshold fixed so that freed arrays leave the resident set. `--memory tracemalloc` instead
+runs each path once more under tracemalloc (Python and numpy allocations; numpy reports its
+buffers to it), which is exact for allocations but slows the engine's Python parts a lot.
+polars is a dev dependency used here only.
+"""
+
+import argparse
+import dataclasses
+import gc
+import math
+import os
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from budaya.demodata import EDITION, DemoData, default_instrument, generate  # noqa: E402
+from budaya.scoring.spec import Method  # noqa: E402
+
+TARGET_SECONDS = 3.0
+TARGET_RATIO = 2.5
+TARGET_MEMORY = 2 * 1024**3
+TARGET_SIZE = 4_000_000
+# Share of the roster that answers in the generator (about 0.75); generate a little more
+# and keep the first `size` responses (their order is random).
+EXPECTED_RATE = 0.68
+
+
+def parse_arguments(argv=None) -> argparse.Namespace:
+    """Return the command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes",
+        default="1000000,4000000",
+        help="numbers of responses, comma separated (default 1000000,4000000)",
+    )
+    parser.add_argument("--skip-csv", action="store_true", help="do not time the CSV path")
+    parser.add_argument("--repeat", type=int, default=3, help="report the best of R runs")
+    parser.add_argument("--institutions", type=int, default=600)
+    parser.add_argument("--units", type=float, default=30.0, help="mean units per institution")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--memory",
+        choices=("rss", "tracemalloc", "none"),
+        default="rss",
+        help="how peak memory is measured: rss (sampled during the timed runs, default), "
+        "tracemalloc (one extra, slow run) or none",
+    )
+    args = parser.parse_args(argv)
+    try:
+        args.sizes = [int(size.replace("_", "")) for size in args.sizes.split(",") if size]
+    except ValueError:
+        parser.error(f"--sizes: whole numbers separated by commas, not {args.sizes!r}")
+    if not args.sizes or min(args.sizes) < 1:
+        parser.error("--sizes: every size must be at least 1")
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    return args
+
+
+def make_data(size: int, args, spec, max_picks: int) -> DemoData:
+    """Return demo data with exactly `size` responses (more are generated, then cut)."""
+    employees = max(args.institutions, math.ceil(size / EXPECTED_RATE))
+    while True:
+        data = generate(
+            args.institutions,
+            employees,
+            args.seed,
+            spec=spec,
+            max_picks=max_picks,
+            units_per_institution=args.units,
+            previous=False,
+        )
+        if data.responses.n >= size:
+            break
+        employees = math.ceil(employees * 1.2 * size / max(data.responses.n, 1))
+    r = data.responses
+    cut = dataclasses.replace(
+        r,
+        employee=r.employee[:size],
+        unit=r.unit[:size],
+        gender=r.gender[:size],
+        employment=r.employment[:size],
+        age_band=r.age_band[:size],
+        answers=np.ascontiguousarray(r.answers[:size]),
+        picks=np.ascontiguousarray(r.picks[:, :size]),
+        response_id=r.response_id[:size],
+    )
+    return dataclasses.replace(data, responses=cut)
+
+
+def _fix_mmap_threshold() -> None:
+    """Make glibc return every large block to the system when freed.
+
+    By default glibc raises its mmap threshold after large frees, so later arrays come from
+    the heap and freed memory stays resident; a fixed threshold keeps RSS honest.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass
+
+
+def _resident_bytes() -> int:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * PAGE
+
+
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+class RssPeak:
+    """Samples the resident set size every millisecond in a thread; `peak` is the highest
+    value above the resident size when sampling started."""
+
+    def __enter__(self):
+        self.start = _resident_bytes()
+        self.top = self.start
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self):
+        while not self._stop.is_set():
+            self.top = max(self.top, _resident_bytes())
+            self._stop.wait(0.001)
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.top = max(self.top, _resident_bytes())
+
+    @property
+    def peak(self) -> int:
+        return self.top - self.start
+
+
+def best_time(function, repeat: int, memory: str = "none") -> tuple[float, int | None]:
+    """Return the best wall time of `repeat` calls and, with memory="rss", the highest RSS
+    peak above the start of a call (sampled during the timed calls), with "tracemalloc" the
+    tracemalloc peak of one extra call."""
+    best, peak = math.inf, None
+    for _ in range(repeat):
+        gc.collect()
+        if memory == "rss":
+            with RssPeak() as sampler:
+                started = time.perf_counter()
+                result = function()
+                elapsed = time.perf_counter() - started
+            peak = max(peak or 0, sampler.peak)
+        else:
+            started = time.perf_counter()
+            result = function()
+            elapsed = time.perf_counter() - started
+        del result
+        best = min(best, elapsed)
+    if memory == "tracemalloc":
+        peak = peak_memory(function)
+    return best, peak
+
+
+def peak_memory(function) -> int:
+    """Return the tracemalloc peak of one call, above what was allocated when it started."""
+    gc.collect()
+    started = time.perf_counter()
+    tracemalloc.start()
+    try:
+        start, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        result = function()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    del result
+    print(f"  (tracemalloc run: {time.perf_counter() - started:.1f} s)", flush=True)
+    return peak - start
+
+
+def polars_baseline(data: DemoData, spec):
+    """Return (DataFrame, group-by function): unit and one nullable column per item."""
+    import polars as pl
+
+    items = [item.code for item in spec.survey_items]
+    answers = data.responses.answers
+    frame = pl.DataFrame(
+        {"unit": data.responses.unit, **{code: answers[:, j] for j, code in enumerate(items)}}
+    ).with_columns(
+        [
+            pl.when(pl.col(code) == 0).then(None).otherwise(pl.col(code)).alias(code)
+            for code in items
+        ]
+    )
+
+    def group_by(frame=frame):
+        return frame.group_by("unit").agg([pl.col(code).mean() for code in items])
+
+    return frame, group_by
+
+
+def write_csv(data: DemoData, folder: Path) -> dict[str, Path]:
+    """Write responses, roster and evaluation CSVs with the demo-data writers."""
+    from budaya.demodata.files import write_evaluation, write_responses, write_roster
+
+    paths = {name: folder / f"{name}.csv" for name in ("responses", "roster", "evaluation")}
+    write_responses(data, paths["responses"])
+    write_roster(data, paths["roster"])
+    write_evaluation(data, paths["evaluation"])
+    return paths
+
+
+def score_from_csv(paths, spec, method, max_picks):
+    """Return the results of the `budaya score` path: its readers, then the engine."""
+    from budaya.cli.score import read_inputs
+    from budaya.scoring.engine import compute_results
+
+    args = argparse.Namespace(
+        responses=paths["responses"],
+        roster=paths["roster"],
+        evaluation=paths["evaluation"],
+        previous=None,
+        period="2026",
+    )
+    survey, evaluations, previous, _ = read_inputs(args, spec, max_picks)
+    return compute_results(
+        spec, method, survey, evaluations=evaluations, period="2026", instrument=EDITION
+    )
+
+
+def check(value: float | None, target: float, at_target_size: bool) -> str:
+    """Return how a figure compares with its target: ok, MISSED, or a note below 4M."""
+    if value is None:
+        return "(not measured)"
+    if not at_target_size:
+        return "(target applies at 4M)"
+    return "ok" if value <= target else "MISSED"
+
+
+def gib(nbytes: float | None) -> str:
+    """Return a byte count as GB with two decimals (MB below 0.1 GB)."""
+    if nbytes is None:
+        return "-"
+    if nbytes < 0.1 * 1024**3:
+        return f"{nbytes / 1024**2:.0f} MB"
+    return f"{nbytes / 1024**3:.2f} GB"
+
+
+def survey_bytes(survey) -> int:
+    """Return the bytes held by the arrays of a SurveyData."""
+    return sum(value.nbytes for value in vars(survey).values() if isinstance(value, np.ndarray))
+
+
+def bench_size(size: int, args, spec, max_picks: int, method) -> None:
+    """Generate one size, time and measure every path, print the figures."""
+    from budaya.scoring.engine import compute_results
+
+    at_target = size >= TARGET_SIZE
+    started = time.perf_counter()
+    data = make_data(size, args, spec, max_picks)
+    survey = data.survey_data()
+    units = len(survey.units)
+    print(
+        f"\n== {size:,} responses: {len(survey.institutions)} institutions, {units:,} units, "
+        f"roster {data.roster.size:,}, {len(spec.survey_items)} items; generated in "
+        f"{time.perf_counter() - started:.1f} s; loaded arrays {gib(survey_bytes(survey))}"
+    )
+
+    def engine():
+        return compute_results(
+            spec,
+            method,
+            survey,
+            evaluations=data.evaluations,
+            period="2026",
+            instrument=EDITION,
+        )
+
+    seconds, memory = best_time(engine, args.repeat, args.memory)
+    frame, group_by = polars_baseline(data, spec)
+    baseline, _ = best_time(group_by, args.repeat)
+    ratio = seconds / baseline
+    print(
+        f"engine, in memory:   {seconds:7.2f} s  target ≤ {TARGET_SECONDS:.1f} s  "
+        f"{check(seconds, TARGET_SECONDS, at_target)}"
+    )
+    print(f"polars group-by:     {baseline:7.2f} s  (unit × {len(spec.survey_items)} item means)")
+    print(
+        f"engine / baseline:   {ratio:7.2f} ×  target ≤ {TARGET_RATIO} ×  "
+        f"{check(ratio, TARGET_RATIO, at_target)}"
+    )
+    print(
+        f"engine peak memory:  {gib(memory):>9}  target ≤ {gib(TARGET_MEMORY)} above the "
+        f"loaded data ({args.memory})  {check(memory, TARGET_MEMORY, at_target)}"
+    )
+    del frame, group_by
+    if args.skip_csv:
+        return
+    with tempfile.TemporaryDirectory(prefix="budaya-bench-") as folder:
+        started = time.perf_counter()
+        paths = write_csv(data, Path(folder))
+        megabytes = sum(path.stat().st_size for path in paths.values()) / 1024**2
+        print(f"CSV written once in {time.perf_counter() - started:.1f} s ({megabytes:,.0f} MB)")
+        csv_seconds, csv_memory = best_time(
+            lambda: score_from_csv(paths, spec, method, max_picks), args.repeat, args.memory
+        )
+        import polars as pl
+
+        items = [item.code for item in spec.survey_items]
+
+        def polars_csv():
+            frame = pl.read_csv(paths["responses"], columns=["institution", "unit", *items])
+            return frame.group_by(["institution", "unit"]).agg(
+                [pl.col(code).mean() for code in items]
+            )
+
+        polars_seconds, _ = best_time(polars_csv, args.repeat)
+        print(f"readers + engine:    {csv_seconds:7.2f} s  (the budaya score path)")
+        print(
+            f"polars CSV+group-by: {polars_seconds:7.2f} s  ratio "
+            f"{csv_seconds / polars_seconds:.1f} ×"
+        )
+        print(f"CSV path peak:       {gib(csv_memory):>9}  ({args.memory}, above the start)")
+
+
+def main(argv=None) -> int:
+    """Run the benchmark for every size and print its figures."""
+    args = parse_arguments(argv)
+    _fix_mmap_threshold()
+    instrument = default_instrument()
+    spec = instrument.scoring_spec()
+    method = Method(max_picks=instrument.max_picks)
+    print(
+        f"budaya bench/score.py: sizes {', '.join(f'{s:,}' for s in args.sizes)}; best of "
+        f"{args.repeat}; memory: {args.memory}; numpy {np.__version__}"
+    )
+    for size in args.sizes:
+        bench_size(size, args, spec, instrument.max_picks, method)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
