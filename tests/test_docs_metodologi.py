@@ -196,6 +196,16 @@ def test_the_worked_units_value_scores_and_implementation_index_follow_the_metho
     assert unit["implementasi"]["score"] == pytest.approx(float(index), abs=TOLERANCE)
     assert unit["implementasi"]["n"] == len(i_r) == 11
     assert unit["implementasi"]["shown"] == half_up(float(index))
+    # Percent favourable counts every answer, R04's too: item score ≥ 100·(K−2)/(K−1) = 80.
+    for d in VALUE_CODES:
+        percents = []
+        for j, item in enumerate(example.instrument.survey_items):
+            if item.value != d:
+                continue
+            answers = [int(example.data.answers[r, j]) for r in rows if example.data.answers[r, j]]
+            scores = [100 - 20 * (x - 1) if item.reverse else 20 * (x - 1) for x in answers]
+            percents.append(100 * sum(s >= 80 for s in scores) / len(scores))
+        assert unit["values"][d]["favourable"] == pytest.approx(sum(percents) / len(percents))
 
 
 def test_the_worked_units_evaluation_and_headline_follow_the_method(contoh, example):
