@@ -74,6 +74,47 @@ class ScoreColumn:
             for low, high, ok in zip(lo.tolist(), hi.tolist(), has_ci.tolist(), strict=True)
         ]
 
+    def all(self, **extra_columns) -> list[dict | None]:
+        """Return the SCORE object of every row (None where it cannot be computed).
+
+        `extra_columns` are lists of per-row values added under their keyword (e.g.
+        favourable). One comprehension over all rows is several times faster than a call per
+        row, which matters with tens of thousands of units.
+        """
+        names = tuple(extra_columns)
+        extras = list(zip(*extra_columns.values(), strict=True)) if names else None
+        rows = zip(self.score, self.shown, self.category, self.ci95, self.se, self.n, strict=True)
+        if not names:
+            return [
+                None
+                if score != score
+                else {
+                    "score": score,
+                    "shown": shown,
+                    "category": letter,
+                    "ci95": ci95,
+                    "se": se,
+                    "n": n,
+                }
+                for score, shown, letter, ci95, se, n in rows
+            ]
+        result = []
+        for (score, shown, letter, ci95, se, n), extra in zip(rows, extras, strict=True):
+            if score != score:
+                result.append(None)
+                continue
+            document = {
+                "score": score,
+                "shown": shown,
+                "category": letter,
+                "ci95": ci95,
+                "se": se,
+                "n": n,
+            }
+            document.update(zip(names, extra, strict=True))
+            result.append(document)
+        return result
+
     def get(self, row: int, **extra) -> dict | None:
         score = self.score[row]
         if score != score:

@@ -66,42 +66,57 @@ class GroupTable:
         self.pilihan = indices.PickTops(spec, indices.pick_counts(spec, sums))
         self._cache: dict[tuple[int, bool], dict] = {}
 
-    def _alpha(self, value: str, row: int):
+    def _alpha_objects(self, value: str) -> list[dict | None]:
         alpha, lo, hi, n = self.alpha[value]
-        if alpha[row] != alpha[row]:  # NaN: fewer than 30 complete answers or no variance
-            return None
-        return {"value": alpha[row], "ci95": [lo[row], hi[row]], "n": n[row]}
+        return [
+            None if a != a else {"value": a, "ci95": [low, high], "n": count}
+            for a, low, high, count in zip(alpha, lo, hi, n, strict=True)
+        ]
+
+    def _build_rows(self) -> None:
+        """Build every row's SCORE objects at once, column by column."""
+        value_columns = [
+            self.columns[f"v:{d}"].all(favourable=self.favourable[d], alpha=self._alpha_objects(d))
+            for d in VALUE_CODES
+        ]
+        self.row_values = [
+            dict(zip(VALUE_CODES, row, strict=True)) for row in zip(*value_columns, strict=True)
+        ]
+        behaviour_columns = [self.columns[f"b:{j}"].all() for j in BEHAVIOUR_CODES]
+        self.row_behaviours = [
+            dict(zip(BEHAVIOUR_CODES, row, strict=True))
+            for row in zip(*behaviour_columns, strict=True)
+        ]
+        self.row_engagement = self.columns["eng"].all(eligible=self.engagement_eligible)
+        self.row_implementation = self.implementation.all()
+        self.row_evaluation = self.evaluation.all()
+        self.row_headline = self.headline.all()
+        self.row_energi = self.energi_positif.all()
+        self.row_kpo = self.columns["kpo"].all()
+        self.row_kch = self.columns["kch"].all()
 
     def scores(self, row: int, with_evaluation: bool = True) -> dict:
         """Return the scores of one row: index keys, `values`, `behaviours`, `pilihan_nilai`.
 
         `with_evaluation` False gives null evaluasi and indeks_berakhlak (breakdown cells other
-        than units).
+        than units). The objects are shared: callers must not change them.
         """
         key = (row, with_evaluation)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        values = {
-            d: self.columns[f"v:{d}"].get(
-                row, favourable=self.favourable[d][row], alpha=self._alpha(d, row)
-            )
-            for d in VALUE_CODES
-        }
-        behaviours = {j: self.columns[f"b:{j}"].get(row) for j in BEHAVIOUR_CODES}
-        engagement = self.columns["eng"].get(row)
-        if engagement is not None:
-            engagement["eligible"] = self.engagement_eligible[row]
+        if not hasattr(self, "row_values"):
+            self._build_rows()
         scores = {
-            "values": values,
-            "behaviours": behaviours,
-            "implementasi": self.implementation.get(row),
-            "evaluasi": self.evaluation.get(row) if with_evaluation else None,
-            "indeks_berakhlak": self.headline.get(row) if with_evaluation else None,
-            "engagement": engagement,
-            "energi_positif": self.energi_positif.get(row),
-            "keselarasan_pribadi_organisasi": self.columns["kpo"].get(row),
-            "keselarasan_saat_ini_harapan": self.columns["kch"].get(row),
+            "values": self.row_values[row],
+            "behaviours": self.row_behaviours[row],
+            "implementasi": self.row_implementation[row],
+            "evaluasi": self.row_evaluation[row] if with_evaluation else None,
+            "indeks_berakhlak": self.row_headline[row] if with_evaluation else None,
+            "engagement": self.row_engagement[row],
+            "energi_positif": self.row_energi[row],
+            "keselarasan_pribadi_organisasi": self.row_kpo[row],
+            "keselarasan_saat_ini_harapan": self.row_kch[row],
             "pilihan_nilai": self.pilihan.get(row),
         }
         self._cache[key] = scores
