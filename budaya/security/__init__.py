@@ -1,0 +1,1 @@
+"""Account lockout, TOTP second factor, security headers and rate limits of public pages."""

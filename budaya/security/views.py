@@ -1,0 +1,186 @@
+"""Login with lockout and an optional TOTP step, and the TOTP enrolment page of administrators."""
+
+import time
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from budaya.institutions.access import ADMIN_ROLES, is_national_admin, roles_of
+from budaya.security import lockout, totp
+from budaya.security.models import TOTPDevice
+
+PENDING_KEY = "budaya_totp_pending"
+ENROL_KEY = "budaya_totp_enrol"
+PENDING_SECONDS = 300
+
+
+class LockoutAuthenticationForm(AuthenticationForm):
+    """The login form; a locked account gets its own message, without a password check."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": _(
+            "Akun ini dikunci sementara karena terlalu banyak percobaan masuk yang gagal. "
+            "Coba lagi setelah %(minutes)d menit."
+        ),
+    }
+
+    locked = False
+
+    def clean(self):
+        until = lockout.locked_until(self.cleaned_data.get("username"))
+        if until is not None:
+            minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
+            self.locked = True
+            raise forms.ValidationError(
+                self.error_messages["locked"], code="locked", params={"minutes": minutes}
+            )
+        return super().clean()
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login view; when the user has TOTP, the password only opens the code step."""
+
+    form_class = LockoutAuthenticationForm
+    redirect_authenticated_user = False
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if not TOTPDevice.objects.filter(user=user).exists():
+            return super().form_valid(form)
+        self.request.session[PENDING_KEY] = {
+            "user": user.pk,
+            "backend": user.backend,
+            "next": self.get_success_url(),
+            "since": time.time(),
+        }
+        return HttpResponseRedirect(reverse("totp_verify"))
+
+
+def _pending_user(request):
+    pending = request.session.get(PENDING_KEY)
+    if not pending or time.time() - pending.get("since", 0) > PENDING_SECONDS:
+        request.session.pop(PENDING_KEY, None)
+        return None, None
+    user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
+    return user, pending
+
+
+def _accept(device: TOTPDevice, code: str) -> bool:
+    """Return True for a current code not used before (a code cannot be replayed)."""
+    step = totp.matching_step(device.secret, code)
+    if step is None:
+        return False
+    with transaction.atomic():
+        claimed = TOTPDevice.objects.filter(pk=device.pk, last_used_step__lt=step).update(
+            last_used_step=step
+        )
+    return claimed == 1
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def totp_verify(request):
+    """Second login step: a correct code from the user's device completes the login."""
+    user, pending = _pending_user(request)
+    if user is None:
+        messages.error(request, _("Silakan masuk lagi."))
+        return redirect("login")
+    if request.method == "GET":
+        return render(request, "security/totp_verify.html", {})
+    username = user.get_username()
+    device = TOTPDevice.objects.filter(user=user).first()
+    if lockout.is_locked(username):
+        request.session.pop(PENDING_KEY, None)
+        messages.error(request, _("Akun ini dikunci sementara. Coba lagi nanti."))
+        return redirect("login")
+    if device is None or not _accept(device, request.POST.get("code", "")):
+        lockout.record_failure(username)
+        return render(
+            request,
+            "security/totp_verify.html",
+            {"error": _("Kode salah atau sudah dipakai.")},
+            status=400,
+        )
+    request.session.pop(PENDING_KEY, None)
+    login(request, user, backend=pending["backend"])
+    target = pending.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return HttpResponseRedirect(target)
+
+
+def may_use_totp(user) -> bool:
+    """Return True for administrators (national or institution), who may enrol a device."""
+    return is_national_admin(user) or any(role.role in ADMIN_ROLES for role in roles_of(user))
+
+
+def _grouped(secret: str) -> str:
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def totp_setup(request):
+    """Enrol (secret shown as text and otpauth URI, confirmed by a code) or disable TOTP."""
+    from budaya.audit.services import log_action
+
+    if not may_use_totp(request.user):
+        raise PermissionDenied(_("Verifikasi dua langkah tersedia untuk administrator."))
+    device = TOTPDevice.objects.filter(user=request.user).first()
+    context, status = {"device": device}, 200
+    if request.method == "POST":
+        code = request.POST.get("code", "")
+        action = request.POST.get("action")
+        if device is not None and action == "disable":
+            if _accept(device, code):
+                device.delete()
+                log_action(request.user, "security.totp_disable", target=request.user.username)
+                messages.success(request, _("Verifikasi dua langkah dinonaktifkan."))
+                return redirect("totp_setup")
+            context["error"], status = _("Kode salah atau sudah dipakai."), 400
+        elif device is None and action == "confirm":
+            secret = request.session.get(ENROL_KEY)
+            step = totp.matching_step(secret, code) if secret else None
+            if step is not None:
+                TOTPDevice.objects.create(
+                    user=request.user,
+                    secret=secret,
+                    last_used_step=step,
+                    confirmed_on=timezone.localdate(),
+                )
+                request.session.pop(ENROL_KEY, None)
+                log_action(request.user, "security.totp_enable", target=request.user.username)
+                messages.success(request, _("Verifikasi dua langkah aktif."))
+                return redirect("totp_setup")
+            context["error"], status = _("Kode tidak cocok. Periksa jam perangkat Anda."), 400
+    if device is None:
+        secret = request.session.get(ENROL_KEY) or totp.new_secret()
+        request.session[ENROL_KEY] = secret
+        context.update(
+            secret=secret,
+            grouped_secret=_grouped(secret),
+            uri=totp.provisioning_uri(secret, request.user.get_username()),
+        )
+    return render(request, "security/totp_setup.html", context, status=status)
+
+
+def admin_login(request):
+    """Send the admin site's login to the one login page (lockout and TOTP apply there too)."""
+    target = request.GET.get("next") or reverse("admin:index")
+    return redirect(reverse("login") + "?" + urlencode({"next": target}))
