@@ -92,10 +92,12 @@ INSTALLED_APPS = [
     "budaya.survey",
     "budaya.results",
     "budaya.audit",
+    "budaya.security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "budaya.security.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "budaya.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "budaya.security.middleware.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "budaya.urls"
@@ -128,6 +131,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# A locked account (5 failed logins in a row → 15 minutes) is refused before its password is checked.
+AUTHENTICATION_BACKENDS = ["budaya.security.backends.LockoutModelBackend"]
+BUDAYA_LOCKOUT_FAILURES = int(os.environ.get("BUDAYA_LOCKOUT_FAILURES", "5"))
+BUDAYA_LOCKOUT_MINUTES = int(os.environ.get("BUDAYA_LOCKOUT_MINUTES", "15"))
+# Argon2id first (argon2-cffi is pinned); PBKDF2 only verifies older hashes, which are upgraded
+# to Argon2 at the next login.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -153,12 +162,64 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool(
-    "BUDAYA_SECURE_COOKIES", not DEBUG and BASE_URL.startswith("https")
-)
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Staff sessions end after 8 hours (a working day) instead of Django's two weeks.
+SESSION_COOKIE_AGE = int(os.environ.get("BUDAYA_SESSION_HOURS", "8")) * 3600
+HTTPS = BASE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = env_bool("BUDAYA_SECURE_COOKIES", not DEBUG and HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_TRUSTED_ORIGINS = env_list("BUDAYA_CSRF_TRUSTED_ORIGINS", [BASE_URL] if HTTPS else [])
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HTTPS: redirect plain HTTP and send HSTS. Behind a reverse proxy that terminates TLS, set
+# BUDAYA_TRUST_X_FORWARDED_PROTO=true (the proxy must overwrite X-Forwarded-Proto).
+SECURE_SSL_REDIRECT = env_bool("BUDAYA_SSL_REDIRECT", HTTPS and not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("BUDAYA_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("BUDAYA_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("BUDAYA_HSTS_PRELOAD", False)
+if env_bool("BUDAYA_TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client address used by rate limits: REMOTE_ADDR, or this header set by the reverse proxy.
+BUDAYA_CLIENT_IP_HEADER = os.environ.get("BUDAYA_CLIENT_IP_HEADER", "")
+# Preloading a domain into browsers' HSTS lists is the domain owner's decision (docs/deployment.md);
+# without it, Django's deploy check would warn (security.W021) on every installation.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Request bodies: forms are small; roster and evidence files go to disk past 5 MiB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+
+def rate(name: str, default: str) -> tuple[int, int]:
+    """Return (requests, seconds) from an environment variable written as "REQUESTS/SECONDS"."""
+    raw = os.environ.get(name, default)
+    try:
+        count, seconds = (int(part) for part in raw.split("/"))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must look like 300/600, not {raw!r}") from None
+    if count < 1 or seconds < 1:
+        raise ImproperlyConfigured(f"{name}: both numbers must be positive, not {raw!r}")
+    return count, seconds
+
+
+# Generous per-address limits of public pages (one office may share one address).
+BUDAYA_RATE_LIMITS = {
+    "respondent": rate("BUDAYA_RATE_RESPONDENT", "1200/600"),
+    "shared": rate("BUDAYA_RATE_SHARED", "300/600"),
+}
+# Rate-limit counters live in Django's cache: per process by default; several gunicorn workers
+# share counters when BUDAYA_CACHE_DIR names a folder (file cache).
+if os.environ.get("BUDAYA_CACHE_DIR"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ["BUDAYA_CACHE_DIR"],
+        }
+    }
 
 EMAIL_BACKEND = os.environ.get(
     "BUDAYA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
