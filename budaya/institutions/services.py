@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from budaya.audit.services import log_action
 from budaya.institutions.access import is_national_admin, roles_of
 from budaya.institutions.models import Institution, Role, Unit
 from budaya.periods.models import Period
@@ -56,6 +57,7 @@ def add_user(
     institution: Institution | None = None,
     unit: Unit | None = None,
     email: str = "",
+    actor=None,
 ):
     """Create (or update the password of) a staff user and give it one role; return the user."""
     if role not in Role.Name.values:
@@ -75,4 +77,11 @@ def add_user(
     assignment = Role(user=user, role=role, institution=institution, unit=unit)
     assignment.full_clean()
     Role.objects.get_or_create(user=user, role=role, institution=institution, unit=unit)
+    log_action(
+        actor,
+        "user.add" if _created else "user.update",
+        institution=institution,
+        target=username,
+        detail={"role": role, "unit": unit.code if unit else ""},
+    )
     return user

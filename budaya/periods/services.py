@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from budaya.audit.services import log_action
 from budaya.periods.models import Period
 
 
@@ -20,6 +21,7 @@ def create_period(
     closes_on: dt.date,
     threshold: int = 10,
     margin: Decimal = Decimal("0.05"),
+    actor=None,
 ) -> Period:
     """Return a new draft period after checking the instrument edition and settings."""
     from budaya.instruments import InstrumentError, load_instrument
@@ -40,10 +42,16 @@ def create_period(
     )
     period.full_clean()
     period.save()
+    log_action(
+        actor,
+        "period.create",
+        target=period.code,
+        detail={"instrument": instrument, "opens_on": str(opens_on), "closes_on": str(closes_on)},
+    )
     return period
 
 
-def open_period(period: Period) -> Period:
+def open_period(period: Period, actor=None) -> Period:
     """Open a draft period: from now on its method settings and roster are locked."""
     with transaction.atomic():
         period = Period.objects.select_for_update().get(pk=period.pk)
@@ -54,4 +62,5 @@ def open_period(period: Period) -> Period:
             )
         period.state = Period.State.OPEN
         period.save(update_fields=["state"])
+        log_action(actor, "period.open", target=period.code)
     return period

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from budaya.audit.services import log_action
 from budaya.periods.models import Period
 from budaya.results.models import ResultSet
 from budaya.results.survey_data import SurveyDataError, survey_data_for_period
@@ -64,7 +65,7 @@ def compute_document(period: Period) -> dict:
 
 
 def compute_results_for_period(
-    period: Period, trigger: str = ResultSet.Trigger.MANUAL
+    period: Period, trigger: str = ResultSet.Trigger.MANUAL, actor=None
 ) -> ResultSet:
     """Run the scoring engine on the period's responses and store a new result-set version."""
     if period.state == Period.State.DRAFT:
@@ -75,16 +76,23 @@ def compute_results_for_period(
     with transaction.atomic():
         Period.objects.select_for_update().get(pk=period.pk)
         latest = ResultSet.objects.filter(period=period).aggregate(v=Max("version"))["v"] or 0
-        return ResultSet.objects.create(
+        result_set = ResultSet.objects.create(
             period=period,
             version=latest + 1,
             computed_on=timezone.localdate(),
             document=document,
             trigger=trigger,
         )
+        log_action(
+            actor,
+            "results.compute",
+            target=f"{period.code} v{result_set.version}",
+            detail={"trigger": str(trigger), "version": result_set.version},
+        )
+        return result_set
 
 
-def close_period(period: Period) -> ResultSet:
+def close_period(period: Period, actor=None) -> ResultSet:
     """Close an open period (no more answers), then compute and store its results."""
     from budaya.periods.services import PeriodStateError
 
@@ -98,9 +106,10 @@ def close_period(period: Period) -> ResultSet:
             )
         locked.state = Period.State.CLOSED
         locked.save(update_fields=["state"])
+        log_action(actor, "period.close", target=locked.code)
     period.state = Period.State.CLOSED
     try:
-        return compute_results_for_period(locked, trigger=ResultSet.Trigger.CLOSE)
+        return compute_results_for_period(locked, trigger=ResultSet.Trigger.CLOSE, actor=actor)
     except ComputeError as error:
         raise ComputeError(
             f"periode ditutup, tetapi hasil belum dihitung: {error}; jalankan budaya compute "

@@ -104,7 +104,7 @@ def compute_now(request, period_code, institution_code):
     institution = get_object_or_404(Institution, code=institution_code)
     require_institution_admin(request, institution)
     try:
-        result_set = compute_results_for_period(period)
+        result_set = compute_results_for_period(period, actor=request.user)
     except ComputeError as error:
         messages.error(request, str(error))
     else:

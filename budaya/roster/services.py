@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from budaya.audit.services import log_action
 from budaya.institutions.models import Institution, Unit
 from budaya.periods.models import Period
 from budaya.roster.models import RosterEntry
@@ -125,7 +126,7 @@ def _check_nips_elsewhere(period, institution, checked) -> None:
             )
 
 
-def import_roster(preview: RosterPreview) -> ImportSummary:
+def import_roster(preview: RosterPreview, actor=None) -> ImportSummary:
     """Replace the institution's roster for the period with the previewed rows, in one
     transaction: entries are matched by NIP (kept entries keep their invitations), new NIPs
     are added and NIPs missing from the file are removed."""
@@ -160,7 +161,21 @@ def import_roster(preview: RosterPreview) -> ImportSummary:
             batch_size=1000,
         )
         RosterEntry.objects.bulk_create(to_create, batch_size=1000)
-    return ImportSummary(created=len(to_create), updated=len(to_update), removed=len(removed))
+        summary = ImportSummary(
+            created=len(to_create), updated=len(to_update), removed=len(removed)
+        )
+        log_action(
+            actor,
+            "roster.import",
+            institution=preview.institution,
+            target=f"{period.code} / {preview.institution.code}",
+            detail={
+                "created": summary.created,
+                "updated": summary.updated,
+                "removed": summary.removed,
+            },
+        )
+    return summary
 
 
 def import_roster_file(

@@ -85,7 +85,9 @@ def _confirm(request, period, institution, context):
         context["problems"] = [_("Pratinjau sudah kedaluwarsa; unggah berkas sekali lagi.")]
         return render(request, "roster/upload.html", context, status=400)
     try:
-        summary = import_roster(validate_roster(period, institution, content, pending["filename"]))
+        summary = import_roster(
+            validate_roster(period, institution, content, pending["filename"]), actor=request.user
+        )
     except RosterLocked as error:
         context["problems"] = [str(error)]
         return render(request, "roster/upload.html", context, status=409)

@@ -35,7 +35,7 @@ def invitations(request, period_code, institution_code):
     if request.method == "POST":
         action = request.POST.get("action")
         if action in ("csv", "xlsx"):
-            issued = create_invitations(period, institution)
+            issued = create_invitations(period, institution, actor=request.user)
             body = csv_bytes(issued) if action == "csv" else xlsx_bytes(issued)
             content_type = "text/csv; charset=utf-8" if action == "csv" else XLSX_TYPE
             response = HttpResponse(body, content_type=content_type)
@@ -43,7 +43,7 @@ def invitations(request, period_code, institution_code):
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
         if action == "email":
-            sent = send_invitation_emails(period, institution)
+            sent = send_invitation_emails(period, institution, actor=request.user)
             messages.success(
                 request,
                 _(
@@ -53,7 +53,7 @@ def invitations(request, period_code, institution_code):
                 % {"count": sent},
             )
         elif action == "shared":
-            get_or_create_shared_link(period, institution)
+            get_or_create_shared_link(period, institution, actor=request.user)
             messages.success(request, _("Tautan bersama siap dibagikan."))
         else:
             messages.error(request, _("Tindakan tidak dikenal."))

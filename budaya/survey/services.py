@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from budaya.audit.services import log_action
 from budaya.instruments import Instrument, load_instrument
 from budaya.roster.models import RosterEntry
 from budaya.survey.models import Draft, Invitation, Response, SharedLink
@@ -91,7 +92,7 @@ def issue_token(invitation: Invitation) -> str:
 
 
 def create_invitations(
-    period, institution, *, entries=None, only_with_email: bool = False
+    period, institution, *, entries=None, only_with_email: bool = False, actor=None
 ) -> list[tuple[RosterEntry, str]]:
     """Issue tokens for the institution's roster entries in `period` and return (entry, token).
 
@@ -130,6 +131,14 @@ def create_invitations(
                 invitation.created_on = today
                 invitation.save(update_fields=["token_hash", "created_on"])
             issued.append((entry, token))
+        # Only a count: the audit log never names an invitation, a token or an employee.
+        log_action(
+            actor,
+            "invitations.issue",
+            institution=institution,
+            target=f"{period.code} / {institution.code}",
+            detail={"issued": len(issued)},
+        )
     return issued
 
 
@@ -145,12 +154,12 @@ def invitation_counts(period, institution) -> dict[str, int]:
     }
 
 
-def send_invitation_emails(period, institution, *, connection=None) -> int:
+def send_invitation_emails(period, institution, *, connection=None, actor=None) -> int:
     """E-mail a fresh personal link to every unused entry with an email address; return the count.
 
     Sending replaces the token of those entries' unused invitations (earlier links stop working).
     """
-    issued = create_invitations(period, institution, only_with_email=True)
+    issued = create_invitations(period, institution, only_with_email=True, actor=actor)
     if not issued:
         return 0
     connection = connection or get_connection()
@@ -173,15 +182,29 @@ def send_invitation_emails(period, institution, *, connection=None) -> int:
                 "closes": period.closes_on.isoformat(),
             }
             messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [entry.email]))
-    return connection.send_messages(messages) or 0
+    sent = connection.send_messages(messages) or 0
+    log_action(
+        actor,
+        "invitations.send",
+        institution=institution,
+        target=f"{period.code} / {institution.code}",
+        detail={"sent": sent},
+    )
+    return sent
 
 
-def get_or_create_shared_link(period, institution) -> SharedLink:
+def get_or_create_shared_link(period, institution, actor=None) -> SharedLink:
     """Return the institution's shared link for `period`, creating it with a random slug."""
     shared = SharedLink.objects.filter(period=period, institution=institution).first()
     if shared is None:
         shared = SharedLink.objects.create(
             period=period, institution=institution, slug=secrets.token_urlsafe(12)
+        )
+        log_action(
+            actor,
+            "shared_link.create",
+            institution=institution,
+            target=f"{period.code} / {institution.code}",
         )
     return shared
 
