@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("budaya.institutions.urls")),
     path("", include("budaya.roster.urls")),
     path("", include("budaya.results.urls")),
+    path("", include("budaya.audit.urls")),
 ]
 
 # The respondent pages (survey app, another module's routes) live at the site root.

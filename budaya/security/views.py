@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from budaya.institutions.access import ADMIN_ROLES, is_national_admin, roles_of
+from budaya.institutions.access import is_national_admin, roles_of
 from budaya.security import lockout, totp
 from budaya.security.models import TOTPDevice
 
@@ -125,8 +125,8 @@ def totp_verify(request):
 
 
 def may_use_totp(user) -> bool:
-    """Return True for administrators (national or institution), who may enrol a device."""
-    return is_national_admin(user) or any(role.role in ADMIN_ROLES for role in roles_of(user))
+    """Return True for staff with a role (administrators above all), who may enrol a device."""
+    return is_national_admin(user) or bool(roles_of(user))
 
 
 def _grouped(secret: str) -> str:
@@ -141,7 +141,9 @@ def totp_setup(request):
     from budaya.audit.services import log_action
 
     if not may_use_totp(request.user):
-        raise PermissionDenied(_("Verifikasi dua langkah tersedia untuk administrator."))
+        raise PermissionDenied(
+            _("Verifikasi dua langkah tersedia untuk akun petugas yang mempunyai peran.")
+        )
     device = TOTPDevice.objects.filter(user=request.user).first()
     context, status = {"device": device}, 200
     if request.method == "POST":
