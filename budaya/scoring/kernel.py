@@ -178,26 +178,22 @@ def accumulate_fast(
 
     units = np.zeros((n_units, n_columns))
     cells = np.zeros((n_institutions * CELLS_PER_UNIT, n_columns))
-    n = data.n
-    if n:
-        order, key_starts = _order_rows(
-            np.ascontiguousarray(data.unit),
+    if data.n:
+        unit = np.ascontiguousarray(data.unit)
+        order, institution_starts = _order_by_institution(unit, unit_institution, n_institutions)
+        _accumulate(
+            order,
+            institution_starts,
+            rank_starts,
+            unit_order,
+            unit_rank,
+            unit,
             np.ascontiguousarray(data.gender),
             np.ascontiguousarray(data.employment),
             np.ascontiguousarray(data.age_band),
-            unit_rank,
-            n_units * CELLS_PER_UNIT,
-        )
-        picks = np.ascontiguousarray(data.picks)
-        weight = np.ascontiguousarray(weights, dtype=np.float64) if weighted else np.zeros(0)
-        _accumulate(
-            order,
-            key_starts,
-            rank_starts,
-            unit_order,
             np.ascontiguousarray(data.answers),
-            picks,
-            weight,
+            np.ascontiguousarray(data.picks),
+            np.ascontiguousarray(weights, dtype=np.float64) if weighted else np.zeros(0),
             weighted,
             layout.item_meta,
             layout.item_factor,
@@ -218,66 +214,65 @@ def accumulate_fast(
 
 
 @njit(cache=True)
-def _order_rows(unit, gender, employment, age_band, unit_rank, n_keys):
-    """Return (row order, start of each key's rows) for keys unit rank × cell, by counting."""
+def _order_by_institution(unit, unit_institution, n_institutions):
+    """Return (row order, start of each institution's rows) by a stable counting sort."""
     n = unit.shape[0]
-    starts = np.zeros(n_keys + 1, dtype=np.int64)
+    starts = np.zeros(n_institutions + 1, dtype=np.int64)
     for r in range(n):
-        starts[_key(unit_rank, unit[r], gender[r], employment[r], age_band[r]) + 1] += 1
-    for k in range(n_keys):
-        starts[k + 1] += starts[k]
+        starts[unit_institution[unit[r]] + 1] += 1
+    for i in range(n_institutions):
+        starts[i + 1] += starts[i]
     position = starts[:-1].copy()
     order = np.empty(n, dtype=np.int64)
     for r in range(n):
-        k = _key(unit_rank, unit[r], gender[r], employment[r], age_band[r])
-        order[position[k]] = r
-        position[k] += 1
+        i = unit_institution[unit[r]]
+        order[position[i]] = r
+        position[i] += 1
     return order, starts
 
 
 @njit(inline="always")
-def _key(unit_rank, unit, gender, employment, age_band):
-    return (
-        unit_rank[unit] * CELLS_PER_UNIT
-        + (gender + 1) * (N_EMPLOYMENT * N_AGE)
-        + (employment + 1) * N_AGE
-        + age_band
-        + 1
-    )
+def _cell(gender, employment, age_band):
+    """Return the cell slot (0..CELLS_PER_UNIT-1) of the attributes, -1 meaning unknown."""
+    return (gender + 1) * (N_EMPLOYMENT * N_AGE) + (employment + 1) * N_AGE + age_band + 1
 
 
 @njit(inline="always")
-def _add_measure(acc, cols, valid, score, w, weighted):
+def _add_measure(acc, cols, m, valid, score, w, weighted):
     if not valid:
         return
-    acc[cols[MEASURE_N]] += 1.0
+    acc[cols[m, MEASURE_N]] += 1.0
     if weighted:
-        acc[cols[MEASURE_W]] += w
-        acc[cols[MEASURE_S1]] += w * score
-        acc[cols[MEASURE_S2]] += w * score * score
+        acc[cols[m, MEASURE_W]] += w
+        acc[cols[m, MEASURE_S1]] += w * score
+        acc[cols[m, MEASURE_S2]] += w * score * score
     else:
-        acc[cols[MEASURE_S1]] += score
-        acc[cols[MEASURE_S2]] += score * score
+        acc[cols[m, MEASURE_S1]] += score
+        acc[cols[m, MEASURE_S2]] += score * score
 
 
 @njit(inline="always")
-def _add_overlap(acc, cols, stamp, distinct, counts, a, b, row, w, weighted):
+def _add_overlap(acc, cols, m, stamp, distinct, counts, a, b, row, w, weighted):
     """Add the overlap |A ∩ B| / min(|A|, |B|) of questions a and b (left out when one is empty)."""
     smaller = min(counts[a], counts[b])
     common = 0
     for s in range(counts[a]):
-        if stamp[b, distinct[a, s]] == row:
-            common += 1
+        common += np.int64(stamp[b, distinct[a, s]] == row)
     overlap = 100.0 * common / smaller if smaller > 0 else 0.0
-    _add_measure(acc, cols, smaller > 0, overlap, w, weighted)
+    _add_measure(acc, cols, m, smaller > 0, overlap, w, weighted)
 
 
 @njit(parallel=True, cache=True)
 def _accumulate(
     order,
-    key_starts,
+    institution_starts,
     rank_starts,
     unit_order,
+    unit_rank,
+    unit,
+    gender,
+    employment,
+    age_band,
     answers,
     picks,
     weight,
@@ -319,24 +314,58 @@ def _accumulate(
         stamp = np.full((3, max(n_pick_values, 1)), -1, dtype=np.int64)
         distinct = np.zeros((3, max(n_slots, 1)), dtype=np.int64)
         counts = np.zeros(3, dtype=np.int64)
-        for key in range(rank_starts[i] * CELLS_PER_UNIT, rank_starts[i + 1] * CELLS_PER_UNIT):
+        # Order the institution's rows by (unit, cell) with a counting sort, copying them into
+        # one block: a tight gather loop keeps many memory reads in flight, where the scoring
+        # loop below would wait for each row in turn.
+        first_rank = rank_starts[i]
+        n_keys = (rank_starts[i + 1] - first_rank) * CELLS_PER_UNIT
+        base = institution_starts[i]
+        n_rows = institution_starts[i + 1] - base
+        key_starts = np.zeros(n_keys + 1, dtype=np.int64)
+        keys = np.empty(n_rows, dtype=np.int64)
+        for t in range(n_rows):
+            r = order[base + t]
+            key = (unit_rank[unit[r]] - first_rank) * CELLS_PER_UNIT + _cell(
+                np.int64(gender[r]), np.int64(employment[r]), np.int64(age_band[r])
+            )
+            keys[t] = key
+            key_starts[key + 1] += 1
+        for key in range(n_keys):
+            key_starts[key + 1] += key_starts[key]
+        position = key_starts[:-1].copy()
+        block_answers = np.empty((n_rows, n_items), dtype=answers.dtype)
+        block_picks = np.empty((n_rows, 3, n_slots), dtype=picks.dtype)
+        block_weight = np.ones(n_rows)
+        for t in range(n_rows):
+            r = order[base + t]
+            b = position[keys[t]]
+            position[keys[t]] += 1
+            for c in range(n_items):
+                block_answers[b, c] = answers[r, c]
+            for q in range(3):
+                for s in range(n_slots):
+                    block_picks[b, q, s] = picks[q, r, s]
+            if weighted:
+                block_weight[b] = weight[r]
+        for key in range(n_keys):
             first = key_starts[key]
             last = key_starts[key + 1]
             if first == last:
                 continue
-            for p in range(first, last):
-                r = order[p]
-                w = weight[r] if weighted else 1.0
+            for t in range(first, last):
+                w = block_weight[t]
                 acc[misc[MISC_RESP]] += 1.0
-                value_total[:] = 0.0
-                value_answered[:] = 0
-                behaviour_total[:] = 0.0
-                behaviour_answered[:] = 0
-                complete[:] = True
+                for d in range(n_values):
+                    value_total[d] = 0.0
+                    value_answered[d] = 0
+                    complete[d] = True
+                for j in range(n_behaviours):
+                    behaviour_total[j] = 0.0
+                    behaviour_answered[j] = 0
                 engagement_total = 0.0
                 engagement_answered = 0
                 for c in range(n_items):
-                    x = np.int64(answers[r, c])
+                    x = np.int64(block_answers[t, c])
                     behaviour = item_meta[c, 2]
                     if x == 0:
                         if behaviour >= 0:
@@ -348,13 +377,12 @@ def _accumulate(
                     score = steps * item_factor[c]
                     scores[c] = score
                     acc[item_cols[c, ITEM_A]] += 1.0
-                    favourable = steps >= points - 2
-                    if favourable:
-                        acc[item_cols[c, ITEM_F]] += 1.0
+                    # Added without a branch: whether an answer is favourable is unpredictable.
+                    favourable = 1.0 if steps >= points - 2 else 0.0
+                    acc[item_cols[c, ITEM_F]] += favourable
                     if weighted:
                         acc[item_cols[c, ITEM_WA]] += w
-                        if favourable:
-                            acc[item_cols[c, ITEM_WF]] += w
+                        acc[item_cols[c, ITEM_WF]] += w * favourable
                     if behaviour >= 0:
                         d = behaviour // 3
                         value_total[d] += score
@@ -373,7 +401,7 @@ def _accumulate(
                     value_scores[d] = score
                     all_valid = all_valid and valid
                     implementation += score
-                    _add_measure(acc, measure_cols[d], valid, score, w, weighted)
+                    _add_measure(acc, measure_cols, d, valid, score, w, weighted)
                     alpha_total[d] = 0.0
                     alpha_squares[d] = 0.0
                 for c in range(n_items):
@@ -394,28 +422,28 @@ def _accumulate(
                     valid = behaviour_answered[j] >= 1
                     score = behaviour_total[j] / behaviour_answered[j] if valid else 0.0
                     _add_measure(
-                        acc, measure_cols[BEHAVIOUR_MEASURE + j], valid, score, w, weighted
+                        acc, measure_cols, BEHAVIOUR_MEASURE + j, valid, score, w, weighted
                     )
                 _add_measure(
-                    acc, measure_cols[IMP], all_valid, implementation / n_values, w, weighted
+                    acc, measure_cols, IMP, all_valid, implementation / n_values, w, weighted
                 )
                 valid = engagement_answered >= engagement_minimum
                 score = engagement_total / engagement_answered if valid else 0.0
-                _add_measure(acc, measure_cols[ENG], valid, score, w, weighted)
+                _add_measure(acc, measure_cols, ENG, valid, score, w, weighted)
                 # Values selection: distinct picks per question, Energi Positif, overlaps.
                 limiting_current = 0
                 for q in range(3):
                     counts[q] = 0
                     for s in range(n_slots):
-                        v = np.int64(picks[q, r, s])
-                        if v < 0 or stamp[q, v] == p:
+                        v = np.int64(block_picks[t, q, s])
+                        if v < 0 or stamp[q, v] == t:
                             continue
-                        stamp[q, v] = p
+                        stamp[q, v] = t
                         distinct[q, counts[q]] = v
                         counts[q] += 1
                         acc[pick_cols[q, v]] += 1.0
-                        if q == 1 and limiting[v]:
-                            limiting_current += 1
+                        if q == 1:
+                            limiting_current += np.int64(limiting[v])
                 if counts[1] > 0:
                     acc[misc[MISC_EP_N]] += 1.0
                 if weighted:
@@ -424,12 +452,12 @@ def _accumulate(
                 else:
                     acc[misc[MISC_EP_LIM]] += limiting_current
                     acc[misc[MISC_EP_TOT]] += counts[1]
-                _add_overlap(acc, measure_cols[KPO], stamp, distinct, counts, 0, 1, p, w, weighted)
-                _add_overlap(acc, measure_cols[KCH], stamp, distinct, counts, 1, 2, p, w, weighted)
+                _add_overlap(acc, measure_cols, KPO, stamp, distinct, counts, 0, 1, t, w, weighted)
+                _add_overlap(acc, measure_cols, KCH, stamp, distinct, counts, 1, 2, t, w, weighted)
             # The cell's rows are done: add them to the unit and the institution cell.
-            unit = unit_order[key // CELLS_PER_UNIT]
+            u = unit_order[first_rank + key // CELLS_PER_UNIT]
             cell = i * CELLS_PER_UNIT + key % CELLS_PER_UNIT
             for c in range(n_columns):
-                units[unit, c] += acc[c]
+                units[u, c] += acc[c]
                 cells[cell, c] += acc[c]
                 acc[c] = 0.0
