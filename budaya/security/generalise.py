@@ -1,0 +1,59 @@
+"""k-anonymous raw exports: generalise (unit, gender, employment type, age band) combinations.
+
+Every record starts at level 0 with its full combination. Level by level, records whose
+combination at that level is held by fewer than k records move up one level: age band → "*",
+then employment type → "*", then gender → "*", then unit → the institution level ("*"). Records
+that moved up merge with others that did, so rare combinations pool until each has ≥ k. Records
+still in a group of fewer than k at the institution level are left out of the export.
+"""
+
+from collections import Counter
+
+STAR = "*"
+LEVELS = 5  # 0 full, 1 no age band, 2 no employment type, 3 no gender, 4 institution only
+
+
+def key_at(combination: tuple, level: int) -> tuple:
+    """Return (institution, unit, gender, employment_type, age_band) generalised to `level`."""
+    institution, unit, gender, employment, age = combination
+    if level >= 1:
+        age = STAR
+    if level >= 2:
+        employment = STAR
+    if level >= 3:
+        gender = STAR
+    if level >= 4:
+        unit = STAR
+    return (institution, unit, gender, employment, age)
+
+
+def generalisation(counts: dict[tuple, int], k: int) -> dict[tuple, tuple | None]:
+    """Return {combination: released combination, or None when left out} for counts per
+    (institution, unit, gender, employment_type, age_band).
+
+    Works on counts only (a few thousand combinations at most), never on the records.
+    """
+    if k < 1:
+        raise ValueError(f"k must be at least 1, not {k}")
+    level_of = dict.fromkeys(counts, 0)
+    for level in range(LEVELS):
+        at_level = Counter()
+        for combination, count in counts.items():
+            if level_of[combination] == level:
+                at_level[key_at(combination, level)] += count
+        for combination in counts:
+            if level_of[combination] == level and at_level[key_at(combination, level)] < k:
+                level_of[combination] = level + 1
+    released = {}
+    for combination, level in level_of.items():
+        released[combination] = None if level >= LEVELS else key_at(combination, level)
+    return released
+
+
+def released_counts(counts: dict[tuple, int], mapping: dict[tuple, tuple | None]) -> Counter:
+    """Return how many records each released combination holds (left-out ones excluded)."""
+    totals = Counter()
+    for combination, count in counts.items():
+        if mapping[combination] is not None:
+            totals[mapping[combination]] += count
+    return totals
