@@ -1,0 +1,241 @@
+"""The fused numba kernel gives the same cell sums, and so the same document, as the numpy path."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from budaya.scoring.data import SurveyData
+from budaya.scoring.engine import compute_results
+from budaya.scoring.kernel import (
+    KERNEL_VARIABLE,
+    accumulate_fast,
+    accumulate_reference,
+    accumulate_responses,
+)
+from budaya.scoring.spec import (
+    BEHAVIOUR_CODES,
+    LikertItem,
+    Method,
+    PickValue,
+    ScoringSpec,
+)
+
+
+def make_spec(rng, *, engagement_items=4, pick_values=12, empty_value=False) -> ScoringSpec:
+    """Return a spec with K=4 and K=6 items, reverse-keyed ones, and optionally a value (KL)
+    without any item."""
+    items = []
+    for j in BEHAVIOUR_CODES:
+        if empty_value and j.startswith("KL"):
+            continue
+        for k in range(int(rng.integers(1, 3))):
+            items.append(
+                LikertItem(f"{j}_{k}", j, int(rng.choice([4, 6])), bool(rng.random() < 0.3))
+            )
+    for e in range(engagement_items):
+        items.append(LikertItem(f"ENG_{e}", "engagement", int(rng.choice([4, 6])), e == 1))
+    items.append(LikertItem("EB_1", "employer_branding", 6))
+    picks = tuple(PickValue(f"V{v}", limiting=v % 3 == 0) for v in range(pick_values))
+    return ScoringSpec(tuple(items), picks)
+
+
+def make_data(rng, spec, *, n, n_institutions, units_per_institution, slots=5, repeats=False):
+    """Return survey data with missing answers, unknown attributes, empty picks and units (and
+    institutions, the last one) without responses."""
+    units = [
+        (i, f"U{u}")
+        for i in range(max(n_institutions - 1, 1))
+        for u in range(units_per_institution)
+    ]
+    n_items = len(spec.survey_items)
+    points = np.array([item.points for item in spec.survey_items], dtype=np.uint8)
+    answers = (rng.integers(0, 256, (n, n_items)) % points + 1).astype(np.uint8)
+    answers[rng.random((n, n_items)) < 0.1] = 0
+    n_values = len(spec.pick_values)
+    picks = np.full((3, n, slots), -1, dtype=np.int16)
+    for q in range(3):
+        for r in range(n):
+            k = int(rng.integers(0, min(slots, n_values) + 1))
+            chosen = rng.choice(n_values, k, replace=False) if k else []
+            picks[q, r, :k] = chosen
+            if repeats and k and k < slots:
+                picks[q, r, k] = chosen[0]
+    # Responses only in the first units: the rest of the units have none.
+    used_units = max(len(units) - 2, 1)
+    return SurveyData(
+        institutions=[f"I{i}" for i in range(n_institutions)],
+        units=units,
+        unit=rng.integers(0, used_units, n).astype(np.int32),
+        gender=rng.integers(-1, 2, n).astype(np.int8),
+        employment=rng.integers(-1, 2, n).astype(np.int8),
+        age_band=rng.integers(-1, 4, n).astype(np.int8),
+        answers=answers,
+        picks=picks,
+    )
+
+
+def assert_same_sums(spec, data, weights, n_institutions, max_picks=5):
+    unit_institution = np.array([i for i, _ in data.units], dtype=np.intp)
+    args = (spec, data, weights, unit_institution, n_institutions, max_picks)
+    fast_units, fast_cells = accumulate_fast(*args)
+    reference_units, reference_cells = accumulate_reference(*args)
+    assert set(fast_units.columns) == set(reference_units.columns)
+    assert fast_units.data.shape == reference_units.data.shape
+    assert fast_cells.data.shape == reference_cells.data.shape
+    for name in reference_units.columns:
+        np.testing.assert_allclose(
+            fast_units[name], reference_units[name], rtol=1e-9, atol=1e-6, err_msg=name
+        )
+        np.testing.assert_allclose(
+            fast_cells[name], reference_cells[name], rtol=1e-9, atol=1e-6, err_msg=name
+        )
+    return fast_units, fast_cells
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize(
+    "shape",
+    [
+        dict(n=600, n_institutions=4, units_per_institution=5),
+        dict(n=300, n_institutions=1, units_per_institution=1),
+        dict(n=400, n_institutions=7, units_per_institution=3, slots=3),
+        dict(n=50, n_institutions=3, units_per_institution=2, slots=0),
+    ],
+)
+def test_the_kernel_gives_the_reference_sums_for_every_column(shape, weighted):
+    rng = np.random.default_rng(shape["n"] + shape["n_institutions"])
+    spec = make_spec(rng)
+    data = make_data(rng, spec, **shape)
+    weights = rng.uniform(0.3, 3.0, data.n) if weighted else None
+    units, _ = assert_same_sums(spec, data, weights, shape["n_institutions"])
+    assert ("v:BP:w" in units.columns) == weighted
+    assert ("i:BP1_0:wa" in units.columns) == weighted
+    assert units["resp"].sum() == data.n
+
+
+def test_the_kernel_handles_a_value_without_items_no_engagement_and_no_pick_values():
+    rng = np.random.default_rng(3)
+    spec = make_spec(rng, engagement_items=0, pick_values=0, empty_value=True)
+    data = make_data(rng, spec, n=200, n_institutions=3, units_per_institution=4)
+    units, _ = assert_same_sums(spec, data, None, 3)
+    assert units["a:KL:n"].sum() == 0
+    assert units["eng:n"].sum() == 0
+    assert units["ep:n"].sum() == 0
+
+
+def test_the_kernel_counts_a_repeated_pick_once_like_the_reference():
+    rng = np.random.default_rng(4)
+    spec = make_spec(rng)
+    data = make_data(rng, spec, n=300, n_institutions=2, units_per_institution=3, repeats=True)
+    assert_same_sums(spec, data, rng.uniform(0.5, 2, data.n), 2)
+    units, _ = assert_same_sums(spec, data, None, 2)
+    assert any(len(set(row[row >= 0])) < (row >= 0).sum() for row in data.picks[1])
+    distinct_current = sum(len(set(row[row >= 0].tolist())) for row in data.picks[1])
+    assert units["ep:tot"].sum() == distinct_current
+
+
+def test_the_kernel_gives_zero_sums_for_zero_rows():
+    rng = np.random.default_rng(5)
+    spec = make_spec(rng)
+    for weights in (None, np.zeros(0)):
+        data = make_data(rng, spec, n=0, n_institutions=3, units_per_institution=2)
+        units, cells = assert_same_sums(spec, data, weights, 3)
+        assert not units.data.any() and not cells.data.any()
+
+
+def test_the_kernel_puts_known_scores_in_the_right_unit_and_cell():
+    spec = ScoringSpec(
+        tuple(LikertItem(f"{j}_1", j, 5) for j in BEHAVIOUR_CODES)
+        + (LikertItem("ENG_1", "engagement", 4, reverse=True),),
+        (PickValue("A"), PickValue("B", limiting=True)),
+    )
+    answers = np.full((2, 22), 5, dtype=np.uint8)
+    answers[0, 21] = 4
+    answers[1, :21] = 1
+    answers[1, 21] = 0
+    data = SurveyData(
+        institutions=["I0", "I1"],
+        units=[(1, "X"), (0, "Y")],
+        unit=np.array([0, 0], dtype=np.int32),
+        gender=np.array([0, -1], dtype=np.int8),
+        employment=np.array([1, 1], dtype=np.int8),
+        age_band=np.array([2, 2], dtype=np.int8),
+        answers=answers,
+        picks=np.array([[[0, 1], [1, -1]], [[1, -1], [1, 0]], [[0, -1], [-1, -1]]], np.int16),
+    )
+    units, cells = assert_same_sums(spec, data, None, 2)
+    assert units["resp"].tolist() == [2, 0]
+    assert units["v:BP:s1"][0] == 100.0  # 100 and 0
+    assert units["i:BP1_1:f"][0] == 1
+    assert units["eng:s1"][0] == 0.0  # answer 4 of 4, reverse-keyed
+    assert units["eng:n"][0] == 1
+    assert units["ep:lim"][0] == 2 and units["ep:tot"][0] == 3
+    assert units["kpo:s1"][0] == 100.0 + 100.0  # {A,B}∩{B} / 1 and {B}∩{B,A} / 1
+    assert cells["resp"][1, 1, 2, 3] == 1 and cells["resp"][1, 0, 2, 3] == 1
+    assert cells["resp"][0].sum() == 0
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(0, 40),
+    n_institutions=st.integers(1, 4),
+    units_per_institution=st.integers(1, 3),
+    slots=st.integers(0, 4),
+    weighted=st.booleans(),
+)
+def test_the_kernel_matches_the_reference_on_any_small_data(
+    seed, n, n_institutions, units_per_institution, slots, weighted
+):
+    rng = np.random.default_rng(seed)
+    spec = make_spec(rng, engagement_items=int(rng.integers(0, 3)), pick_values=6)
+    data = make_data(
+        rng,
+        spec,
+        n=n,
+        n_institutions=n_institutions,
+        units_per_institution=units_per_institution,
+        slots=slots,
+        repeats=True,
+    )
+    weights = rng.uniform(0.2, 5.0, n) if weighted else None
+    assert_same_sums(spec, data, weights, n_institutions)
+
+
+def _assert_same_document(a, b, path=""):
+    if isinstance(a, dict):
+        assert a.keys() == b.keys(), path
+        for key in a:
+            _assert_same_document(a[key], b[key], f"{path}/{key}")
+    elif isinstance(a, list):
+        assert len(a) == len(b), path
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            _assert_same_document(x, y, f"{path}[{index}]")
+    elif isinstance(a, float) and isinstance(b, float):
+        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9), (path, a, b)
+    else:
+        assert a == b, (path, a, b)
+
+
+def test_compute_results_gives_the_same_document_with_both_kernels(monkeypatch):
+    rng = np.random.default_rng(6)
+    spec = make_spec(rng, engagement_items=6, pick_values=30)
+    data = make_data(rng, spec, n=1500, n_institutions=4, units_per_institution=3)
+    documents = {}
+    for kernel in ("numpy", "numba"):
+        monkeypatch.setenv(KERNEL_VARIABLE, kernel)
+        documents[kernel] = compute_results(spec, Method(threshold=5), data)
+    assert len(documents["numba"]["groups"]) > 4
+    _assert_same_document(documents["numpy"], documents["numba"])
+
+
+def test_an_unknown_kernel_name_is_refused(monkeypatch):
+    rng = np.random.default_rng(7)
+    spec = make_spec(rng)
+    data = make_data(rng, spec, n=10, n_institutions=2, units_per_institution=1)
+    monkeypatch.setenv(KERNEL_VARIABLE, "fortran")
+    with pytest.raises(ValueError, match="BUDAYA_SCORING_KERNEL='fortran'"):
+        accumulate_responses(spec, data, None, np.array([0]), 2, 5)
