@@ -17,25 +17,34 @@ import os
 import tempfile
 
 
-def _writable_cache_dir() -> None:
-    """Point numba's cache at a temporary folder when this package's folder is read-only.
+def _writable_cache_dir() -> bool:
+    """Point numba's cache at a per-user temporary folder when this package's folder is
+    read-only; return whether it did.
 
-    numba's `cache=True` writes next to the module; when it cannot, it falls back to a per-user
-    folder, and a failing fallback would only warn. An explicit NUMBA_CACHE_DIR is respected.
+    numba's `cache=True` writes next to the module, else under the user's ~/.cache; when neither
+    is writable (a read-only install run by a service user without a home), decorating a cached
+    function raises "no locator available". An explicit NUMBA_CACHE_DIR is respected.
     """
     if os.environ.get("NUMBA_CACHE_DIR"):
-        return
+        return False
     here = os.path.dirname(os.path.abspath(__file__))
     pycache = os.path.join(here, "__pycache__")
     target = pycache if os.path.isdir(pycache) else here
-    if not os.access(target, os.W_OK):
-        os.environ["NUMBA_CACHE_DIR"] = os.path.join(tempfile.gettempdir(), "budaya-numba-cache")
+    if os.access(target, os.W_OK):
+        return False
+    folder = f"budaya-numba-cache-{os.getuid()}" if hasattr(os, "getuid") else "budaya-numba"
+    os.environ["NUMBA_CACHE_DIR"] = os.path.join(tempfile.gettempdir(), folder)
+    return True
 
 
-_writable_cache_dir()
+_redirected = _writable_cache_dir()
 
 import numpy as np  # noqa: E402
 from numba import njit, prange  # noqa: E402
+from numba.core import config as _numba_config  # noqa: E402
+
+if _redirected:
+    _numba_config.reload_config()  # numba may have been imported (and configured) before us
 
 from budaya.scoring.respondent import MEASURES, QUESTIONS, accumulate_survey  # noqa: E402
 from budaya.scoring.spec import BEHAVIOUR_CODES, VALUE_CODES, ScoringSpec  # noqa: E402
