@@ -1,0 +1,167 @@
+"""Every URL of the site, with every role: allowed or denied exactly as the table says.
+
+The URL list comes from the resolver, so pages other modules add are covered as they land: a
+URL missing from EXPECTED fails with a message asking to add it (and its path parameters to
+PARAMS). "Denied" means 403 or a redirect to a login page; "allowed" is any other answer below
+400.
+"""
+# ruff: noqa: F811 - pytest fixtures imported from tests.web_fixtures are parameters here
+
+import pytest
+from django.core.cache import cache
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from budaya.survey.services import create_invitations, get_or_create_shared_link
+from tests.web_fixtures import _fast_passwords, instrument, world  # noqa: F401
+
+ROLES = ("anonymous", "national", "admin_a", "evaluator_a", "liaison_a", "admin_b")
+EVERYONE = frozenset(ROLES)
+STAFF = EVERYONE - {"anonymous"}
+NOBODY = frozenset()
+NATIONAL = frozenset({"national"})
+ADMIN_A = NATIONAL | {"admin_a"}
+VIEW_A = ADMIN_A | {"evaluator_a"}
+UNIT_A = VIEW_A | {"liaison_a"}
+
+# URL name → (method, roles allowed), or None for a URL that is no access control point.
+# Path parameters point at institution A, unit BESAR.
+EXPECTED = {
+    # sign-in and account pages
+    "login": ("GET", EVERYONE),
+    "logout": None,  # logging out is no access to anything; it ends on the login page
+    "totp_verify": ("GET", NOBODY),  # only after a correct password (tested elsewhere)
+    "totp_setup": ("GET", STAFF),
+    "admin_login_redirect": ("GET", NOBODY),  # always sends to the one login page
+    "password_change": ("GET", STAFF),
+    "password_change_done": ("GET", STAFF),
+    "password_reset": ("GET", EVERYONE),
+    "password_reset_done": ("GET", EVERYONE),
+    "password_reset_confirm": ("GET", EVERYONE),
+    "password_reset_complete": ("GET", EVERYONE),
+    "set_language": ("POST", EVERYONE),
+    # back office
+    "home": ("GET", STAFF),
+    "roster_upload": ("GET", ADMIN_A),
+    "national_participation": ("GET", NATIONAL),
+    "participation": ("GET", VIEW_A),
+    "unit_participation": ("GET", UNIT_A),
+    "results": ("GET", VIEW_A),
+    "compute_now": ("POST", ADMIN_A),
+    "audit_log": ("GET", NATIONAL),
+    "audit_export": ("GET", NATIONAL),
+    "survey:invitations": ("GET", ADMIN_A),
+    # respondents (public; the token or slug is the key)
+    "survey:landing": ("GET", EVERYONE),
+    "survey:step": ("GET", EVERYONE),
+    "survey:saved": ("GET", EVERYONE),
+    "survey:thanks": ("GET", EVERYONE),
+    "survey:shared": ("GET", EVERYONE),
+    # Django's admin: staff (the national administrator) only
+    "admin:logout": None,
+    "admin:autocomplete": ("GET", NOBODY),  # refuses a request without its query parameters
+    "admin:results_resultset_add": ("GET", NOBODY),  # result sets come from the engine only
+    "admin:audit_auditentry_add": ("GET", NOBODY),  # the audit log is written by code only
+    "admin:login": ("GET", NOBODY),  # shadowed by admin_login_redirect: the one login page
+}
+# Admin URLs with an object id are skipped: they sit behind the same staff check as the index
+# and the changelists tested here.
+ADMIN_SKIPPED_PARAMS = {"object_id", "content_type_id", "url", "id"}
+
+
+def url_patterns(resolver=None, prefix="", params=()):
+    """Yield (full name, parameter names) of every named URL pattern, depth first."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        names = tuple(params) + tuple(entry.pattern.regex.groupindex)
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from url_patterns(entry, namespace, names)
+        elif isinstance(entry, URLPattern):
+            yield (f"{prefix}{entry.name}" if entry.name else None), names, entry
+
+
+def expectation(name):
+    """Return (method, allowed roles), None for an unlisted URL, or False when not checked."""
+    if name in EXPECTED:
+        return EXPECTED[name] if EXPECTED[name] is not None else False
+    if name.startswith("admin:"):
+        return "GET", NATIONAL
+    return None
+
+
+@pytest.fixture
+def params(world):
+    period, inst_a = world["period"], world["inst_a"]
+    # A national administrator made by `budaya user add` is staff and superuser (Django admin).
+    world["national"].is_staff = world["national"].is_superuser = True
+    world["national"].save()
+    entry_token = create_invitations(period, inst_a)[0][1]
+    shared = get_or_create_shared_link(period, inst_a)
+    return {
+        "period_code": period.code,
+        "institution_code": inst_a.code,
+        "unit_code": "BESAR",
+        "token": entry_token,
+        "number": 1,
+        "slug": shared.slug,
+        "uidb64": "MQ",
+        "app_label": "periods",
+    }
+
+
+def denied(response) -> bool:
+    """Return True for a refusal: 403, or a redirect to a login page."""
+    if response.status_code == 403:
+        return True
+    location = response.get("Location", "") if response.status_code in (301, 302) else ""
+    return location.startswith(("/accounts/login/", "/admin/login/"))
+
+
+def test_every_url_has_an_expectation_and_fillable_parameters(params):
+    problems = []
+    for name, names, entry in url_patterns():
+        if name is None:
+            if not set(names) & ADMIN_SKIPPED_PARAMS:  # the admin's catch-all and redirects
+                problems.append(f"unnamed URL pattern {entry.pattern}: give it a name")
+            continue
+        if name.startswith("admin:") and set(names) & ADMIN_SKIPPED_PARAMS:
+            continue
+        if expectation(name) is None:
+            problems.append(
+                f"URL '{name}' is not in tests/test_url_role_matrix.py EXPECTED: add it with "
+                f"the roles that may use it"
+            )
+        missing = [p for p in names if p not in params]
+        if missing:
+            problems.append(f"URL '{name}': add a value for {missing} to the params fixture")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_url_allows_and_denies_each_role_as_the_table_says(client, world, params):
+    cache.clear()  # rate-limit counters of earlier tests
+    seen, wrong = set(), []
+    for name, names, _entry in url_patterns():
+        if name is None or name in seen:
+            continue
+        if name.startswith("admin:") and set(names) & ADMIN_SKIPPED_PARAMS:
+            continue
+        seen.add(name)
+        found = expectation(name)
+        if not found or any(p not in params for p in names):
+            continue  # not checked, or reported by the test above
+        method, allowed = found
+        url = reverse(name, kwargs={p: params[p] for p in names})
+        for role in ROLES:
+            client.logout()
+            if role != "anonymous":
+                client.force_login(world[role])
+            response = client.post(url) if method == "POST" else client.get(url)
+            if response.status_code >= 500 or (
+                response.status_code >= 400 and response.status_code != 403
+            ):
+                wrong.append(f"{name} {url} as {role}: status {response.status_code}")
+            elif denied(response) == (role in allowed):
+                verdict = "denied" if denied(response) else "allowed"
+                wrong.append(f"{name} {url} as {role}: {verdict} ({response.status_code})")
+    assert len(seen) >= len(EXPECTED) - 2
+    assert not wrong, "\n".join(wrong)
