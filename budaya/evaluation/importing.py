@@ -1,0 +1,196 @@
+"""Import evaluator judgements from an evaluation CSV (METHOD.md §11 plus a `note` column).
+
+Columns `institution, unit, criterion, level, note` (unit empty for the institution's own
+evaluation; note optional). Every row is checked first; problems name the row and column, and
+nothing is written unless the whole file is clean. Each evaluation in the file must give every
+rubric criterion once. Imported evaluations are finalised, one audit entry each.
+"""
+
+import re
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from budaya.audit.services import log_action
+from budaya.evaluation.models import CriterionEntry, Evaluation
+from budaya.evaluation.services import rubric_of, score_of
+from budaya.institutions.models import Institution, Unit
+from budaya.interchange.errors import Problems
+from budaya.interchange.tables import check_header, open_table, row_width_problem
+
+REQUIRED = ("institution", "unit", "criterion", "level")
+OPTIONAL = ("note",)
+_INTEGER = re.compile(r"\d+")
+
+Key = tuple[str, str | None]
+
+
+def read_judgements(path: Path, period, problems: Problems) -> dict[Key, dict[str, tuple]]:
+    """Return {(institution, unit or None): {criterion: (level, note, row)}} of a clean file;
+    problems are recorded in `problems`."""
+    path = Path(path)
+    rubric = {c.code: c for c in rubric_of(period)}
+    found: dict[Key, dict[str, tuple]] = {}
+    first_row: dict[Key, int] = {}
+    broken: set[Key] = set()
+    table = open_table(path, problems)
+    if table is None:
+        return found
+    columns = check_header(table, REQUIRED, OPTIONAL, problems)
+    if columns is None:
+        for _row in table.rows:  # read to the end so the file is closed
+            pass
+        return found
+    institutions = {i.code: i for i in Institution.objects.all()}
+    units = {(u.institution.code, u.code) for u in Unit.objects.select_related("institution")}
+    final = set(
+        Evaluation.objects.filter(period=period, state=Evaluation.State.FINALISED).values_list(
+            "institution__code", "unit__code"
+        )
+    )
+
+    def add(row, column, indonesian, english):
+        problems.add(path, row, column, indonesian, english)
+
+    for number, cells in table.rows:
+        if row_width_problem(table, number, cells, problems):
+            continue
+        institution = cells[columns["institution"]].strip()
+        unit = cells[columns["unit"]].strip() or None
+        code = cells[columns["criterion"]].strip()
+        level_text = cells[columns["level"]].strip()
+        note = cells[columns["note"]].strip() if "note" in columns else ""
+        ok = True
+        if institution not in institutions:
+            add(
+                number,
+                "institution",
+                f"instansi '{institution}' tidak dikenal",
+                f"unknown institution '{institution}'",
+            )
+            ok = False
+        elif unit is not None and (institution, unit) not in units:
+            add(
+                number,
+                "unit",
+                f"unit '{unit}' tidak ada di instansi {institution}",
+                f"unit '{unit}' is not a unit of institution {institution}",
+            )
+            ok = False
+        elif (institution, unit) in final:
+            add(
+                number,
+                "institution",
+                f"evaluasi {institution}/{unit or '-'} sudah final; administrator nasional harus "
+                "membukanya kembali dulu",
+                f"evaluation {institution}/{unit or '-'} is already final; the national "
+                "administrator must reopen it first",
+            )
+            ok = False
+        criterion = rubric.get(code)
+        if criterion is None:
+            add(
+                number,
+                "criterion",
+                f"kriteria '{code}' tidak ada di rubrik {period.instrument} (yang ada: "
+                f"{', '.join(rubric)})",
+                f"criterion '{code}' is not in the rubric of {period.instrument}",
+            )
+            ok = False
+        elif not _INTEGER.fullmatch(level_text) or int(level_text) > criterion.max_level:
+            add(
+                number,
+                "level",
+                f"'{level_text}' tidak sah, harus bilangan bulat 0..{criterion.max_level}",
+                f"'{level_text}' is invalid, expected a whole number 0..{criterion.max_level}",
+            )
+            ok = False
+        key = (institution, unit)
+        if not ok:
+            broken.add(key)
+            continue
+        first_row.setdefault(key, number)
+        given = found.setdefault(key, {})
+        if code in given:
+            add(
+                number,
+                "criterion",
+                f"kriteria {code} untuk {institution}/{unit or '-'} sudah ada di baris "
+                f"{given[code][2]}",
+                f"criterion {code} for {institution}/{unit or '-'} already in row {given[code][2]}",
+            )
+            continue
+        given[code] = (int(level_text), note, number)
+    for key, given in found.items():
+        missing = [code for code in rubric if code not in given]
+        if missing and key not in broken:
+            add(
+                first_row[key],
+                "criterion",
+                f"evaluasi {key[0]}/{key[1] or '-'} tidak lengkap; kriteria yang belum ada: "
+                f"{', '.join(missing)}",
+                f"evaluation {key[0]}/{key[1] or '-'} is incomplete; missing criteria: "
+                f"{', '.join(missing)}",
+            )
+    return found
+
+
+def import_judgements(path: Path, period, actor=None) -> list[Evaluation]:
+    """Validate the whole file, then write and finalise every evaluation in one transaction.
+
+    Raises InputError listing the problems (nothing written) when the file is not clean.
+    """
+    problems = Problems()
+    found = read_judgements(path, period, problems)
+    problems.raise_if_any()
+    today = timezone.localdate()
+    rubric = rubric_of(period)
+    stored = []
+    with transaction.atomic():
+        for (institution_code, unit_code), given in sorted(
+            found.items(), key=lambda item: (item[0][0], item[0][1] or "")
+        ):
+            institution = Institution.objects.get(code=institution_code)
+            unit = (
+                None
+                if unit_code is None
+                else Unit.objects.get(institution=institution, code=unit_code)
+            )
+            evaluation, _created = Evaluation.objects.select_for_update().get_or_create(
+                period=period, institution=institution, unit=unit
+            )
+            if evaluation.state == Evaluation.State.FINALISED:  # finalised since validation
+                raise RuntimeError(f"evaluation {evaluation} became final during the import")
+            for criterion in rubric:
+                level, note, _row = given[criterion.code]
+                entry, _new = CriterionEntry.objects.get_or_create(
+                    evaluation=evaluation, criterion=criterion.code
+                )
+                entry.final_level = level
+                entry.evaluator_note = note
+                entry.decision = (
+                    CriterionEntry.Decision.CHANGED
+                    if entry.self_level is not None and entry.self_level != level
+                    else CriterionEntry.Decision.ACCEPTED
+                )
+                entry.save()
+            evaluation.state = Evaluation.State.FINALISED
+            evaluation.imported = True
+            evaluation.finalised_on = today
+            evaluation.finalised_by = actor if getattr(actor, "pk", None) else None
+            evaluation.save()
+            levels = {code: value[0] for code, value in given.items()}
+            log_action(
+                actor,
+                "evaluation.import",
+                institution=institution,
+                target=str(evaluation),
+                detail={
+                    "file": Path(path).name,
+                    "levels": levels,
+                    "score": score_of(rubric, levels),
+                },
+            )
+            stored.append(evaluation)
+    return stored
