@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "budaya.results",
     "budaya.audit",
     "budaya.security",
+    "budaya.evaluation",
+    "budaya.public",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +157,25 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def env_int(name: str, default: int) -> int:
+    """Return the whole number in environment variable `name`, failing loudly on anything else."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+# Evaluation evidence: the size limit of one uploaded file (default 10 MB).
+BUDAYA_EVIDENCE_MAX_BYTES = env_int("BUDAYA_EVIDENCE_MAX_MB", 10) * 1024 * 1024
+# Public employer-branding survey: responses per address per minute (generous, so a campus
+# behind one address is not shut out) and the minimum seconds between opening and sending.
+BUDAYA_BRANDING_RATE_PER_MINUTE = env_int("BUDAYA_BRANDING_RATE_PER_MINUTE", 30)
+BUDAYA_BRANDING_MIN_SECONDS = env_int("BUDAYA_BRANDING_MIN_SECONDS", 15)
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("budaya.roster.urls")),
     path("", include("budaya.results.urls")),
     path("", include("budaya.audit.urls")),
+    path("", include("budaya.evaluation.urls")),
+    path("", include("budaya.public.urls")),
 ]
 
 # The respondent pages (survey app, another module's routes) live at the site root.
