@@ -47,14 +47,24 @@ def compute_document(period: Period) -> dict:
             f"periode {period.code} belum punya daftar pegawai atau jawaban / period "
             f"{period.code} has no roster and no responses yet"
         )
+    from budaya.evaluation.services import finalised_evaluations
+    from budaya.public.results import branding_data, branding_segments
+
+    # Only evaluations of groups the engine knows (institutions with a roster or responses).
+    known_units = {(data.institutions[i], code) for i, code in data.units}
+    evaluations = {
+        key: levels
+        for key, levels in finalised_evaluations(period).items()
+        if (key[1] is None and key[0] in data.institutions) or key in known_units
+    }
     try:
-        return compute_results(
+        document = compute_results(
             spec,
             period.method(max_picks=instrument.max_picks),
             data,
-            evaluations=None,  # the evaluation app (Evaluasi Budaya Kerja) is not built yet
+            evaluations=evaluations,
             previous=previous_document(period),
-            branding=None,  # the public employer-branding app is not built yet
+            branding=branding_data(period, instrument, list(data.institutions)),
             period=period.code,
             instrument=period.instrument,
         )
@@ -62,6 +72,11 @@ def compute_document(period: Period) -> dict:
         raise ComputeError(
             f"mesin skor menolak data / the engine refused the data: {error}"
         ) from error
+    # Public survey by segment and reasons: a separate top-level key, §11 groups untouched.
+    segments = branding_segments(period, instrument, int(period.threshold))
+    if segments:
+        document["branding_segments"] = segments
+    return document
 
 
 def compute_results_for_period(
