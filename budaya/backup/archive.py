@@ -89,12 +89,14 @@ def write_backup(out: Path, progress=None) -> dict:
         "models": [],
     }
     partial = out.with_name(out.name + ".partial")
-    # One transaction: on PostgreSQL every model is read from the same snapshot.
+    # One transaction: on PostgreSQL every model is read from the same snapshot (when the backup
+    # starts the transaction; inside a caller's transaction that one's snapshot rules).
+    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
     with (
         transaction.atomic(),
         zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive,
     ):
-        if connection.vendor == "postgresql":
+        if snapshot:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         for model in models:
