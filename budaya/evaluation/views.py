@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from budaya.evaluation import access, services
@@ -143,7 +144,8 @@ def act(request, period_code, institution_code, unit_code=None):
     user = request.user
     evaluation = services.find_evaluation(period, institution, unit)
     if evaluation is None:
-        raise Http404("evaluation not started")
+        messages.error(request, _gettext("Evaluasi ini belum dimulai."))
+        return redirect(detail_url(period, institution, unit))
     rubric = {c.code: c for c in services.rubric_of(period)}
     try:
         if action == "save":
@@ -207,7 +209,7 @@ def act(request, period_code, institution_code, unit_code=None):
                 evaluation, user, form.cleaned_data["reason"] if form.is_valid() else ""
             )
         else:
-            raise Http404("unknown action")
+            raise services.EvaluationError(_gettext("Tindakan tidak dikenal."))
     except services.EvaluationError as error:
         messages.error(request, str(error))
     else:
@@ -216,15 +218,11 @@ def act(request, period_code, institution_code, unit_code=None):
 
 
 def _saved() -> str:
-    from django.utils.translation import gettext
-
-    return gettext("Tersimpan.")
+    return _gettext("Tersimpan.")
 
 
 def _invalid_judgement() -> str:
-    from django.utils.translation import gettext
-
-    return gettext("Pilih keputusan (dan level baru bila mengubah level).")
+    return _gettext("Pilih keputusan (dan level baru bila mengubah level).")
 
 
 def status_rows(period, institution):

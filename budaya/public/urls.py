@@ -8,5 +8,5 @@ app_name = "public"
 
 urlpatterns = [
     path("eb/selesai/", views.thanks, name="thanks"),
-    path("eb/<str:slug>/", views.survey, name="survey"),
+    path("eb/<str:link_slug>/", views.survey, name="survey"),
 ]

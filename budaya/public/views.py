@@ -34,8 +34,9 @@ def _message(request, kind, status=200, link=None):
 @never_cache
 @language_param
 @require_http_methods(["GET", "POST"])
-def survey(request, slug):
+def survey(request, link_slug):
     """Show the public survey; a POST passes the abuse checks, then stores one response."""
+    slug = link_slug
     link = get_object_or_404(
         BrandingLink.objects.select_related("period", "institution"), slug=slug
     )
