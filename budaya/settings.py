@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "budaya.roster",
     "budaya.survey",
     "budaya.results",
+    "budaya.reports",
     "budaya.audit",
     "budaya.security",
     "budaya.evaluation",

@@ -47,6 +47,14 @@ EXPECTED = {
     "unit_participation": ("GET", UNIT_A),
     "results": ("GET", VIEW_A),
     "compute_now": ("POST", ADMIN_A),
+    "results_download": ("GET", VIEW_A),
+    "unit_results": ("GET", UNIT_A),
+    "unit_results_download": ("GET", UNIT_A),
+    "national_results": ("GET", NATIONAL),
+    "report_jobs": ("GET", NATIONAL),
+    "report_job_start": ("POST", NATIONAL),
+    "report_job_cancel": ("POST", NATIONAL),
+    "report_job_download": ("GET", NATIONAL),
     "audit_log": ("GET", NATIONAL),
     "audit_export": ("GET", NATIONAL),
     "survey:invitations": ("GET", ADMIN_A),
@@ -97,6 +105,11 @@ def params(world):
     world["national"].save()
     entry_token = create_invitations(period, inst_a)[0][1]
     shared = get_or_create_shared_link(period, inst_a)
+    from budaya.reports.models import ReportJob
+    from budaya.results.services import compute_results_for_period
+
+    compute_results_for_period(period)  # results pages and downloads need stored results
+    job = ReportJob.objects.create(kind=ReportJob.Kind.ALL_PDFS, period=period)
     return {
         "period_code": period.code,
         "institution_code": inst_a.code,
@@ -106,6 +119,8 @@ def params(world):
         "slug": shared.slug,
         "uidb64": "MQ",
         "app_label": "periods",
+        "fmt": "csv",
+        "job_id": job.pk,
     }
 
 

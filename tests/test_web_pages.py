@@ -149,15 +149,17 @@ def test_the_results_page_shows_the_stored_numbers_and_suppresses_small_units(cl
     units = {g["code"]: g for g in document["groups"] if g["level"] == "unit"}
     assert not group["suppressed"]
     table = rows_of(html)
-    assert table["Indeks Implementasi"][1] == format_number(group["implementasi"]["shown"])
+    assert table["Indeks Implementasi BerAKHLAK"][1] == format_number(
+        group["implementasi"]["shown"]
+    )
     assert table["Berorientasi Pelayanan"][1] == format_number(group["values"]["BP"]["shown"])
     assert units["KECIL"]["suppressed"] and units["SEDANG"]["suppressed"]
     assert not units["BESAR"]["suppressed"]
-    besar = table["Unit BESAR (BESAR)"]
-    assert besar[3] == format_number(units["BESAR"]["implementasi"]["shown"])
+    besar = table["Unit BESAR (BESAR)"]  # the unit × value heat map: unit, n, implementasi, …
+    assert besar[2] == format_number(units["BESAR"]["implementasi"]["shown"])
     for code in ("KECIL", "SEDANG"):
         row = table[f"Unit {code} ({code})"]
-        assert row[3] == "kurang dari 10 responden" and len(row) == 4  # no score cell at all
+        assert row[2] == "kurang dari 10 responden" and len(row) == 3  # no score cell at all
 
 
 def test_the_results_page_reads_the_stored_document_not_the_responses(client, world):
@@ -167,7 +169,7 @@ def test_the_results_page_reads_the_stored_document_not_the_responses(client, wo
     result_set.save()
     client.force_login(world["evaluator_a"])
     html = client.get(reverse("results", args=["P-2026", "INST-A"])).content.decode()
-    assert rows_of(html)["Indeks Implementasi"][1] == "12,3"
+    assert rows_of(html)["Indeks Implementasi BerAKHLAK"][1] == "12,3"
 
 
 def test_compute_now_stores_a_new_version(client, world):

@@ -1,4 +1,4 @@
-"""Participation pages (live counts) and the plain results page (stored numbers only)."""
+"""Participation pages (live counts) and the compute-now action; results pages are in pages.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,8 +17,7 @@ from budaya.institutions.access import (
 from budaya.institutions.models import Institution, Unit
 from budaya.periods.models import Period
 from budaya.results import participation as counts
-from budaya.results.document import institution_view
-from budaya.results.services import ComputeError, compute_results_for_period, latest_result_set
+from budaya.results.services import ComputeError, compute_results_for_period
 
 
 @login_required
@@ -74,26 +73,6 @@ def national_participation(request, period_code):
         "results/national_participation.html",
         {"period": period, "total": nation, "rows": rows},
     )
-
-
-@login_required
-def results_page(request, period_code, institution_code):
-    """Render the institution's headline, values and units table from the stored result set."""
-    period = get_object_or_404(Period, code=period_code)
-    institution = get_object_or_404(Institution, code=institution_code)
-    require_institution_access(request, institution)
-    result_set = latest_result_set(period)
-    context = {
-        "period": period,
-        "institution": institution,
-        "result_set": result_set,
-        "can_compute": can_admin_institution(request.user, institution)
-        and period.state != Period.State.DRAFT,
-    }
-    if result_set is not None:
-        context.update(institution_view(result_set.document, institution.code, period.threshold))
-        context["unit_names"] = dict(institution.units.values_list("code", "name"))
-    return render(request, "results/results.html", context)
 
 
 @login_required

@@ -43,3 +43,19 @@ def get(mapping, key):
     if isinstance(mapping, dict):
         return mapping.get(key)
     return None
+
+
+@register.filter
+def rate(value):
+    """Return a stored response rate (a fraction 0..1) as 'xx,x %', or '–' when absent."""
+    if value is None or value == "":
+        return "–"
+    return f"{format_number(float(value) * 100)} %"
+
+
+@register.filter
+def num(value):
+    """Return a stored number in Indonesian notation (one decimal), '–' when absent."""
+    if value is None or value == "":
+        return "–"
+    return format_number(float(value))

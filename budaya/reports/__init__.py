@@ -1,0 +1,1 @@
+"""Published outputs of stored results: PDF reports, workbooks, CSV, press summaries, jobs."""

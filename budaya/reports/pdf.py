@@ -1,0 +1,44 @@
+"""Render an institution's or unit's report as an A4 PDF with WeasyPrint.
+
+The PDF is the page's `_report_body.html` (the same inline SVG charts and numbers) in a print
+layout with a short methodology appendix. Only local files are used: WeasyPrint is given a URL
+fetcher that allows no protocol, so a report never reaches the network.
+"""
+
+from pathlib import Path
+
+from django.template.loader import render_to_string
+
+RESULTS_CSS = Path(__file__).resolve().parent.parent / "results/static/budaya/results.css"
+PDF_CSS = Path(__file__).resolve().parent / "templates/reports/pdf.css"
+
+
+class PdfError(Exception):
+    """The PDF could not be rendered (WeasyPrint or pango missing); the message says why."""
+
+
+def report_html(report: dict, press: str = "") -> str:
+    """Return the standalone HTML of the PDF (styles inline, charts as inline SVG)."""
+    return render_to_string(
+        "reports/report_pdf.html",
+        {
+            "report": report,
+            "press": press,
+            "styles": RESULTS_CSS.read_text("utf-8") + "\n" + PDF_CSS.read_text("utf-8"),
+        },
+    )
+
+
+def pdf_bytes(report: dict, press: str = "") -> bytes:
+    """Return the report as PDF bytes (A4, Indonesian)."""
+    try:
+        from weasyprint import HTML
+        from weasyprint.urls import URLFetcher
+    except (ImportError, OSError) as error:  # OSError: pango libraries not found
+        raise PdfError(
+            "WeasyPrint atau pustaka pango tidak tersedia; jalankan scripts/setup / WeasyPrint "
+            f"or pango is missing: {error}"
+        ) from error
+    no_network = URLFetcher(allowed_protocols=set())  # every URL refused: nothing external
+    html = HTML(string=report_html(report, press), url_fetcher=no_network, base_url=".")
+    return html.write_pdf()

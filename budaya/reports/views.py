@@ -1,0 +1,77 @@
+"""Report jobs page: queue all institutions' PDFs, follow progress, cancel, download."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from budaya.institutions.access import is_national_admin
+from budaya.periods.models import Period
+from budaya.reports import jobs
+from budaya.reports.models import ReportJob
+
+
+def _require_national(request):
+    if not is_national_admin(request.user):
+        raise PermissionDenied("Hanya administrator nasional.")
+
+
+@login_required
+def job_list(request, period_code):
+    """Render the period's report jobs with their progress (refreshes while one runs)."""
+    _require_national(request)
+    period = get_object_or_404(Period, code=period_code)
+    job_rows = list(ReportJob.objects.filter(period=period)[:20])
+    return render(
+        request,
+        "reports/jobs.html",
+        {
+            "period": period,
+            "jobs": job_rows,
+            "refresh": any(not job.finished_state for job in job_rows),
+        },
+    )
+
+
+@login_required
+@require_POST
+def job_start(request, period_code):
+    """Queue the PDFs of every institution; `budaya worker` picks the job up."""
+    _require_national(request)
+    period = get_object_or_404(Period, code=period_code)
+    try:
+        jobs.queue_all_pdfs(period, request.user)
+    except jobs.JobError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Tugas dimasukkan ke antrean; budaya worker menjalankannya."))
+    return redirect("report_jobs", period.code)
+
+
+@login_required
+@require_POST
+def job_cancel(request, period_code, job_id):
+    """Cancel a queued job at once, or a running one at its next institution."""
+    _require_national(request)
+    job = get_object_or_404(ReportJob, pk=job_id, period__code=period_code)
+    jobs.request_cancel(job)
+    messages.success(request, _("Pembatalan diminta."))
+    return redirect("report_jobs", period_code)
+
+
+@login_required
+def job_download(request, period_code, job_id):
+    """Serve a finished job's zip file (back to the job list while it is not finished)."""
+    _require_national(request)
+    job = get_object_or_404(ReportJob, pk=job_id, period__code=period_code)
+    if job.state != ReportJob.State.DONE or not job.output:
+        messages.error(request, _("Tugas ini belum selesai."))
+        return redirect("report_jobs", period_code)
+    try:
+        handle = open(job.output, "rb")  # noqa: SIM115 (FileResponse closes it)
+    except OSError as error:
+        raise Http404("Berkas hasil tidak ditemukan.") from error
+    return FileResponse(handle, as_attachment=True, filename=f"laporan-{period_code}.zip")

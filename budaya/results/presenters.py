@@ -1,0 +1,306 @@
+"""Return what a results page, PDF, workbook or CSV shows of one institution or unit.
+
+Every score comes from the stored group through `budaya.results.display` (the one place that
+respects `suppressed`); nothing here computes a score. The same report dictionary feeds the
+page, the PDF and the exports, so their numbers agree by construction.
+"""
+
+from budaya.instruments import InstrumentError, load_instrument
+from budaya.results import charts, store
+from budaya.results import display as d
+from budaya.scoring.rounding import format_number
+from budaya.scoring.spec import BEHAVIOUR_CODES, VALUE_CODES, VALUE_NAMES
+
+INDEX_LABELS = {
+    "indeks_berakhlak": "Indeks BerAKHLAK",
+    "implementasi": "Indeks Implementasi BerAKHLAK",
+    "evaluasi": "Indeks Evaluasi Budaya Kerja",
+    "engagement": "Indeks Keterikatan Pegawai",
+    "energi_positif": "Energi Positif",
+    "keselarasan_pribadi_organisasi": "Indeks Keselarasan Nilai Pribadi–Organisasi",
+    "keselarasan_saat_ini_harapan": "Indeks Keselarasan Budaya Saat Ini–Harapan",
+    "employer_branding": "Indeks Employer Branding",
+}
+HEADLINE_KEYS = ("indeks_berakhlak", "implementasi", "evaluasi")
+OTHER_KEYS = (
+    "engagement",
+    "energi_positif",
+    "keselarasan_pribadi_organisasi",
+    "keselarasan_saat_ini_harapan",
+    "employer_branding",
+)
+CATEGORY_MEANINGS = {
+    "A": "Sehat: nilai-nilai BerAKHLAK sudah menjadi kebiasaan kerja sehari-hari.",
+    "B": "Cukup Sehat: nilai-nilai BerAKHLAK sudah dijalankan, tetapi belum merata dan konsisten.",
+    "C": "Tidak Sehat: nilai-nilai BerAKHLAK baru sebagian kecil dijalankan.",
+    "D": "Sangat Tidak Sehat: nilai-nilai BerAKHLAK belum tampak dalam perilaku kerja.",
+}
+BREAKDOWN_TITLES = {
+    "unit": "Unit kerja",
+    "gender": "Jenis kelamin",
+    "employment_type": "Jenis kepegawaian",
+    "age_band": "Kelompok usia",
+}
+CELL_LABELS = {
+    "gender": {"L": "Laki-laki", "P": "Perempuan"},
+    "employment_type": {"PNS": "PNS", "PPPK": "PPPK"},
+    "age_band": {
+        "<30": "di bawah 30 tahun",
+        "30-39": "30–39 tahun",
+        "40-49": "40–49 tahun",
+        "50+": "50 tahun ke atas",
+    },
+}
+SELECTION_TITLES = (
+    ("personal", "Nilai pribadi"),
+    ("current", "Budaya organisasi saat ini"),
+    ("wanted", "Budaya organisasi yang diharapkan"),
+)
+MATCH_TITLES = (
+    ("personal_current", "Pribadi dan saat ini"),
+    ("current_wanted", "Saat ini dan harapan"),
+    ("personal_wanted", "Pribadi dan harapan"),
+)
+MARKED = 3  # how many behaviours are marked strongest and weakest
+
+
+def change_view(change: dict | None) -> dict | None:
+    """Return a CHANGE as text ('+0,9', '−0,5'), direction and significance, or None."""
+    if not change:
+        return None
+    value = float(change["shown"])
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return {
+        "shown": value,
+        "text": sign + d.number(abs(value)),
+        "direction": "up" if value > 0 else ("down" if value < 0 else "flat"),
+        "significant": change.get("significant"),
+    }
+
+
+def score_row(holder: dict | None, key: str, label: str, code: str | None = None) -> dict:
+    """Return one row of a score: shown value, text, category, interval, n, change, benchmark."""
+    found = d.score(holder, key, code)
+    ci = (found or {}).get("ci95")
+    return {
+        "key": code or key,
+        "label": label,
+        "score": found,
+        "shown": d.shown(found),
+        "text": d.number(d.shown(found)),
+        "category": (found or {}).get("category") or "",
+        "category_label": d.category_label(found),
+        "ci_text": f"{d.number(ci[0])}–{d.number(ci[1])}" if ci else "",
+        "n": (found or {}).get("n"),
+        "change": change_view(d.change(holder, key, code)),
+        "benchmark": d.benchmark(holder, key, code),
+    }
+
+
+def _labels(edition: str) -> tuple[dict, dict]:
+    """Return behaviour short labels and pick-list entries {code: (label, limiting)}."""
+    try:
+        instrument = load_instrument(edition)
+    except InstrumentError:
+        return {}, {}
+    behaviours = {b.code: b.short.id for b in instrument.behaviours}
+    picks = {o.code: (o.label.id, o.limiting) for o in instrument.pick_list}
+    return behaviours, picks
+
+
+def _behaviours(group: dict | None, labels: dict) -> list[dict]:
+    rows = []
+    for code in BEHAVIOUR_CODES:
+        row = score_row(group, "behaviours", labels.get(code, code), code)
+        row["value_name"] = VALUE_NAMES[code[:2]]
+        row["code"] = code
+        rows.append(row)
+    shown_rows = [r for r in rows if r["shown"] is not None]
+    shown_rows.sort(key=lambda r: -r["shown"])  # stable: ties keep BP1..KL3 order
+    rank = 0
+    for position, row in enumerate(shown_rows, start=1):
+        if position == 1 or row["shown"] != shown_rows[position - 2]["shown"]:
+            rank = position
+        row["rank"] = rank
+        row["mark"] = ""
+    if len(shown_rows) > 2 * MARKED:
+        for row in shown_rows[:MARKED]:
+            row["mark"] = "strong"
+        for row in shown_rows[-MARKED:]:
+            row["mark"] = "weak"
+    return shown_rows
+
+
+def _selection(group: dict | None, picks: dict) -> dict | None:
+    stored = d.selection(group)
+    if stored is None:
+        return None
+
+    def entries(codes):
+        return [
+            {"code": c, "label": picks.get(c, (c, False))[0], "limiting": picks.get(c, ("", 0))[1]}
+            for c in codes or []
+        ]
+
+    return {
+        "lists": [(title, entries(stored.get(key))) for key, title in SELECTION_TITLES],
+        "matches": [
+            (title, entries((stored.get("matches") or {}).get(key))) for key, title in MATCH_TITLES
+        ],
+    }
+
+
+def breakdown_rows(group: dict | None, key: str, names: dict | None = None) -> list[dict]:
+    """Return the cells of one breakdown: n, population and (unless hidden) the scores."""
+    if not d.visible(group):
+        return []
+    cells = (group.get("breakdowns") or {}).get(key) or {}
+    labels = names if names is not None else CELL_LABELS.get(key, {})
+    rows = []
+    for code, cell in cells.items():
+        rows.append(
+            {
+                "code": code,
+                "label": labels.get(code, code),
+                "n": cell.get("n"),
+                "population": cell.get("population"),
+                "suppressed": not d.visible(cell),
+                "implementasi": score_row(cell, "implementasi", "Implementasi"),
+                "indeks_berakhlak": score_row(cell, "indeks_berakhlak", "Indeks BerAKHLAK"),
+                "values": [score_row(cell, "values", VALUE_NAMES[v], v) for v in VALUE_CODES],
+                "heat": [charts.heat_class(d.score(cell, "values", v)) for v in VALUE_CODES],
+            }
+        )
+    return rows
+
+
+def ranking_key(summaries: list[dict]) -> str:
+    """Return the index ranked: Indeks BerAKHLAK when any peer has its rank, else Implementasi."""
+    for summary in summaries:
+        mark = d.benchmark(summary, "indeks_berakhlak")
+        if summary.get("eligible") and mark and mark.get("rank") is not None:
+            return "indeks_berakhlak"
+    return "implementasi"
+
+
+def ranking_rows(summaries: list[dict], key: str, names: dict) -> list[dict]:
+    """Return eligible, shown groups with a stored rank for `key`, best first (ties share)."""
+    rows = []
+    for summary in summaries:
+        mark = d.benchmark(summary, key)
+        if not summary.get("eligible") or not mark or mark.get("rank") is None:
+            continue
+        row = score_row(summary, key, INDEX_LABELS[key])
+        row.update(
+            code=summary["code"],
+            name=names.get(summary["code"], summary["code"]),
+            n=summary.get("n"),
+            population=summary.get("population"),
+            response_rate=summary.get("response_rate"),
+            rank=mark["rank"],
+            of=mark.get("of"),
+            percentile_rank=mark.get("percentile_rank"),
+        )
+        rows.append(row)
+    rows.sort(key=lambda r: (r["rank"], r["code"]))
+    return rows
+
+
+def build_report(period, result_set, institution, unit=None) -> dict:
+    """Return everything an institution's or unit's results page, PDF and exports show."""
+    threshold = period.threshold
+    nation = store.nation(result_set) if result_set else None
+    if result_set is None:
+        group = None
+    elif unit is None:
+        group = store.group(result_set, "institution", institution.code)
+    else:
+        group = store.group(result_set, "unit", unit.code, institution.code)
+    report = {
+        "period": period,
+        "institution": institution,
+        "unit": unit,
+        "name": unit.name if unit else institution.name,
+        "level": "unit" if unit else "institution",
+        "threshold": threshold,
+        "hidden_text": d.suppressed_text(threshold),
+        "result_set": result_set,
+        "group": group,
+        "visible": d.visible(group),
+        "nation": nation,
+    }
+    if group is None:
+        return report
+    behaviour_labels, pick_labels = _labels(period.instrument)
+    headline_key = "indeks_berakhlak" if d.score(group, "indeks_berakhlak") else "implementasi"
+    headline = score_row(group, headline_key, INDEX_LABELS[headline_key])
+    headline["meaning"] = CATEGORY_MEANINGS.get(headline["category"], "")
+    values = []
+    for code in VALUE_CODES:
+        row = score_row(group, "values", VALUE_NAMES[code], code)
+        found = row["score"] or {}
+        alpha = found.get("alpha") or {}
+        row.update(
+            code=code,
+            favourable=found.get("favourable"),
+            favourable_text=d.number(found.get("favourable")),
+            alpha=alpha.get("value"),
+            alpha_text=_alpha_text(alpha.get("value")),
+            nation=d.shown(d.score(nation, "values", code)),
+            nation_text=d.number(d.shown(d.score(nation, "values", code))),
+        )
+        values.append(row)
+    behaviours = _behaviours(group, behaviour_labels)
+    energi = score_row(group, "energi_positif", INDEX_LABELS["energi_positif"])
+    unit_names = dict(institution.units.values_list("code", "name"))
+    report.update(
+        headline=headline,
+        headline_key=headline_key,
+        indices=[score_row(group, key, INDEX_LABELS[key]) for key in HEADLINE_KEYS],
+        others=[
+            row
+            for row in (score_row(group, key, INDEX_LABELS[key]) for key in OTHER_KEYS)
+            if row["score"] is not None or row["key"] != "employer_branding"
+        ],
+        engagement_eligible=(d.score(group, "engagement") or {}).get("eligible"),
+        energi=energi,
+        entropy_text=d.number(d.entropy_shown(energi["score"])),
+        values=values,
+        values_chart=charts.bar_chart(
+            [{"label": r["label"], "shown": r["shown"]} for r in values],
+            "Skor tujuh nilai BerAKHLAK dengan pita kategori A–D",
+        ),
+        behaviours=behaviours,
+        behaviours_chart=charts.bar_chart(
+            [
+                {"label": f"{r['code']} {r['label']}", "shown": r["shown"], "mark": r["mark"]}
+                for r in behaviours
+            ],
+            "21 perilaku BerAKHLAK diurutkan dari skor tertinggi",
+            label_width=260,
+        ),
+        selection=_selection(group, pick_labels),
+        breakdowns=[
+            {"key": key, "title": BREAKDOWN_TITLES[key], "rows": breakdown_rows(group, key)}
+            for key in ("gender", "employment_type", "age_band")
+            if (group.get("breakdowns") or {}).get(key)
+        ],
+        unit_rows=breakdown_rows(group, "unit", unit_names) if unit is None else [],
+        value_codes=VALUE_CODES,
+    )
+    if unit is None:
+        summaries = store.summaries(result_set, "unit", institution.code)
+        key = ranking_key(summaries)
+        report["unit_ranking_key"] = key
+        report["unit_ranking_label"] = INDEX_LABELS[key]
+        report["unit_ranking"] = ranking_rows(summaries, key, unit_names)
+    else:
+        key = "indeks_berakhlak" if d.benchmark(group, "indeks_berakhlak") else "implementasi"
+        report["own_rank"] = d.benchmark(group, key) if group.get("eligible") else None
+        report["own_rank_label"] = INDEX_LABELS[key]
+    return report
+
+
+def _alpha_text(value) -> str:
+    """Return Cronbach's α with two decimals in Indonesian notation, '–' without one."""
+    return "–" if value is None else format_number(float(value), 2)

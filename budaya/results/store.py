@@ -1,0 +1,91 @@
+"""Read stored results group by group, so a page never parses a whole national document."""
+
+from budaya.periods.models import Period
+from budaya.results.models import ResultGroup, ResultSet
+
+# Parts of a group that only its own pages show; the summary leaves them out.
+HEAVY_KEYS = ("values", "behaviours", "pilihan_nilai", "breakdowns")
+BATCH = 500
+
+
+def summary_of(group: dict) -> dict:
+    """Return the group without its values, behaviours, values selection and breakdowns."""
+    return {key: value for key, value in group.items() if key not in HEAVY_KEYS}
+
+
+def write_groups(result_set: ResultSet) -> None:
+    """Replace the result set's ResultGroup rows with one row per group of its document."""
+    ResultGroup.objects.filter(result_set=result_set).delete()
+    rows = []
+    for position, group in enumerate((result_set.document or {}).get("groups", [])):
+        rows.append(
+            ResultGroup(
+                result_set=result_set,
+                level=str(group.get("level", "")),
+                code=str(group.get("code", "")),
+                parent=str(group.get("parent") or ""),
+                position=position,
+                summary=summary_of(group),
+                data=group,
+            )
+        )
+        if len(rows) >= BATCH:
+            ResultGroup.objects.bulk_create(rows)
+            rows = []
+    if rows:
+        ResultGroup.objects.bulk_create(rows)
+
+
+def latest_set(period: Period) -> ResultSet | None:
+    """Return the period's newest result set without loading its document, rows ensured."""
+    result_set = (
+        ResultSet.objects.filter(period=period).defer("document").order_by("-version").first()
+    )
+    if result_set is not None and not ResultGroup.objects.filter(result_set=result_set).exists():
+        # A result set stored before per-group rows existed: build them once.
+        full = ResultSet.objects.get(pk=result_set.pk)
+        write_groups(full)
+    return result_set
+
+
+def group(result_set: ResultSet, level: str, code: str, parent: str = "") -> dict | None:
+    """Return one whole group (as the document holds it), or None."""
+    return _rows(result_set, level, code, parent).values_list("data", flat=True).first()
+
+
+def _rows(result_set, level: str, code: str, parent: str):
+    """Return the rows of one group; the parent only tells units of different institutions
+    apart (an institution's parent is always the nation)."""
+    rows = ResultGroup.objects.filter(result_set=result_set, level=level, code=code)
+    return rows.filter(parent=parent) if level == "unit" else rows
+
+
+def summaries(result_set: ResultSet, level: str, parent: str | None = None) -> list[dict]:
+    """Return the summaries of a level's groups (of one parent, if given) in document order."""
+    rows = ResultGroup.objects.filter(result_set=result_set, level=level)
+    if parent is not None:
+        rows = rows.filter(parent=parent)
+    return list(rows.order_by("position").values_list("summary", flat=True))
+
+
+def nation(result_set: ResultSet) -> dict | None:
+    """Return the nation's whole group, or None."""
+    return group(result_set, "nation", "ID")
+
+
+def previous_summary(
+    period: Period, level: str, code: str, parent: str = ""
+) -> tuple[str, dict] | None:
+    """Return (period code, the group's summary) of the closest earlier period with stored
+    results, or None."""
+    earlier = (
+        Period.objects.filter(opens_on__lt=period.opens_on, result_sets__isnull=False)
+        .exclude(pk=period.pk)
+        .order_by("-opens_on")
+        .first()
+    )
+    if earlier is None:
+        return None
+    result_set = latest_set(earlier)
+    row = _rows(result_set, level, code, parent).values_list("summary", flat=True).first()
+    return None if row is None else (earlier.code, row)
