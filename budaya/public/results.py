@@ -114,6 +114,8 @@ def summarise(instrument, threshold: int, score, valid, segments, join, not_join
             code = chosen.get(question.code)
             if code in members:
                 members[code].append(row)
+        # As attribute breakdowns (METHOD.md §8): the options present among the respondents.
+        members = {code: rows for code, rows in members.items() if rows}
         hidden = suppressed_cells([(code, len(rows)) for code, rows in members.items()], threshold)
         cells = {}
         for code, rows in members.items():
