@@ -7,6 +7,8 @@ PARAMS). "Denied" means 403 or a redirect to a login page; "allowed" is any othe
 """
 # ruff: noqa: F811 - pytest fixtures imported from tests.web_fixtures are parameters here
 
+import uuid
+
 import pytest
 from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -64,11 +66,24 @@ EXPECTED = {
     "survey:saved": ("GET", EVERYONE),
     "survey:thanks": ("GET", EVERYONE),
     "survey:shared": ("GET", EVERYONE),
+    # Evaluasi Budaya Kerja (institution A; tests/test_evaluation_permissions.py goes further)
+    "evaluation:national": ("GET", NATIONAL),
+    "evaluation:queue": ("GET", NATIONAL | {"evaluator_a"}),
+    "evaluation:overview": ("GET", VIEW_A),
+    "evaluation:institution": ("GET", VIEW_A),
+    "evaluation:institution_action": ("POST", VIEW_A),  # no action: back to the page
+    "evaluation:unit": ("GET", UNIT_A),
+    "evaluation:unit_action": ("POST", UNIT_A),
+    "evaluation:evidence": None,  # needs a stored file: tests/test_evaluation_evidence.py
+    # public employer-branding survey (no login)
+    "public:survey": ("GET", EVERYONE),
+    "public:thanks": ("GET", EVERYONE),
     # Django's admin: staff (the national administrator) only
     "admin:logout": None,
     "admin:autocomplete": ("GET", NOBODY),  # refuses a request without its query parameters
     "admin:results_resultset_add": ("GET", NOBODY),  # result sets come from the engine only
     "admin:audit_auditentry_add": ("GET", NOBODY),  # the audit log is written by code only
+    "admin:evaluation_evaluation_add": ("GET", NOBODY),  # evaluations start in the workflow
     "admin:login": ("GET", NOBODY),  # shadowed by admin_login_redirect: the one login page
 }
 # Admin URLs with an object id are skipped: they sit behind the same staff check as the index
@@ -105,6 +120,7 @@ def params(world):
     world["national"].save()
     entry_token = create_invitations(period, inst_a)[0][1]
     shared = get_or_create_shared_link(period, inst_a)
+    from budaya.public.services import link_for
     from budaya.reports.models import ReportJob
     from budaya.results.services import compute_results_for_period
 
@@ -119,6 +135,8 @@ def params(world):
         "slug": shared.slug,
         "uidb64": "MQ",
         "app_label": "periods",
+        "evidence_id": uuid.UUID(int=1),
+        "link_slug": link_for(period, inst_a).slug,
         "fmt": "csv",
         "job_id": job.pk,
     }
@@ -178,5 +196,5 @@ def test_every_url_allows_and_denies_each_role_as_the_table_says(client, world, 
             elif denied(response) == (role in allowed):
                 verdict = "denied" if denied(response) else "allowed"
                 wrong.append(f"{name} {url} as {role}: {verdict} ({response.status_code})")
-    assert len(seen) >= len(EXPECTED) - 2
+    assert len(seen) >= len(EXPECTED) - 3
     assert not wrong, "\n".join(wrong)
