@@ -146,3 +146,19 @@ def test_the_overview_shows_status_and_score_of_every_unit(client, setup):
     assert page.count("<tr data-scope=") == 1 + 3
     assert "50,0" in page or "50.0" in page
     assert "Dikirim" in page and "Belum dimulai" in page
+
+
+def test_the_home_page_links_each_role_to_its_evaluation_pages(client, setup):
+    period = setup["period"].code
+    expected = {
+        "national": reverse("evaluation:national", args=[period]),
+        "admin_a": reverse("evaluation:overview", args=[period, "INST-A"]),
+        "evaluator_a": reverse("evaluation:queue", args=[period]),
+        "liaison_a": reverse("evaluation:unit", args=[period, "INST-A", "BESAR"]),
+    }
+    for role, link in expected.items():
+        client.force_login(setup[role])
+        assert f'href="{link}"' in client.get(reverse("home")).content.decode(), role
+    client.force_login(setup["admin_b"])
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("evaluation:overview", args=[period, "INST-A"]) not in page
