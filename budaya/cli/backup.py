@@ -34,6 +34,18 @@ def run(args) -> int:
             f"{out}: target folder missing or the name is a folder"
         )
 
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if pending:
+        names = ", ".join(f"{m.app_label}.{m.name}" for m, _backwards in pending[:5])
+        raise CommandError(
+            f"basis data belum dimigrasi ({names}); jalankan budaya migrate dulu / the database "
+            f"is not migrated: run budaya migrate first"
+        )
+
     def progress(label, count):
         if not args.quiet:
             print(f"  {label}: {count}", file=sys.stderr)
