@@ -19,6 +19,7 @@ from budaya.evaluation.models import Evaluation, EvidenceFile, deadline_for
 from budaya.institutions.access import is_national_admin
 from budaya.institutions.models import Institution, Unit
 from budaya.periods.models import Period
+from budaya.scoring.document import score_dict
 
 
 def lang() -> str:
@@ -122,7 +123,9 @@ def render_detail(request, period, institution, unit, bound=None, status=200):
         "judging": judging,
         "can_reopen": bool(evaluation and evaluation.is_final and is_national_admin(request.user)),
         "reopen_form": ReopenForm(),
-        "score": services.score_of(rubric, levels) if evaluation and evaluation.is_final else None,
+        "score": score_dict(services.score_of(rubric, levels))
+        if evaluation and evaluation.is_final
+        else None,
         "deadline": deadline,
         "deadline_passed": timezone.localdate() > deadline,
         "action_url": action_url(period, institution, unit),
@@ -245,7 +248,7 @@ def status_rows(period, institution):
                 for e in evaluation.entries.all()
                 if e.final_level is not None
             }
-            score = services.score_of(rubric, levels)
+            score = score_dict(services.score_of(rubric, levels))
         rows.append({"label": label, "unit": unit, "evaluation": evaluation, "score": score,
                      "url": detail_url(period, institution, unit)})  # fmt: skip
     return rows

@@ -4,7 +4,7 @@ from django import template
 
 from budaya.evaluation import access
 from budaya.evaluation.models import Evaluation
-from budaya.results.document import find_group
+from budaya.results import display, store
 
 register = template.Library()
 
@@ -15,8 +15,9 @@ def evaluation_section(context, result_set, institution):
     the evaluations' current status and a link to the overview for those who may see it."""
     if result_set is None or institution is None:
         return {"show": False}
-    document = result_set.document
-    group = find_group(document, "institution", institution.code) or {}
+    # Stored per-group rows (not the whole document, which can be hundreds of MB); scores go
+    # through the results' one suppression gate.
+    group = store.group(result_set, "institution", institution.code)
     names = dict(institution.units.values_list("code", "name"))
     states = {
         (unit or ""): state
@@ -26,14 +27,13 @@ def evaluation_section(context, result_set, institution):
     }
     labels = dict(Evaluation.State.choices)
     rows = [
-        {"code": "", "name": institution.name, "score": group.get("evaluasi"),
+        {"code": "", "name": institution.name, "score": display.score(group, "evaluasi"),
          "state": labels.get(states.get(""), None)}
     ]  # fmt: skip
-    for unit in document.get("groups", []):
-        if unit.get("level") == "unit" and unit.get("parent") == institution.code:
-            rows.append({"code": unit["code"], "name": names.get(unit["code"], unit["code"]),
-                         "score": unit.get("evaluasi"),
-                         "state": labels.get(states.get(unit["code"]), None)})  # fmt: skip
+    for unit in store.summaries(result_set, "unit", institution.code):
+        rows.append({"code": unit["code"], "name": names.get(unit["code"], unit["code"]),
+                     "score": display.score(unit, "evaluasi"),
+                     "state": labels.get(states.get(unit["code"]), None)})  # fmt: skip
     request = context.get("request")
     user = getattr(request, "user", None)
     return {
