@@ -14,6 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from budaya.interchange.results_xlsx import safe_text
+from budaya.scoring.rounding import round_shown
 from budaya.scoring.spec import VALUE_CODES
 
 
@@ -39,7 +40,7 @@ def sheets(report: dict) -> list[tuple[str, list[str], list[list]]]:
     summary_header = ["Ukuran", "Nilai"]
     summary = [
         ["Periode", report["period"].code],
-        ["Tingkat", report["level"]],
+        ["Tingkat", {"institution": "instansi", "unit": "unit"}[report["level"]]],
         ["Kode", code],
         ["Nama", report["name"]],
         ["Responden (n)", group.get("n")],
@@ -72,7 +73,7 @@ def sheets(report: dict) -> list[tuple[str, list[str], list[list]]]:
                 _significant(row),
             ]
         )
-    summary.append(["Entropi budaya (100 − Energi Positif)", report["entropy_text"]])
+    summary.append(["Entropi budaya (100 − Energi Positif)", report["entropy"]])
     values = [
         [
             row["code"],
@@ -80,8 +81,8 @@ def sheets(report: dict) -> list[tuple[str, list[str], list[list]]]:
             row["shown"],
             row["category_label"],
             row["n"],
-            row["favourable"],
-            row["alpha"],
+            round_shown(row["favourable"]),
+            round_shown(row["alpha"], 2),
             _change(row),
             _significant(row),
             row["nation"],

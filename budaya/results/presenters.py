@@ -264,6 +264,7 @@ def build_report(period, result_set, institution, unit=None) -> dict:
         ],
         engagement_eligible=(d.score(group, "engagement") or {}).get("eligible"),
         energi=energi,
+        entropy=d.entropy_shown(energi["score"]),
         entropy_text=d.number(d.entropy_shown(energi["score"])),
         values=values,
         values_chart=charts.bar_chart(

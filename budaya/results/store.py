@@ -6,6 +6,7 @@ from budaya.results.models import ResultGroup, ResultSet
 # Parts of a group that only its own pages show; the summary leaves them out.
 HEAVY_KEYS = ("values", "behaviours", "pilihan_nilai", "breakdowns")
 BATCH = 500
+DOCUMENT = "document"  # level of the row holding the document's keys other than "groups"
 
 
 def summary_of(group: dict) -> dict:
@@ -32,8 +33,21 @@ def write_groups(result_set: ResultSet) -> None:
         if len(rows) >= BATCH:
             ResultGroup.objects.bulk_create(rows)
             rows = []
-    if rows:
-        ResultGroup.objects.bulk_create(rows)
+    # The document's other top-level keys (period, instrument, additions such as the branding
+    # summaries) in one more row, so no page needs the whole document for them.
+    position = len((result_set.document or {}).get("groups", []))
+    rest = {k: v for k, v in (result_set.document or {}).items() if k != "groups"}
+    rows.append(
+        ResultGroup(
+            result_set=result_set,
+            level=DOCUMENT,
+            code="",
+            position=position,
+            summary={},
+            data=rest,
+        )
+    )
+    ResultGroup.objects.bulk_create(rows)
 
 
 def latest_set(period: Period) -> ResultSet | None:
@@ -89,3 +103,22 @@ def previous_summary(
     result_set = latest_set(earlier)
     row = _rows(result_set, level, code, parent).values_list("summary", flat=True).first()
     return None if row is None else (earlier.code, row)
+
+
+def document_keys(result_set: ResultSet) -> dict:
+    """Return the document's top-level keys other than "groups" (period, instrument, …)."""
+    row = _rows(result_set, DOCUMENT, "", "").values_list("data", flat=True).first()
+    return row or {}
+
+
+def light_document(result_set: ResultSet, institution_code: str) -> dict:
+    """Return a small stand-in of the document: its top-level keys, and as groups the nation's
+    and the institution's summaries (no values, behaviours or breakdowns)."""
+    groups = summaries(result_set, "nation")
+    groups += [
+        row
+        for row in [_rows(result_set, "institution", institution_code, "")
+                    .values_list("summary", flat=True).first()]
+        if row is not None
+    ]  # fmt: skip
+    return {**document_keys(result_set), "groups": groups}
