@@ -66,6 +66,10 @@ def branding_section(context, result_set, institution):
     """Render the employer-branding section of `institution`'s results page."""
     if result_set is None or institution is None:
         return {"show": False}
-    data = branding_context(result_set.document, institution.code, result_set.period.instrument)
+    from budaya.results.store import light_document
+
+    # The stored per-group rows, not the whole document (hundreds of MB for a nation).
+    document = light_document(result_set, institution.code)
+    data = branding_context(document, institution.code, result_set.period.instrument)
     data["threshold"] = result_set.period.threshold
     return data
