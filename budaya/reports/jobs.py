@@ -108,18 +108,22 @@ def _run_all_pdfs(job: ReportJob) -> None:
     job.save(update_fields=["total"])
     path = output_dir() / f"laporan-{period.code}-{job.pk}.zip"
     partial = path.with_suffix(".part")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for code in codes:
-            if _cancelled(job):
-                job.state = ReportJob.State.CANCELLED
-                job.message = f"dibatalkan setelah {job.done} dari {job.total} PDF"
-                break
-            institution = institutions[code]
-            report = build_report(period, result_set, institution)
-            press = press_summary(period, result_set, institution)
-            archive.writestr(f"{period.code}-{code}.pdf", pdf_bytes(report, press))
-            job.done += 1
-            job.save(update_fields=["done"])
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for code in codes:
+                if _cancelled(job):
+                    job.state = ReportJob.State.CANCELLED
+                    job.message = f"dibatalkan setelah {job.done} dari {job.total} PDF"
+                    break
+                institution = institutions[code]
+                report = build_report(period, result_set, institution)
+                press = press_summary(period, result_set, institution)
+                archive.writestr(f"{period.code}-{code}.pdf", pdf_bytes(report, press))
+                job.done += 1
+                job.save(update_fields=["done"])
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     if job.state == ReportJob.State.CANCELLED:
         partial.unlink(missing_ok=True)
         return
