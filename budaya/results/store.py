@@ -10,8 +10,13 @@ DOCUMENT = "document"  # level of the row holding the document's keys other than
 
 
 def summary_of(group: dict) -> dict:
-    """Return the group without its values, behaviours, values selection and breakdowns."""
-    return {key: value for key, value in group.items() if key not in HEAVY_KEYS}
+    """Return the group without its values, behaviours, values selection and breakdowns, and
+    without the per-value parts of its change and benchmark (indices only)."""
+    summary = {key: value for key, value in group.items() if key not in HEAVY_KEYS}
+    for key in ("change", "benchmark"):
+        if isinstance(summary.get(key), dict):
+            summary[key] = {k: v for k, v in summary[key].items() if k != "values"}
+    return summary
 
 
 def write_groups(result_set: ResultSet) -> None:
