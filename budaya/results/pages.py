@@ -58,6 +58,7 @@ def _page(request, period, institution, unit=None):
         and can_admin_institution(request.user, institution)
         and period.state != Period.State.DRAFT,
         "downloads": {fmt: reverse(name, args=[*args, fmt]) for fmt in FORMATS},
+        "links": True,  # unit names link to unit pages (not in the PDF)
         "press": press_summary(period, result_set, institution, unit) if result_set else "",
     }
     return render(request, "results/results.html", context)
