@@ -283,3 +283,19 @@ def test_the_command_refuses_a_file_as_output_folder(tmp_path, capsys):
     target.write_text("x")
     assert main(["demo-data", "--out", str(target)]) == 1
     assert "bukan folder / is not a folder" in capsys.readouterr().err
+
+
+def test_nips_stay_unique_when_the_roster_is_written_in_chunks(tmp_path, monkeypatch):
+    import csv
+
+    import budaya.demodata.files as files
+    from budaya.demodata import generate
+
+    monkeypatch.setattr(files, "CHUNK", 500)
+    data = generate(5, 3000, 1, previous=False)
+    path = tmp_path / "roster.csv"
+    files.write_roster(data, path)
+    with path.open(encoding="utf-8") as handle:
+        nips = [row["nip"] for row in csv.DictReader(handle)]
+    assert len(nips) == data.roster.size
+    assert len(set(nips)) == len(nips)

@@ -92,6 +92,8 @@ def write_roster(data: DemoData, path: Path, progress=None) -> None:
     codes = np.array(data.structure.codes)
     unit_codes = np.array([code for _, code in data.structure.units])
     header = "nip,name,gender,employment_type,institution,unit,birth_year,email,phone\n"
+    # NIP sequence digits are unique over the whole roster, so they are made once, not per chunk.
+    nips = roster.nip()
     with path.open("w", encoding="utf-8", newline="") as handle:
         handle.write(header)
         for start in range(0, roster.size, CHUNK):
@@ -100,15 +102,16 @@ def write_roster(data: DemoData, path: Path, progress=None) -> None:
                 progress(f"{path.name}: {start:,}/{roster.size:,}")
             part = roster.subset(slice(start, stop))
             institution = codes[data.structure.unit_institution[part.unit]]
+            part_nips = nips[start:stop]
             columns = [
-                part.nip().astype(str),
+                part_nips.astype(str),
                 part.names(),
                 np.array(GENDERS)[part.gender],
                 np.array(EMPLOYMENT_TYPES)[part.employment],
                 institution,
                 unit_codes[part.unit],
                 part.birth_year.astype(str),
-                part.emails(institution),
+                part.emails(institution, part_nips),
                 part.phones(),
             ]
             handle.write("\n".join(_join(columns)) + "\n")

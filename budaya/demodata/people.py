@@ -96,9 +96,12 @@ class RosterArrays:
         family = np.array([""] + _FAMILY)[self.family_name + 1]
         return np.strings.strip(np.strings.add(np.strings.add(given, " "), family))
 
-    def emails(self, institution_codes: np.ndarray) -> list[str]:
-        """Return work e-mail addresses, unique through the NIP's last five digits."""
-        suffix = (self.nip() % 100_000).tolist()
+    def emails(self, institution_codes: np.ndarray, nips: np.ndarray | None = None) -> list[str]:
+        """Return work e-mail addresses, unique through the NIP's last five digits.
+
+        `nips` are these employees' NIPs when they are a slice of a larger roster (a NIP's
+        sequence digits depend on the whole roster)."""
+        suffix = ((self.nip() if nips is None else nips) % 100_000).tolist()
         return [
             f"{name.lower().replace(' ', '.')}.{number}@{code.lower()}.go.id"
             for name, number, code in zip(
