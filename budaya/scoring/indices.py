@@ -91,14 +91,13 @@ def value_alpha(spec: ScoringSpec, sums: Sums, value: str):
     alpha = alpha_from_sums(
         n, len(codes), item_sums, sums[f"a:{value}:q"], sums[f"a:{value}:t1"], sums[f"a:{value}:t2"]
     )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lo, hi = feldt_interval(alpha, np.maximum(n, 2), len(codes))
-    return (
-        alpha,
-        np.where(np.isfinite(alpha), lo, np.nan),
-        np.where(np.isfinite(alpha), hi, np.nan),
-        n,
-    )
+    # F quantiles are costly: compute them only where α exists (30+ complete answers).
+    defined = np.isfinite(alpha)
+    lo = np.full(alpha.shape, np.nan)
+    hi = np.full(alpha.shape, np.nan)
+    if defined.any():
+        lo[defined], hi[defined] = feldt_interval(alpha[defined], n[defined], len(codes))
+    return alpha, lo, hi, n
 
 
 def energi_positif(sums: Sums):
