@@ -5,7 +5,10 @@ from importlib.util import find_spec
 from django.contrib import admin
 from django.urls import include, path
 
+from budaya.health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     # Before admin/ and accounts/: the login with lockout and TOTP replaces Django's.
     path("", include("budaya.security.urls")),
     path("admin/", admin.site.urls),

@@ -41,6 +41,7 @@ EXPECTED = {
     "password_reset_confirm": ("GET", EVERYONE),
     "password_reset_complete": ("GET", EVERYONE),
     "set_language": ("POST", EVERYONE),
+    "healthz": ("GET", EVERYONE),  # liveness check, no database
     # back office
     "home": ("GET", STAFF),
     "roster_upload": ("GET", ADMIN_A),
