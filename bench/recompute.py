@@ -1,0 +1,314 @@
+"""Time `budaya compute` and `budaya export-responses` on a period of N stored responses.
+
+    .venv/bin/python bench/recompute.py [--responses 4000000] [--database sqlite|postgresql]
+
+It creates a fresh database (a SQLite file under /tmp, or the PostgreSQL database
+`budaya_bench` at postgresql://postgres@127.0.0.1:5432/, dropped first and again at the end
+unless --keep), migrates it, writes 600 institutions with their units, one closed period, the
+roster and N responses from `budaya.demodata` straight into the tables (PostgreSQL: COPY;
+SQLite: executemany in large transactions), then runs both commands as subprocesses and prints
+each one's wall time and peak resident memory (`os.wait4` rusage of that child).
+"""
+
+import argparse
+import datetime
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432/"
+PG_NAME = "budaya_bench"
+PERIOD_CODE = "2026"
+EXPECTED_RATE = 0.68  # share of the roster that answers in the generator
+CHUNK = 200_000
+TARGETS = {"postgresql": 60.0, "sqlite": 120.0}
+
+
+def parse_arguments(argv=None) -> argparse.Namespace:
+    """Return the command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--responses", type=int, default=4_000_000)
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--institutions", type=int, default=600)
+    parser.add_argument("--units", type=float, default=30.0, help="mean units per institution")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args(argv)
+    if args.responses < 1 or args.institutions < 1:
+        parser.error("--responses and --institutions must be at least 1")
+    return args
+
+
+def database_url(args, workdir: Path) -> str:
+    """Return the DATABASE_URL of a fresh, empty bench database."""
+    if args.database == "sqlite":
+        return f"sqlite:///{workdir / 'bench.sqlite3'}"
+    import psycopg
+
+    with psycopg.connect(PG_SERVER + "postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {PG_NAME}")
+        connection.execute(f"CREATE DATABASE {PG_NAME}")
+    return PG_SERVER + PG_NAME
+
+
+def drop_database(args) -> None:
+    """Drop the PostgreSQL bench database (the SQLite file goes with its temporary folder)."""
+    if args.database == "postgresql":
+        import psycopg
+
+        with psycopg.connect(PG_SERVER + "postgres", autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {PG_NAME}")
+
+
+def make_data(args):
+    """Return demo data with exactly `args.responses` responses (generated, then cut)."""
+    from budaya.demodata import generate
+
+    size = args.responses
+    employees = max(args.institutions, math.ceil(size / EXPECTED_RATE))
+    while True:
+        data = generate(
+            args.institutions,
+            employees,
+            args.seed,
+            units_per_institution=args.units,
+            previous=False,
+        )
+        if data.responses.n >= size:
+            return data, size
+        employees = math.ceil(employees * 1.2 * size / max(data.responses.n, 1))
+
+
+def write_structure(data):
+    """Create the institutions, units and the closed period with the ORM; return
+    (period id, institution ids by index, unit ids by index)."""
+    from budaya.demodata import EDITION
+    from budaya.institutions.models import Institution, Unit
+    from budaya.periods.models import Period
+
+    structure = data.structure
+    kinds = {choice.value for choice in Institution.Kind}
+    institutions = Institution.objects.bulk_create(
+        Institution(
+            code=code,
+            name=name[:200],
+            kind=kind if kind in kinds else Institution.Kind.LEMBAGA,
+            region=Institution.Region.PUSAT,
+        )
+        for code, name, kind in zip(structure.codes, structure.names, structure.kinds, strict=True)
+    )
+    institution_ids = [inst.pk for inst in Institution.objects.order_by("code")]
+    by_code = {inst.code: inst.pk for inst in Institution.objects.all()}
+    institution_ids = [by_code[code] for code in structure.codes]
+    del institutions
+    Unit.objects.bulk_create(
+        (
+            Unit(institution_id=institution_ids[i], code=code, name=f"Unit {code}")
+            for i, code in structure.units
+        ),
+        batch_size=5000,
+    )
+    unit_pk = {
+        (inst, code): pk for pk, inst, code in Unit.objects.values_list("pk", "institution", "code")
+    }
+    unit_ids = np.array(
+        [unit_pk[(institution_ids[i], code)] for i, code in structure.units], dtype=np.int64
+    )
+    period = Period.objects.create(
+        code=PERIOD_CODE,
+        instrument=EDITION,
+        opens_on=datetime.date(data.year, 3, 1),
+        closes_on=datetime.date(data.year, 4, 30),
+        state=Period.State.CLOSED,
+    )
+    return period.pk, np.array(institution_ids, dtype=np.int64), unit_ids
+
+
+def response_rows(data, size: int, period_id: int, institution_ids, unit_ids):
+    """Yield lists of response rows (tuples in column order), CHUNK at a time."""
+    from budaya.demodata.files import _pick_text
+    from budaya.scoring.spec import AGE_BANDS, EMPLOYMENT_TYPES, GENDERS
+
+    r = data.responses
+    codes = np.array([value.code for value in data.spec.pick_values])
+    unit_institution = data.structure.unit_institution
+    width = r.answers.shape[1]
+    rng = np.random.default_rng(data.year)
+    submitted = datetime.date(data.year, 4, 1)
+    genders, employments, ages = np.array(GENDERS), np.array(EMPLOYMENT_TYPES), np.array(AGE_BANDS)
+    for start in range(0, size, CHUNK):
+        stop = min(size, start + CHUNK)
+        ids = rng.integers(0, 2**63, size=(stop - start, 2), dtype=np.int64)
+        ids_text = [f"{a:016x}{b:016x}" for a, b in ids.tolist()]
+        answers = np.ascontiguousarray(r.answers[start:stop] + ord("0")).view(f"S{width}")
+        answers_text = np.strings.decode(answers.reshape(-1), "ascii").tolist()
+        picks = [_pick_text(r.picks[q, start:stop], codes).tolist() for q in range(3)]
+        units = r.unit[start:stop]
+        yield list(
+            zip(
+                ids_text,
+                [period_id] * (stop - start),
+                institution_ids[unit_institution[units]].tolist(),
+                unit_ids[units].tolist(),
+                genders[r.gender[start:stop]].tolist(),
+                employments[r.employment[start:stop]].tolist(),
+                ages[r.age_band[start:stop]].tolist(),
+                answers_text,
+                *picks,
+                [""] * (stop - start),
+                [submitted] * (stop - start),
+                strict=True,
+            )
+        )
+
+
+def roster_rows(data, period_id: int, institution_ids, unit_ids):
+    """Yield lists of roster rows (tuples in column order), CHUNK at a time."""
+    from budaya.scoring.spec import EMPLOYMENT_TYPES, GENDERS
+
+    roster = data.roster
+    nips = roster.nip()
+    unit_institution = data.structure.unit_institution
+    genders, employments = np.array(GENDERS), np.array(EMPLOYMENT_TYPES)
+    for start in range(0, roster.size, CHUNK):
+        stop = min(roster.size, start + CHUNK)
+        units = roster.unit[start:stop]
+        n = stop - start
+        yield list(
+            zip(
+                [period_id] * n,
+                institution_ids[unit_institution[units]].tolist(),
+                unit_ids[units].tolist(),
+                [str(nip) for nip in nips[start:stop].tolist()],
+                ["Pegawai"] * n,
+                genders[roster.gender[start:stop]].tolist(),
+                employments[roster.employment[start:stop]].tolist(),
+                roster.birth[start:stop].astype(datetime.date).tolist(),
+                [""] * n,
+                [""] * n,
+                strict=True,
+            )
+        )
+
+
+RESPONSE_COLUMNS = (
+    "id, period_id, institution_id, unit_id, gender, employment_type, age_band, answers, "
+    "picks_personal, picks_current, picks_wanted, comment, submitted_on"
+)
+ROSTER_COLUMNS = (
+    "period_id, institution_id, unit_id, nip, name, gender, employment_type, birth_date, "
+    "email, phone"
+)
+
+
+def insert_rows(table: str, columns: str, chunks) -> int:
+    """Write the chunks of rows into `table` as fast as the database allows; return the count."""
+    from django.db import connection
+
+    count = 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # the psycopg cursor
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for rows in chunks:
+                    for row in rows:
+                        copy.write_row(row)
+                    count += len(rows)
+        connection.commit()
+        return count
+    marks = ", ".join("?" for _ in columns.split(","))
+    with connection.cursor() as cursor:
+        raw = cursor.connection
+        for statement in ("PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF"):
+            raw.execute(statement)
+        for rows in chunks:
+            raw.execute("BEGIN")
+            raw.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+            raw.execute("COMMIT")
+            count += len(rows)
+        raw.execute("PRAGMA journal_mode=DELETE")
+        raw.execute("PRAGMA synchronous=FULL")
+    return count
+
+
+def timed(command: list[str], env: dict) -> tuple[float, int, int]:
+    """Run a command; return (wall seconds, peak RSS in bytes, exit code)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, cwd=ROOT)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - start, usage.ru_maxrss * 1024, process.returncode
+
+
+def main(argv=None) -> int:
+    args = parse_arguments(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="budaya-recompute-", dir="/tmp"))
+    url = database_url(args, workdir)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "budaya.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    try:
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        data, size = make_data(args)
+        print(f"data: {size:,} responses, roster {data.roster.size:,}, "
+              f"{len(data.structure.units):,} units ({time.perf_counter() - started:.0f} s)")  # fmt: skip
+        started = time.perf_counter()
+        with transaction.atomic():
+            period_id, institution_ids, unit_ids = write_structure(data)
+        roster = insert_rows(
+            "roster_rosterentry",
+            ROSTER_COLUMNS,
+            roster_rows(data, period_id, institution_ids, unit_ids),
+        )
+        responses = insert_rows(
+            "survey_response",
+            RESPONSE_COLUMNS,
+            response_rows(data, size, period_id, institution_ids, unit_ids),
+        )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        connection.close()
+        print(f"inserted {responses:,} responses and {roster:,} roster entries "
+              f"({time.perf_counter() - started:.0f} s)")  # fmt: skip
+        del data
+        env = {**os.environ, "DATABASE_URL": url}
+        budaya = str(Path(sys.executable).parent / "budaya")
+        seconds, peak, code = timed([budaya, "compute", PERIOD_CODE], env)
+        verdict = "met" if seconds <= TARGETS[args.database] else "MISSED"
+        print(f"budaya compute: {seconds:.1f} s, peak RSS {peak / 2**20:,.0f} MiB, exit {code} "
+              f"(target {TARGETS[args.database]:.0f} s on {args.database}: {verdict})")  # fmt: skip
+        out = workdir / "responses.csv"
+        command = [budaya, "export-responses", PERIOD_CODE, "--out", str(out)]
+        seconds, peak, code = timed(command, env)
+        written = out.stat().st_size if out.exists() else 0
+        print(f"budaya export-responses: {seconds:.1f} s, peak RSS {peak / 2**20:,.0f} MiB, "
+              f"exit {code}, {written / 2**20:,.0f} MiB written")  # fmt: skip
+    finally:
+        connection.close()
+        if not args.keep:
+            drop_database(args)
+            for path in workdir.iterdir():
+                path.unlink()
+            workdir.rmdir()
+        else:
+            print(f"kept: DATABASE_URL={url}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
