@@ -92,9 +92,16 @@ def stop_server(server) -> None:
 
 
 def worker_pids(server) -> list[int]:
-    """Return the process ids of gunicorn's workers (the master's children)."""
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
-    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+    """Return the process ids of gunicorn's workers (the master's children, from /proc)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended while listed
+        if int(fields[1]) == server.pid:
+            pids.append(int(stat.parent.name))
+    return sorted(pids)
 
 
 class Timings:
