@@ -36,6 +36,17 @@ def test_the_demo_sets_everything_up_and_can_run_twice(db, capsys, client):
     assert 200 <= responses < sum(sizes)
     assert Invitation.objects.filter(used=True).count() == responses
     assert ResultSet.objects.filter(period=period).count() == 1  # replaced, not piled up
+    document = ResultSet.objects.get(period=period).document
+    own = next(g for g in document["groups"] if g["code"] == "KAB-CONTOH")
+    # The demo's finalised evaluation makes the headline index appear (80 % I + 20 % E).
+    assert own["evaluasi"] is not None and own["indeks_berakhlak"] is not None
+    assert (
+        abs(
+            own["indeks_berakhlak"]["score"]
+            - (0.8 * own["implementasi"]["score"] + 0.2 * own["evaluasi"]["score"])
+        )
+        < 1e-9
+    )
 
     password = re.search(r"kata sandi / password: (\S+)", out).group(1)
     assert password != re.search(r"kata sandi / password: (\S+)", first).group(1)

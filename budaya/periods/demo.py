@@ -187,6 +187,30 @@ def set_admin(password: str | None = None) -> str:
     return password
 
 
+def _finalised_evaluations(period, institution, units, instrument, rng) -> None:
+    """Load finalised Evaluasi Budaya Kerja judgements for the institution and most units,
+    through the same bulk import an evaluation team would use, so the demo shows the
+    Indeks BerAKHLAK (80 % survey, 20 % evaluation)."""
+    import csv
+    import tempfile
+    from pathlib import Path
+
+    from budaya.evaluation.importing import import_judgements
+
+    targets = [""] + [code for code in sorted(units) if rng.random() < 0.7]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "evaluasi.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["institution", "unit", "criterion", "level", "note"])
+            for unit_code in targets:
+                for criterion in instrument.rubric:
+                    top = len(criterion.levels) - 1
+                    level = min(top, max(0, round(rng.gauss(0.72 * top, 0.8))))
+                    writer.writerow([institution.code, unit_code, criterion.code, level, ""])
+        import_judgements(path, period)
+
+
 def setup_demo(seed: int = 2026, links: int = 5) -> DemoSetup:
     """Replace the demo data and return what was created (see the module docstring)."""
     from budaya.instruments import load_instrument
@@ -220,6 +244,7 @@ def setup_demo(seed: int = 2026, links: int = 5) -> DemoSetup:
             answered += 1
         elif len(unused) < links:
             unused.append(token)
+    _finalised_evaluations(period, institution, units, instrument, rng)
     result = compute_results_for_period(period)
     return DemoSetup(
         period=period,
