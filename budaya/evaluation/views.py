@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from budaya.evaluation import access, services
@@ -147,7 +147,7 @@ def act(request, period_code, institution_code, unit_code=None):
     user = request.user
     evaluation = services.find_evaluation(period, institution, unit)
     if evaluation is None:
-        messages.error(request, _gettext("Evaluasi ini belum dimulai."))
+        messages.error(request, gettext("Evaluasi ini belum dimulai."))
         return redirect(detail_url(period, institution, unit))
     rubric = {c.code: c for c in services.rubric_of(period)}
     try:
@@ -212,7 +212,7 @@ def act(request, period_code, institution_code, unit_code=None):
                 evaluation, user, form.cleaned_data["reason"] if form.is_valid() else ""
             )
         else:
-            raise services.EvaluationError(_gettext("Tindakan tidak dikenal."))
+            raise services.EvaluationError(gettext("Tindakan tidak dikenal."))
     except services.EvaluationError as error:
         messages.error(request, str(error))
     else:
@@ -221,11 +221,11 @@ def act(request, period_code, institution_code, unit_code=None):
 
 
 def _saved() -> str:
-    return _gettext("Tersimpan.")
+    return gettext("Tersimpan.")
 
 
 def _invalid_judgement() -> str:
-    return _gettext("Pilih keputusan (dan level baru bila mengubah level).")
+    return gettext("Pilih keputusan (dan level baru bila mengubah level).")
 
 
 def status_rows(period, institution):

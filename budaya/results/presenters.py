@@ -5,6 +5,8 @@ respects `suppressed`); nothing here computes a score. The same report dictionar
 page, the PDF and the exports, so their numbers agree by construction.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from budaya.instruments import InstrumentError, load_instrument
 from budaya.results import charts, store
 from budaya.results import display as d
@@ -30,36 +32,38 @@ OTHER_KEYS = (
     "employer_branding",
 )
 CATEGORY_MEANINGS = {
-    "A": "Sehat: nilai-nilai BerAKHLAK sudah menjadi kebiasaan kerja sehari-hari.",
-    "B": "Cukup Sehat: nilai-nilai BerAKHLAK sudah dijalankan, tetapi belum merata dan konsisten.",
-    "C": "Tidak Sehat: nilai-nilai BerAKHLAK baru sebagian kecil dijalankan.",
-    "D": "Sangat Tidak Sehat: nilai-nilai BerAKHLAK belum tampak dalam perilaku kerja.",
+    "A": _("Sehat: nilai-nilai BerAKHLAK sudah menjadi kebiasaan kerja sehari-hari."),
+    "B": _(
+        "Cukup Sehat: nilai-nilai BerAKHLAK sudah dijalankan, tetapi belum merata dan konsisten."
+    ),
+    "C": _("Tidak Sehat: nilai-nilai BerAKHLAK baru sebagian kecil dijalankan."),
+    "D": _("Sangat Tidak Sehat: nilai-nilai BerAKHLAK belum tampak dalam perilaku kerja."),
 }
 BREAKDOWN_TITLES = {
-    "unit": "Unit kerja",
-    "gender": "Jenis kelamin",
-    "employment_type": "Jenis kepegawaian",
-    "age_band": "Kelompok usia",
+    "unit": _("Unit kerja"),
+    "gender": _("Jenis kelamin"),
+    "employment_type": _("Jenis kepegawaian"),
+    "age_band": _("Kelompok usia"),
 }
 CELL_LABELS = {
-    "gender": {"L": "Laki-laki", "P": "Perempuan"},
+    "gender": {"L": _("Laki-laki"), "P": _("Perempuan")},
     "employment_type": {"PNS": "PNS", "PPPK": "PPPK"},
     "age_band": {
-        "<30": "di bawah 30 tahun",
-        "30-39": "30–39 tahun",
-        "40-49": "40–49 tahun",
-        "50+": "50 tahun ke atas",
+        "<30": _("di bawah 30 tahun"),
+        "30-39": _("30–39 tahun"),
+        "40-49": _("40–49 tahun"),
+        "50+": _("50 tahun ke atas"),
     },
 }
 SELECTION_TITLES = (
-    ("personal", "Nilai pribadi"),
-    ("current", "Budaya organisasi saat ini"),
-    ("wanted", "Budaya organisasi yang diharapkan"),
+    ("personal", _("Nilai pribadi")),
+    ("current", _("Budaya organisasi saat ini")),
+    ("wanted", _("Budaya organisasi yang diharapkan")),
 )
 MATCH_TITLES = (
-    ("personal_current", "Pribadi dan saat ini"),
-    ("current_wanted", "Saat ini dan harapan"),
-    ("personal_wanted", "Pribadi dan harapan"),
+    ("personal_current", _("Pribadi dan saat ini")),
+    ("current_wanted", _("Saat ini dan harapan")),
+    ("personal_wanted", _("Pribadi dan harapan")),
 )
 MARKED = 3  # how many behaviours are marked strongest and weakest
 
@@ -143,9 +147,10 @@ def _selection(group: dict | None, picks: dict) -> dict | None:
         ]
 
     return {
-        "lists": [(title, entries(stored.get(key))) for key, title in SELECTION_TITLES],
+        "lists": [(str(title), entries(stored.get(key))) for key, title in SELECTION_TITLES],
         "matches": [
-            (title, entries((stored.get("matches") or {}).get(key))) for key, title in MATCH_TITLES
+            (str(title), entries((stored.get("matches") or {}).get(key)))
+            for key, title in MATCH_TITLES
         ],
     }
 
@@ -161,7 +166,7 @@ def breakdown_rows(group: dict | None, key: str, names: dict | None = None) -> l
         rows.append(
             {
                 "code": code,
-                "label": labels.get(code, code),
+                "label": str(labels.get(code, code)),
                 "n": cell.get("n"),
                 "population": cell.get("population"),
                 "suppressed": not d.visible(cell),
@@ -234,7 +239,7 @@ def build_report(period, result_set, institution, unit=None) -> dict:
     behaviour_labels, pick_labels = _labels(period.instrument)
     headline_key = "indeks_berakhlak" if d.score(group, "indeks_berakhlak") else "implementasi"
     headline = score_row(group, headline_key, INDEX_LABELS[headline_key])
-    headline["meaning"] = CATEGORY_MEANINGS.get(headline["category"], "")
+    headline["meaning"] = str(CATEGORY_MEANINGS.get(headline["category"], ""))
     values = []
     for code in VALUE_CODES:
         row = score_row(group, "values", VALUE_NAMES[code], code)
@@ -282,7 +287,7 @@ def build_report(period, result_set, institution, unit=None) -> dict:
         ),
         selection=_selection(group, pick_labels),
         breakdowns=[
-            {"key": key, "title": BREAKDOWN_TITLES[key], "rows": breakdown_rows(group, key)}
+            {"key": key, "title": str(BREAKDOWN_TITLES[key]), "rows": breakdown_rows(group, key)}
             for key in ("gender", "employment_type", "age_band")
             if (group.get("breakdowns") or {}).get(key)
         ],
