@@ -7,6 +7,7 @@ from django.utils import timezone
 from budaya.audit.services import log_action
 from budaya.periods.models import Period
 from budaya.results.models import ResultSet
+from budaya.results.store import create_result_set
 from budaya.results.survey_data import SurveyDataError, survey_data_for_period
 
 
@@ -91,13 +92,8 @@ def compute_results_for_period(
     with transaction.atomic():
         Period.objects.select_for_update().get(pk=period.pk)
         latest = ResultSet.objects.filter(period=period).aggregate(v=Max("version"))["v"] or 0
-        result_set = ResultSet.objects.create(
-            period=period,
-            version=latest + 1,
-            computed_on=timezone.localdate(),
-            document=document,
-            trigger=trigger,
-        )
+        # Stored with orjson-encoded JSON (a national document is some 165 MB of JSON).
+        result_set = create_result_set(period, latest + 1, timezone.localdate(), trigger, document)
         log_action(
             actor,
             "results.compute",

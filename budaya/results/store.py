@@ -1,5 +1,8 @@
 """Read stored results group by group, so a page never parses a whole national document."""
 
+import orjson
+from django.db import connection
+
 from budaya.periods.models import Period
 from budaya.results.models import ResultGroup, ResultSet
 
@@ -19,40 +22,73 @@ def summary_of(group: dict) -> dict:
     return summary
 
 
+def to_json(value) -> str:
+    """Return `value` as JSON text, encoded with orjson (several times faster than the json
+    module Django's JSONField uses; non-string keys become strings as json.dumps makes them)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def _json_placeholder() -> str:
+    """Return the SQL placeholder of a JSON column fed with JSON text."""
+    return "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+
+
+def _insert_sql(model, columns: list[str], json_columns: set[str]) -> str:
+    """Return an INSERT statement for `columns` of `model`, JSON columns fed with text."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    marks = ", ".join(_json_placeholder() if column in json_columns else "%s" for column in columns)
+    return f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"
+
+
+def create_result_set(period: Period, version: int, computed_on, trigger: str, document: dict):
+    """Insert a result set and its per-group rows, JSON encoded with orjson; return the
+    ResultSet (its document the dict given). Call inside a transaction."""
+    columns = ["period_id", "version", "computed_on", "document", "trigger"]
+    sql = _insert_sql(ResultSet, columns, {"document"})
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [period.pk, version, computed_on, to_json(document), str(trigger)])
+    result_set = ResultSet.objects.defer("document").get(period=period, version=version)
+    result_set.document = document
+    insert_groups(result_set)
+    return result_set
+
+
 def write_groups(result_set: ResultSet) -> None:
     """Replace the result set's ResultGroup rows with one row per group of its document."""
     ResultGroup.objects.filter(result_set=result_set).delete()
+    insert_groups(result_set)
+
+
+def insert_groups(result_set: ResultSet) -> None:
+    """Insert one ResultGroup row per group of the result set's document, and one row
+    (level "document") holding the document's other top-level keys."""
+    document = result_set.document or {}
+    groups = document.get("groups", [])
+    columns = ["result_set_id", "level", "code", "parent", "position", "summary", "data"]
+    sql = _insert_sql(ResultGroup, columns, {"summary", "data"})
     rows = []
-    for position, group in enumerate((result_set.document or {}).get("groups", [])):
-        rows.append(
-            ResultGroup(
-                result_set=result_set,
-                level=str(group.get("level", "")),
-                code=str(group.get("code", "")),
-                parent=str(group.get("parent") or ""),
-                position=position,
-                summary=summary_of(group),
-                data=group,
+    with connection.cursor() as cursor:
+        for position, group in enumerate(groups):
+            rows.append(
+                [
+                    result_set.pk,
+                    str(group.get("level", "")),
+                    str(group.get("code", "")),
+                    str(group.get("parent") or ""),
+                    position,
+                    to_json(summary_of(group)),
+                    to_json(group),
+                ]
             )
-        )
-        if len(rows) >= BATCH:
-            ResultGroup.objects.bulk_create(rows)
-            rows = []
-    # The document's other top-level keys (period, instrument, additions such as the branding
-    # summaries) in one more row, so no page needs the whole document for them.
-    position = len((result_set.document or {}).get("groups", []))
-    rest = {k: v for k, v in (result_set.document or {}).items() if k != "groups"}
-    rows.append(
-        ResultGroup(
-            result_set=result_set,
-            level=DOCUMENT,
-            code="",
-            position=position,
-            summary={},
-            data=rest,
-        )
-    )
-    ResultGroup.objects.bulk_create(rows)
+            if len(rows) >= BATCH:
+                cursor.executemany(sql, rows)
+                rows = []
+        # The document's other top-level keys (period, instrument, additions such as the
+        # branding summaries) in one more row, so no page needs the whole document for them.
+        rest = {k: v for k, v in document.items() if k != "groups"}
+        rows.append([result_set.pk, DOCUMENT, "", "", len(groups), "{}", to_json(rest)])
+        cursor.executemany(sql, rows)
 
 
 def latest_set(period: Period) -> ResultSet | None:

@@ -1,6 +1,14 @@
-"""Return a period's stored responses and roster as the scoring engine's SurveyData arrays."""
+"""Return a period's stored responses and roster as the scoring engine's SurveyData arrays.
+
+Rows are read in chunks through a server-side cursor (PostgreSQL) or SQLite's streaming cursor
+and decoded a chunk at a time with numpy into arrays that grow by doubling, so memory holds the
+arrays and one chunk, never a Python object per response.
+"""
+
+from itertools import repeat
 
 import numpy as np
+from django.db import connection
 from django.db.models import Q
 
 from budaya.institutions.models import Institution, Unit
@@ -8,7 +16,7 @@ from budaya.periods.models import Period
 from budaya.roster.models import RosterEntry, age_band_for
 from budaya.scoring import AGE_BANDS, EMPLOYMENT_TYPES, GENDERS, SurveyData
 
-CHUNK = 5000
+CHUNK = 50_000
 
 
 class SurveyDataError(ValueError):
@@ -28,10 +36,125 @@ def period_institutions(period: Period) -> list[Institution]:
     )
 
 
+def _chunks(queryset):
+    """Yield lists of raw row tuples of a values_list queryset, CHUNK rows at a time."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK):
+            yield rows
+
+
+class _Columns:
+    """Named numpy columns that grow by doubling; `take(m)` returns the slices of the next m
+    rows and `arrays()` the filled part."""
+
+    def __init__(self, capacity: int, **specs):
+        self.size = 0
+        self.columns = {
+            name: np.full((max(capacity, 1), *shape), fill, dtype=dtype)
+            for name, (dtype, shape, fill) in specs.items()
+        }
+        self.fills = {name: fill for name, (_, _, fill) in specs.items()}
+
+    def take(self, m: int) -> dict:
+        need = self.size + m
+        for name, column in self.columns.items():
+            if need > column.shape[0]:
+                grown = np.full(
+                    (max(need, 2 * column.shape[0]), *column.shape[1:]),
+                    self.fills[name],
+                    dtype=column.dtype,
+                )
+                grown[: self.size] = column[: self.size]
+                self.columns[name] = grown
+        part = {name: column[self.size : need] for name, column in self.columns.items()}
+        self.size = need
+        return part
+
+    def arrays(self) -> dict:
+        return {name: column[: self.size] for name, column in self.columns.items()}
+
+
+def _codes(values, index: dict) -> np.ndarray:
+    """Return the int8 indices of category codes (-1 when unknown)."""
+    return np.fromiter(map(index.get, values, repeat(-1)), dtype=np.int8, count=len(values))
+
+
+def _units(unit_ids, lookup: np.ndarray) -> np.ndarray:
+    """Return unit indices of unit primary keys through a lookup array."""
+    keys = np.fromiter(unit_ids, dtype=np.int64, count=len(unit_ids))
+    inside = (keys >= 0) & (keys < lookup.shape[0])
+    found = np.where(inside, lookup[np.where(inside, keys, 0)], -1)
+    if (found < 0).any():
+        bad = int(keys[np.argmax(found < 0)])
+        raise SurveyDataError(
+            f"unit kerja {bad} bukan milik instansi periode ini / unit {bad} does not belong to "
+            f"the period's institutions"
+        )
+    return found.astype(np.int32)
+
+
+def _answers(strings, width: int, out: np.ndarray, first_row: int) -> None:
+    """Decode answer strings (one digit per item) into `out` (m, width) uint8."""
+    lengths = set(map(len, strings))
+    try:
+        blob = "".join(strings).encode("ascii")
+    except UnicodeEncodeError:
+        blob = b""
+    if lengths != {width} or len(blob) != len(strings) * width:
+        row = next((i for i, a in enumerate(strings) if len(a) != width or not a.isascii()), 0)
+        _bad_answers(strings[row], width, first_row + row)
+    out[:] = np.frombuffer(blob, dtype=np.uint8).reshape(len(strings), width) - ord("0")
+    if width and out.max() > 9:  # a character below '0' wraps round above 9
+        row = int(np.argmax((out > 9).any(axis=1)))
+        _bad_answers(strings[row], width, first_row + row)
+
+
+def _bad_answers(answers: str, width: int, row: int):
+    raise SurveyDataError(
+        f"jawaban tersimpan ke-{row + 1} berisi {len(answers)} karakter, seharusnya {width} "
+        f"angka / stored response {row + 1} holds {len(answers)} answer characters, expected "
+        f"{width} digits"
+    )
+
+
+def _picks(strings, index: dict, pick_values, max_picks: int, out: np.ndarray, first: int):
+    """Decode ';'-joined pick codes into `out` (m, max_picks) int16, -1 padded.
+
+    Rows with nothing unusual are decoded with numpy; a row with an unknown or blank code, a
+    repeated code or too many codes goes through `encode_pick_question` (which strips blanks,
+    counts a repeated code once and rejects the rest), exactly as a row read one by one.
+    """
+    from budaya.interchange.responses import PickError, encode_pick_question
+
+    m = len(strings)
+    counts = np.fromiter((s.count(";") + 1 if s else 0 for s in strings), dtype=np.int64, count=m)
+    joined = ";".join(filter(None, strings))
+    tokens = joined.split(";") if joined else []
+    codes = np.fromiter(map(index.get, tokens, repeat(-1)), dtype=np.int16, count=len(tokens))
+    rows = np.repeat(np.arange(m), counts)
+    position = np.arange(len(tokens)) - np.repeat(np.cumsum(counts) - counts, counts)
+    bad = counts > max_picks
+    bad[rows[codes < 0]] = True
+    keep = position < max_picks
+    out[rows[keep], position[keep]] = codes[keep]
+    for i in range(max_picks):
+        for j in range(i + 1, max_picks):
+            bad |= (out[:, i] == out[:, j]) & (out[:, j] >= 0)
+    for row in np.flatnonzero(bad).tolist():
+        try:
+            out[row] = encode_pick_question([strings[row].split(";")], pick_values, max_picks)[0]
+        except PickError as error:
+            raise SurveyDataError(
+                f"pilihan nilai tersimpan tidak sah pada jawaban ke-{first + row + 1} / bad "
+                f"stored picks in response {first + row + 1}: {str(error).split(': ', 1)[-1]}"
+            ) from error
+
+
 def survey_data_for_period(period: Period, instrument, spec) -> SurveyData:
     """Return SurveyData: answers in `spec.survey_items` order, picks as indices into
     `spec.pick_values` (-1 padded), every unit of the period's institutions, roster arrays."""
-    from budaya.interchange.responses import encode_picks
     from budaya.survey.models import Response
 
     institutions = sorted(period_institutions(period), key=lambda inst: inst.code)
@@ -40,82 +163,80 @@ def survey_data_for_period(period: Period, instrument, spec) -> SurveyData:
         Unit.objects.filter(institution__in=institutions),
         key=lambda unit: (institution_index[unit.institution_id], unit.code),
     )
-    unit_index = {unit.pk: i for i, unit in enumerate(units)}
+    lookup = np.full(max((unit.pk for unit in units), default=0) + 1, -1, dtype=np.int64)
+    for i, unit in enumerate(units):
+        lookup[unit.pk] = i
     gender_index = {code: i for i, code in enumerate(GENDERS)}
     employment_index = {code: i for i, code in enumerate(EMPLOYMENT_TYPES)}
     age_index = {code: i for i, code in enumerate(AGE_BANDS)}
     width = len(spec.survey_items)
     max_picks = instrument.max_picks
+    pick_index = {value.code: i for i, value in enumerate(spec.pick_values)}
 
-    unit_col, gender_col, employment_col, age_col, answer_chunks = [], [], [], [], []
-    personal, current, wanted = [], [], []
-    rows = (
-        Response.objects.filter(period=period)
-        .order_by()
-        .values_list(
-            "unit_id",
-            "gender",
-            "employment_type",
-            "age_band",
-            "answers",
-            "picks_personal",
-            "picks_current",
-            "picks_wanted",
-        )
+    responses = Response.objects.filter(period=period).order_by()
+    table = _Columns(
+        responses.count(),
+        unit=(np.int32, (), 0),
+        gender=(np.int8, (), -1),
+        employment=(np.int8, (), -1),
+        age_band=(np.int8, (), -1),
+        answers=(np.uint8, (width,), 0),
+        personal=(np.int16, (max_picks,), -1),
+        current=(np.int16, (max_picks,), -1),
+        wanted=(np.int16, (max_picks,), -1),
     )
-    for unit_id, gender, employment, age, answers, p_personal, p_current, p_wanted in rows.iterator(
-        chunk_size=CHUNK
-    ):
-        if len(answers) != width or not answers.isdigit():
-            raise SurveyDataError(
-                f"jawaban tersimpan berisi {len(answers)} karakter, seharusnya {width} angka / "
-                f"a stored response holds {len(answers)} answer characters, expected {width}"
-            )
-        unit_col.append(unit_index[unit_id])
-        gender_col.append(gender_index.get(gender, -1))
-        employment_col.append(employment_index.get(employment, -1))
-        age_col.append(age_index.get(age, -1))
-        answer_chunks.append(answers)
-        personal.append(p_personal.split(";") if p_personal else [])
-        current.append(p_current.split(";") if p_current else [])
-        wanted.append(p_wanted.split(";") if p_wanted else [])
-    n = len(unit_col)
-    if n:
-        answers_array = (
-            np.frombuffer("".join(answer_chunks).encode("ascii"), dtype=np.uint8).reshape(n, width)
-            - ord("0")
-        ).astype(np.uint8)
-        try:
-            picks = encode_picks(personal, current, wanted, spec.pick_values, max_picks)
-        except ValueError as error:
-            raise SurveyDataError(
-                f"pilihan nilai tersimpan tidak sah / bad stored picks: {error}"
-            ) from error
-    else:
-        answers_array = np.zeros((0, width), dtype=np.uint8)
-        picks = np.full((3, 0, max_picks), -1, dtype=np.int16)
+    fields = ("unit_id", "gender", "employment_type", "age_band", "answers")
+    picks = ("picks_personal", "picks_current", "picks_wanted")
+    for rows in _chunks(responses.values_list(*fields, *picks)):
+        first = table.size
+        part = table.take(len(rows))
+        unit_ids, genders, employments, ages, answers, *pick_columns = zip(*rows, strict=True)
+        part["unit"][:] = _units(unit_ids, lookup)
+        part["gender"][:] = _codes(genders, gender_index)
+        part["employment"][:] = _codes(employments, employment_index)
+        part["age_band"][:] = _codes(ages, age_index)
+        _answers(answers, width, part["answers"], first)
+        for name, strings in zip(("personal", "current", "wanted"), pick_columns, strict=True):
+            _picks(strings, pick_index, spec.pick_values, max_picks, part[name], first)
+    data = table.arrays()
 
-    roster = RosterEntry.objects.filter(period=period).order_by()
-    r_unit, r_gender, r_employment, r_age = [], [], [], []
-    for unit_id, gender, employment, birth in roster.values_list(
-        "unit_id", "gender", "employment_type", "birth_date"
-    ).iterator(chunk_size=CHUNK):
-        r_unit.append(unit_index[unit_id])
-        r_gender.append(gender_index.get(gender, -1))
-        r_employment.append(employment_index.get(employment, -1))
-        r_age.append(age_index[age_band_for(period.year, birth.year)])
+    roster = _Columns(
+        RosterEntry.objects.filter(period=period).count(),
+        unit=(np.int32, (), 0),
+        gender=(np.int8, (), -1),
+        employment=(np.int8, (), -1),
+        age_band=(np.int8, (), -1),
+    )
+    roster_rows = (
+        RosterEntry.objects.filter(period=period)
+        .order_by()
+        .values_list("unit_id", "gender", "employment_type", "birth_date")
+    )
+    band_of_year: dict[int, int] = {}
+    for rows in _chunks(roster_rows):
+        part = roster.take(len(rows))
+        unit_ids, genders, employments, births = zip(*rows, strict=True)
+        part["unit"][:] = _units(unit_ids, lookup)
+        part["gender"][:] = _codes(genders, gender_index)
+        part["employment"][:] = _codes(employments, employment_index)
+        # SQLite hands dates over as 'YYYY-MM-DD' text, PostgreSQL as date objects.
+        years = [int(b[:4]) if isinstance(b, str) else b.year for b in births]
+        for year in set(years) - band_of_year.keys():
+            band_of_year[year] = age_index[age_band_for(period.year, year)]
+        part["age_band"][:] = _codes(years, band_of_year)
+    roster_data = roster.arrays()
 
     return SurveyData(
         institutions=[inst.code for inst in institutions],
         units=[(institution_index[unit.institution_id], unit.code) for unit in units],
-        unit=np.array(unit_col, dtype=np.int32),
-        gender=np.array(gender_col, dtype=np.int8),
-        employment=np.array(employment_col, dtype=np.int8),
-        age_band=np.array(age_col, dtype=np.int8),
-        answers=answers_array,
-        picks=picks,
-        roster_unit=np.array(r_unit, dtype=np.int32),
-        roster_gender=np.array(r_gender, dtype=np.int8),
-        roster_employment=np.array(r_employment, dtype=np.int8),
-        roster_age_band=np.array(r_age, dtype=np.int8),
+        unit=data["unit"],
+        gender=data["gender"],
+        employment=data["employment"],
+        age_band=data["age_band"],
+        answers=data["answers"],
+        picks=np.stack([data["personal"], data["current"], data["wanted"]]),
+        roster_unit=roster_data["unit"],
+        roster_gender=roster_data["gender"],
+        roster_employment=roster_data["employment"],
+        roster_age_band=roster_data["age_band"],
     )
