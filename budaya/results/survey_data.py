@@ -8,7 +8,7 @@ arrays and one chunk, never a Python object per response.
 from itertools import repeat
 
 import numpy as np
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 
 from budaya.institutions.models import Institution, Unit
@@ -39,7 +39,9 @@ def period_institutions(period: Period) -> list[Institution]:
 def _chunks(queryset):
     """Yield lists of raw row tuples of a values_list queryset, CHUNK rows at a time."""
     sql, params = queryset.query.sql_with_params()
-    with connection.chunked_cursor() as cursor:
+    # Inside a transaction PostgreSQL's server-side cursor streams; in autocommit it would be
+    # declared WITH HOLD and the whole result materialised on the server first.
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK):
             yield rows
