@@ -85,6 +85,23 @@ def test_sqlite_to_sqlite_keeps_results_and_responses_identical(source, tmp_path
     assert before == after
 
 
+def test_times_keep_their_microseconds_through_a_round_trip(world, tmp_path):
+    import datetime as dt
+
+    from django.contrib.auth.models import User
+
+    exact = dt.datetime(2026, 11, 28, 6, 56, 17, 400, tzinfo=dt.UTC)
+    User.objects.filter(pk=world["admin_a"].pk).update(date_joined=exact, last_login=exact)
+    write_backup(tmp_path / "exact.zip")
+    target = sqlite_url(tmp_path, "exact.sqlite3")
+    assert budaya(target, tmp_path, "restore", str(tmp_path / "exact.zip"), "--yes").returncode == 0
+    budaya(target, tmp_path, "backup", "--out", str(tmp_path / "exact-again.zip"), "--quiet")
+    users = contents(tmp_path / "exact-again.zip")["data/auth.user.jsonl"]
+    restored = next(row for row in users if row["pk"] == world["admin_a"].pk)
+    assert restored["fields"]["date_joined"] == "2026-11-28T06:56:17.000400Z"
+    assert contents(tmp_path / "exact.zip") == contents(tmp_path / "exact-again.zip")
+
+
 def test_restore_replaces_what_the_target_held(source, tmp_path):
     target = sqlite_url(tmp_path, "twice.sqlite3")
     for _ in range(2):

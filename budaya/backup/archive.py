@@ -24,6 +24,26 @@ SKIPPED = {
 CHUNK = 2000
 
 
+def _exact_encoder():
+    """Return a JSON encoder that keeps times to the microsecond.
+
+    Django's encoder cuts times to milliseconds, so a restored row would differ from the backed-up
+    one (a login time of 06:56:17.000400 would come back as 06:56:17).
+    """
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    class ExactEncoder(DjangoJSONEncoder):
+        def default(self, o):
+            if isinstance(o, dt.datetime):
+                text = o.isoformat()
+                return text[:-6] + "Z" if text.endswith("+00:00") else text
+            if isinstance(o, dt.time):
+                return o.isoformat()
+            return super().default(o)
+
+    return ExactEncoder
+
+
 def backed_up_models() -> list:
     """Return the models a backup holds, in dependency order (referenced models first)."""
     from django.apps import apps
@@ -79,6 +99,7 @@ def write_backup(out: Path, progress=None) -> dict:
 
     out = Path(out)
     models = backed_up_models()
+    encoder = _exact_encoder()
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -104,7 +125,13 @@ def write_backup(out: Path, progress=None) -> dict:
             with archive.open(name, "w", force_zip64=True) as raw:
                 text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
                 counted = _Counter(model._base_manager.order_by("pk").iterator(chunk_size=CHUNK))
-                serializers.serialize("jsonl", counted, stream=text, use_natural_foreign_keys=True)
+                serializers.serialize(
+                    "jsonl",
+                    counted,
+                    stream=text,
+                    use_natural_foreign_keys=True,
+                    cls=encoder,
+                )
                 text.flush()
                 text.detach()
                 count = counted.count
