@@ -27,12 +27,14 @@ def test_the_demo_sets_everything_up_and_can_run_twice(db, capsys, client):
         "kabupaten",
         "tengah",
     )
-    sizes = [RosterEntry.objects.filter(unit=unit).count() for unit in Unit.objects.all()]
+    sizes = [
+        RosterEntry.objects.filter(period=period, unit=unit).count() for unit in Unit.objects.all()
+    ]
     assert len(sizes) == 12 and sum(sizes) > 500
     assert sum(size < period.threshold for size in sizes) == 2
     for entry in RosterEntry.objects.all()[:50]:
         assert parse_nip(entry.nip) == (entry.birth_date, entry.gender)
-    responses = Response.objects.count()
+    responses = Response.objects.filter(period=period).count()
     assert 200 <= responses < sum(sizes)
     assert Invitation.objects.filter(used=True).count() == responses
     assert ResultSet.objects.filter(period=period).count() == 1  # replaced, not piled up
@@ -47,6 +49,15 @@ def test_the_demo_sets_everything_up_and_can_run_twice(db, capsys, client):
         )
         < 1e-9
     )
+
+    # Last year's closed period gives every index a change figure.
+    previous = Period.objects.get(code="DEMO-2025")
+    assert previous.state == "closed" and previous.closes_on < period.opens_on
+    assert Response.objects.filter(period=previous).count() >= 200
+    assert ResultSet.objects.filter(period=previous).count() == 1
+    assert own["change"]["implementasi"]["shown"] is not None
+    assert set(own["change"]["values"]) == {"BP", "AK", "KO", "HA", "LO", "AD", "KL"}
+    assert Period.objects.count() == 2
 
     password = re.search(r"kata sandi / password: (\S+)", out).group(1)
     assert password != re.search(r"kata sandi / password: (\S+)", first).group(1)

@@ -1,7 +1,8 @@
 """Set up the demonstration: one regency, its units, a roster, invitations, answers, results.
 
-Everything is deterministic for a seed and lives under the codes DEMO-2026 and KAB-CONTOH, so
-running the setup again replaces exactly the demo data and nothing else.
+Everything is deterministic for a seed and lives under the codes DEMO-2026 (open), DEMO-2025
+(last year's closed period, so results show change) and KAB-CONTOH, so running the setup again
+replaces exactly the demo data and nothing else.
 """
 
 import datetime as dt
@@ -19,6 +20,9 @@ from budaya.roster.models import RosterEntry
 from budaya.roster.nip import make_nip
 
 PERIOD_CODE = "DEMO-2026"
+PREVIOUS_CODE = "DEMO-2025"
+# Last year's unit effects were lower by this many score points, so the demo shows change.
+PREVIOUS_SHIFT = -3.5
 INSTRUMENT = "berakhlak-2026"
 INSTITUTION_CODE = "KAB-CONTOH"
 ADMIN_USERNAME = "admin"
@@ -79,7 +83,7 @@ def period_dates(today: dt.date) -> tuple[dt.date, dt.date]:
 def remove_demo() -> None:
     """Delete the demo period (with its roster, invitations and responses) and institution."""
     with transaction.atomic():
-        Period.objects.filter(code=PERIOD_CODE).delete()
+        Period.objects.filter(code__in=(PERIOD_CODE, PREVIOUS_CODE)).delete()
         institution = Institution.objects.filter(code=INSTITUTION_CODE).first()
         if institution is not None:
             Unit.objects.filter(institution=institution).update(parent=None)
@@ -187,7 +191,7 @@ def set_admin(password: str | None = None) -> str:
     return password
 
 
-def _finalised_evaluations(period, institution, units, instrument, rng) -> None:
+def _finalised_evaluations(period, institution, units, instrument, rng, shift=0.0) -> None:
     """Load finalised Evaluasi Budaya Kerja judgements for the institution and most units,
     through the same bulk import an evaluation team would use, so the demo shows the
     Indeks BerAKHLAK (80 % survey, 20 % evaluation)."""
@@ -206,9 +210,64 @@ def _finalised_evaluations(period, institution, units, instrument, rng) -> None:
             for unit_code in targets:
                 for criterion in instrument.rubric:
                     top = len(criterion.levels) - 1
-                    level = min(top, max(0, round(rng.gauss(0.72 * top, 0.8))))
+                    level = min(top, max(0, round(rng.gauss(0.72 * top + shift, 0.8))))
                     writer.writerow([institution.code, unit_code, criterion.code, level, ""])
         import_judgements(path, period)
+
+
+def _previous_period(institution, units, instrument, rng: random.Random) -> Period:
+    """Create last year's closed period with its roster, responses, evaluations and results.
+
+    Its responses are written directly (the period is over, nobody answers it through a link);
+    they carry only what a submitted response carries, with the day of the period's close.
+    """
+    from budaya.results.services import compute_results_for_period
+    from budaya.survey.models import Response
+    from budaya.survey.services import clean_submission, encode_answers
+
+    period = Period.objects.create(
+        code=PREVIOUS_CODE,
+        instrument=INSTRUMENT,
+        opens_on=dt.date(2025, 3, 1),
+        closes_on=dt.date(2025, 4, 30),
+        threshold=10,
+        state=Period.State.DRAFT,
+    )
+    entries = _roster(period, institution, units, rng)
+    settings_by_unit = {code: (effect, share) for code, _n, _p, _s, effect, share in UNITS}
+    responses = []
+    for entry in entries:
+        effect, share = settings_by_unit[entry.unit.code]
+        if rng.random() >= share * 0.9:
+            continue
+        cleaned = clean_submission(
+            instrument, demo_answers(instrument, effect + PREVIOUS_SHIFT, rng)
+        )
+        responses.append(
+            Response(
+                period=period,
+                institution_id=entry.institution_id,
+                unit_id=entry.unit_id,
+                gender=entry.gender,
+                employment_type=entry.employment_type,
+                age_band=entry.age_band,
+                answers=encode_answers(instrument, cleaned.answers),
+                picks_personal=";".join(cleaned.picks_personal),
+                picks_current=";".join(cleaned.picks_current),
+                picks_wanted=";".join(cleaned.picks_wanted),
+                comment="",
+                submitted_on=period.closes_on,
+            )
+        )
+    rng.shuffle(responses)  # no order that follows the roster
+    Response.objects.bulk_create(responses)
+    period.state = Period.State.OPEN
+    period.save(update_fields=["state"])
+    _finalised_evaluations(period, institution, units, instrument, rng, shift=-0.4)
+    period.state = Period.State.CLOSED
+    period.save(update_fields=["state"])
+    compute_results_for_period(period)
+    return period
 
 
 def setup_demo(seed: int = 2026, links: int = 5) -> DemoSetup:
@@ -221,6 +280,7 @@ def setup_demo(seed: int = 2026, links: int = 5) -> DemoSetup:
     instrument = load_instrument(INSTRUMENT)
     remove_demo()
     institution, units = _structure()
+    _previous_period(institution, units, instrument, rng)
     opens, closes = period_dates(timezone.localdate())
     period = Period.objects.create(
         code=PERIOD_CODE,
