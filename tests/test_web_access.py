@@ -125,3 +125,24 @@ def settings_language_cookie():
     from django.conf import settings
 
     return settings.LANGUAGE_COOKIE_NAME
+
+
+def test_a_refusal_is_a_page_that_says_why_in_indonesian_and_in_english(client, world):
+    client.force_login(world["admin_b"])
+    url = pages(world)["results"]
+    refused = client.get(url)
+    assert refused.status_code == 403
+    text = refused.content.decode()
+    assert "Akses ditolak" in text and "Anda tidak berhak melihat instansi ini." in text
+    assert reverse("home") in text  # a way back
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    assert "Access denied" in english and "You may not view this institution." in english
+    assert "Akses ditolak" not in english
+
+
+def test_an_unknown_address_gets_a_page_not_found_in_the_products_own_words(client, world):
+    client.force_login(world["admin_a"])
+    missing = client.get("/periode/TIDAK-ADA/instansi/TIDAK-ADA/hasil/")
+    assert missing.status_code == 404
+    assert "Halaman tidak ditemukan" in missing.content.decode()

@@ -9,6 +9,7 @@
 """
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from budaya.institutions.access import is_national_admin, roles_of
 from budaya.institutions.models import Role
@@ -54,22 +55,22 @@ def evaluator_institution_ids(user) -> set[int]:
 def require_view(user, institution, unit=None) -> None:
     """Raise PermissionDenied unless the user may read the evaluation."""
     if not can_view(user, institution, unit):
-        raise PermissionDenied("Anda tidak berhak melihat evaluasi ini.")
+        raise PermissionDenied(_("Anda tidak berhak melihat evaluasi ini."))
 
 
 def require_fill(user, institution, unit=None) -> None:
     """Raise PermissionDenied unless the user may fill the evaluation."""
     if not can_fill(user, institution, unit):
-        raise PermissionDenied("Anda tidak berhak mengisi evaluasi ini.")
+        raise PermissionDenied(_("Anda tidak berhak mengisi evaluasi ini."))
 
 
 def require_judge(user, institution) -> None:
     """Raise PermissionDenied unless the user evaluates the institution."""
     if not can_judge(user, institution):
-        raise PermissionDenied("Anda bukan evaluator instansi ini.")
+        raise PermissionDenied(_("Anda bukan evaluator instansi ini."))
 
 
 def require_national(user) -> None:
     """Raise PermissionDenied unless the user is the national administrator."""
     if not is_national_admin(user):
-        raise PermissionDenied("Hanya administrator nasional.")
+        raise PermissionDenied(_("Hanya administrator nasional."))

@@ -280,7 +280,7 @@ def queue(request, period_code):
     national = is_national_admin(request.user)
     ids = access.evaluator_institution_ids(request.user)
     if not national and not ids:
-        raise PermissionDenied("Hanya evaluator.")
+        raise PermissionDenied(gettext("Hanya evaluator."))
     evaluations = Evaluation.objects.filter(period=period).select_related("institution", "unit")
     if not national:
         evaluations = evaluations.filter(institution_id__in=ids)

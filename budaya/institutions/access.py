@@ -1,6 +1,7 @@
 """Who may see what: role helpers scoped to institutions and units."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from budaya.institutions.models import Role
 
@@ -65,16 +66,16 @@ def can_view_unit(user, unit) -> bool:
 def require_institution_access(request, institution) -> None:
     """Raise PermissionDenied (a 403 page) unless the user may see `institution`."""
     if not can_view_institution(request.user, institution):
-        raise PermissionDenied("Anda tidak berhak melihat instansi ini.")
+        raise PermissionDenied(_("Anda tidak berhak melihat instansi ini."))
 
 
 def require_institution_admin(request, institution) -> None:
     """Raise PermissionDenied unless the user administers `institution`."""
     if not can_admin_institution(request.user, institution):
-        raise PermissionDenied("Anda bukan administrator instansi ini.")
+        raise PermissionDenied(_("Anda bukan administrator instansi ini."))
 
 
 def require_unit_access(request, unit) -> None:
     """Raise PermissionDenied unless the user may see `unit`."""
     if not can_view_unit(request.user, unit):
-        raise PermissionDenied("Anda tidak berhak melihat unit ini.")
+        raise PermissionDenied(_("Anda tidak berhak melihat unit ini."))

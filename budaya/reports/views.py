@@ -16,7 +16,7 @@ from budaya.reports.models import ReportJob
 
 def _require_national(request):
     if not is_national_admin(request.user):
-        raise PermissionDenied("Hanya administrator nasional.")
+        raise PermissionDenied(_("Hanya administrator nasional."))
 
 
 @login_required

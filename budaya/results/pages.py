@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from budaya.institutions.access import (
     can_admin_institution,
@@ -136,7 +137,7 @@ def unit_results_download(request, period_code, institution_code, unit_code, fmt
 def national_dashboard(request, period_code):
     """Render the national index, category spread and ranking (national administrator)."""
     if not is_national_admin(request.user):
-        raise PermissionDenied("Hanya administrator nasional.")
+        raise PermissionDenied(_("Hanya administrator nasional."))
     period = get_object_or_404(Period, code=period_code)
     result_set = store.latest_set(period)
     context = {"period": period, "result_set": result_set}

@@ -65,7 +65,7 @@ def unit_participation(request, period_code, institution_code, unit_code):
 def national_participation(request, period_code):
     """Render every institution's participation (national administrator only)."""
     if not is_national_admin(request.user):
-        raise PermissionDenied("Hanya administrator nasional.")
+        raise PermissionDenied(_("Hanya administrator nasional."))
     period = get_object_or_404(Period, code=period_code)
     nation, rows = counts.national_participation(period)
     return render(
