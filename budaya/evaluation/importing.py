@@ -6,7 +6,6 @@ nothing is written unless the whole file is clean. Each evaluation in the file m
 rubric criterion once. Imported evaluations are finalised, one audit entry each.
 """
 
-import re
 from pathlib import Path
 
 from django.db import transaction
@@ -17,11 +16,11 @@ from budaya.evaluation.models import CriterionEntry, Evaluation
 from budaya.evaluation.services import rubric_of, score_of
 from budaya.institutions.models import Institution, Unit
 from budaya.interchange.errors import Problems
+from budaya.interchange.evaluation import criterion_level, repeated_criterion
 from budaya.interchange.tables import check_header, open_table, row_width_problem
 
 REQUIRED = ("institution", "unit", "criterion", "level")
 OPTIONAL = ("note",)
-_INTEGER = re.compile(r"\d+")
 
 Key = tuple[str, str | None]
 
@@ -88,23 +87,7 @@ def read_judgements(path: Path, period, problems: Problems) -> dict[Key, dict[st
                 "administrator must reopen it first",
             )
             ok = False
-        criterion = rubric.get(code)
-        if criterion is None:
-            add(
-                number,
-                "criterion",
-                f"kriteria '{code}' tidak ada di rubrik {period.instrument} (yang ada: "
-                f"{', '.join(rubric)})",
-                f"criterion '{code}' is not in the rubric of {period.instrument}",
-            )
-            ok = False
-        elif not _INTEGER.fullmatch(level_text) or int(level_text) > criterion.max_level:
-            add(
-                number,
-                "level",
-                f"'{level_text}' tidak sah, harus bilangan bulat 0..{criterion.max_level}",
-                f"'{level_text}' is invalid, expected a whole number 0..{criterion.max_level}",
-            )
+        if criterion_level(rubric, code, level_text, add, number, period.instrument) is None:
             ok = False
         key = (institution, unit)
         if not ok:
@@ -113,13 +96,7 @@ def read_judgements(path: Path, period, problems: Problems) -> dict[Key, dict[st
         first_row.setdefault(key, number)
         given = found.setdefault(key, {})
         if code in given:
-            add(
-                number,
-                "criterion",
-                f"kriteria {code} untuk {institution}/{unit or '-'} sudah ada di baris "
-                f"{given[code][2]}",
-                f"criterion {code} for {institution}/{unit or '-'} already in row {given[code][2]}",
-            )
+            repeated_criterion(add, number, institution, unit, code, given[code][2])
             continue
         given[code] = (int(level_text), note, number)
     for key, given in found.items():

@@ -14,6 +14,45 @@ _INTEGER = re.compile(r"\d+")
 Evaluations = dict[tuple[str, str | None], dict[str, int]]
 
 
+def criterion_level(criteria, code, level_text, add, number, rubric_name="") -> int | None:
+    """Return the level of a row's criterion and level cells, or None after recording why not.
+
+    `criteria` maps rubric codes to criteria (with `max_level`); `add(row, column, id, en)`
+    records a problem; `rubric_name`, when given, names the rubric in the message.
+    """
+    criterion = criteria.get(code)
+    if criterion is None:
+        listed = ", ".join(criteria) or "-"
+        of = f" {rubric_name}" if rubric_name else ""
+        add(
+            number,
+            "criterion",
+            f"kriteria '{code}' tidak ada di rubrik{of} (yang ada: {listed})",
+            f"criterion '{code}' is not in the rubric{of} (available: {listed})",
+        )
+        return None
+    if not _INTEGER.fullmatch(level_text) or int(level_text) > criterion.max_level:
+        add(
+            number,
+            "level",
+            f"'{level_text}' tidak sah, harus bilangan bulat 0..{criterion.max_level}",
+            f"'{level_text}' is invalid, expected a whole number 0..{criterion.max_level}",
+        )
+        return None
+    return int(level_text)
+
+
+def repeated_criterion(add, number, institution, unit, code, first_row) -> None:
+    """Record that a criterion of one evaluation is given again in row `number`."""
+    where = f"{institution}/{unit or '-'}"
+    add(
+        number,
+        "criterion",
+        f"kriteria {code} untuk {where} sudah ada di baris {first_row}",
+        f"criterion {code} for {where} already in row {first_row}",
+    )
+
+
 def read_evaluation(
     path: Path,
     spec: ScoringSpec,
@@ -83,32 +122,11 @@ def _read(path, spec, known_units, problems) -> Evaluations:
                 "the roster",
             )
             ok = False
-        criterion = criteria.get(code)
-        if criterion is None:
-            listed = ", ".join(criteria) or "-"
-            add(
-                number,
-                "criterion",
-                f"kriteria '{code}' tidak ada di rubrik (yang ada: {listed})",
-                f"criterion '{code}' is not in the rubric (available: {listed})",
-            )
-            ok = False
-        elif not _INTEGER.fullmatch(level_text) or int(level_text) > criterion.max_level:
-            add(
-                number,
-                "level",
-                f"'{level_text}' tidak sah, harus bilangan bulat 0..{criterion.max_level}",
-                f"'{level_text}' is invalid, expected a whole number 0..{criterion.max_level}",
-            )
+        if criterion_level(criteria, code, level_text, add, number) is None:
             ok = False
         key = (institution, unit, code)
         if key in seen:
-            add(
-                number,
-                "criterion",
-                f"kriteria {code} untuk {institution}/{unit or '-'} sudah ada di baris {seen[key]}",
-                f"criterion {code} for {institution}/{unit or '-'} already in row {seen[key]}",
-            )
+            repeated_criterion(add, number, institution, unit, code, seen[key])
             ok = False
         else:
             seen[key] = number
