@@ -1,13 +1,16 @@
 """Time `budaya compute` and `budaya export-responses` on a period of N stored responses.
 
     .venv/bin/python bench/recompute.py [--responses 4000000] [--database sqlite|postgresql]
+        [--name budaya_bench] [--keep] [--build-only] [--reuse DATABASE_URL] [--skip-export]
 
-It creates a fresh database (a SQLite file under /tmp, or the PostgreSQL database
-`budaya_bench` at postgresql://postgres@127.0.0.1:5432/, dropped first and again at the end
-unless --keep), migrates it, writes 600 institutions with their units, one closed period, the
+It creates a fresh database (a SQLite file under /tmp, or the PostgreSQL database `--name` at
+postgresql://postgres@127.0.0.1:5432/, dropped first and again at the end unless --keep or
+--build-only), migrates it, writes 600 institutions with their units, one closed period, the
 roster and N responses from `budaya.demodata` straight into the tables (PostgreSQL: COPY;
 SQLite: executemany in large transactions), then runs both commands as subprocesses and prints
 each one's wall time and peak resident memory (`os.wait4` rusage of that child).
+With --reuse it skips the building: it migrates the database named and times the commands on it
+(the period is `2026`), leaving the database as it is.
 """
 
 import argparse
@@ -40,6 +43,12 @@ def parse_arguments(argv=None) -> argparse.Namespace:
     parser.add_argument("--units", type=float, default=30.0, help="mean units per institution")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--name", default=PG_NAME, help="PostgreSQL database name")
+    parser.add_argument(
+        "--build-only", action="store_true", help="build and keep the database, run nothing"
+    )
+    parser.add_argument("--reuse", metavar="DATABASE_URL", help="time the commands on this")
+    parser.add_argument("--skip-export", action="store_true", help="time budaya compute only")
     args = parser.parse_args(argv)
     if args.responses < 1 or args.institutions < 1:
         parser.error("--responses and --institutions must be at least 1")
@@ -53,9 +62,9 @@ def database_url(args, workdir: Path) -> str:
     import psycopg
 
     with psycopg.connect(PG_SERVER + "postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_NAME}")
-        connection.execute(f"CREATE DATABASE {PG_NAME}")
-    return PG_SERVER + PG_NAME
+        connection.execute(f"DROP DATABASE IF EXISTS {args.name}")
+        connection.execute(f"CREATE DATABASE {args.name}")
+    return PG_SERVER + args.name
 
 
 def drop_database(args) -> None:
@@ -64,7 +73,7 @@ def drop_database(args) -> None:
         import psycopg
 
         with psycopg.connect(PG_SERVER + "postgres", autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {PG_NAME}")
+            connection.execute(f"DROP DATABASE IF EXISTS {args.name}")
 
 
 def make_data(args):
@@ -247,10 +256,63 @@ def timed(command: list[str], env: dict) -> tuple[float, int, int]:
     return time.perf_counter() - start, usage.ru_maxrss * 1024, process.returncode
 
 
+def build(args) -> None:
+    """Migrate the (fresh) database named by DATABASE_URL and fill it with the bench data."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    data, size = make_data(args)
+    print(f"data: {size:,} responses, roster {data.roster.size:,}, "
+          f"{len(data.structure.units):,} units ({time.perf_counter() - started:.0f} s)")  # fmt: skip
+    started = time.perf_counter()
+    with transaction.atomic():
+        period_id, institution_ids, unit_ids = write_structure(data)
+    roster = insert_rows(
+        "roster_rosterentry",
+        ROSTER_COLUMNS,
+        roster_rows(data, period_id, institution_ids, unit_ids),
+    )
+    responses = insert_rows(
+        "survey_response",
+        RESPONSE_COLUMNS,
+        response_rows(data, size, period_id, institution_ids, unit_ids),
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    connection.close()
+    print(f"inserted {responses:,} responses and {roster:,} roster entries "
+          f"({time.perf_counter() - started:.0f} s)")  # fmt: skip
+
+
+def run_commands(args, url: str, workdir: Path) -> None:
+    """Time `budaya compute` and `budaya export-responses` as subprocesses on `url`."""
+    env = {**os.environ, "DATABASE_URL": url}
+    budaya = str(Path(sys.executable).parent / "budaya")
+    target = TARGETS["postgresql" if url.startswith("postgresql") else "sqlite"]
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    seconds, peak, code = timed([budaya, "compute", PERIOD_CODE], env)
+    verdict = "met" if seconds <= target else "MISSED"
+    print(f"budaya compute: {seconds:.1f} s, peak RSS {peak / 2**20:,.0f} MiB, exit {code} "
+          f"(target {target:.0f} s: {verdict}); load average after: "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+    if args.skip_export:
+        return
+    out = workdir / "responses.csv"
+    command = [budaya, "export-responses", PERIOD_CODE, "--out", str(out)]
+    seconds, peak, code = timed(command, env)
+    written = out.stat().st_size if out.exists() else 0
+    print(f"budaya export-responses: {seconds:.1f} s, peak RSS {peak / 2**20:,.0f} MiB, "
+          f"exit {code}, {written / 2**20:,.0f} MiB written; load average after: "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+
+
 def main(argv=None) -> int:
     args = parse_arguments(argv)
     workdir = Path(tempfile.mkdtemp(prefix="budaya-recompute-", dir="/tmp"))
-    url = database_url(args, workdir)
+    url = args.reuse or database_url(args, workdir)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "budaya.settings")
     sys.path.insert(0, str(ROOT))
@@ -258,52 +320,24 @@ def main(argv=None) -> int:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import connection
 
+    keep = args.keep or args.build_only or args.reuse
     try:
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        data, size = make_data(args)
-        print(f"data: {size:,} responses, roster {data.roster.size:,}, "
-              f"{len(data.structure.units):,} units ({time.perf_counter() - started:.0f} s)")  # fmt: skip
-        started = time.perf_counter()
-        with transaction.atomic():
-            period_id, institution_ids, unit_ids = write_structure(data)
-        roster = insert_rows(
-            "roster_rosterentry",
-            ROSTER_COLUMNS,
-            roster_rows(data, period_id, institution_ids, unit_ids),
-        )
-        responses = insert_rows(
-            "survey_response",
-            RESPONSE_COLUMNS,
-            response_rows(data, size, period_id, institution_ids, unit_ids),
-        )
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-        connection.close()
-        print(f"inserted {responses:,} responses and {roster:,} roster entries "
-              f"({time.perf_counter() - started:.0f} s)")  # fmt: skip
-        del data
-        env = {**os.environ, "DATABASE_URL": url}
-        budaya = str(Path(sys.executable).parent / "budaya")
-        seconds, peak, code = timed([budaya, "compute", PERIOD_CODE], env)
-        verdict = "met" if seconds <= TARGETS[args.database] else "MISSED"
-        print(f"budaya compute: {seconds:.1f} s, peak RSS {peak / 2**20:,.0f} MiB, exit {code} "
-              f"(target {TARGETS[args.database]:.0f} s on {args.database}: {verdict})")  # fmt: skip
-        out = workdir / "responses.csv"
-        command = [budaya, "export-responses", PERIOD_CODE, "--out", str(out)]
-        seconds, peak, code = timed(command, env)
-        written = out.stat().st_size if out.exists() else 0
-        print(f"budaya export-responses: {seconds:.1f} s, peak RSS {peak / 2**20:,.0f} MiB, "
-              f"exit {code}, {written / 2**20:,.0f} MiB written")  # fmt: skip
+        if args.reuse:
+            call_command("migrate", verbosity=0)
+            connection.close()
+        else:
+            build(args)
+        if not args.build_only:
+            run_commands(args, url, workdir)
     finally:
         connection.close()
-        if not args.keep:
-            drop_database(args)
-            for path in workdir.iterdir():
+        for path in workdir.iterdir():
+            if not keep or path.suffix == ".csv":  # a kept SQLite database stays
                 path.unlink()
+        if not keep:
+            drop_database(args)
             workdir.rmdir()
         else:
             print(f"kept: DATABASE_URL={url}")

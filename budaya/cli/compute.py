@@ -23,9 +23,9 @@ def run(args) -> int:
         result_set = compute_results_for_period(period, trigger=ResultSet.Trigger.CLI)
     except ComputeError as error:
         raise CommandError(str(error)) from None
-    groups = result_set.document.get("groups", [])
+    groups = len(result_set.document.get("groups", []))  # the document just computed
     print(
         f"Hasil {period.code} versi {result_set.version} disimpan / results version "
-        f"{result_set.version} stored: {len(groups)} kelompok / groups."
+        f"{result_set.version} stored: {groups} kelompok / groups."
     )
     return 0

@@ -1,6 +1,5 @@
 """`budaya results PERIOD [--institution CODE] --out FILE.json`: write the stored results."""
 
-import json
 from pathlib import Path
 
 from budaya.cli import CommandError, setup_django
@@ -24,8 +23,8 @@ def register(subparsers) -> None:
 def run(args) -> int:
     setup_django()
     from budaya.cli._lookups import get_institution, get_period
-    from budaya.results.document import institution_document
     from budaya.results.services import latest_result_set
+    from budaya.results.store import write_json
 
     period = get_period(args.period)
     result_set = latest_result_set(period)
@@ -34,15 +33,15 @@ def run(args) -> int:
             f"periode {period.code} belum punya hasil; jalankan budaya compute {period.code} / "
             f"no stored results yet; run budaya compute {period.code}"
         )
-    document = result_set.document
-    if args.institution:
-        institution = get_institution(args.institution)
-        document = institution_document(document, institution.code)
+    code = get_institution(args.institution).code if args.institution else None
     if args.out.parent and not args.out.parent.exists():
         raise CommandError(f"folder {args.out.parent} tidak ada / folder does not exist")
-    args.out.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    # Group by group (a national document is hundreds of MB), the same text as json.dumps.
+    with args.out.open("w", encoding="utf-8") as handle:
+        count = write_json(result_set, handle, institution_code=code)
+        handle.write("\n")
     print(
         f"Hasil versi {result_set.version} ditulis ke / written to {args.out} "
-        f"({len(document.get('groups', []))} kelompok / groups)."
+        f"({count} kelompok / groups)."
     )
     return 0

@@ -9,7 +9,7 @@ from budaya.results.models import ResultSet
 class ResultSetAdmin(admin.ModelAdmin):
     list_display = ("period", "version", "computed_on", "trigger")
     list_filter = ("period", "trigger")
-    readonly_fields = ("period", "version", "computed_on", "trigger", "document")
+    readonly_fields = ("period", "version", "computed_on", "trigger", "head")
 
     def has_add_permission(self, request):
         return False

@@ -5,7 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ResultSet(models.Model):
-    """One computation of a period's results (METHOD.md §11 document), never edited."""
+    """One computation of a period's results (METHOD.md §11 document), never edited.
+
+    The document is stored in two parts: `head`, the document with an empty `groups` list (its
+    other top-level keys, in their order), and one ResultGroup row per group, in document
+    order. A national document does not fit one PostgreSQL jsonb value (its `groups` array is
+    larger than the 256 MB jsonb limit), and pages read only the groups they show. `document`
+    returns the whole document, reassembled from the rows on first use (or the one given).
+    """
 
     class Trigger(models.TextChoices):
         CLOSE = "close", _("Penutupan periode")
@@ -20,8 +27,10 @@ class ResultSet(models.Model):
     )
     version = models.PositiveIntegerField(_("versi"))
     computed_on = models.DateField(_("dihitung pada"))
-    document = models.JSONField(_("dokumen hasil"))
+    head = models.JSONField(_("dokumen hasil tanpa kelompok"))
     trigger = models.CharField(_("pemicu"), max_length=8, choices=Trigger.choices)
+
+    _document = None  # the whole document, once given or reassembled
 
     class Meta:
         ordering = ["period", "-version"]
@@ -35,16 +44,37 @@ class ResultSet(models.Model):
         return f"{self.period} v{self.version}"
 
     def save(self, *args, **kwargs):
-        """Store the result set and, when the document is saved, its per-group rows with it."""
+        """Store the result set and, when a document was given or read, its head and its
+        per-group rows from it."""
         from django.db import transaction
 
-        from budaya.results.store import write_groups
+        from budaya.results.store import head_of, write_groups
 
         fields = kwargs.get("update_fields")
+        with_document = self._document is not None and (
+            fields is None or "document" in fields or "head" in fields
+        )
+        if with_document:
+            self.head = head_of(self._document)
+            if fields is not None:
+                kwargs["update_fields"] = (set(fields) - {"document"}) | {"head"}
         with transaction.atomic():
             super().save(*args, **kwargs)
-            if fields is None or "document" in fields:
+            if with_document:
                 write_groups(self)
+
+    @property
+    def document(self) -> dict | None:
+        """Return the whole §11 document: the one given, or the stored one reassembled."""
+        if self._document is None and self.pk is not None:
+            from budaya.results.store import assemble
+
+            self._document = assemble(self)
+        return self._document
+
+    @document.setter
+    def document(self, value: dict) -> None:
+        self._document = value
 
 
 class ResultGroup(models.Model):
@@ -52,7 +82,8 @@ class ResultGroup(models.Model):
 
     `summary` is the group without its values, behaviours, values selection and breakdowns
     (what rankings and unit lists need); `data` is the whole group as the document holds it.
-    Rows are written by `ResultSet.save()` and always mirror the document.
+    Rows are written with the result set (`store.create_result_set`, `ResultSet.save()`); the
+    last row (level "document") holds the document's top-level keys other than "groups".
     """
 
     result_set = models.ForeignKey(ResultSet, on_delete=models.CASCADE, related_name="groups")

@@ -26,7 +26,7 @@ def previous_document(period: Period) -> dict | None:
     if earlier is None:
         return None
     latest = ResultSet.objects.filter(period=earlier).order_by("-version").first()
-    return latest.document if latest else None
+    return latest.document if latest else None  # reassembled from the head and group rows
 
 
 def compute_document(period: Period) -> dict:

@@ -1,7 +1,11 @@
-"""Read stored results group by group, so a page never parses a whole national document."""
+"""Store a results document as a head and one row per group; read it back group by group, so
+a page never parses a whole national document, or whole (`assemble`, `write_json`)."""
+
+import json
+import uuid
 
 import orjson
-from django.db import connection
+from django.db import connection, transaction
 
 from budaya.periods.models import Period
 from budaya.results.models import ResultGroup, ResultSet
@@ -41,14 +45,20 @@ def _insert_sql(model, columns: list[str], json_columns: set[str]) -> str:
     return f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"
 
 
+def head_of(document: dict) -> dict:
+    """Return the document with an empty "groups" list (kept so the keys keep their order)."""
+    return {key: ([] if key == "groups" else value) for key, value in document.items()}
+
+
 def create_result_set(period: Period, version: int, computed_on, trigger: str, document: dict):
-    """Insert a result set and its per-group rows, JSON encoded with orjson; return the
-    ResultSet (its document the dict given). Call inside a transaction."""
-    columns = ["period_id", "version", "computed_on", "document", "trigger"]
-    sql = _insert_sql(ResultSet, columns, {"document"})
+    """Insert a result set (its head) and its per-group rows, JSON encoded with orjson; return
+    the ResultSet (its document the dict given). Call inside a transaction."""
+    columns = ["period_id", "version", "computed_on", "head", "trigger"]
+    sql = _insert_sql(ResultSet, columns, {"head"})
+    head = head_of(document)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [period.pk, version, computed_on, to_json(document), str(trigger)])
-    result_set = ResultSet.objects.defer("document").get(period=period, version=version)
+        cursor.execute(sql, [period.pk, version, computed_on, to_json(head), str(trigger)])
+    result_set = ResultSet.objects.get(period=period, version=version)
     result_set.document = document
     insert_groups(result_set)
     return result_set
@@ -92,15 +102,62 @@ def insert_groups(result_set: ResultSet) -> None:
 
 
 def latest_set(period: Period) -> ResultSet | None:
-    """Return the period's newest result set without loading its document, rows ensured."""
-    result_set = (
-        ResultSet.objects.filter(period=period).defer("document").order_by("-version").first()
-    )
-    if result_set is not None and not ResultGroup.objects.filter(result_set=result_set).exists():
-        # A result set stored before per-group rows existed: build them once.
-        full = ResultSet.objects.get(pk=result_set.pk)
-        write_groups(full)
-    return result_set
+    """Return the period's newest result set (its document is read only when asked for)."""
+    return ResultSet.objects.filter(period=period).order_by("-version").first()
+
+
+def _group_texts(result_set: ResultSet, institution_code: str | None = None):
+    """Yield the JSON text of the result set's groups in document order, read in chunks;
+    with an institution code only the nation, that institution and its units."""
+    table = connection.ops.quote_name(ResultGroup._meta.db_table)
+    data = "data::text" if connection.vendor == "postgresql" else "data"
+    where, params = "result_set_id = %s AND level <> %s", [result_set.pk, DOCUMENT]
+    if institution_code is not None:
+        where += (
+            " AND (level = 'nation' OR (level = 'institution' AND code = %s)"
+            " OR (level = 'unit' AND parent = %s))"
+        )
+        params += [institution_code, institution_code]
+    sql = f"SELECT {data} FROM {table} WHERE {where} ORDER BY position"
+    # Inside a transaction PostgreSQL's server-side cursor streams (see survey_data._chunks).
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(BATCH):
+            for (text,) in rows:
+                yield text
+
+
+def assemble(result_set: ResultSet) -> dict:
+    """Return the result set's whole document: its head with the groups of its rows, in their
+    order (the same document as the one stored, keys in the same order)."""
+    document = dict(result_set.head)
+    groups = [orjson.loads(text) for text in _group_texts(result_set)]
+    if "groups" in document or groups:
+        document["groups"] = groups
+    return document
+
+
+def write_json(result_set: ResultSet, handle, institution_code: str | None = None) -> int:
+    """Write the document (or with an institution code, the nation, that institution and its
+    units as groups) to a text handle exactly as `json.dumps(document, ensure_ascii=False,
+    indent=1)` would, one group at a time; return the number of groups written."""
+    if "groups" not in result_set.head:
+        handle.write(json.dumps(result_set.head, ensure_ascii=False, indent=1))
+        return 0
+    marker = f"groups-{uuid.uuid4().hex}"
+    head = {**result_set.head, "groups": marker}
+    before, _, after = json.dumps(head, ensure_ascii=False, indent=1).partition(f'"{marker}"')
+    handle.write(before)
+    count = 0
+    for text in _group_texts(result_set, institution_code):
+        # A group sits two levels deep: one more indent of two spaces on each of its lines
+        # (JSON strings never hold a raw newline).
+        group = json.dumps(orjson.loads(text), ensure_ascii=False, indent=1).replace("\n", "\n  ")
+        handle.write(("[\n  " if count == 0 else ",\n  ") + group)
+        count += 1
+    handle.write("\n ]" if count else "[]")
+    handle.write(after)
+    return count
 
 
 def group(result_set: ResultSet, level: str, code: str, parent: str = "") -> dict | None:

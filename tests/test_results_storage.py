@@ -1,0 +1,156 @@
+"""A result set is stored as a head and one row per group, and read back as the same document.
+
+A national document's `groups` array does not fit one PostgreSQL jsonb value, so no stored
+value may hold more than one group; every output of the whole document (the model's
+`document`, `budaya results --out`) must stay the same §11 document, to the byte, as the
+document the engine produced, passed once through the database column that used to hold it
+(PostgreSQL's jsonb orders the keys of an object; SQLite keeps the text as written).
+"""
+# ruff: noqa: F811 - pytest fixtures imported from tests.web_fixtures are parameters here
+
+import json
+
+import orjson
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from budaya.cli import main
+from budaya.results import store
+from budaya.results.document import institution_document
+from budaya.results.models import ResultGroup, ResultSet
+from budaya.results.services import compute_results_for_period, previous_document
+from tests.web_fixtures import _fast_passwords, instrument, world  # noqa: F401
+
+
+def as_stored_whole(document: dict) -> dict:
+    """Return the document as the former single JSON column gave it back."""
+    if connection.vendor != "postgresql":
+        return json.loads(json.dumps(document))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::jsonb::text", [store.to_json(document)])
+        return json.loads(cursor.fetchone()[0])
+
+
+def dumped(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+@pytest.fixture
+def computed(world):
+    """The engine's document of the world's period, and its stored result set."""
+    result_set = compute_results_for_period(world["period"])
+    engine = result_set.document
+    assert len(engine["groups"]) > 3
+    engine["branding_segments"] = {"note": "kunci tambahan / an added top-level key"}
+    result_set.document = engine
+    result_set.save()
+    return world, engine, result_set
+
+
+def test_the_reassembled_document_is_the_engine_document_to_the_byte(computed):
+    world, engine, result_set = computed
+    stored = ResultSet.objects.get(pk=result_set.pk)
+    assert stored._document is None  # nothing read yet
+    reassembled = stored.document
+    assert reassembled == engine
+    assert list(reassembled) == list(as_stored_whole(engine))  # "groups" keeps its place
+    assert dumped(reassembled) == dumped(as_stored_whole(engine))
+    if connection.vendor == "sqlite":
+        assert dumped(reassembled) == dumped(engine)
+
+
+def test_results_out_writes_the_stored_document_as_json_dumps_did(computed, tmp_path, capsys):
+    world, engine, result_set = computed
+    out = tmp_path / "all.json"
+    assert main(["results", "P-2026", "--out", str(out)]) == 0
+    assert out.read_text("utf-8") == dumped(as_stored_whole(engine))
+    one = tmp_path / "a.json"
+    assert main(["results", "P-2026", "--institution", "INST-A", "--out", str(one)]) == 0
+    expected = institution_document(as_stored_whole(engine), "INST-A")
+    assert len(expected["groups"]) >= 3  # nation, the institution and its units
+    assert one.read_text("utf-8") == dumped(expected)
+    assert f"({len(expected['groups'])} kelompok / groups)" in capsys.readouterr().out
+
+
+def test_a_document_without_groups_is_written_as_it_is(computed, tmp_path):
+    world, engine, result_set = computed
+    empty = {"method_version": engine["method_version"], "period": "P-2026", "groups": []}
+    result_set.document = empty
+    result_set.save()
+    out = tmp_path / "empty.json"
+    assert main(["results", "P-2026", "--out", str(out)]) == 0
+    assert out.read_text("utf-8") == dumped(as_stored_whole(empty))
+    assert ResultSet.objects.get(pk=result_set.pk).document == empty
+
+
+def test_no_stored_value_holds_more_than_one_group(computed):
+    world, engine, result_set = computed
+    stored = ResultSet.objects.get(pk=result_set.pk)
+    assert stored.head["groups"] == []
+    assert {k: v for k, v in stored.head.items() if k != "groups"} == {
+        k: v for k, v in engine.items() if k != "groups"
+    }
+    rows = ResultGroup.objects.filter(result_set=stored).exclude(level=store.DOCUMENT)
+    assert list(rows.order_by("position").values_list("data", flat=True)) == engine["groups"]
+    # The largest JSON value written for the set is one group (jsonb text spaces its commas
+    # and colons), not the document: a national document (165 MB, 18,600 groups) fits although
+    # its groups array exceeds the 256 MB a single jsonb value may hold.
+    data = "data::text" if connection.vendor == "postgresql" else "data"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT max(length({data})) FROM results_resultgroup WHERE result_set_id = %s",
+            [stored.pk],
+        )
+        largest = cursor.fetchone()[0]
+    largest_group = max(len(store.to_json(group)) for group in engine["groups"])
+    assert largest <= 1.2 * largest_group
+    assert largest < 0.8 * len(store.to_json(engine))
+
+
+def test_the_previous_period_document_is_reassembled_for_the_change_figures(computed):
+    from budaya.periods.models import Period
+
+    world, engine, result_set = computed
+    period = world["period"]
+    later = Period.objects.create(
+        code="P-2027",
+        instrument=period.instrument,
+        opens_on=period.opens_on.replace(year=period.opens_on.year + 1),
+        closes_on=period.closes_on.replace(year=period.closes_on.year + 1),
+    )
+    assert previous_document(later) == engine
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_result_set_stored_as_one_document_is_split_by_the_migration(world):
+    result_set = compute_results_for_period(world["period"])
+    engine = result_set.document
+    executor = MigrationExecutor(connection)
+    executor.migrate([("results", "0002_resultgroup")])
+    try:
+        old = executor.loader.project_state([("results", "0002_resultgroup")]).apps
+        OldGroup = old.get_model("results", "ResultGroup")
+        OldGroup.objects.all().delete()  # stored before per-group rows existed
+        OldSet = old.get_model("results", "ResultSet")
+        old_set = OldSet.objects.get(pk=result_set.pk)
+        assert old_set.document == engine
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    stored = ResultSet.objects.get(pk=result_set.pk)
+    assert stored.document == engine
+    assert dumped(stored.document) == dumped(as_stored_whole(engine))
+    assert ResultGroup.objects.filter(result_set=stored).count() == len(engine["groups"]) + 1
+    for group in engine["groups"]:
+        assert store.group(stored, group["level"], group["code"], group.get("parent") or "") == (
+            group
+        )
+    assert store.document_keys(stored) == {k: v for k, v in engine.items() if k != "groups"}
+
+
+def test_orjson_reads_the_stored_text_as_the_json_module_does(computed):
+    world, engine, result_set = computed
+    texts = list(store._group_texts(result_set))
+    assert [orjson.loads(text) for text in texts] == [json.loads(text) for text in texts]
