@@ -293,7 +293,7 @@ def run_commands(args, url: str, workdir: Path) -> None:
     budaya = str(Path(sys.executable).parent / "budaya")
     target = TARGETS["postgresql" if url.startswith("postgresql") else "sqlite"]
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    seconds, peak, code = timed([budaya, "compute", PERIOD_CODE], env)
+    seconds, peak, code = timed([budaya, "compute", PERIOD_CODE, "--timings"], env)
     verdict = "met" if seconds <= target else "MISSED"
     print(f"budaya compute: {seconds:.1f} s, peak RSS {peak / 2**20:,.0f} MiB, exit {code} "
           f"(target {target:.0f} s: {verdict}); load average after: "

@@ -154,3 +154,16 @@ def test_orjson_reads_the_stored_text_as_the_json_module_does(computed):
     world, engine, result_set = computed
     texts = list(store._group_texts(result_set))
     assert [orjson.loads(text) for text in texts] == [json.loads(text) for text in texts]
+
+
+def test_compute_with_timings_names_the_time_of_each_phase(world, capsys):
+    assert main(["compute", "P-2026", "--timings"]) == 0
+    err = capsys.readouterr().err
+    phases = dict(
+        (part.split()[0], float(part.split()[1]))
+        for part in err.split("tahap / phases: ")[1].strip().split(", ")
+    )
+    assert {"load", "engine", "store"} <= phases.keys()
+    assert all(seconds >= 0 for seconds in phases.values())
+    assert main(["compute", "P-2026"]) == 0
+    assert "tahap" not in capsys.readouterr().err

@@ -1,5 +1,7 @@
 """`budaya compute PERIOD`: run the scoring engine on stored responses, store a result set."""
 
+import sys
+
 from budaya.cli import CommandError, setup_django
 
 
@@ -9,6 +11,11 @@ def register(subparsers) -> None:
         help="hitung dan simpan hasil periode / compute and store a period's results",
     )
     parser.add_argument("period", metavar="PERIOD")
+    parser.add_argument(
+        "--timings",
+        action="store_true",
+        help="tulis lama tiap tahap ke stderr / write each phase's seconds to stderr",
+    )
     parser.set_defaults(func=run)
 
 
@@ -19,10 +26,16 @@ def run(args) -> int:
     from budaya.results.services import ComputeError, compute_results_for_period
 
     period = get_period(args.period)
+    timings = {} if args.timings else None
     try:
-        result_set = compute_results_for_period(period, trigger=ResultSet.Trigger.CLI)
+        result_set = compute_results_for_period(
+            period, trigger=ResultSet.Trigger.CLI, timings=timings
+        )
     except ComputeError as error:
         raise CommandError(str(error)) from None
+    if timings is not None:
+        phases = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
+        print(f"tahap / phases: {phases}", file=sys.stderr)
     groups = len(result_set.document.get("groups", []))  # the document just computed
     print(
         f"Hasil {period.code} versi {result_set.version} disimpan / results version "

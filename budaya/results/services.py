@@ -1,5 +1,8 @@
 """Compute a period's results from stored responses and keep them as a versioned result set."""
 
+import time
+from contextlib import contextmanager
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -29,8 +32,20 @@ def previous_document(period: Period) -> dict | None:
     return latest.document if latest else None  # reassembled from the head and group rows
 
 
-def compute_document(period: Period) -> dict:
-    """Return the METHOD.md §11 results document of the period's stored responses."""
+@contextmanager
+def _phase(timings: dict | None, name: str):
+    """Add the seconds the block takes to `timings[name]` (when timings are asked for)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
+
+
+def compute_document(period: Period, timings: dict | None = None) -> dict:
+    """Return the METHOD.md §11 results document of the period's stored responses; with a
+    `timings` dict, add the seconds spent loading ("load") and computing ("engine") to it."""
     from budaya.instruments import InstrumentError, load_instrument
     from budaya.scoring.engine import compute_results
 
@@ -40,7 +55,8 @@ def compute_document(period: Period) -> dict:
         raise ComputeError(str(error)) from None
     spec = instrument.scoring_spec()
     try:
-        data = survey_data_for_period(period, instrument, spec)
+        with _phase(timings, "load"):
+            data = survey_data_for_period(period, instrument, spec)
     except SurveyDataError as error:
         raise ComputeError(str(error)) from None
     if not data.institutions:
@@ -58,38 +74,45 @@ def compute_document(period: Period) -> dict:
         for key, levels in finalised_evaluations(period).items()
         if (key[1] is None and key[0] in data.institutions) or key in known_units
     }
+    with _phase(timings, "previous"):
+        previous = previous_document(period)
+    with _phase(timings, "branding"):
+        branding = branding_data(period, instrument, list(data.institutions))
     try:
-        document = compute_results(
-            spec,
-            period.method(max_picks=instrument.max_picks),
-            data,
-            evaluations=evaluations,
-            previous=previous_document(period),
-            branding=branding_data(period, instrument, list(data.institutions)),
-            period=period.code,
-            instrument=period.instrument,
-        )
+        with _phase(timings, "engine"):
+            document = compute_results(
+                spec,
+                period.method(max_picks=instrument.max_picks),
+                data,
+                evaluations=evaluations,
+                previous=previous,
+                branding=branding,
+                period=period.code,
+                instrument=period.instrument,
+            )
     except ValueError as error:
         raise ComputeError(
             f"mesin skor menolak data / the engine refused the data: {error}"
         ) from error
     # Public survey by segment and reasons: a separate top-level key, §11 groups untouched.
-    segments = branding_segments(period, instrument, int(period.threshold))
+    with _phase(timings, "segments"):
+        segments = branding_segments(period, instrument, int(period.threshold))
     if segments:
         document["branding_segments"] = segments
     return document
 
 
 def compute_results_for_period(
-    period: Period, trigger: str = ResultSet.Trigger.MANUAL, actor=None
+    period: Period, trigger: str = ResultSet.Trigger.MANUAL, actor=None, timings=None
 ) -> ResultSet:
-    """Run the scoring engine on the period's responses and store a new result-set version."""
+    """Run the scoring engine on the period's responses and store a new result-set version;
+    with a `timings` dict, add the seconds of each phase to it (load, engine, store, …)."""
     if period.state == Period.State.DRAFT:
         raise ComputeError(
             f"periode {period.code} masih draf; buka dulu / period {period.code} is still a draft"
         )
-    document = compute_document(period)
-    with transaction.atomic():
+    document = compute_document(period, timings)
+    with _phase(timings, "store"), transaction.atomic():
         Period.objects.select_for_update().get(pk=period.pk)
         latest = ResultSet.objects.filter(period=period).aggregate(v=Max("version"))["v"] or 0
         # Stored with orjson-encoded JSON (a national document is some 165 MB of JSON).

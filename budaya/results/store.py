@@ -3,6 +3,7 @@ a page never parses a whole national document, or whole (`assemble`, `write_json
 
 import json
 import uuid
+from itertools import islice
 
 import orjson
 from django.db import connection, transaction
@@ -70,35 +71,46 @@ def write_groups(result_set: ResultSet) -> None:
     insert_groups(result_set)
 
 
-def insert_groups(result_set: ResultSet) -> None:
-    """Insert one ResultGroup row per group of the result set's document, and one row
-    (level "document") holding the document's other top-level keys."""
+def _group_rows(result_set: ResultSet):
+    """Yield the ResultGroup rows of the result set's document (JSON columns as text): one per
+    group, then one (level "document") with the document's other top-level keys (period,
+    instrument, additions such as the branding summaries), so no page needs the whole document
+    for them."""
     document = result_set.document or {}
     groups = document.get("groups", [])
-    columns = ["result_set_id", "level", "code", "parent", "position", "summary", "data"]
-    sql = _insert_sql(ResultGroup, columns, {"summary", "data"})
-    rows = []
+    for position, group in enumerate(groups):
+        yield (
+            result_set.pk,
+            str(group.get("level", "")),
+            str(group.get("code", "")),
+            str(group.get("parent") or ""),
+            position,
+            to_json(summary_of(group)),
+            to_json(group),
+        )
+    rest = {k: v for k, v in document.items() if k != "groups"}
+    yield (result_set.pk, DOCUMENT, "", "", len(groups), "{}", to_json(rest))
+
+
+GROUP_COLUMNS = ["result_set_id", "level", "code", "parent", "position", "summary", "data"]
+
+
+def insert_groups(result_set: ResultSet) -> None:
+    """Insert one ResultGroup row per group of the result set's document, and the row of its
+    other top-level keys: with COPY on PostgreSQL, in batches of INSERTs elsewhere."""
+    rows = _group_rows(result_set)
     with connection.cursor() as cursor:
-        for position, group in enumerate(groups):
-            rows.append(
-                [
-                    result_set.pk,
-                    str(group.get("level", "")),
-                    str(group.get("code", "")),
-                    str(group.get("parent") or ""),
-                    position,
-                    to_json(summary_of(group)),
-                    to_json(group),
-                ]
-            )
-            if len(rows) >= BATCH:
-                cursor.executemany(sql, rows)
-                rows = []
-        # The document's other top-level keys (period, instrument, additions such as the
-        # branding summaries) in one more row, so no page needs the whole document for them.
-        rest = {k: v for k, v in document.items() if k != "groups"}
-        rows.append([result_set.pk, DOCUMENT, "", "", len(groups), "{}", to_json(rest)])
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            quote = connection.ops.quote_name
+            names = ", ".join(quote(column) for column in GROUP_COLUMNS)
+            table = quote(ResultGroup._meta.db_table)
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = _insert_sql(ResultGroup, GROUP_COLUMNS, {"summary", "data"})
+        while batch := list(islice(rows, BATCH)):
+            cursor.executemany(sql, batch)
 
 
 def latest_set(period: Period) -> ResultSet | None:
