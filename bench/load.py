@@ -13,13 +13,16 @@ file with `--database sqlite`), migrates, makes an open period with one institut
 3. submit: every respondent submits from the review page.
 
 Phases 2 and 3 are timed apart so the submit rate at `--connections` compares with the ceiling.
-`--restart-postgres` restarts the PostgreSQL cluster (`pg_ctlcluster VERSION CLUSTER restart`)
-in the middle of the flow phase and then also counts responses lost or doubled; run it by hand,
-never on a shared server. Gunicorn is always stopped. The helpers here (Respondent, start_server,
-stop_server) are also used by tests/test_fault_nothing_lost.py.
+`--restart-postgres fast|immediate` runs on a private, throw-away PostgreSQL cluster instead
+(bench/pg_cluster.py: initdb in a temporary folder, a free port; `--database` is ignored),
+restarts it with `pg_ctl restart -m MODE` 2 s into the flow phase, sends the respondents that
+failed through the flow again with the same link once it is up, and counts responses lost or
+doubled; the shared server is never restarted. Gunicorn is always stopped. The helpers
+here (Respondent, start_server, stop_server) are also used by tests/test_fault_nothing_lost.py.
 """
 
 import argparse
+import atexit
 import http.client
 import os
 import re
@@ -339,10 +342,9 @@ def ceiling(port: int, connections: int, seconds: float):
     return len(timings.latency["healthz"]), timings.errors["healthz"], elapsed, timings
 
 
-def restart_postgres(cluster: str) -> None:
-    """Restart the PostgreSQL cluster named "VERSION/NAME" with pg_ctlcluster."""
-    version, name = cluster.split("/")
-    subprocess.run(["pg_ctlcluster", version, name, "restart"], check=True)
+def restart_postgres(cluster, mode: str) -> None:
+    """Restart the private cluster (bench/pg_cluster.py) with `pg_ctl restart -m MODE`."""
+    print(f"PostgreSQL restarted (pg_ctl restart -m {mode}) in {cluster.restart(mode):.1f} s")
 
 
 def database(args) -> tuple[str, callable]:
@@ -371,9 +373,11 @@ def report(name: str, timings: Timings, count: int, seconds: float) -> None:
     print(f"{name}: {count} in {seconds:.1f} s = {count / seconds:.1f}/s")
     for kind in sorted(set(timings.latency) | set(timings.errors)):
         values = timings.latency[kind]
-        middle = f"p50 {percentile(values, 0.5):7.1f} ms  p99 {percentile(values, 0.99):7.1f} ms"
+        middle = values and (
+            f"p50 {percentile(values, 0.5):7.1f} ms  p99 {percentile(values, 0.99):7.1f} ms"
+        )
         print(
-            f"  {kind:8s} {len(values):6d} requests  {middle if values else '':34s}"
+            f"  {kind:8s} {len(values):6d} requests  {middle or '':34s}"
             f"  errors {timings.errors[kind]}"
         )
 
@@ -394,13 +398,19 @@ def main(argv=None) -> int:
     parser.add_argument("--name", default="budaya_load", help="name of the PostgreSQL database")
     parser.add_argument(
         "--restart-postgres",
-        metavar="VERSION/CLUSTER",
-        help="restart this cluster (e.g. 15/main) halfway through the flow phase; by hand only",
+        choices=("fast", "immediate"),
+        help="run on a private PostgreSQL cluster and restart it in this mode during the flow",
     )
     args = parser.parse_args(argv)
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.name):
         parser.error("--name: lower-case letters, digits and _ only")
 
+    if args.restart_postgres:  # never the shared server: a throw-away cluster of its own
+        from pg_cluster import PrivateCluster  # bench/ is sys.path[0] when run as a script
+
+        args.cluster = PrivateCluster.start()
+        atexit.register(args.cluster.destroy)  # stopped and deleted however the run ends
+        args.database = args.cluster.url()
     url, drop = database(args)
     os.environ["DATABASE_URL"] = url
     sys.path.insert(0, str(ROOT))
@@ -452,7 +462,7 @@ def run(args, port, tokens, steps, codes) -> None:
     respondents = [Respondent(port, token, steps, codes, timings) for token in tokens]
     failed = []
     if args.restart_postgres:
-        halfway = threading.Timer(2.0, restart_postgres, [args.restart_postgres])
+        halfway = threading.Timer(2.0, restart_postgres, [args.cluster, args.restart_postgres])
         halfway.start()
 
     def pages(respondent):
@@ -495,7 +505,25 @@ def run(args, port, tokens, steps, codes) -> None:
     for _respondent, message in failed[:10]:
         print(f"  {message}")
     if args.restart_postgres:
-        halfway.cancel()
+        halfway.join()  # the restart has happened and the server is up again
+        retry_after_restart(port, failed, steps, codes)
+
+
+def retry_after_restart(port, failed, steps, codes) -> None:
+    """Send every respondent that failed through the whole flow again with the same link."""
+    outcomes = defaultdict(int)
+    for token in dict.fromkeys(respondent.token for respondent, _ in failed):
+        respondent = Respondent(port, token, steps, codes)
+        try:
+            respondent.save_pages()
+            respondent.submit()
+            outcomes["completed"] += 1
+        except InvitationAlreadyUsed:  # a submit stored before its answer was lost
+            outcomes["already stored"] += 1
+        except FlowError:
+            outcomes["failed again"] += 1
+        respondent.close()
+    print(f"retried after the restart with the same link: {dict(outcomes) or 'none'}")
 
 
 if __name__ == "__main__":
