@@ -460,7 +460,7 @@ def run(args, port, tokens, steps, codes) -> None:
 
     timings = Timings()
     respondents = [Respondent(port, token, steps, codes, timings) for token in tokens]
-    failed = []
+    failed, submitted = [], set()
     if args.restart_postgres:
         halfway = threading.Timer(2.0, restart_postgres, [args.cluster, args.restart_postgres])
         halfway.start()
@@ -475,6 +475,7 @@ def run(args, port, tokens, steps, codes) -> None:
     def submit(respondent):
         try:
             respondent.submit()
+            submitted.add(respondent.token)
         except FlowError as error:
             failed.append((respondent, f"submit: {error}"))
         respondent.close()
@@ -506,13 +507,14 @@ def run(args, port, tokens, steps, codes) -> None:
         print(f"  {message}")
     if args.restart_postgres:
         halfway.join()  # the restart has happened and the server is up again
-        retry_after_restart(port, failed, steps, codes)
+        unanswered = [r.token for r, _ in failed if r.token not in submitted]
+        retry_after_restart(port, list(dict.fromkeys(unanswered)), steps, codes)
 
 
-def retry_after_restart(port, failed, steps, codes) -> None:
-    """Send every respondent that failed through the whole flow again with the same link."""
+def retry_after_restart(port, tokens, steps, codes) -> None:
+    """Send these respondents (without a successful submit) through the flow again."""
     outcomes = defaultdict(int)
-    for token in dict.fromkeys(respondent.token for respondent, _ in failed):
+    for token in tokens:
         respondent = Respondent(port, token, steps, codes)
         try:
             respondent.save_pages()
