@@ -131,7 +131,7 @@ def _group_texts(result_set: ResultSet, institution_code: str | None = None):
         )
         params += [institution_code, institution_code]
     sql = f"SELECT {data} FROM {table} WHERE {where} ORDER BY position"
-    # Inside a transaction PostgreSQL's server-side cursor streams (see survey_data._chunks).
+    # Inside a transaction PostgreSQL's server-side cursor streams (see survey_data.chunks).
     with transaction.atomic(), connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(BATCH):

@@ -5,6 +5,7 @@ and decoded a chunk at a time with numpy into arrays that grow by doubling, so m
 arrays and one chunk, never a Python object per response.
 """
 
+from contextlib import nullcontext
 from itertools import repeat
 
 import numpy as np
@@ -36,14 +37,19 @@ def period_institutions(period: Period) -> list[Institution]:
     )
 
 
-def _chunks(queryset):
-    """Yield lists of raw row tuples of a values_list queryset, CHUNK rows at a time."""
+def chunks(queryset, size: int = CHUNK):
+    """Yield lists of raw row tuples of a values_list queryset, `size` rows at a time."""
     sql, params = queryset.query.sql_with_params()
     # Inside a transaction PostgreSQL's server-side cursor streams; in autocommit it would be
-    # declared WITH HOLD and the whole result materialised on the server first.
-    with transaction.atomic(), connection.chunked_cursor() as cursor:
+    # declared WITH HOLD and the whole result materialised on the server first. (SQLite's
+    # cursor streams anyway: no transaction, so writers are not held off.)
+    postgresql = connection.vendor == "postgresql"
+    with (
+        transaction.atomic(savepoint=False) if postgresql else nullcontext(),
+        connection.chunked_cursor() as cursor,
+    ):
         cursor.execute(sql, params)
-        while rows := cursor.fetchmany(CHUNK):
+        while rows := cursor.fetchmany(size):
             yield rows
 
 
@@ -189,7 +195,7 @@ def survey_data_for_period(period: Period, instrument, spec) -> SurveyData:
     )
     fields = ("unit_id", "gender", "employment_type", "age_band", "answers")
     picks = ("picks_personal", "picks_current", "picks_wanted")
-    for rows in _chunks(responses.values_list(*fields, *picks)):
+    for rows in chunks(responses.values_list(*fields, *picks)):
         first = table.size
         part = table.take(len(rows))
         unit_ids, genders, employments, ages, answers, *pick_columns = zip(*rows, strict=True)
@@ -215,7 +221,7 @@ def survey_data_for_period(period: Period, instrument, spec) -> SurveyData:
         .values_list("unit_id", "gender", "employment_type", "birth_date")
     )
     band_of_year: dict[int, int] = {}
-    for rows in _chunks(roster_rows):
+    for rows in chunks(roster_rows):
         part = roster.take(len(rows))
         unit_ids, genders, employments, births = zip(*rows, strict=True)
         part["unit"][:] = _units(unit_ids, lookup)

@@ -57,3 +57,30 @@ def released_counts(counts: dict[tuple, int], mapping: dict[tuple, tuple | None]
         if mapping[combination] is not None:
             totals[mapping[combination]] += count
     return totals
+
+
+def generalisation_levels(columns, counts, k: int):
+    """Return the level each combination ends at (LEVELS when left out), the same as
+    `generalisation` decides, for combinations given as numpy arrays: `columns` (m, 5) integer
+    codes of (institution, unit, gender, employment_type, age_band), none of them -1, and
+    `counts` (m,) records per combination. Memory grows with the combinations, not the records.
+    """
+    import numpy as np
+
+    if k < 1:
+        raise ValueError(f"k must be at least 1, not {k}")
+    columns = np.asarray(columns, dtype=np.int64)
+    counts = np.asarray(counts, dtype=np.int64)
+    level_of = np.zeros(len(counts), dtype=np.int8)
+    for level in range(LEVELS):
+        rows = np.flatnonzero(level_of == level)
+        if not len(rows):
+            continue
+        keys = columns[rows].copy()
+        # key_at: age band, then employment type, then gender, then unit become the star (-1).
+        keys[:, LEVELS - level :] = -1
+        _, inverse = np.unique(keys, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        totals = np.bincount(inverse, weights=counts[rows])
+        level_of[rows[totals[inverse] < k]] = level + 1
+    return level_of
