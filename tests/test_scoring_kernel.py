@@ -1,5 +1,6 @@
 """The fused numba kernel gives the same cell sums, and so the same document, as the numpy path."""
 
+import dataclasses
 import math
 
 import numpy as np
@@ -14,6 +15,7 @@ from budaya.scoring.kernel import (
     accumulate_fast,
     accumulate_reference,
     accumulate_responses,
+    count_roster,
 )
 from budaya.scoring.spec import (
     BEHAVIOUR_CODES,
@@ -239,3 +241,63 @@ def test_an_unknown_kernel_name_is_refused(monkeypatch):
     monkeypatch.setenv(KERNEL_VARIABLE, "fortran")
     with pytest.raises(ValueError, match="BUDAYA_SCORING_KERNEL='fortran'"):
         accumulate_responses(spec, data, None, np.array([0]), 2, 5)
+
+
+def with_roster(rng, data, extra_per_unit=3):
+    """Return `data` with a roster: every respondent plus a few more employees per unit, some
+    with unknown attributes."""
+    n_units = len(data.units)
+    others = np.repeat(np.arange(n_units, dtype=np.int32), extra_per_unit)
+    m = others.shape[0]
+    return dataclasses.replace(
+        data,
+        roster_unit=np.concatenate([data.unit, others]),
+        roster_gender=np.concatenate([data.gender, rng.integers(-1, 2, m).astype(np.int8)]),
+        roster_employment=np.concatenate([data.employment, rng.integers(-1, 2, m).astype(np.int8)]),
+        roster_age_band=np.concatenate([data.age_band, rng.integers(-1, 4, m).astype(np.int8)]),
+    )
+
+
+def test_both_kernels_count_the_roster_alike(monkeypatch):
+    rng = np.random.default_rng(8)
+    spec = make_spec(rng)
+    data = with_roster(rng, make_data(rng, spec, n=500, n_institutions=4, units_per_institution=3))
+    unit_institution = np.array([i for i, _ in data.units], dtype=np.intp)
+    counted = {}
+    for kernel in ("numpy", "numba"):
+        monkeypatch.setenv(KERNEL_VARIABLE, kernel)
+        counted[kernel] = count_roster(data, unit_institution, 4)
+    (numpy_units, numpy_cells), (numba_units, numba_cells) = counted["numpy"], counted["numba"]
+    assert numba_units.dtype == numba_cells.dtype == np.int64
+    assert numba_units.tolist() == numpy_units.tolist()
+    assert numba_cells.shape == numpy_cells.shape == (4, 3, 3, 5)
+    assert numba_cells.tolist() == numpy_cells.tolist()
+    assert numba_units.sum() == numba_cells.sum() == data.roster_unit.shape[0]
+    assert numba_units.tolist() == np.bincount(data.roster_unit, minlength=9).tolist()
+    # The last institution has no units: nobody on its roster.
+    assert numba_cells[3].sum() == 0
+
+
+def test_the_document_with_a_roster_is_the_same_with_both_kernels(monkeypatch):
+    rng = np.random.default_rng(9)
+    spec = make_spec(rng, engagement_items=6, pick_values=30)
+    data = with_roster(rng, make_data(rng, spec, n=2000, n_institutions=5, units_per_institution=4))
+    documents = {}
+    for kernel in ("numpy", "numba"):
+        monkeypatch.setenv(KERNEL_VARIABLE, kernel)
+        documents[kernel] = compute_results(spec, Method(threshold=5), data)
+    nation = documents["numba"]["groups"][0]
+    assert nation["population"] == data.roster_unit.shape[0]
+    assert any(group["eligible"] for group in documents["numba"]["groups"][1:])
+    _assert_same_document(documents["numpy"], documents["numba"])
+
+
+def test_an_answer_above_its_scale_is_refused_naming_the_item():
+    rng = np.random.default_rng(10)
+    spec = make_spec(rng)
+    data = make_data(rng, spec, n=50, n_institutions=2, units_per_institution=2)
+    column = max(c for c, item in enumerate(spec.survey_items) if item.points == 4)
+    data.answers[17, column] = 5
+    code = spec.survey_items[column].code
+    with pytest.raises(ValueError, match=f"answers of item {code} exceed its 4 points"):
+        compute_results(spec, Method(threshold=5), data)

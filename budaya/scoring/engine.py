@@ -10,9 +10,9 @@ from budaya.scoring.data import BrandingData, SurveyData
 from budaya.scoring.eligibility import slovin_minimum, slovin_minimums
 from budaya.scoring.evaluation import evaluation_index
 from budaya.scoring.groups import BREAKDOWN_CATEGORIES, GroupAssembler
-from budaya.scoring.kernel import accumulate_responses
+from budaya.scoring.kernel import accumulate_responses, count_roster
 from budaya.scoring.spec import Method, ScoringSpec
-from budaya.scoring.stats import CellAccumulator, Sums, cell_keys
+from budaya.scoring.stats import Sums
 from budaya.scoring.table import GroupTable
 from budaya.scoring.validation import check_survey_data
 from budaya.scoring.weighting import rake_and_trim
@@ -199,13 +199,4 @@ def _populations(data: SurveyData, unit_institution: np.ndarray, n_institutions:
     """Return roster counts per unit (U,) and per institution cell (I, 3, 3, 5), or Nones."""
     if not data.has_roster:
         return None, None
-    keys = cell_keys(
-        data.roster_unit, data.roster_gender, data.roster_employment, data.roster_age_band
-    )
-    accumulator = CellAccumulator(keys, unit_institution, n_institutions)
-    accumulator.add_count("population", np.ones(keys.shape[0], dtype=np.uint8), 1)
-    units, cells = accumulator.finish()
-    return (
-        units["population"].astype(np.int64),
-        cells["population"].astype(np.int64),
-    )
+    return count_roster(data, unit_institution, n_institutions)

@@ -6,7 +6,7 @@ score cannot be computed; the document builder turns NaN into null.
 
 import numpy as np
 
-from budaya.scoring.reliability import alpha_from_sums, feldt_interval
+from budaya.scoring.reliability import alpha_from_sums, feldt_quantiles
 from budaya.scoring.respondent import QUESTIONS
 from budaya.scoring.spec import ScoringSpec
 from budaya.scoring.stats import Sums
@@ -91,12 +91,16 @@ def value_alpha(spec: ScoringSpec, sums: Sums, value: str):
     alpha = alpha_from_sums(
         n, len(codes), item_sums, sums[f"a:{value}:q"], sums[f"a:{value}:t1"], sums[f"a:{value}:t2"]
     )
-    # F quantiles are costly: compute them only where α exists (30+ complete answers).
+    # F quantiles are costly: compute them only where α exists (30+ complete answers), and
+    # once per distinct n (they depend on n and k only; groups share few distinct sizes).
     defined = np.isfinite(alpha)
     lo = np.full(alpha.shape, np.nan)
     hi = np.full(alpha.shape, np.nan)
     if defined.any():
-        lo[defined], hi[defined] = feldt_interval(alpha[defined], n[defined], len(codes))
+        sizes, which = np.unique(n[defined], return_inverse=True)
+        upper_quantile, lower_quantile = feldt_quantiles(sizes, len(codes))
+        lo[defined] = 1.0 - (1.0 - alpha[defined]) * upper_quantile[which]
+        hi[defined] = 1.0 - (1.0 - alpha[defined]) * lower_quantile[which]
     return alpha, lo, hi, n
 
 

@@ -74,11 +74,51 @@ def accumulate_responses(
     spec: ScoringSpec, data, weights, unit_institution, n_institutions: int, max_picks: int
 ) -> tuple[Sums, Sums]:
     """Return (unit sums, institution-cell sums) from the kernel chosen by BUDAYA_SCORING_KERNEL."""
+    accumulate = accumulate_reference if _kernel_choice() == "numpy" else accumulate_fast
+    return accumulate(spec, data, weights, unit_institution, n_institutions, max_picks)
+
+
+def _kernel_choice() -> str:
     kernel = os.environ.get(KERNEL_VARIABLE, "numba") or "numba"
     if kernel not in KERNELS:
         raise ValueError(f"{KERNEL_VARIABLE}={kernel!r}: expected one of {', '.join(KERNELS)}")
-    accumulate = accumulate_reference if kernel == "numpy" else accumulate_fast
-    return accumulate(spec, data, weights, unit_institution, n_institutions, max_picks)
+    return kernel
+
+
+def count_roster(data, unit_institution, n_institutions: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return roster counts per unit (U,) and per institution cell (I, N_GENDER, N_EMPLOYMENT,
+    N_AGE), both int64, from the kernel chosen by BUDAYA_SCORING_KERNEL."""
+    unit_institution = np.asarray(unit_institution, dtype=np.int64)
+    if _kernel_choice() == "numpy":
+        keys = cell_keys(
+            data.roster_unit, data.roster_gender, data.roster_employment, data.roster_age_band
+        )
+        accumulator = CellAccumulator(keys, unit_institution, n_institutions)
+        accumulator.add_count("population", np.ones(keys.shape[0], dtype=np.uint8), 1)
+        units, cells = accumulator.finish()
+        return units["population"].astype(np.int64), cells["population"].astype(np.int64)
+    units, cells = _count_roster(
+        np.ascontiguousarray(data.roster_unit),
+        np.ascontiguousarray(data.roster_gender),
+        np.ascontiguousarray(data.roster_employment),
+        np.ascontiguousarray(data.roster_age_band),
+        unit_institution,
+        n_institutions,
+    )
+    return units, cells.reshape(n_institutions, N_GENDER, N_EMPLOYMENT, N_AGE)
+
+
+@njit(cache=True)
+def _count_roster(unit, gender, employment, age_band, unit_institution, n_institutions):
+    """Count roster entries per unit and per institution cell in one pass."""
+    units = np.zeros(unit_institution.shape[0], dtype=np.int64)
+    cells = np.zeros(n_institutions * CELLS_PER_UNIT, dtype=np.int64)
+    for r in range(unit.shape[0]):
+        u = unit[r]
+        units[u] += 1
+        cell = _cell(np.int64(gender[r]), np.int64(employment[r]), np.int64(age_band[r]))
+        cells[unit_institution[u] * CELLS_PER_UNIT + cell] += 1
+    return units, cells
 
 
 def accumulate_reference(

@@ -12,12 +12,19 @@ def feldt_interval(alpha, n, k, confidence: float = 0.95):
     lo = 1 − (1 − α)·F⁻¹(1 − a/2; n−1, (n−1)(k−1)), hi = 1 − (1 − α)·F⁻¹(a/2; ...),
     with a = 1 − confidence (the interval pingouin.cronbach_alpha reports). Works on arrays.
     """
+    high_quantile, low_quantile = feldt_quantiles(n, k, confidence)
+    lower = 1.0 - (1.0 - alpha) * high_quantile
+    upper = 1.0 - (1.0 - alpha) * low_quantile
+    return lower, upper
+
+
+def feldt_quantiles(n, k, confidence: float = 0.95):
+    """Return the F quantiles (F⁻¹(1 − a/2), F⁻¹(a/2)) of Feldt's interval for n respondents
+    and k items, with (n−1, (n−1)(k−1)) degrees of freedom. Works on arrays."""
     a = 1.0 - confidence
     df1 = np.asarray(n, dtype=float) - 1.0
     df2 = df1 * (np.asarray(k, dtype=float) - 1.0)
-    lower = 1.0 - (1.0 - alpha) * fdtri(df1, df2, 1.0 - a / 2.0)
-    upper = 1.0 - (1.0 - alpha) * fdtri(df1, df2, a / 2.0)
-    return lower, upper
+    return fdtri(df1, df2, 1.0 - a / 2.0), fdtri(df1, df2, a / 2.0)
 
 
 def alpha_from_sums(n, k: int, item_sums, squares, total_sum, total_squares):

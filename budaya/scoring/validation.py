@@ -58,9 +58,12 @@ def check_survey_data(spec: ScoringSpec, method: Method, data: SurveyData) -> No
     items = spec.survey_items
     if data.answers.shape != (n, len(items)):
         raise ValueError(f"answers must have shape ({n}, {len(items)}), not {data.answers.shape}")
-    for column, item in enumerate(items):
-        if n and data.answers[:, column].max() > item.points:
-            raise ValueError(f"answers of item {item.code} exceed its {item.points} points")
+    if n and items:
+        # One pass over the rows (a column at a time would stride through the whole array).
+        highest = data.answers.max(axis=0)
+        for column, item in enumerate(items):
+            if highest[column] > item.points:
+                raise ValueError(f"answers of item {item.code} exceed its {item.points} points")
     if data.picks.shape[:2] != (3, n) or data.picks.shape[2] > method.max_picks:
         raise ValueError(
             f"picks must have shape (3, {n}, at most {method.max_picks}), not {data.picks.shape}"
