@@ -75,6 +75,16 @@ def run_as() -> tuple[list[str], int | None]:
     return [runuser, "-u", USER, "--"], uid
 
 
+def temporary_parent(uid: int | None) -> str | None:
+    """Return where to make the folder: the usual temporary folder, or /tmp when another user
+    (the postgres OS user, uid given) could not reach it (e.g. TMPDIR under /root)."""
+    if uid is None:
+        return None
+    folder = Path(tempfile.gettempdir()).resolve()
+    reachable = all(os.stat(part).st_mode & 0o001 for part in [folder, *folder.parents])
+    return None if reachable else "/tmp"
+
+
 def free_port() -> int:
     """Return a TCP port free on 127.0.0.1 right now."""
     with socket.socket() as probe:
@@ -95,7 +105,7 @@ class PrivateCluster:
         """Create, configure and start a cluster; raise ClusterUnavailable or RuntimeError."""
         binaries = find_binaries()
         prefix, uid = run_as()
-        folder = Path(tempfile.mkdtemp(prefix="budaya-pg-"))
+        folder = Path(tempfile.mkdtemp(prefix="budaya-pg-", dir=temporary_parent(uid)))
         cluster = cls(binaries, prefix, folder)
         try:
             if uid is not None:
