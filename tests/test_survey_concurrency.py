@@ -125,3 +125,105 @@ def test_concurrent_http_submits_with_one_token_store_exactly_one_response(live_
     assert all(status == 200 and "Jawaban sudah terkirim" in html for status, html in others)
     assert Response.objects.count() == 1
     assert Invitation.objects.get(pk=invitation.pk).used
+
+
+def make_invited_pair():
+    """Return (period, two invitations with complete drafts, instrument) of one period."""
+    from budaya.survey.services import create_invitations
+
+    period = support.make_period()
+    institution = support.make_institution()
+    for number in (1, 2):
+        support.make_entry(period, institution, number)
+    instrument = support.load_instrument(support.EDITION)
+    invitations = [find_invitation(token) for _, token in create_invitations(period, institution)]
+    for invitation in invitations:
+        save_draft(invitation, support.full_draft(instrument))
+    return period, invitations, instrument
+
+
+def hold_submits_of(thread_name, monkeypatch):
+    """Make submits in the thread `thread_name` pause inside their transaction, after the claim
+    and the period's lock; return (paused, release) events."""
+    from budaya.survey import services
+
+    paused, release = threading.Event(), threading.Event()
+    real = services.encode_answers
+
+    def held(instrument, answers):
+        if threading.current_thread().name == thread_name:
+            paused.set()
+            release.wait(timeout=60)
+        return real(instrument, answers)
+
+    monkeypatch.setattr(services, "encode_answers", held)
+    return paused, release
+
+
+def in_thread(name, work, results):
+    """Start `work()` in a thread called `name`; its result or exception goes to results[name]."""
+
+    def runner():
+        try:
+            results[name] = work()
+        except Exception as error:  # noqa: BLE001 - collected for the assertions
+            results[name] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=runner, name=name)
+    thread.start()
+    return thread
+
+
+def test_a_submit_in_progress_does_not_hold_up_another_submit_of_the_same_period(monkeypatch):
+    period, (first, second), instrument = make_invited_pair()
+    cleaned = clean_submission(instrument, support.full_draft(instrument))
+    paused, release = hold_submits_of("held", monkeypatch)
+    results = {}
+    held = in_thread("held", lambda: submit_response(first, cleaned), results)
+    try:
+        assert paused.wait(timeout=30)
+        other = in_thread("other", lambda: submit_response(second, cleaned), results)
+        other.join(timeout=20)
+        finished_while_held = not other.is_alive()
+    finally:
+        release.set()
+        held.join(timeout=60)
+    other.join(timeout=60)
+    assert finished_while_held, "the second submit waited for the first one's transaction"
+    assert isinstance(results["held"], Response) and isinstance(results["other"], Response)
+    assert Response.objects.count() == 2
+    assert Invitation.objects.filter(used=True).count() == 2
+
+
+def test_closing_the_period_waits_for_a_submit_in_progress_and_refuses_later_submits(
+    monkeypatch,
+):
+    from budaya.results.services import close_period
+    from budaya.survey.services import PeriodNotOpen
+
+    period, (first, second), instrument = make_invited_pair()
+    cleaned = clean_submission(instrument, support.full_draft(instrument))
+    paused, release = hold_submits_of("held", monkeypatch)
+    results = {}
+    held = in_thread("held", lambda: submit_response(first, cleaned), results)
+    try:
+        assert paused.wait(timeout=30)
+        closing = in_thread("close", lambda: close_period(period), results)
+        closing.join(timeout=3)
+        close_waited = closing.is_alive()
+    finally:
+        release.set()
+        held.join(timeout=60)
+    closing.join(timeout=120)
+    assert close_waited, "the period closed while a submit was storing its response"
+    assert isinstance(results["held"], Response), results
+    assert not isinstance(results["close"], Exception), results
+    result_set = results["close"]
+    assert result_set.period_id == period.pk
+    with pytest.raises(PeriodNotOpen):
+        submit_response(second, cleaned)
+    assert Response.objects.count() == 1
+    assert not Invitation.objects.get(pk=second.pk).used
+    assert Draft.objects.filter(invitation=second).exists()

@@ -36,8 +36,21 @@ class Step:
         }[self.kind]
 
 
+# Pages of the instruments seen so far, by id(instrument); the instrument is kept with its pages
+# so an id is never reused while cached. Every respondent request needs them.
+_STEPS: dict[int, tuple[Instrument, tuple[Step, ...]]] = {}
+
+
 def steps_of(instrument: Instrument) -> list[Step]:
     """Return the pages in order: each value, engagement (if any), picks, comment, review."""
+    cached = _STEPS.get(id(instrument))
+    if cached is None or cached[0] is not instrument:
+        cached = _STEPS[id(instrument)] = (instrument, tuple(build_steps(instrument)))
+    return list(cached[1])
+
+
+def build_steps(instrument: Instrument) -> list[Step]:
+    """Return the pages of `instrument`, computed afresh (see `steps_of`)."""
     pages = [(VALUE, value.code, instrument.items_for(value.code)) for value in instrument.values]
     engagement = instrument.items_for("engagement")
     if engagement:

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from budaya.audit.services import log_action
 from budaya.instruments import Instrument, load_instrument
+from budaya.periods.models import Period
 from budaya.roster.models import RosterEntry
 from budaya.survey.models import Draft, Invitation, Response, SharedLink
 
@@ -71,13 +72,16 @@ def find_invitation(token: str) -> Invitation | None:
     """Return the invitation of a plain token, or None when no invitation has that token."""
     if not token or len(token) > 100:
         return None
-    return (
-        Invitation.objects.select_related(
-            "period", "roster_entry", "roster_entry__institution", "roster_entry__unit"
-        )
+    # One query for every respondent page: the invitation with its period, its roster entry and
+    # its draft, if any. No ORDER BY: the hash is unique. The entry's period is the invitation's.
+    found = (
+        Invitation.objects.select_related("period", "roster_entry", "draft")
         .filter(token_hash=hash_token(token))
-        .first()
+        .order_by()[:1]
     )
+    if found and found[0].roster_entry.period_id == found[0].period_id:
+        found[0].roster_entry.period = found[0].period
+    return found[0] if found else None
 
 
 def issue_token(invitation: Invitation) -> str:
@@ -291,30 +295,39 @@ def encode_answers(instrument: Instrument, answers: dict[str, int]) -> str:
     return "".join(chars)
 
 
+def current_period(period_id: int) -> Period:
+    """Return the period as it is now, share-locked until the transaction ends (PostgreSQL).
+
+    Closing a period locks its row for update (`close_period`), so a submit holding the share
+    lock finishes before the close, and a submit after the close sees it closed. Share locks do
+    not wait for each other: concurrent submits no longer queue on the period row.
+    """
+    sql = f"SELECT * FROM {Period._meta.db_table} WHERE id = %s"
+    if connection.vendor == "postgresql":
+        sql += " FOR SHARE"  # SQLite: the IMMEDIATE transaction already holds the write lock
+    return list(Period.objects.raw(sql, [period_id]))[0]
+
+
 def submit_response(invitation: Invitation, cleaned: Cleaned) -> Response:
     """Store the anonymous response, delete the draft and mark the invitation used, atomically.
 
-    The invitation row is locked (`select_for_update`) and claimed with a conditional update, so
-    concurrent submits with one token give exactly one response; the others raise InvitationUsed.
+    The invitation is claimed first with a conditional update (`used` false to true), which locks
+    its row: of concurrent submits with one token exactly one claims it and stores a response,
+    the others wait for it and raise InvitationUsed. The period is then read again under a share
+    lock, so a period closed meanwhile refuses the submit (and the claim is rolled back). The
+    roster entry is the one loaded with the invitation: rosters are locked once a period opens.
     """
     today = timezone.localdate()
     with transaction.atomic():
-        locked = (
-            Invitation.objects.select_for_update()
-            .select_related("period", "roster_entry", "roster_entry__period")
-            .get(pk=invitation.pk)
-        )
-        if locked.used:
+        claimed = Invitation.objects.filter(pk=invitation.pk, used=False).update(used=True)
+        if claimed != 1:
             raise InvitationUsed(_("Jawaban dengan tautan ini sudah dikirim."))
-        period = locked.period
+        period = current_period(invitation.period_id)
         if not period.is_open_on(today):
             raise PeriodNotOpen(_("Survei periode ini sedang tidak dibuka."))
         instrument = instrument_of(period)
         encoded = encode_answers(instrument, cleaned.answers)
-        claimed = Invitation.objects.filter(pk=locked.pk, used=False).update(used=True)
-        if claimed != 1:
-            raise InvitationUsed(_("Jawaban dengan tautan ini sudah dikirim."))
-        entry = locked.roster_entry
+        entry = invitation.roster_entry
         response = Response.objects.create(
             period=period,
             institution_id=entry.institution_id,
@@ -329,18 +342,29 @@ def submit_response(invitation: Invitation, cleaned: Cleaned) -> Response:
             comment=cleaned.comment,
             submitted_on=today,
         )
-        Draft.objects.filter(invitation_id=locked.pk).delete()
+        Draft.objects.filter(invitation_id=invitation.pk).delete()
     invitation.used = True
     return response
 
 
 def save_draft(invitation: Invitation, data: dict) -> Draft:
-    """Store the answers so far under an unused invitation (day-only date); return the draft."""
+    """Store the answers so far under an unused invitation (day-only date); return the draft.
+
+    The invitation row is locked (as a submit's claim locks it), so a draft is never written
+    after the response was stored; the draft is then inserted or updated in one statement.
+    """
     with transaction.atomic():
-        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if locked.used:
+        used = (
+            Invitation.objects.select_for_update(no_key=True)
+            .values_list("used", flat=True)
+            .get(pk=invitation.pk)
+        )
+        if used:
             raise InvitationUsed(_("Jawaban dengan tautan ini sudah dikirim."))
-        draft, _created = Draft.objects.update_or_create(
-            invitation=locked, defaults={"data": data, "updated_on": timezone.localdate()}
+        [draft] = Draft.objects.bulk_create(
+            [Draft(invitation_id=invitation.pk, data=data, updated_on=timezone.localdate())],
+            update_conflicts=True,
+            unique_fields=["invitation"],
+            update_fields=["data", "updated_on"],
         )
     return draft

@@ -94,9 +94,17 @@ def load_invitation(request, token):
     return invitation, None
 
 
+def saved_draft(invitation) -> Draft | None:
+    """Return the invitation's draft (loaded with it by `find_invitation`), or None."""
+    try:
+        return invitation.draft
+    except Draft.DoesNotExist:
+        return None
+
+
 def draft_data(invitation) -> dict:
     """Return the invitation's saved draft data (normalised; empty when there is none)."""
-    draft = Draft.objects.filter(invitation=invitation).first()
+    draft = saved_draft(invitation)
     return flow.normalised(draft.data if draft else None)
 
 
@@ -110,7 +118,7 @@ def landing(request, token):
         return problem
     instrument = instrument_of(invitation.period)
     steps = flow.steps_of(instrument)
-    has_draft = Draft.objects.filter(invitation=invitation).exists()
+    has_draft = saved_draft(invitation) is not None
     start = flow.resume_step(steps, draft_data(invitation)) if has_draft else steps[0]
     return render(
         request,
@@ -180,10 +188,10 @@ def pick_rows(form, instrument, lang):
     return rows
 
 
-def render_step(request, token, invitation, steps, step, instrument, form=None, **extra):
-    """Render page `step` with its form (bound or prefilled from the draft)."""
+def render_step(request, token, invitation, steps, step, instrument, form=None, data=None, **extra):
+    """Render page `step` with its form (bound or prefilled from the draft `data`)."""
     lang = current_lang()
-    data = draft_data(invitation)
+    data = draft_data(invitation) if data is None else data
     context = {
         "token": token,
         "step": step,
@@ -293,6 +301,7 @@ def step_page(request, token, number):
             step,
             instrument,
             form=form,
+            data=data,
             missing_codes={item.code for item in missing},
             missing_numbers=[step.items.index(item) + 1 for item in missing],
         )
