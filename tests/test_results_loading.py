@@ -183,3 +183,23 @@ def test_a_result_set_stored_with_orjson_reads_back_as_the_same_document(world):
     rest = {k: v for k, v in result_set.document.items() if k != "groups"}
     assert store.document_keys(stored) == rest
     assert compute_results_for_period(world["period"]).version == result_set.version + 1
+
+
+def test_roster_age_bands_counted_in_the_database_follow_age_band_for_at_every_edge(
+    world, instrument
+):
+    from tests.web_fixtures import roster_entries
+
+    period = world["period"]
+    RosterEntry.objects.filter(period=period).delete()
+    births = [dt.date(y, m, d) for y in (1996, 1997, 1986, 1987, 1976, 1977)
+              for m, d in ((1, 1), (12, 31))]  # fmt: skip
+    births += [dt.date(1875, 6, 1), dt.date(1900, 1, 1), dt.date(2026, 12, 31), dt.date(2030, 1, 1)]
+    entries = roster_entries(period, world["inst_a"], world["units"]["BESAR"], len(births), 900)
+    for entry, birth in zip(entries, births, strict=True):
+        entry.birth_date = birth
+    RosterEntry.objects.bulk_create(entries)
+    data = survey_data_for_period(period, instrument, instrument.scoring_spec())
+    expected = sorted(AGE_BANDS.index(age_band_for(period.year, b.year)) for b in births)
+    assert sorted(data.roster_age_band.tolist()) == expected
+    assert len(set(expected)) == len(AGE_BANDS)
