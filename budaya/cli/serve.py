@@ -6,6 +6,12 @@ import sys
 
 from budaya.cli import CommandError, setup_django
 
+# Measured with bench/load.py on 2 cores (docs/performance.md, "Beban"): one process per core with
+# 4 threads each (gunicorn's gthread worker) served the respondent flow best; the threads overlap
+# the waits on PostgreSQL.
+DEFAULT_WORKERS = os.cpu_count() or 2
+DEFAULT_THREADS = 4
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -14,13 +20,31 @@ def register(subparsers) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument(
-        "--workers", type=int, default=int(os.environ.get("BUDAYA_WORKERS", "3")), metavar="N"
+        "--workers",
+        type=int,
+        default=int(os.environ.get("BUDAYA_WORKERS", str(DEFAULT_WORKERS))),
+        metavar="N",
+        help="proses gunicorn / gunicorn processes (BUDAYA_WORKERS, default: CPU cores)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("BUDAYA_THREADS", str(DEFAULT_THREADS))),
+        metavar="N",
+        help="thread per proses / threads per process (BUDAYA_THREADS, default 4)",
     )
     parser.set_defaults(func=run)
 
 
-def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
-    """Return the gunicorn command line, or raise CommandError when gunicorn is missing."""
+def gunicorn_command(
+    host: str, port: int, workers: int, threads: int = DEFAULT_THREADS
+) -> list[str]:
+    """Return the gunicorn command line, or raise CommandError when gunicorn is missing.
+
+    No access log: its lines would carry each respondent's link (the token is in the path) with
+    the time to the second, which DESIGN.md's anonymity model rules out for anything that could
+    be joined with a response; errors still go to gunicorn's error log.
+    """
     candidate = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     executable = candidate if os.path.exists(candidate) else shutil.which("gunicorn")
     if executable is None:
@@ -35,13 +59,13 @@ def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
         f"{host}:{port}",
         "--workers",
         str(workers),
-        "--access-logfile",
-        "-",
+        "--threads",
+        str(threads),
     ]
 
 
 def run(args) -> int:
-    command = gunicorn_command(args.host, args.port, args.workers)
+    command = gunicorn_command(args.host, args.port, args.workers, args.threads)
     setup_django()
     from django.conf import settings
     from django.core.management import call_command
@@ -49,7 +73,8 @@ def run(args) -> int:
     # Static files are collected for the reverse proxy, which serves STATIC_ROOT at /static/.
     call_command("collectstatic", interactive=False, verbosity=0)
     print(
-        f"Budaya di / at http://{args.host}:{args.port} (gunicorn, {args.workers} worker); "
+        f"Budaya di / at http://{args.host}:{args.port} (gunicorn, {args.workers} proses / "
+        f"processes x {args.threads} thread); "
         f"berkas statis / static files: {settings.STATIC_ROOT} → {settings.STATIC_URL}",
         flush=True,
     )
