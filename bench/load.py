@@ -13,6 +13,9 @@ file with `--database sqlite`), migrates, makes an open period with one institut
 3. submit: every respondent submits from the review page.
 
 Phases 2 and 3 are timed apart so the submit rate at `--connections` compares with the ceiling.
+After each phase a line gives the CPU milliseconds per request used by gunicorn, by the
+database's PostgreSQL backends and by this load generator (from /proc), so a rate can be read
+as where its time went.
 `--restart-postgres fast|immediate` runs on a private, throw-away PostgreSQL cluster instead
 (bench/pg_cluster.py: initdb in a temporary folder, a free port; `--database` is ignored),
 restarts it with `pg_ctl restart -m MODE` 2 s into the flow phase, sends the respondents that
@@ -368,6 +371,58 @@ def database(args) -> tuple[str, callable]:
     return f"{server}/{args.name}", drop
 
 
+def process_cpu(pid: int) -> float:
+    """Return the CPU seconds (user + system) process `pid` has used, 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU used by gunicorn (master and workers), the database's PostgreSQL backends and this
+    load generator, so each phase can say where its requests' time goes.
+
+    Backends are found in pg_stat_activity by database name; one that ends during a phase is
+    not counted (none do: connections persist, CONN_MAX_AGE). With SQLite the database's work
+    is inside gunicorn's figure.
+    """
+
+    def __init__(self, server, admin_url: str | None, name: str):
+        self.server, self.name, self.backends = server, name, {}
+        self.admin = None
+        if admin_url:
+            import psycopg
+
+            self.admin = psycopg.connect(admin_url, autocommit=True)
+
+    def snapshot(self) -> tuple[float, float, float]:
+        """Return (gunicorn, PostgreSQL backends, load generator) CPU seconds so far."""
+        gunicorn = sum(process_cpu(pid) for pid in [self.server.pid, *worker_pids(self.server)])
+        if self.admin is not None:
+            query = "SELECT pid FROM pg_stat_activity WHERE datname = %s"
+            for (pid,) in self.admin.execute(query, [self.name]).fetchall():
+                self.backends[pid] = process_cpu(pid)
+        return gunicorn, sum(self.backends.values()), time.process_time()
+
+    def report(self, before, requests: int) -> None:
+        """Print the CPU milliseconds per request of each part since `before` (a snapshot)."""
+        after = self.snapshot()
+        gunicorn, postgres, generator = (
+            1000 * (b - a) / max(1, requests) for a, b in zip(before, after, strict=True)
+        )
+        database = f", PostgreSQL {postgres:.2f}" if self.admin is not None else ""
+        print(
+            f"  CPU per request: gunicorn {gunicorn:.2f}{database}, load generator "
+            f"{generator:.2f} ms"
+        )
+
+    def close(self) -> None:
+        if self.admin is not None:
+            self.admin.close()
+
+
 def report(name: str, timings: Timings, count: int, seconds: float) -> None:
     """Print one phase: rate, then p50/p99 and errors per step kind."""
     print(f"{name}: {count} in {seconds:.1f} s = {count / seconds:.1f}/s")
@@ -428,7 +483,7 @@ def main(argv=None) -> int:
         port = free_port()
         server = start_server(url, port, args.workers, args.threads)
         try:
-            run(args, port, tokens, steps, codes)
+            run(args, port, tokens, steps, codes, server)
         finally:
             stop_server(server)
         if args.restart_postgres or args.database == "sqlite":
@@ -447,15 +502,26 @@ def count_stored(expected: int) -> None:
     print(f"stored responses {stored}, used invitations {used}, respondents {expected}")
 
 
-def run(args, port, tokens, steps, codes) -> None:
+def run(args, port, tokens, steps, codes, server) -> None:
     """Run the ceiling, flow and submit phases against the server on `port`; print figures."""
+    meter = CpuMeter(server, None if args.database == "sqlite" else args.database, args.name)
+    try:
+        phases(args, port, tokens, steps, codes, meter)
+    finally:
+        meter.close()
+
+
+def phases(args, port, tokens, steps, codes, meter) -> None:
+    """The three phases of `run`, each followed by its CPU per request."""
     print(
         f"{args.respondents} respondents, {args.connections} connections, gunicorn "
         f"{args.workers} workers x {args.threads} threads, {os.cpu_count()} CPUs, "
         f"database {'sqlite' if args.database == 'sqlite' else 'postgresql'}"
     )
+    before = meter.snapshot()
     done, errors, seconds, ceiling_timings = ceiling(port, args.connections, args.ceiling_seconds)
     report("ceiling /healthz", ceiling_timings, done, seconds)
+    meter.report(before, done + errors)
     ceiling_rate = done / seconds
 
     timings = Timings()
@@ -481,14 +547,18 @@ def run(args, port, tokens, steps, codes) -> None:
         respondent.close()
 
     deadline = time.monotonic() + args.time_limit
+    before = meter.snapshot()
     flow_seconds = run_pool(respondents, pages, args.connections, deadline)
     report("flow (landing, pages, saves)", timings, len(respondents), flow_seconds)
+    meter.report(before, sum(map(len, timings.latency.values())) + sum(timings.errors.values()))
     submit_timings = Timings()
     for respondent in respondents:
         respondent.timings = submit_timings
     deadline = time.monotonic() + args.time_limit
+    before = meter.snapshot()
     submit_seconds = run_pool(respondents, submit, args.connections, deadline)
     report("submit (POST from the review page)", submit_timings, len(respondents), submit_seconds)
+    meter.report(before, len(submit_timings.latency["submit"]) + submit_timings.errors["submit"])
     submits = len(submit_timings.latency["submit"])
     submit_rate = submits / submit_seconds
     total = flow_seconds + submit_seconds
