@@ -67,8 +67,15 @@ class ScoreColumn:
         self.score = score.tolist()
         self.shown = (shown + 0.0).tolist()
         self.category = letters.tolist()
-        self.se = [value if value == value else None for value in se.tolist()]
-        self.n = [int(value) if value == value else None for value in n.tolist()]
+        # Whole-column conversions where nothing is missing (the common case at scale).
+        if np.isfinite(se).all():
+            self.se = se.tolist()
+        else:
+            self.se = [value if value == value else None for value in se.tolist()]
+        if np.isfinite(n).all():
+            self.n = n.astype(np.int64).tolist()
+        else:
+            self.n = [int(value) if value == value else None for value in n.tolist()]
         self.ci95 = [
             [low, high] if ok else None
             for low, high, ok in zip(lo.tolist(), hi.tolist(), has_ci.tolist(), strict=True)
@@ -82,7 +89,6 @@ class ScoreColumn:
         row, which matters with tens of thousands of units.
         """
         names = tuple(extra_columns)
-        extras = list(zip(*extra_columns.values(), strict=True)) if names else None
         rows = zip(self.score, self.shown, self.category, self.ci95, self.se, self.n, strict=True)
         if not names:
             return [
@@ -98,6 +104,44 @@ class ScoreColumn:
                 }
                 for score, shown, letter, ci95, se, n in rows
             ]
+        if len(names) == 1:
+            (name,) = names
+            return [
+                None
+                if score != score
+                else {
+                    "score": score,
+                    "shown": shown,
+                    "category": letter,
+                    "ci95": ci95,
+                    "se": se,
+                    "n": n,
+                    name: extra,
+                }
+                for (score, shown, letter, ci95, se, n), extra in zip(
+                    rows, extra_columns[name], strict=True
+                )
+            ]
+        if len(names) == 2:
+            first, second = names
+            return [
+                None
+                if score != score
+                else {
+                    "score": score,
+                    "shown": shown,
+                    "category": letter,
+                    "ci95": ci95,
+                    "se": se,
+                    "n": n,
+                    first: one,
+                    second: two,
+                }
+                for (score, shown, letter, ci95, se, n), one, two in zip(
+                    rows, extra_columns[first], extra_columns[second], strict=True
+                )
+            ]
+        extras = zip(*extra_columns.values(), strict=True)
         result = []
         for (score, shown, letter, ci95, se, n), extra in zip(rows, extras, strict=True):
             if score != score:

@@ -80,28 +80,50 @@ def value_favourable(spec: ScoringSpec, sums: Sums, value: str, weighted: bool):
         return np.where(counted > 0, np.nansum(stacked, axis=-1) / counted, np.nan)
 
 
-def value_alpha(spec: ScoringSpec, sums: Sums, value: str):
-    """Return (alpha, lo, hi, n) of Cronbach's α for the value's items, NaN where undefined."""
-    codes = [item.code for item in spec.survey_items if item.value == value]
-    n = sums[f"a:{value}:n"]
-    if len(codes) < 2:
-        nan = np.full(n.shape, np.nan)
-        return nan, nan, nan, n
-    item_sums = np.stack([sums[f"a:{value}:{code}"] for code in codes], axis=-1)
-    alpha = alpha_from_sums(
-        n, len(codes), item_sums, sums[f"a:{value}:q"], sums[f"a:{value}:t1"], sums[f"a:{value}:t2"]
-    )
-    # F quantiles are costly: compute them only where α exists (30+ complete answers), and
-    # once per distinct n (they depend on n and k only; groups share few distinct sizes).
-    defined = np.isfinite(alpha)
-    lo = np.full(alpha.shape, np.nan)
-    hi = np.full(alpha.shape, np.nan)
-    if defined.any():
-        sizes, which = np.unique(n[defined], return_inverse=True)
-        upper_quantile, lower_quantile = feldt_quantiles(sizes, len(codes))
-        lo[defined] = 1.0 - (1.0 - alpha[defined]) * upper_quantile[which]
-        hi[defined] = 1.0 - (1.0 - alpha[defined]) * lower_quantile[which]
-    return alpha, lo, hi, n
+def value_alphas(spec: ScoringSpec, sums: Sums, values) -> dict:
+    """Return {value: (alpha, lo, hi, n)} of Cronbach's α for each value, NaN where undefined.
+
+    F quantiles are costly: they are computed only where α exists (30+ complete answers), and
+    once per distinct (n, k) over all the values (groups share few distinct sizes).
+    """
+    result = {}
+    by_items: dict[int, list] = {}
+    for value in values:
+        codes = [item.code for item in spec.survey_items if item.value == value]
+        n = sums[f"a:{value}:n"]
+        if len(codes) < 2:
+            nan = np.full(n.shape, np.nan)
+            result[value] = (nan, nan, nan, n)
+            continue
+        item_sums = np.stack([sums[f"a:{value}:{code}"] for code in codes], axis=-1)
+        alpha = alpha_from_sums(
+            n,
+            len(codes),
+            item_sums,
+            sums[f"a:{value}:q"],
+            sums[f"a:{value}:t1"],
+            sums[f"a:{value}:t2"],
+        )
+        lo = np.full(alpha.shape, np.nan)
+        hi = np.full(alpha.shape, np.nan)
+        result[value] = (alpha, lo, hi, n)
+        by_items.setdefault(len(codes), []).append(value)
+    for k, same_k in by_items.items():
+        defined = {value: np.isfinite(result[value][0]) for value in same_k}
+        sizes_of = {value: result[value][3][defined[value]] for value in same_k}
+        if not any(part.size for part in sizes_of.values()):
+            continue
+        sizes, which = np.unique(np.concatenate(list(sizes_of.values())), return_inverse=True)
+        upper_quantile, lower_quantile = feldt_quantiles(sizes, k)
+        start = 0
+        for value in same_k:
+            alpha, lo, hi, _ = result[value]
+            mine = defined[value]
+            index = which[start : start + sizes_of[value].size]
+            start += sizes_of[value].size
+            lo[mine] = 1.0 - (1.0 - alpha[mine]) * upper_quantile[index]
+            hi[mine] = 1.0 - (1.0 - alpha[mine]) * lower_quantile[index]
+    return result
 
 
 def energi_positif(sums: Sums):

@@ -58,8 +58,7 @@ class GroupTable:
             d: _nan_to_none(indices.value_favourable(spec, sums, d, weighted)) for d in VALUE_CODES
         }
         self.alpha = {}
-        for d in VALUE_CODES:
-            alpha, lo, hi, n = indices.value_alpha(spec, sums, d)
+        for d, (alpha, lo, hi, n) in indices.value_alphas(spec, sums, VALUE_CODES).items():
             self.alpha[d] = (alpha.tolist(), lo.tolist(), hi.tolist(), n.astype(np.int64).tolist())
         ep, ep_n = indices.energi_positif(sums)
         self.energi_positif = ScoreColumn(ep, np.full_like(ep, np.nan), ep_n)
