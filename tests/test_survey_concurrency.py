@@ -144,19 +144,19 @@ def make_invited_pair():
 
 def hold_submits_of(thread_name, monkeypatch):
     """Make submits in the thread `thread_name` pause inside their transaction, after the claim
-    and the period's lock; return (paused, release) events."""
+    (with the period's lock) and the response's insert; return (paused, release) events."""
     from budaya.survey import services
 
     paused, release = threading.Event(), threading.Event()
-    real = services.encode_answers
+    real = services.delete_draft
 
-    def held(instrument, answers):
+    def held(invitation_pk):
         if threading.current_thread().name == thread_name:
             paused.set()
             release.wait(timeout=60)
-        return real(instrument, answers)
+        return real(invitation_pk)
 
-    monkeypatch.setattr(services, "encode_answers", held)
+    monkeypatch.setattr(services, "delete_draft", held)
     return paused, release
 
 

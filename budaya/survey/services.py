@@ -295,21 +295,40 @@ def encode_answers(instrument: Instrument, answers: dict[str, int]) -> str:
     return "".join(chars)
 
 
-# The two plain statements of a submit are written out: through the ORM they cost about four
-# times the CPU (query compilation, the delete collector), on every submit.
-CLAIM_SQL = f"UPDATE {Invitation._meta.db_table} SET used = %s WHERE id = %s AND NOT used"
+# The plain statements of a submit are written out: through the ORM they cost about four times
+# the CPU (query compilation, the delete collector), on every submit.
+CLAIM_SQL = (
+    f"UPDATE {Invitation._meta.db_table} SET used = %s WHERE id = %s AND NOT used AND period_id IN "
+    f"(SELECT id FROM {Period._meta.db_table} WHERE id = %s AND state = %s AND opens_on <= %s "
+    f"AND closes_on >= %s{{lock}})"
+)
 DELETE_DRAFT_SQL = f"DELETE FROM {Draft._meta.db_table} WHERE invitation_id = %s"
 
 
-def claim(invitation_pk: int) -> bool:
-    """Mark an unused invitation used; return False when it already was (call in a transaction).
+def claim(invitation: Invitation, today) -> bool:
+    """Mark an unused invitation of a period open `today` used; return whether it did.
 
-    The update locks the row: a concurrent claim of the same invitation waits for this
-    transaction, then finds the invitation used and claims nothing.
+    One statement, to be run in a transaction. The update locks the invitation's row: a
+    concurrent claim of the same invitation waits for this transaction, then claims nothing. On
+    PostgreSQL the period's row is share-locked as it is checked: closing a period locks it for
+    update (`close_period`), so a close waits for the submits holding the share lock, and a submit
+    that comes during a close waits for it and then finds the period closed. Share locks do not
+    wait for each other, so submits of one period do not queue behind each other. (SQLite: the
+    IMMEDIATE transaction holds the database's write lock already.)
     """
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    day = connection.ops.adapt_datefield_value(today)
+    params = [True, invitation.pk, invitation.period_id, Period.State.OPEN, day, day]
     with connection.cursor() as cursor:
-        cursor.execute(CLAIM_SQL, [True, invitation_pk])
+        cursor.execute(CLAIM_SQL.format(lock=lock), params)
         return cursor.rowcount == 1
+
+
+def refusal(invitation: Invitation) -> Exception:
+    """Return why the invitation could not be claimed: used already, or its period not open."""
+    if Invitation.objects.filter(pk=invitation.pk, used=True).exists():
+        return InvitationUsed(_("Jawaban dengan tautan ini sudah dikirim."))
+    return PeriodNotOpen(_("Survei periode ini sedang tidak dibuka."))
 
 
 def delete_draft(invitation_pk: int) -> None:
@@ -318,38 +337,22 @@ def delete_draft(invitation_pk: int) -> None:
         cursor.execute(DELETE_DRAFT_SQL, [invitation_pk])
 
 
-def current_period(period_id: int) -> Period:
-    """Return the period as it is now, share-locked until the transaction ends (PostgreSQL).
-
-    Closing a period locks its row for update (`close_period`), so a submit holding the share
-    lock finishes before the close, and a submit after the close sees it closed. Share locks do
-    not wait for each other: concurrent submits no longer queue on the period row.
-    """
-    sql = f"SELECT * FROM {Period._meta.db_table} WHERE id = %s"
-    if connection.vendor == "postgresql":
-        sql += " FOR SHARE"  # SQLite: the IMMEDIATE transaction already holds the write lock
-    return list(Period.objects.raw(sql, [period_id]))[0]
-
-
 def submit_response(invitation: Invitation, cleaned: Cleaned) -> Response:
     """Store the anonymous response, delete the draft and mark the invitation used, atomically.
 
-    The invitation is claimed first with a conditional update (`used` false to true), which locks
-    its row: of concurrent submits with one token exactly one claims it and stores a response,
-    the others wait for it and raise InvitationUsed. The period is then read again under a share
-    lock, so a period closed meanwhile refuses the submit (and the claim is rolled back). The
-    roster entry is the one loaded with the invitation: rosters are locked once a period opens.
+    The invitation is claimed with one conditional update that also checks its period is open
+    (see `claim`): of concurrent submits with one token exactly one stores a response, the others
+    raise InvitationUsed; a period closed meanwhile raises PeriodNotOpen and nothing changes.
+    The period's settings and the roster entry are those loaded with the invitation: both are
+    locked once a period opens.
     """
     today = timezone.localdate()
+    period = invitation.period
+    entry = invitation.roster_entry
+    encoded = encode_answers(instrument_of(period), cleaned.answers)
     with transaction.atomic():
-        if not claim(invitation.pk):
-            raise InvitationUsed(_("Jawaban dengan tautan ini sudah dikirim."))
-        period = current_period(invitation.period_id)
-        if not period.is_open_on(today):
-            raise PeriodNotOpen(_("Survei periode ini sedang tidak dibuka."))
-        instrument = instrument_of(period)
-        encoded = encode_answers(instrument, cleaned.answers)
-        entry = invitation.roster_entry
+        if not claim(invitation, today):
+            raise refusal(invitation)
         response = Response.objects.create(
             period=period,
             institution_id=entry.institution_id,
