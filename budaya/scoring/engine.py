@@ -119,8 +119,15 @@ def _compute(spec, method, data, *, evaluations, previous, branding, period, ins
     criteria = spec.criteria
     institution_code_index = {code: i for i, code in enumerate(data.institutions)}
     unit_index = {(data.institutions[i], code): u for u, (i, code) in enumerate(data.units)}
+    scored: dict[tuple, float | None] = {}  # many groups share the same levels
     for (institution, unit), given in levels.items():
-        score = evaluation_index(criteria, given)
+        key = tuple(given.items())
+        try:
+            score = scored[key]
+        except KeyError:
+            score = scored[key] = evaluation_index(criteria, given)
+        except TypeError:  # unhashable levels: scored (and checked) as they are
+            score = evaluation_index(criteria, given)
         if unit is None or unit == "":
             if institution not in institution_code_index:
                 raise ValueError(f"evaluation for unknown institution {institution!r}")

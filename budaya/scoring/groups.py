@@ -264,7 +264,7 @@ class Benchmarks:
 
     def __init__(self, peer_scores: list[dict]):
         self.sets = {}
-        for key, getter in _benchmark_keys():
+        for key, getter, _ in BENCHMARK_KEYS:
             scores = [getter(s) for s in peer_scores]
             if key == "engagement":
                 scores = [s for s in scores if s is not None and s["eligible"]]
@@ -273,31 +273,39 @@ class Benchmarks:
                 continue
             raw = sorted(s["score"] for s in scores)
             shown = sorted(s["shown"] for s in scores)
-            self.sets[key] = (_percentile(raw, 50), _percentile(raw, 75), shown)
+            # Rank and percentile rank of each shown value met so far (peers often share one).
+            self.sets[key] = (_percentile(raw, 50), _percentile(raw, 75), shown, {})
 
     def of(self, scores: dict) -> dict:
         """Return the §11 `benchmark` object of one group among these peers."""
-        result = {"values": {}}
-        for key, getter in _benchmark_keys():
+        values = {}
+        result = {"values": values}
+        for key, getter, value_code in BENCHMARK_KEYS:
             own = getter(scores)
-            if own is None or key not in self.sets:
+            if own is None:
+                continue
+            peers = self.sets.get(key)
+            if peers is None:
                 continue
             if key == "engagement" and not own["eligible"]:
                 continue
-            median, p75, shown = self.sets[key]
+            median, p75, shown, placed = peers
             value = own["shown"]
-            below = bisect.bisect_left(shown, value)
-            above = len(shown) - bisect.bisect_right(shown, value)
-            equal = len(shown) - below - above
+            place = placed.get(value)
+            if place is None:
+                below = bisect.bisect_left(shown, value)
+                above = len(shown) - bisect.bisect_right(shown, value)
+                equal = len(shown) - below - above
+                place = placed[value] = (100.0 * (below + 0.5 * equal) / len(shown), above + 1)
             entry = {
                 "median": median,
                 "p75": p75,
-                "percentile_rank": 100.0 * (below + 0.5 * equal) / len(shown),
-                "rank": above + 1,
+                "percentile_rank": place[0],
+                "rank": place[1],
                 "of": len(shown),
             }
-            if key.startswith("values:"):
-                result["values"][key[7:]] = entry
+            if value_code is not None:
+                values[value_code] = entry
             else:
                 result[key] = entry
         return result
@@ -312,9 +320,13 @@ def _percentile(ordered: list[float], q: float) -> float:
 
 
 def _benchmark_keys():
-    keys = [(key, lambda s, key=key: s.get(key)) for key in INDEX_KEYS]
-    keys += [(f"values:{d}", lambda s, d=d: s["values"][d]) for d in VALUE_CODES]
+    """Return (key, getter, value code or None) of every benchmarked score."""
+    keys = [(key, lambda s, key=key: s.get(key), None) for key in INDEX_KEYS]
+    keys += [(f"values:{d}", lambda s, d=d: s["values"][d], d) for d in VALUE_CODES]
     return keys
+
+
+BENCHMARK_KEYS = _benchmark_keys()
 
 
 def _mean_of(parts, **extra) -> dict | None:

@@ -162,22 +162,18 @@ class PickTops:
 
     def get(self, row: int) -> dict:
         codes = self.codes
-        personal, current, wanted = (
-            [codes[i] for i in question if i >= 0] for question in self.order[row]
-        )
-
-        def matches(first, second):
-            second = set(second)
-            return [code for code in first if code in second]
-
+        personal, current, wanted = self.order[row]
+        in_current = set(current)
+        in_wanted = set(wanted)
         return {
-            "personal": personal,
-            "current": current,
-            "wanted": wanted,
+            "personal": [codes[i] for i in personal if i >= 0],
+            "current": [codes[i] for i in current if i >= 0],
+            "wanted": [codes[i] for i in wanted if i >= 0],
+            # Matches by value index (codes are unique), in the first list's order.
             "matches": {
-                "personal_current": matches(personal, current),
-                "current_wanted": matches(current, wanted),
-                "personal_wanted": matches(personal, wanted),
+                "personal_current": [codes[i] for i in personal if i >= 0 and i in in_current],
+                "current_wanted": [codes[i] for i in current if i >= 0 and i in in_wanted],
+                "personal_wanted": [codes[i] for i in personal if i >= 0 and i in in_wanted],
             },
         }
 
