@@ -7,6 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budaya.scoring import BEHAVIOUR_CODES, LikertItem, Method
+from budaya.scoring.document import ScoreColumn, score_dict
+from budaya.scoring.groups import Benchmarks
+from budaya.scoring.indices import PickTops
+from budaya.scoring.reliability import feldt_interval
+from budaya.scoring.spec import VALUE_CODES, PickValue, ScoringSpec
 from tests.method_builders import (
     LIMITING,
     R,
@@ -176,3 +181,121 @@ def test_institution_scores_agree_with_the_plain_python_reference(case):
     for key in SCORE_KEYS:
         check(inst[key], ref[key])
     assert [inst["pilihan_nilai"][q] for q in ("personal", "current", "wanted")] == ref["top"]
+
+
+# -- the fast document paths agree with plain per-object references ---------------------------
+
+SHOWN_VALUES = st.integers(0, 1000).map(lambda tenths: tenths / 10)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(SHOWN_VALUES, min_size=1, max_size=25), st.integers(0, 2**32 - 1))
+def test_benchmark_places_equal_counting_every_peer(shown_values, seed):
+    rng = np.random.default_rng(seed)
+    # Raw scores that round to the drawn shown values, so ties in shown are common.
+    peers = []
+    for shown in shown_values:
+        score = min(100.0, max(0.0, shown + float(rng.uniform(-0.049, 0.049))))
+        peers.append(score_dict(score, 1.0, 40))
+    scores = [{"implementasi": peer, "values": {d: None for d in VALUE_CODES}} for peer in peers]
+    benchmarks = Benchmarks(scores)
+    raw = sorted(peer["score"] for peer in peers)
+    for own in scores:
+        entry = benchmarks.of(own)["implementasi"]
+        value = own["implementasi"]["shown"]
+        higher = sum(peer["shown"] > value for peer in peers)
+        lower = sum(peer["shown"] < value for peer in peers)
+        equal = len(peers) - higher - lower
+        assert entry["rank"] == higher + 1
+        assert entry["of"] == len(peers)
+        assert entry["percentile_rank"] == pytest.approx(100 * (lower + equal / 2) / len(peers))
+        assert entry["median"] == pytest.approx(float(np.percentile(raw, 50)), abs=1e-9)
+        assert entry["p75"] == pytest.approx(float(np.percentile(raw, 75)), abs=1e-9)
+        assert set(benchmarks.of(own)) == {"values", "implementasi"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40))
+def test_pick_top_tens_and_matches_equal_a_plain_reading_of_the_counts(seed, n_values):
+    rng = np.random.default_rng(seed)
+    spec = ScoringSpec((), tuple(PickValue(f"V{v}") for v in range(n_values)))
+    counts = rng.integers(0, 4, (5, 3, n_values)).astype(float)
+    tops = PickTops(spec, counts)
+    codes = [value.code for value in spec.pick_values]
+    for row in range(5):
+        expected = []
+        for question in range(3):
+            ranked = sorted(range(n_values), key=lambda v, q=question: (-counts[row, q, v], v))
+            expected.append([codes[v] for v in ranked[:10] if counts[row, question, v] > 0])
+        got = tops.get(row)
+        assert [got["personal"], got["current"], got["wanted"]] == expected
+        personal, current, wanted = expected
+        assert got["matches"] == {
+            "personal_current": [code for code in personal if code in current],
+            "current_wanted": [code for code in current if code in wanted],
+            "personal_wanted": [code for code in personal if code in wanted],
+        }
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.floats(-5, 105), st.just(float("nan"))),
+            st.one_of(st.floats(0, 30), st.just(float("nan"))),
+            st.one_of(st.integers(0, 500).map(float), st.just(float("nan"))),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_score_columns_equal_one_score_object_per_row(rows):
+    score, se, n = (np.array(column, dtype=float) for column in zip(*rows, strict=True))
+    column = ScoreColumn(score, se, n)
+    flags = [bool(i % 2) for i in range(len(rows))]
+    extras = [{"i": i} for i in range(len(rows))]
+    built = {
+        0: column.all(),
+        1: column.all(eligible=flags),
+        2: column.all(favourable=flags, alpha=extras),
+        3: column.all(a=flags, b=flags, c=extras),
+    }
+    for row in range(len(rows)):
+        with_extras = {
+            0: {},
+            1: {"eligible": flags[row]},
+            2: {"favourable": flags[row], "alpha": extras[row]},
+            3: {"a": flags[row], "b": flags[row], "c": extras[row]},
+        }
+        for key, documents in built.items():
+            expected = score_dict(score[row], se[row], n[row], **with_extras[key])
+            assert documents[row] == expected
+            assert column.get(row, **with_extras[key]) == expected
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_alpha_intervals_from_shared_quantiles_equal_feldt_per_group(seed):
+    rng = np.random.default_rng(seed)
+    items = [LikertItem(f"{b}_{k}", b, 6) for b in BEHAVIOUR_CODES for k in (1, 2)]
+    spec = default_spec(items)
+    people = []
+    for _ in range(int(rng.integers(60, 160))):
+        answers = {item.code: int(rng.integers(1, 7)) for item in items}
+        for code in rng.choice([item.code for item in items], 3, replace=False):
+            if rng.random() < 0.5:
+                del answers[code]
+        people.append(R(int(rng.integers(0, 2)), answers))
+    data = build(spec, ["X"], [(0, "U1"), (0, "U2")], people)
+    doc = run(spec, data, Method(threshold=5))
+    checked = 0
+    for group_document in doc["groups"]:
+        for d in VALUE_CODES:
+            value = (group_document.get("values") or {}).get(d)
+            if value is None or value["alpha"] is None:
+                continue
+            alpha = value["alpha"]
+            lower, upper = feldt_interval(alpha["value"], alpha["n"], 6)
+            assert alpha["ci95"] == [float(lower), float(upper)]
+            checked += 1
+    assert checked > 0
