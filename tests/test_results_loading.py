@@ -203,39 +203,3 @@ def test_roster_age_bands_counted_in_the_database_follow_age_band_for_at_every_e
     expected = sorted(AGE_BANDS.index(age_band_for(period.year, b.year)) for b in births)
     assert sorted(data.roster_age_band.tolist()) == expected
     assert len(set(expected)) == len(AGE_BANDS)
-
-
-def test_prefetched_chunks_come_in_order_and_end_with_the_first_empty_one():
-    parts = iter([[1, 2], [3], [4, 5, 6], [], [7]])
-    assert list(survey_data._prefetched(lambda: next(parts))) == [[1, 2], [3], [4, 5, 6]]
-
-
-def test_an_error_while_prefetching_is_raised_to_the_reader():
-    calls = iter([[1], ValueError("lost connection")])
-
-    def fetch():
-        item = next(calls)
-        if isinstance(item, Exception):
-            raise item
-        return item
-
-    reader = survey_data._prefetched(fetch)
-    assert next(reader) == [1]
-    with pytest.raises(ValueError, match="lost connection"):
-        next(reader)
-
-
-def test_a_reader_that_stops_early_stops_the_prefetching_thread():
-    import threading
-
-    fetched = []
-
-    def fetch():
-        fetched.append(len(fetched))
-        return [len(fetched)]
-
-    reader = survey_data._prefetched(fetch)
-    assert next(reader) == [1]
-    reader.close()
-    assert not any(t.name == "budaya-prefetch" for t in threading.enumerate())
-    assert len(fetched) <= 3  # the one read, the one waiting, at most one more being fetched

@@ -6,8 +6,6 @@ arrays and one chunk, never a Python object per response.
 """
 
 import datetime as dt
-import queue
-import threading
 from contextlib import nullcontext
 from itertools import repeat
 
@@ -52,52 +50,8 @@ def chunks(queryset, size: int = CHUNK):
         connection.chunked_cursor() as cursor,
     ):
         cursor.execute(sql, params)
-        if postgresql:
-            # The next chunk is fetched while this one is decoded: the server and the network
-            # work while Python does (psycopg waits without the GIL).
-            yield from _prefetched(lambda: cursor.fetchmany(size))
-        else:
-            while rows := cursor.fetchmany(size):
-                yield rows
-
-
-def _prefetched(fetch):
-    """Yield the non-empty results of `fetch()` (in order), each fetched by a helper thread
-    while the previous one is used; an error in the thread is raised here."""
-    ready = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def hand(item) -> bool:
-        """Put the item in the queue unless the reader stopped; return whether it was put."""
-        while not stop.is_set():
-            try:
-                ready.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def work():
-        try:
-            while (rows := fetch()) and hand(rows):
-                pass
-            hand([])
-        except BaseException as error:  # handed to the reader
-            hand(error)
-
-    thread = threading.Thread(target=work, name="budaya-prefetch", daemon=True)
-    thread.start()
-    try:
-        while True:
-            rows = ready.get()
-            if isinstance(rows, BaseException):
-                raise rows
-            if not rows:
-                return
+        while rows := cursor.fetchmany(size):
             yield rows
-    finally:
-        stop.set()
-        thread.join()
 
 
 class _Columns:
