@@ -384,27 +384,45 @@ class CpuMeter:
     """CPU used by gunicorn (master and workers), the database's PostgreSQL backends and this
     load generator, so each phase can say where its requests' time goes.
 
-    Backends are found in pg_stat_activity by database name; one that ends during a phase is
-    not counted (none do: connections persist, CONN_MAX_AGE). With SQLite the database's work
-    is inside gunicorn's figure.
+    Backends are found in pg_stat_activity by database name, every 0.25 s, so the CPU of one
+    that ends (after CONN_MAX_AGE, 60 s) is counted up to its last look. With SQLite the
+    database's work is inside gunicorn's figure.
     """
 
     def __init__(self, server, admin_url: str | None, name: str):
         self.server, self.name, self.backends = server, name, {}
-        self.admin = None
+        self.admin, self.lock, self.stopped = None, threading.Lock(), threading.Event()
         if admin_url:
             import psycopg
 
             self.admin = psycopg.connect(admin_url, autocommit=True)
+            self.poller = threading.Thread(target=self.poll_backends, daemon=True)
+            self.poller.start()
+
+    def look_at_backends(self) -> None:
+        query = "SELECT pid FROM pg_stat_activity WHERE datname = %s"
+        with self.lock:
+            for (pid,) in self.admin.execute(query, [self.name]).fetchall():
+                self.backends[pid] = max(self.backends.get(pid, 0.0), process_cpu(pid))
+
+    def poll_backends(self) -> None:
+        while not self.stopped.wait(0.25):
+            try:
+                self.look_at_backends()
+            except Exception:  # noqa: BLE001 - e.g. during --restart-postgres; look again
+                pass
 
     def snapshot(self) -> tuple[float, float, float]:
         """Return (gunicorn, PostgreSQL backends, load generator) CPU seconds so far."""
         gunicorn = sum(process_cpu(pid) for pid in [self.server.pid, *worker_pids(self.server)])
         if self.admin is not None:
-            query = "SELECT pid FROM pg_stat_activity WHERE datname = %s"
-            for (pid,) in self.admin.execute(query, [self.name]).fetchall():
-                self.backends[pid] = process_cpu(pid)
-        return gunicorn, sum(self.backends.values()), time.process_time()
+            try:
+                self.look_at_backends()
+            except Exception:  # noqa: BLE001 - the server restarting (--restart-postgres)
+                pass
+        with self.lock:
+            postgres = sum(self.backends.values())
+        return gunicorn, postgres, time.process_time()
 
     def report(self, before, requests: int) -> None:
         """Print the CPU milliseconds per request of each part since `before` (a snapshot)."""
@@ -420,6 +438,8 @@ class CpuMeter:
 
     def close(self) -> None:
         if self.admin is not None:
+            self.stopped.set()
+            self.poller.join()
             self.admin.close()
 
 
