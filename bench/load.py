@@ -14,8 +14,9 @@ file with `--database sqlite`), migrates, makes an open period with one institut
 
 Phases 2 and 3 are timed apart so the submit rate at `--connections` compares with the ceiling.
 After each phase a line gives the CPU milliseconds per request used by gunicorn, by the
-database's PostgreSQL backends and by this load generator (from /proc), so a rate can be read
-as where its time went.
+database's PostgreSQL backends and by this load generator (from /proc), and how many cores they
+used together: other work on the machine shows as a phase that got fewer cores. The last lines
+also give submit/ceiling at equal cores, the inverse ratio of the CPU per request of the two.
 `--restart-postgres fast|immediate` runs on a private, throw-away PostgreSQL cluster instead
 (bench/pg_cluster.py: initdb in a temporary folder, a free port; `--database` is ignored),
 restarts it with `pg_ctl restart -m MODE` 2 s into the flow phase, sends the respondents that
@@ -424,17 +425,21 @@ class CpuMeter:
             postgres = sum(self.backends.values())
         return gunicorn, postgres, time.process_time()
 
-    def report(self, before, requests: int) -> None:
-        """Print the CPU milliseconds per request of each part since `before` (a snapshot)."""
+    def report(self, before, requests: int, seconds: float) -> float:
+        """Print the CPU milliseconds per request of each part since `before` (a snapshot) and
+        the cores they used together in `seconds`; return the CPU milliseconds per request."""
         after = self.snapshot()
         gunicorn, postgres, generator = (
             1000 * (b - a) / max(1, requests) for a, b in zip(before, after, strict=True)
         )
         database = f", PostgreSQL {postgres:.2f}" if self.admin is not None else ""
+        total = gunicorn + postgres + generator
         print(
             f"  CPU per request: gunicorn {gunicorn:.2f}{database}, load generator "
-            f"{generator:.2f} ms"
+            f"{generator:.2f} ms; together {total * requests / 1000 / seconds:.2f} of "
+            f"{os.cpu_count()} cores"
         )
+        return total
 
     def close(self) -> None:
         if self.admin is not None:
@@ -541,7 +546,7 @@ def phases(args, port, tokens, steps, codes, meter) -> None:
     before = meter.snapshot()
     done, errors, seconds, ceiling_timings = ceiling(port, args.connections, args.ceiling_seconds)
     report("ceiling /healthz", ceiling_timings, done, seconds)
-    meter.report(before, done + errors)
+    ceiling_cpu = meter.report(before, done + errors, seconds)
     ceiling_rate = done / seconds
 
     timings = Timings()
@@ -570,7 +575,8 @@ def phases(args, port, tokens, steps, codes, meter) -> None:
     before = meter.snapshot()
     flow_seconds = run_pool(respondents, pages, args.connections, deadline)
     report("flow (landing, pages, saves)", timings, len(respondents), flow_seconds)
-    meter.report(before, sum(map(len, timings.latency.values())) + sum(timings.errors.values()))
+    requests = sum(map(len, timings.latency.values())) + sum(timings.errors.values())
+    meter.report(before, requests, flow_seconds)
     submit_timings = Timings()
     for respondent in respondents:
         respondent.timings = submit_timings
@@ -578,7 +584,8 @@ def phases(args, port, tokens, steps, codes, meter) -> None:
     before = meter.snapshot()
     submit_seconds = run_pool(respondents, submit, args.connections, deadline)
     report("submit (POST from the review page)", submit_timings, len(respondents), submit_seconds)
-    meter.report(before, len(submit_timings.latency["submit"]) + submit_timings.errors["submit"])
+    requests = len(submit_timings.latency["submit"]) + submit_timings.errors["submit"]
+    submit_cpu = meter.report(before, requests, submit_seconds)
     submits = len(submit_timings.latency["submit"])
     submit_rate = submits / submit_seconds
     total = flow_seconds + submit_seconds
@@ -591,6 +598,10 @@ def phases(args, port, tokens, steps, codes, meter) -> None:
         f"ceiling {ceiling_rate:.1f}/s (target >= 0.10); submit p99 "
         f"{percentile(submit_timings.latency['submit'] or [0], 0.99):.1f} ms (target < 100)"
     )
+    # Other work on the machine takes cores from one phase and not the other; at equal cores
+    # the rates would be in the inverse ratio of the CPU each request needs.
+    if submit_cpu > 0:
+        print(f"submit/ceiling at equal cores (CPU per request): {ceiling_cpu / submit_cpu:.3f}")
     all_errors = sum(timings.errors.values()) + sum(submit_timings.errors.values())
     print(f"errors: {all_errors} requests, {len(failed)} respondents not completed")
     for _respondent, message in failed[:10]:
