@@ -338,9 +338,10 @@ def main(argv=None) -> int:
                 path.unlink()
         if not keep:
             drop_database(args)
-            workdir.rmdir()
         else:
             print(f"kept: DATABASE_URL={url}")
+        if not any(workdir.iterdir()):
+            workdir.rmdir()
     return 0
 
 
