@@ -14,9 +14,9 @@ file with `--database sqlite`), migrates, makes an open period with one institut
 
 Phases 2 and 3 are timed apart so the submit rate at `--connections` compares with the ceiling.
 After each phase a line gives the CPU milliseconds per request used by gunicorn, by the
-database's PostgreSQL backends and by this load generator (from /proc), and how many cores they
-used together: other work on the machine shows as a phase that got fewer cores. The last lines
-also give submit/ceiling at equal cores, the inverse ratio of the CPU per request of the two.
+database's PostgreSQL backends and by this load generator (from /proc), and the cores used by
+these three, by other work on the machine, and left idle (/proc/stat). The last lines also give
+submit/ceiling at equal cores, the inverse ratio of the CPU per request of the two.
 `--restart-postgres fast|immediate` runs on a private, throw-away PostgreSQL cluster instead
 (bench/pg_cluster.py: initdb in a temporary folder, a free port; `--database` is ignored),
 restarts it with `pg_ctl restart -m MODE` 2 s into the flow phase, sends the respondents that
@@ -381,6 +381,13 @@ def process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy() -> float:
+    """Return the CPU seconds all cores have spent busy (not idle, not waiting for I/O)."""
+    fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 class CpuMeter:
     """CPU used by gunicorn (master and workers), the database's PostgreSQL backends and this
     load generator, so each phase can say where its requests' time goes.
@@ -413,8 +420,8 @@ class CpuMeter:
             except Exception:  # noqa: BLE001 - e.g. during --restart-postgres; look again
                 pass
 
-    def snapshot(self) -> tuple[float, float, float]:
-        """Return (gunicorn, PostgreSQL backends, load generator) CPU seconds so far."""
+    def snapshot(self) -> tuple[float, float, float, float]:
+        """Return (gunicorn, PostgreSQL backends, load generator, whole machine) CPU seconds."""
         gunicorn = sum(process_cpu(pid) for pid in [self.server.pid, *worker_pids(self.server)])
         if self.admin is not None:
             try:
@@ -423,21 +430,23 @@ class CpuMeter:
                 pass
         with self.lock:
             postgres = sum(self.backends.values())
-        return gunicorn, postgres, time.process_time()
+        return gunicorn, postgres, time.process_time(), machine_busy()
 
     def report(self, before, requests: int, seconds: float) -> float:
         """Print the CPU milliseconds per request of each part since `before` (a snapshot) and
         the cores they used together in `seconds`; return the CPU milliseconds per request."""
         after = self.snapshot()
-        gunicorn, postgres, generator = (
+        gunicorn, postgres, generator, _ = (
             1000 * (b - a) / max(1, requests) for a, b in zip(before, after, strict=True)
         )
         database = f", PostgreSQL {postgres:.2f}" if self.admin is not None else ""
         total = gunicorn + postgres + generator
+        ours = total * requests / 1000 / seconds
+        busy = (after[3] - before[3]) / seconds
         print(
             f"  CPU per request: gunicorn {gunicorn:.2f}{database}, load generator "
-            f"{generator:.2f} ms; together {total * requests / 1000 / seconds:.2f} of "
-            f"{os.cpu_count()} cores"
+            f"{generator:.2f} ms; cores used: these {ours:.2f}, other work {max(0, busy - ours):.2f}"
+            f", idle {max(0, os.cpu_count() - busy):.2f}"
         )
         return total
 
