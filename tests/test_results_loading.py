@@ -102,6 +102,7 @@ def test_the_fast_loader_gives_the_same_survey_data_as_a_plain_orm_loop(
 ):
     add_odd_responses(world, instrument)
     monkeypatch.setattr(survey_data, "CHUNK", 7)  # many chunks, and a last partial one
+    monkeypatch.setattr(survey_data, "BLOCKS", 1)  # PostgreSQL: one query per table page
     period, spec = world["period"], instrument.scoring_spec()
     data = survey_data_for_period(period, instrument, spec)
     units = [

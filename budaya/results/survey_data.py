@@ -162,6 +162,62 @@ def _picks(strings, index: dict, pick_values, max_picks: int, out: np.ndarray, f
             ) from error
 
 
+RESPONSE_FIELDS = (
+    "unit_id",
+    "gender",
+    "employment_type",
+    "age_band",
+    "answers",
+    "picks_personal",
+    "picks_current",
+    "picks_wanted",
+)
+BLOCKS = 1000  # PostgreSQL table pages read per query (about 40,000 responses)
+SEPARATOR = "\x1f"  # joins a column's texts in one aggregated value
+
+
+def _response_columns(responses, period):
+    """Yield the period's responses as column chunks (sequences of `RESPONSE_FIELDS`, in the
+    table's order): on SQLite from rows fetched in chunks; on PostgreSQL one query per range
+    of table pages, the server joining each column of the range into one value (a fifth of
+    the time of fetching the rows one by one through a cursor at 4M responses)."""
+    if connection.vendor != "postgresql":
+        for rows in chunks(responses.values_list(*RESPONSE_FIELDS)):
+            yield list(zip(*rows, strict=True))
+        return
+    from budaya.survey.models import Response
+
+    table = connection.ops.quote_name(Response._meta.db_table)
+    texts = ", ".join(f"string_agg({field}, %s)" for field in RESPONSE_FIELDS[1:])
+    sql = (
+        f"SELECT count(*), array_agg(unit_id), {texts} FROM {table} "
+        f"WHERE period_id = %s AND ctid >= %s::tid AND ctid < %s::tid"
+    )
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        if outermost:  # one snapshot for every range, as one query would have
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute(
+            "SELECT pg_relation_size(%s::regclass) / current_setting('block_size')::int",
+            [Response._meta.db_table],
+        )
+        pages = cursor.fetchone()[0]
+        for start in range(0, pages + 1, BLOCKS):
+            params = [SEPARATOR] * (len(RESPONSE_FIELDS) - 1)
+            params += [period.pk, f"({start},0)", f"({start + BLOCKS},0)"]
+            cursor.execute(sql, params)
+            count, unit_ids, *joined = cursor.fetchone()
+            if not count:
+                continue
+            columns = [unit_ids, *(text.split(SEPARATOR) for text in joined)]
+            if any(len(column) != count for column in columns):
+                raise SurveyDataError(
+                    f"jawaban tersimpan memuat karakter pemisah U+001F / a stored response "
+                    f"holds the separator character U+001F (pages from {start})"
+                )
+            yield columns
+
+
 def _age_band_case(period_year: int, age_index: dict):
     """Return a SQL expression of the age band index of `birth_date`, as `age_band_for` gives
     it for the birth year: one WHEN per run of birth years sharing a band, latest run first."""
@@ -243,12 +299,10 @@ def survey_data_for_period(period: Period, instrument, spec) -> SurveyData:
         current=(np.int16, (max_picks,), -1),
         wanted=(np.int16, (max_picks,), -1),
     )
-    fields = ("unit_id", "gender", "employment_type", "age_band", "answers")
-    picks = ("picks_personal", "picks_current", "picks_wanted")
-    for rows in chunks(responses.values_list(*fields, *picks)):
+    for columns in _response_columns(responses, period):
         first = table.size
-        part = table.take(len(rows))
-        unit_ids, genders, employments, ages, answers, *pick_columns = zip(*rows, strict=True)
+        part = table.take(len(columns[0]))
+        unit_ids, genders, employments, ages, answers, *pick_columns = columns
         part["unit"][:] = _units(unit_ids, lookup)
         part["gender"][:] = _codes(genders, gender_index)
         part["employment"][:] = _codes(employments, employment_index)
