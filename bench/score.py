@@ -5,7 +5,8 @@
 For each size it generates responses in memory (600 institutions of about 30 units, every
 Likert item, picks, a roster and evaluations; `budaya.demodata`), then prints:
 
-- engine: `compute_results` on the in-memory arrays (best of R runs);
+- engine: `compute_results` on the in-memory arrays (best of R runs), then one more call
+  timed by phase (checks, compiled cell sums, roster counts, scores table, document groups);
 - csv: the `budaya score` path, i.e. the interchange readers (responses, roster, evaluation)
   plus the engine, on CSV files written once into a temporary folder (best of R);
 - baseline: one polars group-by of the same answers (by unit, mean of every item column,
@@ -164,6 +165,57 @@ class RssPeak:
         return self.top - self.start
 
 
+class EnginePhases:
+    """Wall time of the engine's phases during one call: the checks, the compiled cell sums
+    (`accumulate_responses`), the roster counts, the scores table (`GroupTable`), the groups
+    of the document (`GroupAssembler.groups`); "other" is the rest of `compute_results`.
+
+    Used as a context manager around a call; it wraps the engine module's names and restores
+    them on exit (four clock reads per call, nothing else)."""
+
+    NAMES = {
+        "check_survey_data": "checks",
+        "accumulate_responses": "cell sums",
+        "count_roster": "roster",
+        "GroupTable": "scores table",
+    }
+
+    def __enter__(self):
+        from budaya.scoring import engine, groups
+
+        self.seconds = {}
+        self._saved = []
+
+        def timed(label, function):
+            def wrapper(*args, **kwargs):
+                started = time.perf_counter()
+                try:
+                    return function(*args, **kwargs)
+                finally:
+                    elapsed = time.perf_counter() - started
+                    self.seconds[label] = self.seconds.get(label, 0.0) + elapsed
+
+            return wrapper
+
+        for name, label in self.NAMES.items():
+            original = getattr(engine, name)
+            self._saved.append((engine, name, original))
+            setattr(engine, name, timed(label, original))
+        original = groups.GroupAssembler.groups
+        self._saved.append((groups.GroupAssembler, "groups", original))
+        groups.GroupAssembler.groups = timed("document groups", original)
+        return self
+
+    def __exit__(self, *exc):
+        for owner, name, original in reversed(self._saved):
+            setattr(owner, name, original)
+
+    def line(self, total: float) -> str:
+        parts = dict(self.seconds)
+        parts["other"] = max(0.0, total - sum(parts.values()))
+        return ", ".join(f"{label} {seconds:.2f} s" for label, seconds in parts.items())
+
+
 def best_time(function, repeat: int, memory: str = "none") -> tuple[float, int | None]:
     """Return the best wall time of `repeat` calls and, with memory="rss", the highest RSS
     peak above the start of a call (sampled during the timed calls), with "tracemalloc" the
@@ -304,6 +356,13 @@ def bench_size(size: int, args, spec, max_picks: int, method) -> None:
         )
 
     seconds, memory = best_time(engine, args.repeat, args.memory)
+    # One more call, timed by phase (not part of the best-of figure above).
+    gc.collect()
+    with EnginePhases() as phases:
+        started = time.perf_counter()
+        result = engine()
+        phased = time.perf_counter() - started
+    del result
     frame, group_by = polars_baseline(data, spec)
     baseline, _ = best_time(group_by, args.repeat)
     ratio = seconds / baseline
@@ -320,6 +379,7 @@ def bench_size(size: int, args, spec, max_picks: int, method) -> None:
         f"engine peak memory:  {gib(memory):>9}  target ≤ {gib(TARGET_MEMORY)} above the "
         f"loaded data ({args.memory})  {check(memory, TARGET_MEMORY, at_target)}"
     )
+    print(f"engine phases:       one more call {phased:.2f} s: {phases.line(phased)}")
     del frame, group_by
     if args.skip_csv:
         return
