@@ -233,9 +233,18 @@ BUDAYA_RATE_LIMITS = {
     "respondent": rate("BUDAYA_RATE_RESPONDENT", "1200/600"),
     "shared": rate("BUDAYA_RATE_SHARED", "300/600"),
 }
-# Rate-limit counters live in Django's cache: per process by default; several gunicorn workers
-# share counters when BUDAYA_CACHE_DIR names a folder (file cache).
-if os.environ.get("BUDAYA_CACHE_DIR"):
+# Rate-limit counters live in Django's cache: per process by default. Several gunicorn workers
+# share them through Redis when BUDAYA_REDIS_URL names one (atomic counters, recommended), or
+# through a folder when BUDAYA_CACHE_DIR names one (file cache: a file per counter, not atomic).
+if os.environ.get("BUDAYA_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["BUDAYA_REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("BUDAYA_REDIS_PREFIX", "budaya"),
+        }
+    }
+elif os.environ.get("BUDAYA_CACHE_DIR"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
