@@ -10,7 +10,7 @@ from django.utils import timezone
 from budaya.audit.services import log_action
 from budaya.periods.models import Period
 from budaya.results.models import ResultSet
-from budaya.results.store import create_result_set
+from budaya.results.store import change_basis, create_result_set
 from budaya.results.survey_data import SurveyDataError, survey_data_for_period
 
 
@@ -19,7 +19,8 @@ class ComputeError(Exception):
 
 
 def previous_document(period: Period) -> dict | None:
-    """Return the latest stored results document of the closest earlier period, if any."""
+    """Return the latest stored results of the closest earlier period, if any, as the engine
+    reads them for the change figures (`store.change_basis`)."""
     earlier = (
         Period.objects.filter(opens_on__lt=period.opens_on, result_sets__isnull=False)
         .exclude(pk=period.pk)
@@ -29,7 +30,8 @@ def previous_document(period: Period) -> dict | None:
     if earlier is None:
         return None
     latest = ResultSet.objects.filter(period=earlier).order_by("-version").first()
-    return latest.document if latest else None  # reassembled from the head and group rows
+    # What the change figures read of it, not the whole document (hundreds of MB nationally).
+    return change_basis(latest) if latest else None
 
 
 @contextmanager
