@@ -44,6 +44,8 @@ def computed(world):
     engine = result_set.document
     assert len(engine["groups"]) > 3
     engine["branding_segments"] = {"note": "kunci tambahan / an added top-level key"}
+    # Text that COPY and JSON must both escape: quotes, backslashes, tabs, newlines, non-ASCII.
+    engine["groups"][1]["note"] = 'kutip " garis \\ tab \t baris \n ü € \\N'
     result_set.document = engine
     result_set.save()
     return world, engine, result_set
