@@ -198,7 +198,9 @@ class EnginePhases:
             return wrapper
 
         for name, label in self.NAMES.items():
-            original = getattr(engine, name)
+            original = getattr(engine, name, None)
+            if original is None:  # an engine version without this step
+                continue
             self._saved.append((engine, name, original))
             setattr(engine, name, timed(label, original))
         original = groups.GroupAssembler.groups
