@@ -14,9 +14,11 @@ Likert item, picks, a roster and evaluations; `budaya.demodata`), then prints:
   for csv also polars read_csv + the same group-by.
 
 Peak memory is above what the process held when the call started, i.e. above the loaded data.
-By default (`--memory rss`) it is the resident set size sampled every millisecond from
-/proc/self/statm during the timed runs (the highest over the R runs), with glibc's mmap
-threshold fixed so that freed arrays leave the resident set. `--memory tracemalloc` instead
+By default (`--memory rss`) it is the highest resident set size during the timed runs (the
+highest over the R runs): the kernel's high-water mark (VmHWM, reset through
+/proc/self/clear_refs before each run), or where that is not allowed /proc/self/statm sampled
+every millisecond by a thread; glibc's mmap threshold is fixed so that freed arrays leave the
+resident set. `--memory tracemalloc` instead
 runs each path once more under tracemalloc (Python and numpy allocations; numpy reports its
 buffers to it), which is exact for allocations but slows the engine's Python parts a lot.
 polars is a dev dependency used here only.
@@ -138,13 +140,41 @@ def _resident_bytes() -> int:
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
+def _reset_peak_resident() -> bool:
+    """Reset the kernel's high-water mark of the resident set (VmHWM); return whether it could."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _peak_resident_bytes() -> int | None:
+    """Return VmHWM, the highest resident set size since the last reset, or None."""
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
 class RssPeak:
-    """Samples the resident set size every millisecond in a thread; `peak` is the highest
-    value above the resident size when sampling started."""
+    """The highest resident set size during the block, above the resident size at its start.
+
+    Where Linux allows it, the kernel's own high-water mark is reset at the start and read at
+    the end: exact, and no thread competes with the timed code for the GIL or a core. Else a
+    thread samples the resident set every millisecond."""
 
     def __enter__(self):
         self.start = _resident_bytes()
         self.top = self.start
+        self._thread = None
+        if _reset_peak_resident() and _peak_resident_bytes() is not None:
+            return self
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -156,8 +186,11 @@ class RssPeak:
             self._stop.wait(0.001)
 
     def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
+        if self._thread is None:
+            self.top = max(self.top, _peak_resident_bytes() or 0)
+        else:
+            self._stop.set()
+            self._thread.join()
         self.top = max(self.top, _resident_bytes())
 
     @property
