@@ -15,6 +15,7 @@ from budaya.scoring.kernel import (
     accumulate_fast,
     accumulate_reference,
     accumulate_responses,
+    answer_maxima,
     count_roster,
 )
 from budaya.scoring.spec import (
@@ -301,3 +302,18 @@ def test_an_answer_above_its_scale_is_refused_naming_the_item():
     code = spec.survey_items[column].code
     with pytest.raises(ValueError, match=f"answers of item {code} exceed its 4 points"):
         compute_results(spec, Method(threshold=5), data)
+
+
+@pytest.mark.parametrize("rows", [0, 1, 5, 63, 64, 65, 1000])
+def test_both_kernels_find_the_same_highest_answer_of_each_item(monkeypatch, rows):
+    rng = np.random.default_rng(rows)
+    answers = rng.integers(0, 7, (rows, 9)).astype(np.uint8)
+    if rows:
+        answers[rows // 2, 4] = 9  # one outlier in the middle of a block
+    found = {}
+    for kernel in ("numpy", "numba"):
+        monkeypatch.setenv(KERNEL_VARIABLE, kernel)
+        found[kernel] = answer_maxima(answers)
+    expected = answers.max(axis=0).tolist() if rows else [0] * 9
+    assert found["numba"].tolist() == found["numpy"].tolist() == expected
+    assert found["numba"].dtype == np.uint8

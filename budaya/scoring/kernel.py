@@ -121,6 +121,38 @@ def _count_roster(unit, gender, employment, age_band, unit_institution, n_instit
     return units, cells
 
 
+def answer_maxima(answers: np.ndarray) -> np.ndarray:
+    """Return the highest answer of each item column (0 without rows), by the kernel chosen by
+    BUDAYA_SCORING_KERNEL: one pass over the rows, on every core with numba."""
+    if answers.shape[0] == 0:
+        return np.zeros(answers.shape[1], dtype=answers.dtype)
+    if _kernel_choice() == "numpy":
+        return answers.max(axis=0)
+    return _answer_maxima(np.ascontiguousarray(answers))
+
+
+@njit(parallel=True, cache=True)
+def _answer_maxima(answers):
+    """Column maxima of a C-ordered (n, items) array, by blocks of rows on each thread."""
+    n, n_items = answers.shape
+    n_blocks = min(64, n)
+    partial = np.zeros((n_blocks, n_items), dtype=answers.dtype)
+    for b in prange(n_blocks):
+        first = n * b // n_blocks
+        last = n * (b + 1) // n_blocks
+        highest = partial[b]
+        for r in range(first, last):
+            for c in range(n_items):
+                if answers[r, c] > highest[c]:
+                    highest[c] = answers[r, c]
+    result = partial[0].copy()
+    for b in range(1, n_blocks):
+        for c in range(n_items):
+            if partial[b, c] > result[c]:
+                result[c] = partial[b, c]
+    return result
+
+
 def accumulate_reference(
     spec: ScoringSpec, data, weights, unit_institution, n_institutions: int, max_picks: int
 ) -> tuple[Sums, Sums]:

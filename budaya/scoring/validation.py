@@ -4,6 +4,7 @@ or bad files that slipped through, and must fail loudly rather than give wrong n
 import numpy as np
 
 from budaya.scoring.data import SurveyData
+from budaya.scoring.kernel import answer_maxima
 from budaya.scoring.spec import (
     AGE_BANDS,
     BEHAVIOUR_CODES,
@@ -60,7 +61,7 @@ def check_survey_data(spec: ScoringSpec, method: Method, data: SurveyData) -> No
         raise ValueError(f"answers must have shape ({n}, {len(items)}), not {data.answers.shape}")
     if n and items:
         # One pass over the rows (a column at a time would stride through the whole array).
-        highest = data.answers.max(axis=0)
+        highest = answer_maxima(data.answers)
         for column, item in enumerate(items):
             if highest[column] > item.points:
                 raise ValueError(f"answers of item {item.code} exceed its {item.points} points")
