@@ -41,6 +41,7 @@ UNITS = (
     ("KEC-UTARA", "Kecamatan Utara", None, 9, 0.0, 0.70),
     ("KEC-SELATAN", "Kecamatan Selatan", None, 7, -3.0, 0.70),
 )
+UNIT_EFFECT_SHARE = {code: (effect, share) for code, _n, _p, _s, effect, share in UNITS}
 FIRST_NAMES_L = (
     "Agus", "Budi", "Dedi", "Eko", "Fajar", "Hendra", "Irfan", "Joko", "Rizky", "Slamet",
     "Teguh", "Wahyu", "Yusuf", "Bambang", "Hadi", "Andi", "Rudi", "Arief", "Dimas", "Ilham",
@@ -223,7 +224,7 @@ def _previous_period(institution, units, instrument, rng: random.Random) -> Peri
     """
     from budaya.results.services import compute_results_for_period
     from budaya.survey.models import Response
-    from budaya.survey.services import clean_submission, encode_answers
+    from budaya.survey.services import clean_submission, encode_answers, new_response
 
     period = Period.objects.create(
         code=PREVIOUS_CODE,
@@ -234,31 +235,16 @@ def _previous_period(institution, units, instrument, rng: random.Random) -> Peri
         state=Period.State.DRAFT,
     )
     entries = _roster(period, institution, units, rng)
-    settings_by_unit = {code: (effect, share) for code, _n, _p, _s, effect, share in UNITS}
     responses = []
     for entry in entries:
-        effect, share = settings_by_unit[entry.unit.code]
+        effect, share = UNIT_EFFECT_SHARE[entry.unit.code]
         if rng.random() >= share * 0.9:
             continue
         cleaned = clean_submission(
             instrument, demo_answers(instrument, effect + PREVIOUS_SHIFT, rng)
         )
-        responses.append(
-            Response(
-                period=period,
-                institution_id=entry.institution_id,
-                unit_id=entry.unit_id,
-                gender=entry.gender,
-                employment_type=entry.employment_type,
-                age_band=entry.age_band,
-                answers=encode_answers(instrument, cleaned.answers),
-                picks_personal=";".join(cleaned.picks_personal),
-                picks_current=";".join(cleaned.picks_current),
-                picks_wanted=";".join(cleaned.picks_wanted),
-                comment="",
-                submitted_on=period.closes_on,
-            )
-        )
+        encoded = encode_answers(instrument, cleaned.answers)
+        responses.append(new_response(period, entry, encoded, cleaned, period.closes_on))
     rng.shuffle(responses)  # no order that follows the roster
     Response.objects.bulk_create(responses)
     period.state = Period.State.OPEN
@@ -294,10 +280,9 @@ def setup_demo(seed: int = 2026, links: int = 5) -> DemoSetup:
     period.state = Period.State.OPEN
     period.save(update_fields=["state"])
     issued = create_invitations(period, institution)
-    settings_by_unit = {code: (effect, share) for code, _n, _p, _s, effect, share in UNITS}
     unused, answered = [], 0
     for entry, token in issued:
-        effect, share = settings_by_unit[entry.unit.code]
+        effect, share = UNIT_EFFECT_SHARE[entry.unit.code]
         if rng.random() < share:
             cleaned = clean_submission(instrument, demo_answers(instrument, effect, rng))
             submit_response(entry.invitation, cleaned)

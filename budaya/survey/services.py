@@ -337,6 +337,26 @@ def delete_draft(invitation_pk: int) -> None:
         cursor.execute(DELETE_DRAFT_SQL, [invitation_pk])
 
 
+def new_response(period, entry: RosterEntry, encoded: str, cleaned: Cleaned, day) -> Response:
+    """Return an unsaved response holding only what a submission stores (DESIGN.md): the
+    roster entry's unit and coarse demographics, the encoded answers, the picks, the comment
+    and the day; nothing that links it to the entry, the invitation or an account."""
+    return Response(
+        period=period,
+        institution_id=entry.institution_id,
+        unit_id=entry.unit_id,
+        gender=entry.gender,
+        employment_type=entry.employment_type,
+        age_band=entry.age_band,
+        answers=encoded,
+        picks_personal=";".join(cleaned.picks_personal),
+        picks_current=";".join(cleaned.picks_current),
+        picks_wanted=";".join(cleaned.picks_wanted),
+        comment=cleaned.comment,
+        submitted_on=day,
+    )
+
+
 def submit_response(invitation: Invitation, cleaned: Cleaned) -> Response:
     """Store the anonymous response, delete the draft and mark the invitation used, atomically.
 
@@ -353,20 +373,8 @@ def submit_response(invitation: Invitation, cleaned: Cleaned) -> Response:
     with transaction.atomic():
         if not claim(invitation, today):
             raise refusal(invitation)
-        response = Response.objects.create(
-            period=period,
-            institution_id=entry.institution_id,
-            unit_id=entry.unit_id,
-            gender=entry.gender,
-            employment_type=entry.employment_type,
-            age_band=entry.age_band,
-            answers=encoded,
-            picks_personal=";".join(cleaned.picks_personal),
-            picks_current=";".join(cleaned.picks_current),
-            picks_wanted=";".join(cleaned.picks_wanted),
-            comment=cleaned.comment,
-            submitted_on=today,
-        )
+        response = new_response(period, entry, encoded, cleaned, today)
+        response.save(force_insert=True)
         delete_draft(invitation.pk)
     invitation.used = True
     return response
