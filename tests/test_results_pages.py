@@ -52,10 +52,7 @@ def test_the_unit_heat_map_hides_small_units(client, computed):
 
 def test_result_groups_mirror_the_document(computed):
     world, result_set, groups = computed
-    rows = {
-        (r.level, r.code): r
-        for r in ResultGroup.objects.filter(result_set=result_set).exclude(level="document")
-    }
+    rows = {(r.level, r.code): r for r in ResultGroup.objects.filter(result_set=result_set)}
     assert set(rows) == set(groups)
     assert rows[("institution", "INST-A")].data == groups[("institution", "INST-A")]
     assert "breakdowns" not in rows[("institution", "INST-A")].summary

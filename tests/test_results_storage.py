@@ -94,7 +94,7 @@ def test_no_stored_value_holds_more_than_one_group(computed):
     assert {k: v for k, v in stored.head.items() if k != "groups"} == {
         k: v for k, v in engine.items() if k != "groups"
     }
-    rows = ResultGroup.objects.filter(result_set=stored).exclude(level=store.DOCUMENT)
+    rows = ResultGroup.objects.filter(result_set=stored)
     assert list(rows.order_by("position").values_list("data", flat=True)) == engine["groups"]
     # The largest JSON value written for the set is one group (jsonb text spaces its commas
     # and colons), not the document: a national document (165 MB, 18,600 groups) fits although
@@ -180,7 +180,9 @@ def test_a_result_set_stored_as_one_document_is_split_by_the_migration(world):
     stored = ResultSet.objects.get(pk=result_set.pk)
     assert stored.document == engine
     assert dumped(stored.document) == dumped(as_stored_whole(engine))
-    assert ResultGroup.objects.filter(result_set=stored).count() == len(engine["groups"]) + 1
+    # One row per group; the top-level keys live in the head only (0005 drops the old row).
+    assert ResultGroup.objects.filter(result_set=stored).count() == len(engine["groups"])
+    assert not ResultGroup.objects.filter(level="document").exists()
     for group in engine["groups"]:
         assert store.group(stored, group["level"], group["code"], group.get("parent") or "") == (
             group

@@ -83,7 +83,7 @@ class ResultGroup(models.Model):
     `summary` is the group without its values, behaviours, values selection and breakdowns
     (what rankings and unit lists need); `data` is the whole group as the document holds it.
     Rows are written with the result set (`store.create_result_set`, `ResultSet.save()`); the
-    last row (level "document") holds the document's top-level keys other than "groups".
+    document's top-level keys other than "groups" are in the result set's `head`.
     """
 
     result_set = models.ForeignKey(ResultSet, on_delete=models.CASCADE, related_name="groups")

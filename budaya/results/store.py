@@ -14,7 +14,6 @@ from budaya.results.models import ResultGroup, ResultSet
 # Parts of a group that only its own pages show; the summary leaves them out.
 HEAVY_KEYS = ("values", "behaviours", "pilihan_nilai", "breakdowns")
 BATCH = 500
-DOCUMENT = "document"  # level of the row holding the document's keys other than "groups"
 
 
 def summary_of(group: dict) -> dict:
@@ -72,10 +71,8 @@ def write_groups(result_set: ResultSet) -> None:
 
 
 def _group_rows(result_set: ResultSet):
-    """Yield the ResultGroup rows of the result set's document (JSON columns as text): one per
-    group, then one (level "document") with the document's other top-level keys (period,
-    instrument, additions such as the branding summaries), so no page needs the whole document
-    for them."""
+    """Yield the ResultGroup rows of the result set's document (JSON columns as text), one per
+    group; the document's other top-level keys live in the result set's `head`."""
     document = result_set.document or {}
     groups = document.get("groups", [])
     for position, group in enumerate(groups):
@@ -88,16 +85,14 @@ def _group_rows(result_set: ResultSet):
             to_json(summary_of(group)),
             to_json(group),
         )
-    rest = {k: v for k, v in document.items() if k != "groups"}
-    yield (result_set.pk, DOCUMENT, "", "", len(groups), "{}", to_json(rest))
 
 
 GROUP_COLUMNS = ["result_set_id", "level", "code", "parent", "position", "summary", "data"]
 
 
 def insert_groups(result_set: ResultSet) -> None:
-    """Insert one ResultGroup row per group of the result set's document, and the row of its
-    other top-level keys: with COPY on PostgreSQL, in batches of INSERTs elsewhere."""
+    """Insert one ResultGroup row per group of the result set's document: with COPY on
+    PostgreSQL, in batches of INSERTs elsewhere."""
     rows = _group_rows(result_set)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -123,7 +118,7 @@ def _group_texts(result_set: ResultSet, institution_code: str | None = None):
     with an institution code only the nation, that institution and its units."""
     table = connection.ops.quote_name(ResultGroup._meta.db_table)
     data = "data::text" if connection.vendor == "postgresql" else "data"
-    where, params = "result_set_id = %s AND level <> %s", [result_set.pk, DOCUMENT]
+    where, params = "result_set_id = %s", [result_set.pk]
     if institution_code is not None:
         where += (
             " AND (level = 'nation' OR (level = 'institution' AND code = %s)"
@@ -159,12 +154,10 @@ def change_basis(result_set: ResultSet) -> dict:
         columns = "summary::text, (data -> 'values')::text"
     else:
         columns = "summary, json_extract(data, '$.values')"
-    sql = (
-        f"SELECT {columns} FROM {table} WHERE result_set_id = %s AND level <> %s ORDER BY position"
-    )
+    sql = f"SELECT {columns} FROM {table} WHERE result_set_id = %s ORDER BY position"
     groups = []
     with transaction.atomic(), connection.chunked_cursor() as cursor:
-        cursor.execute(sql, [result_set.pk, DOCUMENT])
+        cursor.execute(sql, [result_set.pk])
         while rows := cursor.fetchmany(BATCH):
             for summary, values in rows:
                 group = orjson.loads(summary)
@@ -242,8 +235,7 @@ def previous_summary(
 
 def document_keys(result_set: ResultSet) -> dict:
     """Return the document's top-level keys other than "groups" (period, instrument, …)."""
-    row = _rows(result_set, DOCUMENT, "", "").values_list("data", flat=True).first()
-    return row or {}
+    return {key: value for key, value in result_set.head.items() if key != "groups"}
 
 
 def light_document(result_set: ResultSet, institution_code: str) -> dict:
