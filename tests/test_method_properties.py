@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budaya.scoring import BEHAVIOUR_CODES, LikertItem, Method
+from budaya.scoring.benchmarks import peer_statistics
 from budaya.scoring.document import ScoreColumn, score_dict
-from budaya.scoring.groups import Benchmarks
 from budaya.scoring.indices import PickTops
 from budaya.scoring.reliability import feldt_interval
 from budaya.scoring.spec import VALUE_CODES, PickValue, ScoringSpec
@@ -189,29 +189,39 @@ SHOWN_VALUES = st.integers(0, 1000).map(lambda tenths: tenths / 10)
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(SHOWN_VALUES, min_size=1, max_size=25), st.integers(0, 2**32 - 1))
-def test_benchmark_places_equal_counting_every_peer(shown_values, seed):
+@given(
+    st.lists(st.tuples(st.integers(0, 3), SHOWN_VALUES, st.booleans()), min_size=1, max_size=40),
+    st.integers(0, 2**32 - 1),
+)
+def test_benchmark_places_equal_counting_every_peer_of_each_set(rows, seed):
     rng = np.random.default_rng(seed)
+    peer_set = np.array([row[0] for row in rows])
+    shown = np.array([row[1] for row in rows])
+    is_peer = np.array([row[2] for row in rows])
     # Raw scores that round to the drawn shown values, so ties in shown are common.
-    peers = []
-    for shown in shown_values:
-        score = min(100.0, max(0.0, shown + float(rng.uniform(-0.049, 0.049))))
-        peers.append(score_dict(score, 1.0, 40))
-    scores = [{"implementasi": peer, "values": {d: None for d in VALUE_CODES}} for peer in peers]
-    benchmarks = Benchmarks(scores)
-    raw = sorted(peer["score"] for peer in peers)
-    for own in scores:
-        entry = benchmarks.of(own)["implementasi"]
-        value = own["implementasi"]["shown"]
-        higher = sum(peer["shown"] > value for peer in peers)
-        lower = sum(peer["shown"] < value for peer in peers)
-        equal = len(peers) - higher - lower
-        assert entry["rank"] == higher + 1
-        assert entry["of"] == len(peers)
-        assert entry["percentile_rank"] == pytest.approx(100 * (lower + equal / 2) / len(peers))
-        assert entry["median"] == pytest.approx(float(np.percentile(raw, 50)), abs=1e-9)
-        assert entry["p75"] == pytest.approx(float(np.percentile(raw, 75)), abs=1e-9)
-        assert set(benchmarks.of(own)) == {"values", "implementasi"}
+    score = np.clip(shown + rng.uniform(-0.049, 0.049, shown.size), 0.0, 100.0)
+    statistics = peer_statistics(peer_set, score, shown, is_peer, is_peer)
+    for r in range(len(rows)):
+        peers = is_peer & (peer_set == peer_set[r])
+        if not is_peer[r]:
+            assert statistics.of[r] == 0 and np.isnan(statistics.median[r])
+            continue
+        higher = int((shown[peers] > shown[r]).sum())
+        lower = int((shown[peers] < shown[r]).sum())
+        equal = int(peers.sum()) - higher - lower
+        assert statistics.rank[r] == higher + 1
+        assert statistics.of[r] == peers.sum()
+        assert statistics.percentile_rank[r] == pytest.approx(
+            100 * (lower + equal / 2) / peers.sum()
+        )
+        raw = score[peers]
+        assert statistics.median[r] == pytest.approx(float(np.percentile(raw, 50)), abs=1e-9)
+        assert statistics.p75[r] == pytest.approx(float(np.percentile(raw, 75)), abs=1e-9)
+
+
+def test_a_group_that_is_not_its_own_peer_cannot_be_benchmarked():
+    with pytest.raises(ValueError, match="one of its own peers"):
+        peer_statistics([0, 0], [50.0, 60.0], [50.0, 60.0], [True, False], [True, True])
 
 
 @settings(max_examples=60, deadline=None)

@@ -49,37 +49,64 @@ def score_dict(score, se=None, n=None, **extra) -> dict | None:
     return document
 
 
+def round_shown_array(values) -> np.ndarray:
+    """Return `round_shown` of every element (half away from zero, one decimal; NaN stays)."""
+    values = np.asarray(values, dtype=float)
+    magnitude = np.floor(np.abs(values) * 10 + 0.5 + 1e-9) / 10
+    return np.where(values < 0, -magnitude, magnitude) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
 class ScoreColumn:
-    """SCORE objects of one measure for many rows, computed with array operations."""
+    """SCORE numbers of one measure for many rows, computed with array operations.
+
+    The arrays (`score`, `se`, `n`, `shown`, `category`, `lo`, `hi`, `has_ci`) are the
+    engine's numbers; `all` and `get` turn them into §11 SCORE objects when a document is
+    built (the Python lists behind those objects are made once, on first use).
+    """
 
     def __init__(self, score, se, n):
-        score = np.asarray(score, dtype=float)
-        se = np.asarray(se, dtype=float)
-        n = np.asarray(n, dtype=float)
-        magnitude = np.floor(np.abs(score) * 10 + 0.5 + 1e-9) / 10
-        shown = np.where(score < 0, -magnitude, magnitude)
-        has_ci = np.isfinite(se) & (n >= 2)
-        lo = np.clip(score - Z95 * se, 0.0, 100.0)
-        hi = np.clip(score + Z95 * se, 0.0, 100.0)
-        letters = np.select(
-            [shown >= 75.0, shown >= 50.0, shown >= 25.0], ["A", "B", "C"], default="D"
+        self.score = score = np.asarray(score, dtype=float)
+        self.se = se = np.asarray(se, dtype=float)
+        self.n = n = np.asarray(n, dtype=float)
+        self.shown = round_shown_array(score)
+        self.has_ci = np.isfinite(se) & (n >= 2)
+        self.lo = np.clip(score - Z95 * se, 0.0, 100.0)
+        self.hi = np.clip(score + Z95 * se, 0.0, 100.0)
+        self.category = np.select(
+            [self.shown >= 75.0, self.shown >= 50.0, self.shown >= 25.0],
+            ["A", "B", "C"],
+            default="D",
         )
-        self.score = score.tolist()
-        self.shown = (shown + 0.0).tolist()
-        self.category = letters.tolist()
-        # Whole-column conversions where nothing is missing (the common case at scale).
-        if np.isfinite(se).all():
-            self.se = se.tolist()
-        else:
-            self.se = [value if value == value else None for value in se.tolist()]
-        if np.isfinite(n).all():
-            self.n = n.astype(np.int64).tolist()
-        else:
-            self.n = [int(value) if value == value else None for value in n.tolist()]
-        self.ci95 = [
-            [low, high] if ok else None
-            for low, high, ok in zip(lo.tolist(), hi.tolist(), has_ci.tolist(), strict=True)
-        ]
+        self._lists = None
+
+    def lists(self) -> tuple[list, list, list, list, list, list]:
+        """Return (score, shown, category, ci95, se, n) as Python lists, None where missing."""
+        if self._lists is None:
+            se, n = self.se, self.n
+            # Whole-column conversions where nothing is missing (the common case at scale).
+            if np.isfinite(se).all():
+                se_list = se.tolist()
+            else:
+                se_list = [value if value == value else None for value in se.tolist()]
+            if np.isfinite(n).all():
+                n_list = n.astype(np.int64).tolist()
+            else:
+                n_list = [int(value) if value == value else None for value in n.tolist()]
+            ci95 = [
+                [low, high] if ok else None
+                for low, high, ok in zip(
+                    self.lo.tolist(), self.hi.tolist(), self.has_ci.tolist(), strict=True
+                )
+            ]
+            self._lists = (
+                self.score.tolist(),
+                self.shown.tolist(),
+                self.category.tolist(),
+                ci95,
+                se_list,
+                n_list,
+            )
+        return self._lists
 
     def all(self, **extra_columns) -> list[dict | None]:
         """Return the SCORE object of every row (None where it cannot be computed).
@@ -89,7 +116,7 @@ class ScoreColumn:
         row, which matters with tens of thousands of units.
         """
         names = tuple(extra_columns)
-        rows = zip(self.score, self.shown, self.category, self.ci95, self.se, self.n, strict=True)
+        rows = zip(*self.lists(), strict=True)
         if not names:
             return [
                 None
@@ -160,16 +187,17 @@ class ScoreColumn:
         return result
 
     def get(self, row: int, **extra) -> dict | None:
-        score = self.score[row]
+        scores, shown, category, ci95, se, n = self.lists()
+        score = scores[row]
         if score != score:
             return None
         document = {
             "score": score,
-            "shown": self.shown[row],
-            "category": self.category[row],
-            "ci95": self.ci95[row],
-            "se": self.se[row],
-            "n": self.n[row],
+            "shown": shown[row],
+            "category": category[row],
+            "ci95": ci95[row],
+            "se": se[row],
+            "n": n[row],
         }
         if extra:
             document.update(extra)

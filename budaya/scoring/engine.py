@@ -1,4 +1,8 @@
-"""The scoring engine's entry point: one period's responses in, the §11 results document out."""
+"""The scoring engine's entry points: one period's responses in, its numbers out.
+
+`score_period` computes every number of METHOD.md §2–§10 as arrays (a `PeriodScores`);
+`compute_results` lays them out as the §11 results document.
+"""
 
 import gc
 from collections.abc import Mapping
@@ -9,7 +13,7 @@ from budaya.scoring.branding import branding_scores
 from budaya.scoring.data import BrandingData, SurveyData
 from budaya.scoring.eligibility import slovin_minimum, slovin_minimums
 from budaya.scoring.evaluation import evaluation_index
-from budaya.scoring.groups import BREAKDOWN_CATEGORIES, GroupAssembler
+from budaya.scoring.groups import BREAKDOWN_CATEGORIES, PeriodScores
 from budaya.scoring.kernel import accumulate_responses, count_roster
 from budaya.scoring.spec import Method, ScoringSpec
 from budaya.scoring.stats import Sums
@@ -38,27 +42,39 @@ def compute_results(
     `evaluations` maps (institution code, unit code or None for the institution's own) to the
     finalised levels per criterion; `previous` is the previous period's results document.
     """
+    scores = score_period(
+        spec, method, data, evaluations=evaluations, previous=previous, branding=branding
+    )
     # The document holds about a million small objects at national scale; the cyclic garbage
     # collector would rescan them over and over while they are built (none of them are cycles).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _compute(
-            spec,
-            method,
-            data,
-            evaluations=evaluations,
-            previous=previous,
-            branding=branding,
-            period=period,
-            instrument=instrument,
-        )
+        return scores.document(period=period, instrument=instrument, method_version=METHOD_VERSION)
     finally:
         if collecting:
             gc.enable()
 
 
-def _compute(spec, method, data, *, evaluations, previous, branding, period, instrument) -> dict:
+def score_period(
+    spec: ScoringSpec,
+    method: Method,
+    data: SurveyData,
+    *,
+    evaluations: Mapping[tuple[str, str | None], Mapping[str, int]] | None = None,
+    previous: dict | None = None,
+    branding: BrandingData | None = None,
+) -> PeriodScores:
+    """Return every number of METHOD.md §2–§10 for the period, as arrays.
+
+    The same arguments as `compute_results`; its document is `result.document(...)`.
+    """
+    return _compute(
+        spec, method, data, evaluations=evaluations, previous=previous, branding=branding
+    )
+
+
+def _compute(spec, method, data, *, evaluations, previous, branding) -> PeriodScores:
     check_survey_data(spec, method, data)
     n_institutions = len(data.institutions)
     n_units = len(data.units)
@@ -147,7 +163,7 @@ def _compute(spec, method, data, *, evaluations, previous, branding, period, ins
     nation_minimum = (
         slovin_minimum(nation_population, method.margin) if nation_population is not None else None
     )
-    assembler = GroupAssembler(
+    return PeriodScores(
         spec=spec,
         method=method,
         data=data,
@@ -168,12 +184,6 @@ def _compute(spec, method, data, *, evaluations, previous, branding, period, ins
         else None,
         previous=previous,
     )
-    return {
-        "method_version": METHOD_VERSION,
-        "period": period,
-        "instrument": instrument,
-        "groups": assembler.groups(),
-    }
 
 
 def _flat(array):

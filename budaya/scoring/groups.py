@@ -1,13 +1,19 @@
-"""Assembly of the groups of the results document: eligibility, suppression, the nation,
-benchmarks, change and breakdowns (METHOD.md §8, §9, §7, §11)."""
+"""The engine's decisions about groups and the §11 document built from them.
 
-import bisect
+`PeriodScores` holds every number of one period (METHOD.md §2–§10) as arrays: the scores
+table of every group and breakdown cell, eligibility, suppression with complementary
+suppression (§8), the nation's means (§9), benchmarks and ranks (§9) and the change against
+the previous period (§7). `PeriodScores.document()` lays those numbers out as the results
+document of §11; it computes nothing new, it only turns arrays into Python objects.
+"""
+
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from budaya.scoring.document import INDEX_KEYS, change, score_dict
+from budaya.scoring.benchmarks import PeerStatistics, peer_statistics
+from budaya.scoring.document import INDEX_KEYS, Z95, round_shown_array, score_dict
 from budaya.scoring.spec import (
     AGE_BANDS,
     BEHAVIOUR_CODES,
@@ -24,85 +30,284 @@ BREAKDOWN_CATEGORIES = {
     "employment_type": EMPLOYMENT_TYPES,
     "age_band": AGE_BANDS,
 }
+# Every benchmarked and compared score: the index keys, then each value ("values:BP", …).
+SCORE_KEYS = (*INDEX_KEYS, *(f"values:{d}" for d in VALUE_CODES))
 
 
 @dataclass
-class GroupAssembler:
-    spec: ScoringSpec
-    method: Method
-    data: object
-    table: object
-    offsets: dict
-    unit_n: np.ndarray
-    unit_pop: np.ndarray | None
-    unit_min: np.ndarray | None
-    institution_n: np.ndarray
-    institution_pop: np.ndarray | None
-    institution_min: np.ndarray | None
-    institution_eligible: np.ndarray
-    nation_n: int
-    nation_population: int | None
-    nation_minimum: int | None
-    branding: dict | None
-    previous: dict | None
+class Column:
+    """One score of the groups of one level: unrounded score, SE, n and shown value (NaN where
+    missing), and whether each group may be a benchmark peer for it."""
+
+    score: np.ndarray
+    se: np.ndarray
+    n: np.ndarray
+    shown: np.ndarray
+    peer_ok: np.ndarray
+
+
+@dataclass
+class Changes:
+    """The §7 change of one score for the groups of one level (`defined` where it exists)."""
+
+    defined: np.ndarray
+    delta: np.ndarray
+    shown: np.ndarray
+    significant: np.ndarray  # 1 true, 0 false, -1 unknown
+
+
+class PeriodScores:
+    """Every number of one period, for the nation, institutions, units and breakdown cells."""
+
+    def __init__(
+        self,
+        *,
+        spec: ScoringSpec,
+        method: Method,
+        data,
+        table,
+        offsets: dict,
+        unit_n: np.ndarray,
+        unit_pop: np.ndarray | None,
+        unit_min: np.ndarray | None,
+        institution_n: np.ndarray,
+        institution_pop: np.ndarray | None,
+        institution_min: np.ndarray | None,
+        institution_eligible: np.ndarray,
+        nation_n: int,
+        nation_population: int | None,
+        nation_minimum: int | None,
+        branding: dict | None,
+        previous: dict | None,
+    ):
+        self.spec = spec
+        self.method = method
+        self.data = data
+        self.table = table
+        self.offsets = offsets
+        self.unit_n = unit_n
+        self.unit_pop = unit_pop
+        self.unit_min = unit_min
+        self.institution_n = institution_n
+        self.institution_pop = institution_pop
+        self.institution_min = institution_min
+        self.institution_eligible = np.asarray(institution_eligible, dtype=bool)
+        self.nation_n = nation_n
+        self.nation_population = nation_population
+        self.nation_minimum = nation_minimum
+        self.branding = branding
+        n_institutions = len(data.institutions)
+        n_units = len(data.units)
+        self.unit_institution = np.array([i for i, _ in data.units], dtype=np.int64).reshape(
+            n_units
+        )
+        self.unit_eligible = (
+            unit_n >= unit_min if unit_min is not None else np.zeros(n_units, dtype=bool)
+        )
+        self._suppress(n_institutions)
+        institution_rows = slice(offsets["institution"], offsets["institution"] + n_institutions)
+        unit_rows = slice(offsets["unit"], offsets["unit"] + n_units)
+        self.institution_columns = self._columns(institution_rows, institution_branding=True)
+        self.unit_columns = self._columns(unit_rows, institution_branding=False)
+        self.nation_scores = self._nation_scores()
+        self.institution_benchmarks = self._benchmarks(
+            self.institution_columns,
+            np.zeros(n_institutions, dtype=np.int64),
+            self.institution_eligible & ~self.institution_suppressed,
+        )
+        self.unit_benchmarks = self._benchmarks(
+            self.unit_columns,
+            self.unit_institution,
+            self.unit_eligible & ~self.unit_suppressed,
+        )
+        self._compare(previous)
+
+    # -- §8: suppression --------------------------------------------------------------------
+
+    def _suppress(self, n_institutions: int) -> None:
+        """Decide which institutions, units and breakdown cells are suppressed."""
+        k = self.method.threshold
+        self.institution_suppressed = self.institution_n < k
+        self.units_of = [[] for _ in range(n_institutions)]
+        for u, (i, code) in enumerate(self.data.units):
+            self.units_of[i].append((code, u))
+        unit_n = self.unit_n.tolist()
+        self.unit_suppressed = np.zeros(len(self.data.units), dtype=bool)
+        for i, members in enumerate(self.units_of):
+            members.sort()
+            if self.institution_suppressed[i]:
+                hidden = {code for code, _ in members}
+            else:
+                hidden = suppressed_cells([(code, unit_n[u]) for code, u in members], k)
+            for code, u in members:
+                if code in hidden:
+                    self.unit_suppressed[u] = True
+        # Attribute breakdown cells (rows of the table): present when they hold respondents.
+        table_n = self.table.n
+        self.cell_suppressed = np.zeros(len(table_n), dtype=bool)
+        for level, parents in (("institution", n_institutions), ("nation", 1)):
+            for name, categories in BREAKDOWN_CATEGORIES.items():
+                base = self.offsets[f"{level}:{name}"]
+                for parent in range(parents):
+                    first = base + parent * len(categories)
+                    present = [
+                        (code, table_n[first + c])
+                        for c, code in enumerate(categories)
+                        if table_n[first + c] > 0
+                    ]
+                    hidden = suppressed_cells(present, k)
+                    for c, code in enumerate(categories):
+                        if code in hidden:
+                            self.cell_suppressed[first + c] = True
+
+    # -- scores of one level, by key --------------------------------------------------------
+
+    def _columns(self, rows: slice, institution_branding: bool) -> dict[str, Column]:
+        """Return every SCORE_KEYS score of the table rows `rows` (institutions or units)."""
+        table = self.table
+        sources = _sources(table)
+        columns = {}
+        for key in SCORE_KEYS:
+            if key == "employer_branding":
+                columns[key] = self._branding_column(rows, institution_branding)
+                continue
+            source = sources[key]
+            score = source.score[rows]
+            peer_ok = np.isfinite(score)
+            if key == "engagement":
+                peer_ok = peer_ok & table.engagement_eligible[rows]
+            columns[key] = Column(
+                score, source.se[rows], source.n[rows], source.shown[rows], peer_ok
+            )
+        return columns
+
+    def _branding_column(self, rows: slice, institution_branding: bool) -> Column:
+        size = rows.stop - rows.start
+        score, se, n, shown = (np.full(size, np.nan) for _ in range(4))
+        if institution_branding and self.branding is not None:
+            for i, found in self.branding.items():
+                if i != "nation" and found is not None:
+                    score[i] = found["score"]
+                    se[i] = np.nan if found["se"] is None else found["se"]
+                    n[i] = found["n"]
+                    shown[i] = found["shown"]
+        return Column(score, se, n, shown, np.isfinite(score))
+
+    # -- §9: the nation ---------------------------------------------------------------------
+
+    def _nation_scores(self) -> dict:
+        """Return the nation's (score, se, n) per key, or None: the unweighted mean over the
+        eligible institutions that have the score (for engagement: whose engagement is
+        eligible); n is their sum, SE √(ΣSE²)/m. Values also carry the mean favourable."""
+        eligible = self.institution_eligible
+        rows = slice(self.offsets["institution"], self.offsets["institution"] + eligible.size)
+        scores = {}
+        for key in SCORE_KEYS:
+            if key == "employer_branding":
+                continue
+            column = self.institution_columns[key]
+            mask = eligible & np.isfinite(column.score)
+            if key == "engagement":
+                mask &= column.peer_ok
+            scores[key] = _mean_of(column.score[mask], column.se[mask], column.n[mask])
+            if key.startswith("values:"):
+                favourable = self.table.favourable[key.split(":", 1)[1]][rows][mask]
+                favourable = favourable[np.isfinite(favourable)].tolist()
+                mean_favourable = sum(favourable) / len(favourable) if favourable else None
+                scores[key] = (scores[key], mean_favourable)
+        for j in BEHAVIOUR_CODES:
+            column = self.table.columns[f"b:{j}"]
+            score = column.score[rows]
+            mask = eligible & np.isfinite(score)
+            scores[f"behaviours:{j}"] = _mean_of(
+                score[mask], column.se[rows][mask], column.n[rows][mask]
+            )
+        return scores
+
+    # -- §9: benchmarks ---------------------------------------------------------------------
+
+    def _benchmarks(self, columns, peer_set, peers) -> dict[str, PeerStatistics]:
+        """Return the benchmark of each key for the groups of one level among their peers."""
+        result = {}
+        for key, column in columns.items():
+            is_peer = peers & column.peer_ok
+            result[key] = peer_statistics(peer_set, column.score, column.shown, is_peer, is_peer)
+        return result
+
+    # -- §7: change -------------------------------------------------------------------------
+
+    def _compare(self, previous: dict | None) -> None:
+        """Compute the change of every shown group that was shown in the previous period."""
+        groups = {}
+        for group in (previous or {}).get("groups", []):
+            groups[(group.get("level"), group.get("code"), group.get("parent"))] = group
+        institutions = self.data.institutions
+        before_institutions = [
+            None if self.institution_suppressed[i] else groups.get(("institution", code, "ID"))
+            for i, code in enumerate(institutions)
+        ]
+        before_units = [
+            None if self.unit_suppressed[u] else groups.get(("unit", code, institutions[i]))
+            for u, (i, code) in enumerate(self.data.units)
+        ]
+        self.institution_changes = _changes(self.institution_columns, before_institutions)
+        self.unit_changes = _changes(self.unit_columns, before_units)
+        nation = {}
+        for key in SCORE_KEYS:
+            found = self._nation_score(key)
+            score = np.nan if found is None else found["score"]
+            se = np.nan if found is None or found["se"] is None else found["se"]
+            nation[key] = Column(*(np.array([x]) for x in (score, se, np.nan, np.nan, True)))
+        self.nation_changes = _changes(nation, [groups.get(("nation", "ID", None))])
+
+    def _nation_score(self, key: str) -> dict | None:
+        """Return the nation's SCORE object of one key (None where it has none)."""
+        if key == "employer_branding":
+            return None if self.branding is None else self.branding.get("nation")
+        found = self.nation_scores[key]
+        if key.startswith("values:"):
+            found = found[0]
+        return None if found is None else score_dict(*found)
+
+    # -- the §11 document ---------------------------------------------------------------------
+
+    def document(self, *, period=None, instrument=None, method_version="1") -> dict:
+        """Return the METHOD.md §11 results document of these numbers."""
+        return {
+            "method_version": method_version,
+            "period": period,
+            "instrument": instrument,
+            "groups": self.groups(),
+        }
 
     def groups(self) -> list[dict]:
         """Return every group of the document: nation, institutions by code, units."""
-        k = self.method.threshold
         data = self.data
         institutions = data.institutions
         order = sorted(range(len(institutions)), key=lambda i: institutions[i])
-        units_of = {i: [] for i in range(len(institutions))}
-        for u, (i, code) in enumerate(data.units):
-            units_of[i].append((code, u))
-        for members in units_of.values():
-            members.sort()
-
+        table = self.table
+        institution_base = self.offsets["institution"]
+        unit_base = self.offsets["unit"]
         institution_scores = {}
         for i in range(len(institutions)):
-            scores = self.table.scores(self.offsets["institution"] + i)
+            if self.institution_suppressed[i]:
+                continue
+            scores = table.scores(institution_base + i)
             if self.branding is not None and i in self.branding:
-                scores["employer_branding"] = self.branding[i]
+                scores = dict(scores, employer_branding=self.branding[i])
             institution_scores[i] = scores
-        institution_suppressed = self.institution_n < k
-
-        unit_suppressed = {}
-        for i, members in units_of.items():
-            if institution_suppressed[i]:
-                hidden = {code for code, _ in members}
-            else:
-                hidden = suppressed_cells([(code, int(self.unit_n[u])) for code, u in members], k)
-            for code, u in members:
-                unit_suppressed[u] = code in hidden
         unit_scores = {
-            u: self.table.scores(self.offsets["unit"] + u)
+            u: table.scores(unit_base + u)
             for u in range(len(data.units))
-            if not unit_suppressed[u]
+            if not self.unit_suppressed[u]
         }
-        unit_eligible = (
-            self.unit_n >= self.unit_min
-            if self.unit_min is not None
-            else np.zeros(len(data.units), dtype=bool)
-        )
-
-        nation_scores = self._nation_scores(institution_scores)
-        previous = _index_previous(self.previous)
-
-        # Benchmarks: institutions among eligible, unsuppressed institutions; units among the
-        # eligible, unsuppressed units of their institution.
-        peers = [
-            i
-            for i in range(len(institutions))
-            if self.institution_eligible[i] and not institution_suppressed[i]
-        ]
-        institution_bench = Benchmarks([institution_scores[i] for i in peers])
-
-        documents = [self._nation_document(nation_scores, previous)]
+        documents = [self._nation_document()]
         unit_documents = []
         for i in order:
             code = institutions[i]
+            suppressed = bool(self.institution_suppressed[i])
             eligible = bool(self.institution_eligible[i])
-            document = self._head(
+            document = _head(
                 "institution",
                 code,
                 "ID",
@@ -110,88 +315,55 @@ class GroupAssembler:
                 _maybe(self.institution_pop, i),
                 _maybe(self.institution_min, i),
                 eligible,
-                bool(institution_suppressed[i]),
+                suppressed,
             )
             documents.append(document)
-            members = units_of[i]
-            unit_peers = [
-                unit_scores[u] for _, u in members if unit_eligible[u] and not unit_suppressed[u]
-            ]
-            unit_bench = Benchmarks(unit_peers)
-            if not institution_suppressed[i]:
+            members = self.units_of[i]
+            if not suppressed:
                 scores = institution_scores[i]
-                self._fill(document, scores, previous.get(("institution", code, "ID")))
+                document.update(_scores_json(scores))
+                change = _change_json(self.institution_changes, i)
+                if change is not None:
+                    document["change"] = change
                 if eligible:
-                    document["benchmark"] = institution_bench.of(scores)
-                breakdowns = {"unit": {}}
+                    document["benchmark"] = _benchmark_json(self.institution_benchmarks, i)
+                units = {}
                 for unit_code, u in members:
-                    breakdowns["unit"][unit_code] = self._cell(
+                    units[unit_code] = _cell(
                         int(self.unit_n[u]),
                         _maybe(self.unit_pop, u),
-                        unit_suppressed[u],
+                        bool(self.unit_suppressed[u]),
                         unit_scores.get(u),
                     )
+                breakdowns = {"unit": units}
                 breakdowns.update(self._attribute_breakdowns("institution", i))
                 document["breakdowns"] = breakdowns
             for unit_code, u in members:
-                unit_document = self._head(
+                unit_suppressed = bool(self.unit_suppressed[u])
+                unit_document = _head(
                     "unit",
                     unit_code,
                     code,
                     int(self.unit_n[u]),
                     _maybe(self.unit_pop, u),
                     _maybe(self.unit_min, u),
-                    bool(unit_eligible[u]),
-                    unit_suppressed[u],
+                    bool(self.unit_eligible[u]),
+                    unit_suppressed,
                 )
-                if not unit_suppressed[u]:
-                    scores = unit_scores[u]
-                    self._fill(unit_document, scores, previous.get(("unit", unit_code, code)))
-                    if unit_eligible[u]:
-                        unit_document["benchmark"] = unit_bench.of(scores)
+                if not unit_suppressed:
+                    unit_document.update(_scores_json(unit_scores[u]))
+                    change = _change_json(self.unit_changes, u)
+                    if change is not None:
+                        unit_document["change"] = change
+                    if self.unit_eligible[u]:
+                        unit_document["benchmark"] = _benchmark_json(self.unit_benchmarks, u)
                 unit_documents.append(unit_document)
         return documents + unit_documents
 
-    # -- the nation -----------------------------------------------------------------------
-
-    def _nation_scores(self, institution_scores) -> dict:
-        """Return the nation's scores: means over eligible institutions (§9)."""
-        eligible = [
-            institution_scores[i]
-            for i in range(len(self.data.institutions))
-            if self.institution_eligible[i]
-        ]
-        pooled = self.table.scores(self.offsets["nation"])
-        scores = {"values": {}, "behaviours": {}}
-        for d in VALUE_CODES:
-            parts = [s["values"][d] for s in eligible if s["values"][d] is not None]
-            favourable = [p["favourable"] for p in parts if p["favourable"] is not None]
-            pooled_value = pooled["values"][d]
-            scores["values"][d] = _mean_of(
-                parts,
-                favourable=sum(favourable) / len(favourable) if favourable else None,
-                alpha=pooled_value["alpha"] if pooled_value else None,
-            )
-        for j in BEHAVIOUR_CODES:
-            scores["behaviours"][j] = _mean_of([s["behaviours"][j] for s in eligible])
-        for key in INDEX_KEYS:
-            if key == "employer_branding":
-                continue
-            parts = [s[key] for s in eligible]
-            if key == "engagement":
-                parts = [p for p in parts if p is not None and p["eligible"]]
-                scores[key] = _mean_of(parts, eligible=True)
-            else:
-                scores[key] = _mean_of(parts)
-        if self.branding is not None:
-            scores["employer_branding"] = self.branding.get("nation")
-        scores["pilihan_nilai"] = pooled["pilihan_nilai"]
-        return scores
-
-    def _nation_document(self, scores, previous) -> dict:
+    def _nation_document(self) -> dict:
         suppressed = self.nation_n < self.method.threshold
         eligible = self.nation_minimum is not None and self.nation_n >= self.nation_minimum
-        document = self._head(
+        document = _head(
             "nation",
             "ID",
             None,
@@ -201,148 +373,194 @@ class GroupAssembler:
             eligible,
             suppressed,
         )
-        if not suppressed:
-            self._fill(document, scores, previous.get(("nation", "ID", None)))
-            document["breakdowns"] = self._attribute_breakdowns("nation", None)
-        return document
-
-    # -- pieces of a group document ---------------------------------------------------------
-
-    def _head(self, level, code, parent, n, population, minimum, eligible, suppressed) -> dict:
-        rate = n / population if population else None
-        return {
-            "level": level,
-            "code": code,
-            "parent": parent,
-            "n": int(n),
-            "population": None if population is None else int(population),
-            "response_rate": rate,
-            "minimum": None if minimum is None else int(minimum),
-            "eligible": bool(eligible),
-            "suppressed": bool(suppressed),
-        }
-
-    def _fill(self, document: dict, scores: dict, before: dict | None) -> None:
+        if suppressed:
+            return document
+        pooled = self.table.scores(self.offsets["nation"])
+        scores = {"values": {}, "behaviours": {}}
+        for d in VALUE_CODES:
+            found, favourable = self.nation_scores[f"values:{d}"]
+            pooled_value = pooled["values"][d]
+            scores["values"][d] = (
+                None
+                if found is None
+                else score_dict(
+                    *found,
+                    favourable=favourable,
+                    alpha=pooled_value["alpha"] if pooled_value else None,
+                )
+            )
+        for j in BEHAVIOUR_CODES:
+            found = self.nation_scores[f"behaviours:{j}"]
+            scores["behaviours"][j] = None if found is None else score_dict(*found)
+        for key in INDEX_KEYS:
+            if key == "engagement":
+                found = self.nation_scores[key]
+                scores[key] = None if found is None else score_dict(*found, eligible=True)
+            elif key != "employer_branding":
+                scores[key] = self._nation_score(key)
+        if self.branding is not None:
+            scores["employer_branding"] = self.branding.get("nation")
+        scores["pilihan_nilai"] = pooled["pilihan_nilai"]
         document.update(_scores_json(scores))
-        if before is not None and not before.get("suppressed"):
-            document["change"] = _changes(scores, before)
-
-    def _cell(self, n, population, suppressed, scores) -> dict:
-        cell = {
-            "n": int(n),
-            "population": None if population is None else int(population),
-            "suppressed": bool(suppressed),
-        }
-        if not suppressed and scores is not None:
-            cell.update(_scores_json(scores, cell=True))
-        return cell
+        change = _change_json(self.nation_changes, 0)
+        if change is not None:
+            document["change"] = change
+        document["breakdowns"] = self._attribute_breakdowns("nation", None)
+        return document
 
     def _attribute_breakdowns(self, level: str, institution: int | None) -> dict:
         """Return the gender, employment type and age band breakdowns of one parent."""
-        k = self.method.threshold
+        table = self.table
         result = {}
         for name, categories in BREAKDOWN_CATEGORIES.items():
             base = self.offsets[f"{level}:{name}"]
             if institution is not None:
                 base += institution * len(categories)
-            rows = [(code, base + c) for c, code in enumerate(categories)]
-            present = [(code, row) for code, row in rows if self.table.n[row] > 0]
-            hidden = suppressed_cells([(code, self.table.n[row]) for code, row in present], k)
             cells = {}
-            for code, row in present:
-                suppressed = code in hidden
-                scores = None if suppressed else self.table.scores(row, with_evaluation=False)
-                cells[code] = self._cell(
-                    self.table.n[row], self.table.population[row], suppressed, scores
-                )
+            for c, code in enumerate(categories):
+                row = base + c
+                n = table.n[row]
+                if n <= 0:
+                    continue
+                suppressed = bool(self.cell_suppressed[row])
+                scores = None if suppressed else table.scores(row, with_evaluation=False)
+                cells[code] = _cell(n, table.population[row], suppressed, scores)
             result[name] = cells
         return result
 
 
-class Benchmarks:
-    """Peer statistics for §9: computed once per peer set, then read for each member."""
-
-    def __init__(self, peer_scores: list[dict]):
-        self.sets = {}
-        for key, getter, _ in BENCHMARK_KEYS:
-            scores = [getter(s) for s in peer_scores]
-            if key == "engagement":
-                scores = [s for s in scores if s is not None and s["eligible"]]
-            scores = [s for s in scores if s is not None]
-            if not scores:
-                continue
-            raw = sorted(s["score"] for s in scores)
-            shown = sorted(s["shown"] for s in scores)
-            # Rank and percentile rank of each shown value met so far (peers often share one).
-            self.sets[key] = (_percentile(raw, 50), _percentile(raw, 75), shown, {})
-
-    def of(self, scores: dict) -> dict:
-        """Return the §11 `benchmark` object of one group among these peers."""
-        values = {}
-        result = {"values": values}
-        for key, getter, value_code in BENCHMARK_KEYS:
-            own = getter(scores)
-            if own is None:
-                continue
-            peers = self.sets.get(key)
-            if peers is None:
-                continue
-            if key == "engagement" and not own["eligible"]:
-                continue
-            median, p75, shown, placed = peers
-            value = own["shown"]
-            place = placed.get(value)
-            if place is None:
-                below = bisect.bisect_left(shown, value)
-                above = len(shown) - bisect.bisect_right(shown, value)
-                equal = len(shown) - below - above
-                place = placed[value] = (100.0 * (below + 0.5 * equal) / len(shown), above + 1)
-            entry = {
-                "median": median,
-                "p75": p75,
-                "percentile_rank": place[0],
-                "rank": place[1],
-                "of": len(shown),
-            }
-            if value_code is not None:
-                values[value_code] = entry
-            else:
-                result[key] = entry
-        return result
+def _sources(table) -> dict:
+    """Return the table's score column of every SCORE_KEYS key but employer_branding."""
+    sources = {
+        "implementasi": table.implementation,
+        "evaluasi": table.evaluation,
+        "indeks_berakhlak": table.headline,
+        "engagement": table.columns["eng"],
+        "energi_positif": table.energi_positif,
+        "keselarasan_pribadi_organisasi": table.columns["kpo"],
+        "keselarasan_saat_ini_harapan": table.columns["kch"],
+    }
+    for d in VALUE_CODES:
+        sources[f"values:{d}"] = table.columns[f"v:{d}"]
+    return sources
 
 
-def _percentile(ordered: list[float], q: float) -> float:
-    """Return the q-th percentile of sorted values with linear interpolation (numpy's default)."""
-    position = (len(ordered) - 1) * q / 100.0
-    low = math.floor(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
-def _benchmark_keys():
-    """Return (key, getter, value code or None) of every benchmarked score."""
-    keys = [(key, lambda s, key=key: s.get(key), None) for key in INDEX_KEYS]
-    keys += [(f"values:{d}", lambda s, d=d: s["values"][d], d) for d in VALUE_CODES]
-    return keys
-
-
-BENCHMARK_KEYS = _benchmark_keys()
-
-
-def _mean_of(parts, **extra) -> dict | None:
-    """Return the unweighted mean of SCOREs (n summed, SE = √ΣSE²/m), or None if none."""
-    parts = [p for p in parts if p is not None]
-    if not parts:
+def _mean_of(score, se, n):
+    """Return the unweighted mean of scores as (score, se, n), or None when there are none:
+    n summed (None if any is unknown), SE = √ΣSE²/m (None if any is unknown)."""
+    m = score.size
+    if m == 0:
         return None
-    m = len(parts)
-    mean = sum(p["score"] for p in parts) / m
-    n = sum(p["n"] for p in parts) if all(p["n"] is not None for p in parts) else None
-    se = (
-        math.sqrt(sum(p["se"] ** 2 for p in parts)) / m
-        if all(p["se"] is not None for p in parts)
-        else None
-    )
-    return score_dict(mean, se, n, **extra)
+    mean = sum(score.tolist()) / m
+    total_n = int(sum(n.astype(np.int64).tolist())) if np.isfinite(n).all() else None
+    total_se = math.sqrt(sum(x**2 for x in se.tolist())) / m if np.isfinite(se).all() else None
+    return mean, total_se, total_n
+
+
+def _changes(columns: dict[str, Column], befores: list) -> dict[str, Changes]:
+    """Return the §7 change of each key for groups whose previous group (`befores`, None where
+    there is none or it was suppressed) is known: Δ = now − before from unrounded scores;
+    significant when |Δ| / √(SE_now² + SE_before²) > 1.96 (Δ ≠ 0 when that root is 0),
+    unknown when either SE is."""
+    size = len(befores)
+    known = np.array(
+        [before is not None and not before.get("suppressed") for before in befores], dtype=bool
+    ).reshape(size)
+    result = {"_known": known}
+    # Only groups with a previous group are read (none at all in a first period).
+    previous = [(g, befores[g]) for g in np.flatnonzero(known).tolist()]
+    for key, column in columns.items():
+        before_score = np.full(size, np.nan)
+        before_se = np.full(size, np.nan)
+        value = key.split(":", 1)[1] if key.startswith("values:") else None
+        for g, before in previous:
+            old = (before.get("values") or {}).get(value) if value else before.get(key)
+            if isinstance(old, dict) and old.get("score") is not None:
+                before_score[g] = float(old["score"])
+                se = old.get("se")
+                if se is not None and se == se:
+                    before_se[g] = float(se)
+        defined = np.isfinite(column.score) & np.isfinite(before_score)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            delta = column.score - before_score
+            root = np.sqrt(column.se**2 + before_se**2)
+            significant = np.where(root == 0, delta != 0, np.abs(delta) / root > Z95)
+        significant = np.where(np.isfinite(root), significant.astype(np.int8), -1)
+        result[key] = Changes(defined, delta, round_shown_array(delta), significant)
+    return result
+
+
+def _change_json(changes: dict, g: int) -> dict | None:
+    """Return the §11 `change` object of group g, or None when it has no previous group."""
+    if not changes["_known"][g]:
+        return None
+    result = {}
+    values = {}
+    for key in SCORE_KEYS:
+        change = changes[key]
+        if not change.defined[g]:
+            continue
+        significant = int(change.significant[g])
+        entry = {
+            "delta": float(change.delta[g]),
+            "shown": float(change.shown[g]),
+            "significant": None if significant < 0 else bool(significant),
+        }
+        if key.startswith("values:"):
+            values[key.split(":", 1)[1]] = entry
+        else:
+            result[key] = entry
+    result["values"] = values
+    return result
+
+
+def _benchmark_json(benchmarks: dict[str, PeerStatistics], g: int) -> dict:
+    """Return the §11 `benchmark` object of group g."""
+    values = {}
+    result = {"values": values}
+    for key in SCORE_KEYS:
+        statistics = benchmarks[key]
+        of = int(statistics.of[g])
+        if of == 0:
+            continue
+        entry = {
+            "median": float(statistics.median[g]),
+            "p75": float(statistics.p75[g]),
+            "percentile_rank": float(statistics.percentile_rank[g]),
+            "rank": int(statistics.rank[g]),
+            "of": of,
+        }
+        if key.startswith("values:"):
+            values[key.split(":", 1)[1]] = entry
+        else:
+            result[key] = entry
+    return result
+
+
+def _head(level, code, parent, n, population, minimum, eligible, suppressed) -> dict:
+    rate = n / population if population else None
+    return {
+        "level": level,
+        "code": code,
+        "parent": parent,
+        "n": int(n),
+        "population": None if population is None else int(population),
+        "response_rate": rate,
+        "minimum": None if minimum is None else int(minimum),
+        "eligible": bool(eligible),
+        "suppressed": bool(suppressed),
+    }
+
+
+def _cell(n, population, suppressed, scores) -> dict:
+    cell = {
+        "n": int(n),
+        "population": None if population is None else int(population),
+        "suppressed": bool(suppressed),
+    }
+    if not suppressed and scores is not None:
+        cell.update(_scores_json(scores, cell=True))
+    return cell
 
 
 def _scores_json(scores: dict, cell: bool = False) -> dict:
@@ -353,32 +571,6 @@ def _scores_json(scores: dict, cell: bool = False) -> dict:
         document[key] = scores.get(key)
     document["pilihan_nilai"] = scores["pilihan_nilai"]
     return document
-
-
-def _changes(scores: dict, before: dict) -> dict:
-    result = {}
-    for key in INDEX_KEYS:
-        now = scores.get(key)
-        old = before.get(key)
-        if now is not None and isinstance(old, dict) and old.get("score") is not None:
-            result[key] = change(now, old)
-    values = {}
-    for d in VALUE_CODES:
-        now = scores["values"][d]
-        old = (before.get("values") or {}).get(d)
-        if now is not None and isinstance(old, dict) and old.get("score") is not None:
-            values[d] = change(now, old)
-    result["values"] = values
-    return result
-
-
-def _index_previous(previous: dict | None) -> dict:
-    if not previous:
-        return {}
-    return {
-        (group.get("level"), group.get("code"), group.get("parent")): group
-        for group in previous.get("groups", [])
-    }
 
 
 def _maybe(array, index):

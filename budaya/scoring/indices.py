@@ -158,11 +158,15 @@ class PickTops:
         # A stable sort of negated counts keeps value-list order among ties.
         order = np.argsort(-counts, axis=-1, kind="stable")[..., :10]
         picked = np.take_along_axis(counts, order, axis=-1) > 0
-        self.order = np.where(picked, order, -1).tolist()
+        # (groups, 3 questions, 10) value indices, -1 where fewer than ten were picked.
+        self.order = np.where(picked, order, -1)
+        self._rows = None
 
     def get(self, row: int) -> dict:
+        if self._rows is None:
+            self._rows = self.order.tolist()
         codes = self.codes
-        personal, current, wanted = self.order[row]
+        personal, current, wanted = self._rows[row]
         in_current = set(current)
         in_wanted = set(wanted)
         return {

@@ -33,9 +33,11 @@ class GroupTable:
     ):
         self.spec = spec
         self.method = method
-        self.n = sums["resp"].astype(np.int64).tolist()
+        self.n_array = sums["resp"].astype(np.int64)
+        self.population_array = np.asarray(population, dtype=float)
+        self.n = self.n_array.tolist()
         self.population = [
-            None if value != value else int(value) for value in np.asarray(population).tolist()
+            None if value != value else int(value) for value in self.population_array.tolist()
         ]
         measures = {}
         for name in MEASURES:
@@ -53,13 +55,12 @@ class GroupTable:
         headline = survey_weight * implementation + float(method.evaluation_weight) * evaluation
         self.headline = ScoreColumn(headline, survey_weight * imp_se, imp_n)
         engagement_n = measures["eng"][2]
-        self.engagement_eligible = (engagement_n >= method.engagement_minimum).tolist()
+        self.engagement_eligible = engagement_n >= method.engagement_minimum
         self.favourable = {
-            d: _nan_to_none(indices.value_favourable(spec, sums, d, weighted)) for d in VALUE_CODES
+            d: indices.value_favourable(spec, sums, d, weighted) for d in VALUE_CODES
         }
-        self.alpha = {}
-        for d, (alpha, lo, hi, n) in indices.value_alphas(spec, sums, VALUE_CODES).items():
-            self.alpha[d] = (alpha.tolist(), lo.tolist(), hi.tolist(), n.astype(np.int64).tolist())
+        # {value: (alpha, lo, hi, n)} arrays, NaN where α is undefined.
+        self.alpha = indices.value_alphas(spec, sums, VALUE_CODES)
         ep, ep_n = indices.energi_positif(sums)
         self.energi_positif = ScoreColumn(ep, np.full_like(ep, np.nan), ep_n)
         self.pilihan = indices.PickTops(spec, indices.pick_counts(spec, sums))
@@ -67,6 +68,7 @@ class GroupTable:
 
     def _alpha_objects(self, value: str) -> list[dict | None]:
         alpha, lo, hi, n = self.alpha[value]
+        alpha, lo, hi, n = alpha.tolist(), lo.tolist(), hi.tolist(), n.astype(np.int64).tolist()
         return [
             None if a != a else {"value": a, "ci95": [low, high], "n": count}
             for a, low, high, count in zip(alpha, lo, hi, n, strict=True)
@@ -75,7 +77,9 @@ class GroupTable:
     def _build_rows(self) -> None:
         """Build every row's SCORE objects at once, column by column."""
         value_columns = [
-            self.columns[f"v:{d}"].all(favourable=self.favourable[d], alpha=self._alpha_objects(d))
+            self.columns[f"v:{d}"].all(
+                favourable=_nan_to_none(self.favourable[d]), alpha=self._alpha_objects(d)
+            )
             for d in VALUE_CODES
         ]
         self.row_values = [
@@ -86,7 +90,7 @@ class GroupTable:
             dict(zip(BEHAVIOUR_CODES, row, strict=True))
             for row in zip(*behaviour_columns, strict=True)
         ]
-        self.row_engagement = self.columns["eng"].all(eligible=self.engagement_eligible)
+        self.row_engagement = self.columns["eng"].all(eligible=self.engagement_eligible.tolist())
         self.row_implementation = self.implementation.all()
         self.row_evaluation = self.evaluation.all()
         self.row_headline = self.headline.all()
