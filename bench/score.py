@@ -5,10 +5,15 @@
 For each size it generates responses in memory (600 institutions of about 30 units, every
 Likert item, picks, a roster and evaluations; `budaya.demodata`), then prints:
 
-- engine: `compute_results` on the in-memory arrays (best of R runs), then one more call
-  timed by phase (checks, compiled cell sums, roster counts, scores table, document groups);
+- engine: `score_period` on the in-memory arrays (best of R runs): every number of METHOD.md
+  §2–§10 for the nation, every institution, unit and breakdown cell, as arrays; then one more
+  call timed by phase (checks, compiled cell sums, roster counts, scores table, decisions:
+  suppression, national means, benchmarks and change);
+- document: `compute_results`, i.e. the engine plus laying its numbers out as the §11 results
+  document of Python objects (best of R), and the document's share of it;
 - csv: the `budaya score` path, i.e. the interchange readers (responses, roster, evaluation)
-  plus the engine, on CSV files written once into a temporary folder (best of R);
+  plus the engine and the §11 document (no file written), on CSV files written once into a
+  temporary folder (best of R);
 - baseline: one polars group-by of the same answers (by unit, mean of every item column,
   missing answers null) on a DataFrame already in memory, and the ratio engine / baseline;
   for csv also polars read_csv + the same group-by.
@@ -200,8 +205,9 @@ class RssPeak:
 
 class EnginePhases:
     """Wall time of the engine's phases during one call: the checks, the compiled cell sums
-    (`accumulate_responses`), the roster counts, the scores table (`GroupTable`), the groups
-    of the document (`GroupAssembler.groups`); "other" is the rest of `compute_results`.
+    (`accumulate_responses`), the roster counts, the scores table (`GroupTable`), the
+    decisions (`PeriodScores`: suppression, national means, benchmarks, change); "other" is
+    the rest of `score_period`.
 
     Used as a context manager around a call; it wraps the engine module's names and restores
     them on exit (four clock reads per call, nothing else)."""
@@ -211,10 +217,11 @@ class EnginePhases:
         "accumulate_responses": "cell sums",
         "count_roster": "roster",
         "GroupTable": "scores table",
+        "PeriodScores": "decisions",
     }
 
     def __enter__(self):
-        from budaya.scoring import engine, groups
+        from budaya.scoring import engine
 
         self.seconds = {}
         self._saved = []
@@ -236,9 +243,6 @@ class EnginePhases:
                 continue
             self._saved.append((engine, name, original))
             setattr(engine, name, timed(label, original))
-        original = groups.GroupAssembler.groups
-        self._saved.append((groups.GroupAssembler, "groups", original))
-        groups.GroupAssembler.groups = timed("document groups", original)
         return self
 
     def __exit__(self, *exc):
@@ -367,7 +371,7 @@ def survey_bytes(survey) -> int:
 
 def bench_size(size: int, args, spec, max_picks: int, method) -> None:
     """Generate one size, time and measure every path, print the figures."""
-    from budaya.scoring.engine import compute_results
+    from budaya.scoring.engine import compute_results, score_period
 
     at_target = size >= TARGET_SIZE
     started = time.perf_counter()
@@ -381,6 +385,9 @@ def bench_size(size: int, args, spec, max_picks: int, method) -> None:
     )
 
     def engine():
+        return score_period(spec, method, survey, evaluations=data.evaluations)
+
+    def engine_and_document():
         return compute_results(
             spec,
             method,
@@ -391,6 +398,7 @@ def bench_size(size: int, args, spec, max_picks: int, method) -> None:
         )
 
     seconds, memory = best_time(engine, args.repeat, args.memory)
+    with_document, document_memory = best_time(engine_and_document, args.repeat, args.memory)
     # One more call, timed by phase (not part of the best-of figure above).
     gc.collect()
     with EnginePhases() as phases:
@@ -403,7 +411,7 @@ def bench_size(size: int, args, spec, max_picks: int, method) -> None:
     ratio = seconds / baseline
     print(
         f"engine, in memory:   {seconds:7.2f} s  target ≤ {TARGET_SECONDS:.1f} s  "
-        f"{check(seconds, TARGET_SECONDS, at_target)}"
+        f"{check(seconds, TARGET_SECONDS, at_target)}  (score_period: §2–§10, arrays)"
     )
     print(f"polars group-by:     {baseline:7.2f} s  (unit × {len(spec.survey_items)} item means)")
     print(
@@ -415,6 +423,10 @@ def bench_size(size: int, args, spec, max_picks: int, method) -> None:
         f"loaded data ({args.memory})  {check(memory, TARGET_MEMORY, at_target)}"
     )
     print(f"engine phases:       one more call {phased:.2f} s: {phases.line(phased)}")
+    print(
+        f"+ §11 document:      {with_document:7.2f} s  (compute_results; "
+        f"{with_document / baseline:.2f} × the baseline; peak {gib(document_memory)})"
+    )
     del frame, group_by
     if args.skip_csv:
         return
@@ -437,7 +449,7 @@ def bench_size(size: int, args, spec, max_picks: int, method) -> None:
             )
 
         polars_seconds, _ = best_time(polars_csv, args.repeat)
-        print(f"readers + engine:    {csv_seconds:7.2f} s  (the budaya score path)")
+        print(f"readers + document:  {csv_seconds:7.2f} s  (the budaya score path)")
         print(
             f"polars CSV+group-by: {polars_seconds:7.2f} s  ratio "
             f"{csv_seconds / polars_seconds:.1f} ×"
