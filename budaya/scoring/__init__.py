@@ -1,7 +1,8 @@
 """The scoring engine: METHOD.md as pure functions on arrays. Imports nothing from Django.
 
-Entry point: `compute_results(spec, method, data, ...)` returns the results document of
-METHOD.md §11 as plain Python data, which `budaya score` writes and the web product stores.
+Entry points: `compute_results(spec, method, data, ...)` returns the results document of
+METHOD.md §11 as plain Python data, which `budaya score` writes and the web product stores;
+`score_period` (in `engine`) returns the same numbers as arrays, before the document is built.
 """
 
 from budaya.scoring.data import BrandingData, SurveyData
