@@ -301,6 +301,10 @@ class PeriodScores:
             for u in range(len(data.units))
             if not self.unit_suppressed[u]
         }
+        institution_changes = ChangeObjects(self.institution_changes)
+        unit_changes = ChangeObjects(self.unit_changes)
+        institution_benchmarks = BenchmarkObjects(self.institution_benchmarks)
+        unit_benchmarks = BenchmarkObjects(self.unit_benchmarks)
         documents = [self._nation_document()]
         unit_documents = []
         for i in order:
@@ -322,11 +326,11 @@ class PeriodScores:
             if not suppressed:
                 scores = institution_scores[i]
                 document.update(_scores_json(scores))
-                change = _change_json(self.institution_changes, i)
+                change = institution_changes.of(i)
                 if change is not None:
                     document["change"] = change
                 if eligible:
-                    document["benchmark"] = _benchmark_json(self.institution_benchmarks, i)
+                    document["benchmark"] = institution_benchmarks.of(i)
                 units = {}
                 for unit_code, u in members:
                     units[unit_code] = _cell(
@@ -352,11 +356,11 @@ class PeriodScores:
                 )
                 if not unit_suppressed:
                     unit_document.update(_scores_json(unit_scores[u]))
-                    change = _change_json(self.unit_changes, u)
+                    change = unit_changes.of(u)
                     if change is not None:
                         unit_document["change"] = change
                     if self.unit_eligible[u]:
-                        unit_document["benchmark"] = _benchmark_json(self.unit_benchmarks, u)
+                        unit_document["benchmark"] = unit_benchmarks.of(u)
                 unit_documents.append(unit_document)
         return documents + unit_documents
 
@@ -402,7 +406,7 @@ class PeriodScores:
             scores["employer_branding"] = self.branding.get("nation")
         scores["pilihan_nilai"] = pooled["pilihan_nilai"]
         document.update(_scores_json(scores))
-        change = _change_json(self.nation_changes, 0)
+        change = ChangeObjects(self.nation_changes).of(0)
         if change is not None:
             document["change"] = change
         document["breakdowns"] = self._attribute_breakdowns("nation", None)
@@ -490,51 +494,86 @@ def _changes(columns: dict[str, Column], befores: list) -> dict[str, Changes]:
     return result
 
 
-def _change_json(changes: dict, g: int) -> dict | None:
-    """Return the §11 `change` object of group g, or None when it has no previous group."""
-    if not changes["_known"][g]:
-        return None
-    result = {}
-    values = {}
-    for key in SCORE_KEYS:
-        change = changes[key]
-        if not change.defined[g]:
-            continue
-        significant = int(change.significant[g])
-        entry = {
-            "delta": float(change.delta[g]),
-            "shown": float(change.shown[g]),
-            "significant": None if significant < 0 else bool(significant),
-        }
-        if key.startswith("values:"):
-            values[key.split(":", 1)[1]] = entry
-        else:
-            result[key] = entry
-    result["values"] = values
-    return result
+def _value_code(key: str) -> str | None:
+    """Return the value code of a "values:BP" key, None for an index key."""
+    return key.split(":", 1)[1] if key.startswith("values:") else None
 
 
-def _benchmark_json(benchmarks: dict[str, PeerStatistics], g: int) -> dict:
-    """Return the §11 `benchmark` object of group g."""
-    values = {}
-    result = {"values": values}
-    for key in SCORE_KEYS:
-        statistics = benchmarks[key]
-        of = int(statistics.of[g])
-        if of == 0:
-            continue
-        entry = {
-            "median": float(statistics.median[g]),
-            "p75": float(statistics.p75[g]),
-            "percentile_rank": float(statistics.percentile_rank[g]),
-            "rank": int(statistics.rank[g]),
-            "of": of,
-        }
-        if key.startswith("values:"):
-            values[key.split(":", 1)[1]] = entry
-        else:
-            result[key] = entry
-    return result
+class ChangeObjects:
+    """Builds the §11 `change` objects of the groups of one level from their arrays.
+
+    The arrays are turned into Python lists once; one object is then a few list reads.
+    """
+
+    def __init__(self, changes: dict):
+        self.known = changes["_known"].tolist()
+        self.keys = [
+            (
+                key,
+                _value_code(key),
+                changes[key].defined.tolist(),
+                changes[key].delta.tolist(),
+                changes[key].shown.tolist(),
+                [None if x < 0 else bool(x) for x in changes[key].significant.tolist()],
+            )
+            for key in SCORE_KEYS
+        ]
+
+    def of(self, g: int) -> dict | None:
+        """Return the `change` object of group g, or None when it has no previous group."""
+        if not self.known[g]:
+            return None
+        result = {}
+        values = {}
+        for key, value, defined, delta, shown, significant in self.keys:
+            if not defined[g]:
+                continue
+            entry = {"delta": delta[g], "shown": shown[g], "significant": significant[g]}
+            if value is None:
+                result[key] = entry
+            else:
+                values[value] = entry
+        result["values"] = values
+        return result
+
+
+class BenchmarkObjects:
+    """Builds the §11 `benchmark` objects of the groups of one level from their arrays."""
+
+    def __init__(self, benchmarks: dict[str, PeerStatistics]):
+        self.keys = [
+            (
+                key,
+                _value_code(key),
+                statistics.of.tolist(),
+                statistics.median.tolist(),
+                statistics.p75.tolist(),
+                statistics.percentile_rank.tolist(),
+                statistics.rank.tolist(),
+            )
+            for key, statistics in benchmarks.items()
+        ]
+
+    def of(self, g: int) -> dict:
+        """Return the `benchmark` object of group g."""
+        values = {}
+        result = {"values": values}
+        for key, value, of, median, p75, percentile_rank, rank in self.keys:
+            peers = of[g]
+            if not peers:
+                continue
+            entry = {
+                "median": median[g],
+                "p75": p75[g],
+                "percentile_rank": percentile_rank[g],
+                "rank": rank[g],
+                "of": peers,
+            }
+            if value is None:
+                result[key] = entry
+            else:
+                values[value] = entry
+        return result
 
 
 def _head(level, code, parent, n, population, minimum, eligible, suppressed) -> dict:
