@@ -3,6 +3,7 @@
 import dataclasses
 import math
 
+import numba
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -138,6 +139,51 @@ def test_the_kernel_counts_a_repeated_pick_once_like_the_reference():
     assert any(len(set(row[row >= 0])) < (row >= 0).sum() for row in data.picks[1])
     distinct_current = sum(len(set(row[row >= 0].tolist())) for row in data.picks[1])
     assert units["ep:tot"].sum() == distinct_current
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_the_kernel_gives_identical_sums_whatever_the_number_of_threads(weighted):
+    """The rows are sorted stably, in blocks per thread: every (unit, cell) adds its rows in
+    the same order with one thread or two, so the sums are equal bit for bit."""
+    rng = np.random.default_rng(11)
+    spec = make_spec(rng)
+    data = make_data(rng, spec, n=2000, n_institutions=5, units_per_institution=3, repeats=True)
+    weights = rng.uniform(0.3, 3.0, data.n) if weighted else None
+    unit_institution = np.array([i for i, _ in data.units], dtype=np.intp)
+    threads = numba.get_num_threads()
+    results = []
+    try:
+        for n_threads in sorted({1, min(2, numba.config.NUMBA_NUM_THREADS)}):
+            numba.set_num_threads(n_threads)
+            results.append(accumulate_fast(spec, data, weights, unit_institution, 5, 5))
+    finally:
+        numba.set_num_threads(threads)
+    (units, cells), (other_units, other_cells) = results[0], results[-1]
+    assert units.columns == other_units.columns
+    assert np.array_equal(units.data, other_units.data)
+    assert np.array_equal(cells.data, other_cells.data)
+    assert_same_sums(spec, data, weights, 5)
+
+
+def test_the_kernel_handles_every_row_in_one_unit_and_cell_and_only_unanswered_rows():
+    """All rows in one (unit, cell), none of them answering an item or picking a value."""
+    rng = np.random.default_rng(12)
+    spec = make_spec(rng)
+    data = make_data(rng, spec, n=100, n_institutions=3, units_per_institution=2)
+    data = dataclasses.replace(
+        data,
+        unit=np.ones(data.n, dtype=np.int32),
+        gender=np.zeros(data.n, dtype=np.int8),
+        employment=np.full(data.n, -1, dtype=np.int8),
+        age_band=np.full(data.n, 3, dtype=np.int8),
+        answers=np.zeros_like(data.answers),
+        picks=np.full_like(data.picks, -1),
+    )
+    for weights in (None, rng.uniform(0.3, 3.0, data.n)):
+        units, cells = assert_same_sums(spec, data, weights, 3)
+        assert units["resp"].tolist() == [0, data.n, 0, 0]
+        assert cells["resp"][0, 1, 0, 4] == data.n
+        assert units["v:BP:n"].sum() == units["ep:n"].sum() == units["a:BP:n"].sum() == 0
 
 
 def test_the_kernel_gives_zero_sums_for_zero_rows():

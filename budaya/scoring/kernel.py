@@ -3,10 +3,24 @@
 `accumulate_fast` gives the same two `Sums` as the numpy reference path (`CellAccumulator` fed by
 `respondent.accumulate_survey`, kept here as `accumulate_reference`), with the same columns
 (listed in respondent.py's docstring), but in one pass over the rows instead of hundreds of
-bincounts. Rows are first ordered by (institution, unit, cell) with a counting sort; then each
-institution is summed by one thread (`prange`), so no two threads ever write the same unit or
-cell row. Every respondent quantity is computed exactly as the numpy path computes it; only the
-order of the additions differs, so sums agree up to float rounding.
+bincounts. It works in three steps:
+
+1. `_row_keys`: each thread reads a block of rows in order, computes every row's key (its
+   unit's rank, units ordered by institution, times CELLS_PER_UNIT plus its cell) and counts
+   the keys of its block; the counts give each block's place for each key (a counting sort).
+2. `_scatter`: each thread reads its rows in order again and copies each one (answers, picks,
+   weight) to its sorted place. Reading sequentially and writing at random is several times
+   cheaper than the reverse: the scoring loop would otherwise stall on a cache miss per row.
+   The sort is stable, so the order of the additions does not depend on the number of threads.
+3. `_accumulate`: each institution (one contiguous range of sorted rows) is summed by one
+   thread (`prange`), so no two threads ever write the same unit or cell row. Each (unit, cell)
+   run is summed in a scratch row, then added to its unit and its cell. Columns are laid out in
+   blocks (all items' answer counts, all items' favourable counts, all measures' counts, ...) so
+   the per-row loops write contiguous slices the compiler can vectorise, and the row loop is
+   compiled twice, with and without weights, so neither copy tests `weighted` per column.
+
+Every respondent quantity is computed exactly as the numpy path computes it; only the order of
+the additions differs, so sums agree up to float rounding.
 
 `accumulate_responses` picks the path: the fast kernel, or the reference when the environment
 sets `BUDAYA_SCORING_KERNEL=numpy`.
@@ -40,7 +54,7 @@ def _writable_cache_dir() -> bool:
 _redirected = _writable_cache_dir()
 
 import numpy as np  # noqa: E402
-from numba import njit, prange  # noqa: E402
+from numba import get_num_threads, njit, prange  # noqa: E402
 from numba.core import config as _numba_config  # noqa: E402
 
 if _redirected:
@@ -60,14 +74,28 @@ from budaya.scoring.stats import (  # noqa: E402
 
 KERNEL_VARIABLE = "BUDAYA_SCORING_KERNEL"
 KERNELS = ("numba", "numpy")
-# Column roles in the layout's index arrays (-1 = no such column in this run).
-ITEM_A, ITEM_F, ITEM_WA, ITEM_WF, ITEM_ALPHA = range(5)
-MEASURE_N, MEASURE_W, MEASURE_S1, MEASURE_S2 = range(4)
+# Column blocks of the layout (`_Layout.base`, -1 = no such block in this run) and the
+# columns of a value's Cronbach's alpha sums (`_Layout.alpha_cols`).
+(
+    BASE_RESP,
+    BASE_A,
+    BASE_F,
+    BASE_WA,
+    BASE_WF,
+    BASE_ALPHA_ITEM,
+    BASE_N,
+    BASE_W,
+    BASE_S1,
+    BASE_S2,
+    BASE_PICK,
+    BASE_EP,
+) = _BASES = range(12)
 ALPHA_N, ALPHA_Q, ALPHA_T1, ALPHA_T2 = range(4)
-MISC_RESP, MISC_EP_N, MISC_EP_LIM, MISC_EP_TOT = range(4)
-VALUE_MEASURE = {d: MEASURES.index(f"v:{d}") for d in VALUE_CODES}
 BEHAVIOUR_MEASURE = MEASURES.index(f"b:{BEHAVIOUR_CODES[0]}")
 IMP, ENG, KPO, KCH = (MEASURES.index(name) for name in ("imp", "eng", "kpo", "kch"))
+# The kernel stores value d's score as measure d and behaviour j's as BEHAVIOUR_MEASURE + j.
+assert [MEASURES.index(f"v:{d}") for d in VALUE_CODES] == list(range(len(VALUE_CODES)))
+assert BEHAVIOUR_CODES == tuple(f"{d}{k}" for d in VALUE_CODES for k in (1, 2, 3))
 
 
 def accumulate_responses(
@@ -165,74 +193,93 @@ def accumulate_reference(
 
 
 class _Layout:
-    """Column names of one run and, per role, the column index arrays the kernel writes to."""
+    """Column names of one run, laid out in blocks the kernel indexes directly, and the item
+    constants the kernel scores with.
+
+    Columns come in blocks (every item's answer count, then every item's favourable count, ...),
+    so the kernel adds a row's quantities at `base + index`, with no per-column lookup, in loops
+    the compiler can vectorise. `group_items` lists the item columns of each behaviour in turn,
+    then the engagement items: a behaviour's, and a value's, items are one range of it.
+    """
 
     def __init__(self, spec: ScoringSpec, weighted: bool):
         self.columns: dict[str, int] = {}
+        self.weighted = weighted
         items = spec.survey_items
-        pick_values = spec.pick_values
-        self.misc = np.full(4, -1, dtype=np.int64)
-        self.misc[MISC_RESP] = self._add("resp")
-        # Items: (points, reverse, behaviour index or -1 for engagement) and their columns.
-        self.item_meta = np.zeros((len(items), 3), dtype=np.int64)
-        self.item_factor = np.zeros(len(items))
-        self.item_cols = np.full((len(items), 5), -1, dtype=np.int64)
-        for c, item in enumerate(items):
-            behaviour = BEHAVIOUR_CODES.index(item.target) if item.value is not None else -1
-            self.item_meta[c] = (item.points, int(item.reverse), behaviour)
-            self.item_factor[c] = 100.0 / (item.points - 1)
-            self.item_cols[c, ITEM_A] = self._add(f"i:{item.code}:a")
-            self.item_cols[c, ITEM_F] = self._add(f"i:{item.code}:f")
-            if weighted:
-                self.item_cols[c, ITEM_WA] = self._add(f"i:{item.code}:wa")
-                self.item_cols[c, ITEM_WF] = self._add(f"i:{item.code}:wf")
-        # Respondent-level measures, in MEASURES order.
-        self.measure_cols = np.full((len(MEASURES), 4), -1, dtype=np.int64)
-        for m, name in enumerate(MEASURES):
-            self.measure_cols[m, MEASURE_N] = self._add(f"{name}:n")
-            if weighted:
-                self.measure_cols[m, MEASURE_W] = self._add(f"{name}:w")
-            self.measure_cols[m, MEASURE_S1] = self._add(f"{name}:s1")
-            self.measure_cols[m, MEASURE_S2] = self._add(f"{name}:s2")
-        # Minimum answered items of each value (and of engagement) for a valid mean.
-        self.value_items = np.zeros(len(VALUE_CODES), dtype=np.int64)
-        engagement_items = 0
-        for item in items:
-            if item.value is None:
-                engagement_items += 1
-            else:
-                self.value_items[VALUE_CODES.index(item.value)] += 1
+        n_behaviours = len(BEHAVIOUR_CODES)
+        group = np.array(
+            [
+                BEHAVIOUR_CODES.index(item.target) if item.value is not None else n_behaviours
+                for item in items
+            ],
+            dtype=np.int64,
+        )
+        self.group_items = np.argsort(group, kind="stable").astype(np.int64)
+        # group_items[group_starts[j]:group_starts[j + 1]]: the items of behaviour j; the last
+        # range (j = n_behaviours) holds the engagement items.
+        self.group_starts = np.searchsorted(group[self.group_items], np.arange(n_behaviours + 2))
+        self.group_starts = self.group_starts.astype(np.int64)
+        n_value_items = int(self.group_starts[n_behaviours])
+        # steps = offset + sign * answer: answer - 1, or points - answer when reverse-keyed.
+        self.item_offset = np.array(
+            [item.points if item.reverse else -1 for item in items], dtype=np.int64
+        )
+        self.item_sign = np.array([-1 if item.reverse else 1 for item in items], dtype=np.int64)
+        self.item_favourable = np.array([item.points - 2 for item in items], dtype=np.int64)
+        self.item_factor = np.array([100.0 / (item.points - 1) for item in items])
+        self.value_items = np.array(
+            [
+                self.group_starts[3 * d + 3] - self.group_starts[3 * d]
+                for d in range(len(VALUE_CODES))
+            ],
+            dtype=np.int64,
+        )
         self.value_minimum = np.array(
             [max(math.ceil(m / 2), 1) for m in self.value_items], dtype=np.int64
         )
+        engagement_items = len(items) - n_value_items
         self.engagement_minimum = max(math.ceil(engagement_items / 2), 1)
-        # Cronbach's alpha sums over complete cases, per value.
+        # Block bases, in the order of `BASE_*`.
+        self.base = np.full(len(_BASES), -1, dtype=np.int64)
+        self.base[BASE_RESP] = self._add(["resp"])
+        self.base[BASE_A] = self._add([f"i:{item.code}:a" for item in items])
+        self.base[BASE_F] = self._add([f"i:{item.code}:f" for item in items])
+        if weighted:
+            self.base[BASE_WA] = self._add([f"i:{item.code}:wa" for item in items])
+            self.base[BASE_WF] = self._add([f"i:{item.code}:wf" for item in items])
+        # Alpha item sums in group_items order.
+        value_items = [items[c] for c in self.group_items[:n_value_items]]
+        self.base[BASE_ALPHA_ITEM] = self._add(
+            [f"a:{item.value}:{item.code}" for item in value_items]
+        )
+        self.base[BASE_N] = self._add([f"{name}:n" for name in MEASURES])
+        if weighted:
+            self.base[BASE_W] = self._add([f"{name}:w" for name in MEASURES])
+        self.base[BASE_S1] = self._add([f"{name}:s1" for name in MEASURES])
+        self.base[BASE_S2] = self._add([f"{name}:s2" for name in MEASURES])
+        # Cronbach's alpha sums per value: the q/t1/t2 columns exist only for values with items.
         self.alpha_cols = np.full((len(VALUE_CODES), 4), -1, dtype=np.int64)
         for d, value in enumerate(VALUE_CODES):
-            self.alpha_cols[d, ALPHA_N] = self._add(f"a:{value}:n")
-            if not self.value_items[d]:
-                continue
-            for c, item in enumerate(items):
-                if item.value == value:
-                    self.item_cols[c, ITEM_ALPHA] = self._add(f"a:{value}:{item.code}")
-            self.alpha_cols[d, ALPHA_Q] = self._add(f"a:{value}:q")
-            self.alpha_cols[d, ALPHA_T1] = self._add(f"a:{value}:t1")
-            self.alpha_cols[d, ALPHA_T2] = self._add(f"a:{value}:t2")
-        # Values selection.
-        self.pick_cols = np.full((len(QUESTIONS), len(pick_values)), -1, dtype=np.int64)
-        for q, question in enumerate(QUESTIONS):
-            for v, value in enumerate(pick_values):
-                self.pick_cols[q, v] = self._add(f"p:{question}:{value.code}")
+            self.alpha_cols[d, ALPHA_N] = self._add([f"a:{value}:n"])
+            if self.value_items[d]:
+                self.alpha_cols[d, ALPHA_Q] = self._add([f"a:{value}:q"])
+                self.alpha_cols[d, ALPHA_T1] = self._add([f"a:{value}:t1"])
+                self.alpha_cols[d, ALPHA_T2] = self._add([f"a:{value}:t2"])
+        pick_values = spec.pick_values
+        self.base[BASE_PICK] = self._add(
+            [f"p:{question}:{value.code}" for question in QUESTIONS for value in pick_values]
+        )
         self.limiting = np.array([value.limiting for value in pick_values], dtype=np.bool_)
-        self.misc[MISC_EP_N] = self._add("ep:n")
-        self.misc[MISC_EP_LIM] = self._add("ep:lim")
-        self.misc[MISC_EP_TOT] = self._add("ep:tot")
+        self.base[BASE_EP] = self._add(["ep:n", "ep:lim", "ep:tot"])
 
-    def _add(self, name: str) -> int:
-        if name in self.columns:
-            raise ValueError(f"statistic {name!r} accumulated twice")
-        self.columns[name] = len(self.columns)
-        return self.columns[name]
+    def _add(self, names: list[str]) -> int:
+        """Add a block of columns; return the index of its first column."""
+        first = len(self.columns)
+        for name in names:
+            if name in self.columns:
+                raise ValueError(f"statistic {name!r} accumulated twice")
+            self.columns[name] = len(self.columns)
+        return first
 
 
 def accumulate_fast(
@@ -260,33 +307,48 @@ def accumulate_fast(
     units = np.zeros((n_units, n_columns))
     cells = np.zeros((n_institutions * CELLS_PER_UNIT, n_columns))
     if data.n:
-        unit = np.ascontiguousarray(data.unit)
-        order, institution_starts = _order_by_institution(unit, unit_institution, n_institutions)
-        _accumulate(
-            order,
-            institution_starts,
-            rank_starts,
-            unit_order,
-            unit_rank,
-            unit,
+        answers = np.ascontiguousarray(data.answers)
+        picks = np.ascontiguousarray(data.picks)
+        weight = np.ascontiguousarray(weights, dtype=np.float64) if weighted else np.zeros(0)
+        n_blocks = max(1, min(get_num_threads(), data.n))
+        keys, positions, key_starts = _row_keys(
+            np.ascontiguousarray(data.unit),
             np.ascontiguousarray(data.gender),
             np.ascontiguousarray(data.employment),
             np.ascontiguousarray(data.age_band),
-            np.ascontiguousarray(data.answers),
-            np.ascontiguousarray(data.picks),
-            np.ascontiguousarray(weights, dtype=np.float64) if weighted else np.zeros(0),
+            unit_rank,
+            n_units * CELLS_PER_UNIT,
+            n_blocks,
+        )
+        # The sorted copies are allocated by numpy, which asks the kernel for huge pages on
+        # large arrays: their first (random) writes then fault in far fewer pages.
+        sorted_answers = np.empty_like(answers)
+        sorted_picks = np.empty((data.n, 3, picks.shape[2]), dtype=picks.dtype)
+        sorted_weight = np.empty_like(weight)
+        _scatter(
+            keys, positions, answers, picks, weight, sorted_answers, sorted_picks, sorted_weight
+        )
+        del keys, positions
+        _accumulate(
+            key_starts,
+            rank_starts,
+            unit_order,
+            sorted_answers,
+            sorted_picks,
+            sorted_weight,
             weighted,
-            layout.item_meta,
+            layout.base,
+            layout.item_offset,
+            layout.item_sign,
+            layout.item_favourable,
             layout.item_factor,
-            layout.item_cols,
-            layout.value_minimum,
+            layout.group_items,
+            layout.group_starts,
             layout.value_items,
+            layout.value_minimum,
             layout.engagement_minimum,
-            layout.measure_cols,
             layout.alpha_cols,
-            layout.pick_cols,
             layout.limiting,
-            layout.misc,
             units,
             cells,
         )
@@ -294,22 +356,62 @@ def accumulate_fast(
     return Sums(dict(layout.columns), units), Sums(dict(layout.columns), cells)
 
 
-@njit(cache=True)
-def _order_by_institution(unit, unit_institution, n_institutions):
-    """Return (row order, start of each institution's rows) by a stable counting sort."""
+@njit(parallel=True, cache=True)
+def _row_keys(unit, gender, employment, age_band, unit_rank, n_keys, n_blocks):
+    """Return (each row's key, each block's first position per key, each key's first row).
+
+    A row's key is its unit's rank times CELLS_PER_UNIT plus its cell, so ordering rows by key
+    orders them by (institution, unit, cell). The rows are cut into `n_blocks` consecutive
+    blocks, each counted by one thread; `positions[b, k]` is where block b's first row of key k
+    goes, so a parallel scatter of the blocks is a stable counting sort.
+    """
     n = unit.shape[0]
-    starts = np.zeros(n_institutions + 1, dtype=np.int64)
-    for r in range(n):
-        starts[unit_institution[unit[r]] + 1] += 1
-    for i in range(n_institutions):
-        starts[i + 1] += starts[i]
-    position = starts[:-1].copy()
-    order = np.empty(n, dtype=np.int64)
-    for r in range(n):
-        i = unit_institution[unit[r]]
-        order[position[i]] = r
-        position[i] += 1
-    return order, starts
+    keys = np.empty(n, dtype=np.int64)
+    positions = np.zeros((n_blocks, n_keys), dtype=np.int64)
+    for b in prange(n_blocks):
+        counts = positions[b]
+        for r in range(n * b // n_blocks, n * (b + 1) // n_blocks):
+            key = unit_rank[unit[r]] * CELLS_PER_UNIT + _cell(
+                np.int64(gender[r]), np.int64(employment[r]), np.int64(age_band[r])
+            )
+            keys[r] = key
+            counts[key] += 1
+    key_starts = np.empty(n_keys + 1, dtype=np.int64)
+    running = 0
+    for key in range(n_keys):
+        key_starts[key] = running
+        for b in range(n_blocks):
+            count = positions[b, key]
+            positions[b, key] = running
+            running += count
+    key_starts[n_keys] = running
+    return keys, positions, key_starts
+
+
+@njit(parallel=True, cache=True)
+def _scatter(keys, positions, answers, picks, weight, sorted_answers, sorted_picks, sorted_weight):
+    """Copy the rows (answers, picks, weights) to their places in key order.
+
+    Each thread reads its block of rows sequentially and writes each row to its sorted place:
+    reading rows in order and writing them at random costs far less than reading them at random
+    (writes need not be waited for; the scoring loop would stall on each read).
+    """
+    n = keys.shape[0]
+    n_blocks = positions.shape[0]
+    weighted = weight.shape[0] > 0
+    for b in prange(n_blocks):
+        position = positions[b]
+        for r in range(n * b // n_blocks, n * (b + 1) // n_blocks):
+            key = keys[r]
+            t = position[key]
+            position[key] = t + 1
+            # Whole-row copies (memcpy): byte-by-byte stores that miss the cache would fill
+            # the store buffer and leave only one row's writes in flight.
+            sorted_answers[t, :] = answers[r, :]
+            for q in range(3):
+                sorted_picks[t, q, :] = picks[q, r, :]
+            if weighted:
+                sorted_weight[t] = weight[r]
 
 
 @njit(inline="always")
@@ -319,226 +421,230 @@ def _cell(gender, employment, age_band):
 
 
 @njit(inline="always")
-def _add_measure(acc, cols, m, valid, score, w, weighted):
-    if not valid:
-        return
-    acc[cols[m, MEASURE_N]] += 1.0
-    if weighted:
-        acc[cols[m, MEASURE_W]] += w
-        acc[cols[m, MEASURE_S1]] += w * score
-        acc[cols[m, MEASURE_S2]] += w * score * score
-    else:
-        acc[cols[m, MEASURE_S1]] += score
-        acc[cols[m, MEASURE_S2]] += score * score
-
-
-@njit(inline="always")
-def _add_overlap(acc, cols, m, stamp, distinct, counts, a, b, row, w, weighted):
-    """Add the overlap |A ∩ B| / min(|A|, |B|) of questions a and b (left out when one is empty)."""
+def _overlap(stamp, distinct, counts, a, b, row):
+    """Return (whether defined, overlap |A ∩ B| / min(|A|, |B|) of questions a and b)."""
     smaller = min(counts[a], counts[b])
     common = 0
     for s in range(counts[a]):
         common += np.int64(stamp[b, distinct[a, s]] == row)
-    overlap = 100.0 * common / smaller if smaller > 0 else 0.0
-    _add_measure(acc, cols, m, smaller > 0, overlap, w, weighted)
+    return smaller > 0, (100.0 * common / smaller if smaller > 0 else 0.0)
 
 
 @njit(parallel=True, cache=True)
 def _accumulate(
-    order,
-    institution_starts,
+    key_starts,
     rank_starts,
     unit_order,
-    unit_rank,
-    unit,
-    gender,
-    employment,
-    age_band,
     answers,
     picks,
     weight,
     weighted,
-    item_meta,
+    base,
+    item_offset,
+    item_sign,
+    item_favourable,
     item_factor,
-    item_cols,
-    value_minimum,
+    group_items,
+    group_starts,
     value_items,
+    value_minimum,
     engagement_minimum,
-    measure_cols,
     alpha_cols,
-    pick_cols,
     limiting,
-    misc,
     units,
     cells,
 ):
-    """Add every row's quantities into its unit row and its institution-cell row."""
+    """Add every row's quantities into its unit row and its institution-cell row.
+
+    Rows are in key order (institution, unit, cell); each institution is one thread's range of
+    rows, and each of its (unit, cell) runs is summed in `acc` before being added to the outputs.
+    """
     n_institutions = rank_starts.shape[0] - 1
     n_columns = units.shape[1]
-    n_items = item_meta.shape[0]
-    n_values = value_minimum.shape[0]
-    n_behaviours = n_values * 3
-    n_slots = picks.shape[2]
-    n_pick_values = pick_cols.shape[1]
+    n_values = value_items.shape[0]
+    n_measures = BEHAVIOUR_MEASURE + n_values * 3 + 4
     for i in prange(n_institutions):
         # Scratch of this institution, reused for each of its rows.
         acc = np.zeros(n_columns)
-        value_total = np.zeros(n_values)
-        value_answered = np.zeros(n_values, dtype=np.int64)
-        behaviour_total = np.zeros(n_behaviours)
-        behaviour_answered = np.zeros(n_behaviours, dtype=np.int64)
-        complete = np.zeros(n_values, dtype=np.bool_)
-        alpha_total = np.zeros(n_values)
-        alpha_squares = np.zeros(n_values)
-        scores = np.zeros(n_items)
-        value_scores = np.zeros(n_values)
-        stamp = np.full((3, max(n_pick_values, 1)), -1, dtype=np.int64)
-        distinct = np.zeros((3, max(n_slots, 1)), dtype=np.int64)
+        scores = np.zeros(max(item_offset.shape[0], 1))
+        answered = np.zeros(max(item_offset.shape[0], 1))
+        measure_score = np.zeros(n_measures)
+        measure_valid = np.zeros(n_measures)
+        stamp = np.full((3, max(limiting.shape[0], 1)), -1, dtype=np.int64)
+        distinct = np.zeros((3, max(picks.shape[2], 1)), dtype=np.int64)
         counts = np.zeros(3, dtype=np.int64)
-        # Order the institution's rows by (unit, cell) with a counting sort, copying them into
-        # one block: a tight gather loop keeps many memory reads in flight, where the scoring
-        # loop below would wait for each row in turn.
-        first_rank = rank_starts[i]
-        n_keys = (rank_starts[i + 1] - first_rank) * CELLS_PER_UNIT
-        base = institution_starts[i]
-        n_rows = institution_starts[i + 1] - base
-        key_starts = np.zeros(n_keys + 1, dtype=np.int64)
-        keys = np.empty(n_rows, dtype=np.int64)
-        for t in range(n_rows):
-            r = order[base + t]
-            key = (unit_rank[unit[r]] - first_rank) * CELLS_PER_UNIT + _cell(
-                np.int64(gender[r]), np.int64(employment[r]), np.int64(age_band[r])
-            )
-            keys[t] = key
-            key_starts[key + 1] += 1
-        for key in range(n_keys):
-            key_starts[key + 1] += key_starts[key]
-        position = key_starts[:-1].copy()
-        block_answers = np.empty((n_rows, n_items), dtype=answers.dtype)
-        block_picks = np.empty((n_rows, 3, n_slots), dtype=picks.dtype)
-        block_weight = np.ones(n_rows)
-        for t in range(n_rows):
-            r = order[base + t]
-            b = position[keys[t]]
-            position[keys[t]] += 1
-            for c in range(n_items):
-                block_answers[b, c] = answers[r, c]
-            for q in range(3):
-                for s in range(n_slots):
-                    block_picks[b, q, s] = picks[q, r, s]
-            if weighted:
-                block_weight[b] = weight[r]
-        for key in range(n_keys):
+        for key in range(rank_starts[i] * CELLS_PER_UNIT, rank_starts[i + 1] * CELLS_PER_UNIT):
             first = key_starts[key]
             last = key_starts[key + 1]
             if first == last:
                 continue
-            for t in range(first, last):
-                w = block_weight[t]
-                acc[misc[MISC_RESP]] += 1.0
-                for d in range(n_values):
-                    value_total[d] = 0.0
-                    value_answered[d] = 0
-                    complete[d] = True
-                for j in range(n_behaviours):
-                    behaviour_total[j] = 0.0
-                    behaviour_answered[j] = 0
-                engagement_total = 0.0
-                engagement_answered = 0
-                for c in range(n_items):
-                    x = np.int64(block_answers[t, c])
-                    behaviour = item_meta[c, 2]
-                    if x == 0:
-                        if behaviour >= 0:
-                            complete[behaviour // 3] = False
-                        continue
-                    points = item_meta[c, 0]
-                    keyed = points + 1 - x if item_meta[c, 1] else x
-                    steps = keyed - 1
-                    score = steps * item_factor[c]
-                    scores[c] = score
-                    acc[item_cols[c, ITEM_A]] += 1.0
-                    # Added without a branch: whether an answer is favourable is unpredictable.
-                    favourable = 1.0 if steps >= points - 2 else 0.0
-                    acc[item_cols[c, ITEM_F]] += favourable
-                    if weighted:
-                        acc[item_cols[c, ITEM_WA]] += w
-                        acc[item_cols[c, ITEM_WF]] += w * favourable
-                    if behaviour >= 0:
-                        d = behaviour // 3
-                        value_total[d] += score
-                        value_answered[d] += 1
-                        behaviour_total[behaviour] += score
-                        behaviour_answered[behaviour] += 1
-                    else:
-                        engagement_total += score
-                        engagement_answered += 1
-                # Values, implementation, alpha on complete cases.
-                all_valid = True
-                implementation = 0.0
-                for d in range(n_values):
-                    valid = value_answered[d] >= value_minimum[d]
-                    score = value_total[d] / value_answered[d] if valid else 0.0
-                    value_scores[d] = score
-                    all_valid = all_valid and valid
-                    implementation += score
-                    _add_measure(acc, measure_cols, d, valid, score, w, weighted)
-                    alpha_total[d] = 0.0
-                    alpha_squares[d] = 0.0
-                for c in range(n_items):
-                    behaviour = item_meta[c, 2]
-                    if behaviour >= 0 and complete[behaviour // 3]:
-                        d = behaviour // 3
-                        score = scores[c]
-                        acc[item_cols[c, ITEM_ALPHA]] += score
-                        alpha_total[d] += score
-                        alpha_squares[d] += score * score
-                for d in range(n_values):
-                    if complete[d] and value_items[d] > 0:
-                        acc[alpha_cols[d, ALPHA_N]] += 1.0
-                        acc[alpha_cols[d, ALPHA_Q]] += alpha_squares[d]
-                        acc[alpha_cols[d, ALPHA_T1]] += alpha_total[d]
-                        acc[alpha_cols[d, ALPHA_T2]] += alpha_total[d] * alpha_total[d]
-                for j in range(n_behaviours):
-                    valid = behaviour_answered[j] >= 1
-                    score = behaviour_total[j] / behaviour_answered[j] if valid else 0.0
-                    _add_measure(
-                        acc, measure_cols, BEHAVIOUR_MEASURE + j, valid, score, w, weighted
-                    )
-                _add_measure(
-                    acc, measure_cols, IMP, all_valid, implementation / n_values, w, weighted
-                )
-                valid = engagement_answered >= engagement_minimum
-                score = engagement_total / engagement_answered if valid else 0.0
-                _add_measure(acc, measure_cols, ENG, valid, score, w, weighted)
-                # Values selection: distinct picks per question, Energi Positif, overlaps.
-                limiting_current = 0
-                for q in range(3):
-                    counts[q] = 0
-                    for s in range(n_slots):
-                        v = np.int64(block_picks[t, q, s])
-                        if v < 0 or stamp[q, v] == t:
-                            continue
-                        stamp[q, v] = t
-                        distinct[q, counts[q]] = v
-                        counts[q] += 1
-                        acc[pick_cols[q, v]] += 1.0
-                        if q == 1:
-                            limiting_current += np.int64(limiting[v])
-                if counts[1] > 0:
-                    acc[misc[MISC_EP_N]] += 1.0
-                if weighted:
-                    acc[misc[MISC_EP_LIM]] += w * limiting_current
-                    acc[misc[MISC_EP_TOT]] += w * counts[1]
-                else:
-                    acc[misc[MISC_EP_LIM]] += limiting_current
-                    acc[misc[MISC_EP_TOT]] += counts[1]
-                _add_overlap(acc, measure_cols, KPO, stamp, distinct, counts, 0, 1, t, w, weighted)
-                _add_overlap(acc, measure_cols, KCH, stamp, distinct, counts, 1, 2, t, w, weighted)
+            # Two copies of the row loop, each with `weighted` a constant, so neither tests it
+            # per column.
+            if weighted:
+                _add_rows(
+                    first, last, answers, picks, weight, True, base, item_offset, item_sign,
+                    item_favourable, item_factor, group_items, group_starts, value_items,
+                    value_minimum, engagement_minimum, alpha_cols, limiting, acc, scores,
+                    answered, measure_score, measure_valid, stamp, distinct, counts,
+                )  # fmt: skip
+            else:
+                _add_rows(
+                    first, last, answers, picks, weight, False, base, item_offset, item_sign,
+                    item_favourable, item_factor, group_items, group_starts, value_items,
+                    value_minimum, engagement_minimum, alpha_cols, limiting, acc, scores,
+                    answered, measure_score, measure_valid, stamp, distinct, counts,
+                )  # fmt: skip
             # The cell's rows are done: add them to the unit and the institution cell.
-            u = unit_order[first_rank + key // CELLS_PER_UNIT]
-            cell = i * CELLS_PER_UNIT + key % CELLS_PER_UNIT
+            unit_sums = units[unit_order[key // CELLS_PER_UNIT]]
+            cell_sums = cells[i * CELLS_PER_UNIT + key % CELLS_PER_UNIT]
             for c in range(n_columns):
-                units[u, c] += acc[c]
-                cells[cell, c] += acc[c]
-                acc[c] = 0.0
+                unit_sums[c] += acc[c]
+                cell_sums[c] += acc[c]
+            acc[:] = 0.0
+
+
+@njit(inline="always")
+def _add_rows(
+    first,
+    last,
+    answers,
+    picks,
+    weight,
+    weighted,
+    base,
+    item_offset,
+    item_sign,
+    item_favourable,
+    item_factor,
+    group_items,
+    group_starts,
+    value_items,
+    value_minimum,
+    engagement_minimum,
+    alpha_cols,
+    limiting,
+    acc,
+    scores,
+    answered,
+    measure_score,
+    measure_valid,
+    stamp,
+    distinct,
+    counts,
+):
+    """Add the quantities of rows first..last-1 to `acc`."""
+    n_items = item_offset.shape[0]
+    n_values = value_items.shape[0]
+    n_behaviours = n_values * 3
+    n_measures = measure_score.shape[0]
+    n_slots = picks.shape[2]
+    n_pick_values = limiting.shape[0]
+    # Column blocks as views: contiguous targets for the loops over items and measures.
+    acc_a = acc[base[BASE_A] : base[BASE_A] + n_items]
+    acc_f = acc[base[BASE_F] : base[BASE_F] + n_items]
+    acc_wa = acc[base[BASE_WA] : base[BASE_WA] + n_items] if weighted else acc[:0]
+    acc_wf = acc[base[BASE_WF] : base[BASE_WF] + n_items] if weighted else acc[:0]
+    acc_alpha = acc[base[BASE_ALPHA_ITEM] :]
+    acc_n = acc[base[BASE_N] : base[BASE_N] + n_measures]
+    acc_w = acc[base[BASE_W] : base[BASE_W] + n_measures] if weighted else acc[:0]
+    acc_s1 = acc[base[BASE_S1] : base[BASE_S1] + n_measures]
+    acc_s2 = acc[base[BASE_S2] : base[BASE_S2] + n_measures]
+    acc_pick = acc[base[BASE_PICK] :]
+    col_ep = base[BASE_EP]
+    acc[base[BASE_RESP]] += last - first
+    for t in range(first, last):
+        w = weight[t] if weighted else 1.0
+        # Items: score, answered and favourable, without branches (answers are unpredictable).
+        row = answers[t]
+        for c in range(n_items):
+            x = np.int64(row[c])
+            steps = item_offset[c] + item_sign[c] * x
+            is_answered = x != 0
+            scores[c] = steps * item_factor[c] if is_answered else 0.0
+            a = 1.0 if is_answered else 0.0
+            f = 1.0 if is_answered and steps >= item_favourable[c] else 0.0
+            answered[c] = a
+            acc_a[c] += a
+            acc_f[c] += f
+            if weighted:
+                acc_wa[c] += w * a
+                acc_wf[c] += w * f
+        # Behaviours and values (ranges of group_items), alpha on complete cases, implementation.
+        all_valid = True
+        implementation = 0.0
+        for d in range(n_values):
+            value_total = 0.0
+            value_answered = 0.0
+            for j in range(3 * d, 3 * d + 3):
+                total = 0.0
+                count = 0.0
+                for k in range(group_starts[j], group_starts[j + 1]):
+                    c = group_items[k]
+                    total += scores[c]
+                    count += answered[c]
+                    value_total += scores[c]
+                value_answered += count
+                valid = count >= 1.0
+                measure_valid[BEHAVIOUR_MEASURE + j] = 1.0 if valid else 0.0
+                measure_score[BEHAVIOUR_MEASURE + j] = total / count if valid else 0.0
+            valid = value_answered >= value_minimum[d]
+            score = value_total / value_answered if valid else 0.0
+            measure_valid[d] = 1.0 if valid else 0.0
+            measure_score[d] = score
+            all_valid = all_valid and valid
+            implementation += score
+            if value_items[d] > 0 and value_answered == value_items[d]:
+                squares = 0.0
+                for k in range(group_starts[3 * d], group_starts[3 * d + 3]):
+                    score = scores[group_items[k]]
+                    acc_alpha[k] += score
+                    squares += score * score
+                acc[alpha_cols[d, ALPHA_N]] += 1.0
+                acc[alpha_cols[d, ALPHA_Q]] += squares
+                acc[alpha_cols[d, ALPHA_T1]] += value_total
+                acc[alpha_cols[d, ALPHA_T2]] += value_total * value_total
+        measure_valid[IMP] = 1.0 if all_valid else 0.0
+        measure_score[IMP] = implementation / n_values if all_valid else 0.0
+        total = 0.0
+        count = 0.0
+        for k in range(group_starts[n_behaviours], group_starts[n_behaviours + 1]):
+            total += scores[group_items[k]]
+            count += answered[group_items[k]]
+        valid = count >= engagement_minimum
+        measure_valid[ENG] = 1.0 if valid else 0.0
+        measure_score[ENG] = total / count if valid else 0.0
+        # Values selection: distinct picks per question, Energi Positif, overlaps.
+        limiting_current = 0
+        for q in range(3):
+            counts[q] = 0
+            for s in range(n_slots):
+                v = np.int64(picks[t, q, s])
+                if v < 0 or stamp[q, v] == t:
+                    continue
+                stamp[q, v] = t
+                distinct[q, counts[q]] = v
+                counts[q] += 1
+                acc_pick[q * n_pick_values + v] += 1.0
+                if q == 1:
+                    limiting_current += np.int64(limiting[v])
+        if counts[1] > 0:
+            acc[col_ep] += 1.0
+        acc[col_ep + 1] += w * limiting_current
+        acc[col_ep + 2] += w * counts[1]
+        valid, score = _overlap(stamp, distinct, counts, 0, 1, t)
+        measure_valid[KPO] = 1.0 if valid else 0.0
+        measure_score[KPO] = score
+        valid, score = _overlap(stamp, distinct, counts, 1, 2, t)
+        measure_valid[KCH] = 1.0 if valid else 0.0
+        measure_score[KCH] = score
+        # Measures: an invalid one has score 0, so it adds nothing to its sums.
+        for m in range(n_measures):
+            score = measure_score[m]
+            acc_n[m] += measure_valid[m]
+            if weighted:
+                acc_w[m] += w * measure_valid[m]
+                acc_s1[m] += w * score
+                acc_s2[m] += w * score * score
+            else:
+                acc_s1[m] += score
+                acc_s2[m] += score * score
