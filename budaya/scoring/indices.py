@@ -155,8 +155,11 @@ class PickTops:
 
     def __init__(self, spec: ScoringSpec, counts: np.ndarray):
         self.codes = [value.code for value in spec.pick_values]
-        # A stable sort of negated counts keeps value-list order among ties.
-        order = np.argsort(-counts, axis=-1, kind="stable")[..., :10]
+        # A stable sort of negated counts keeps value-list order among ties. Counts are whole
+        # numbers (one per pick); sorted as 32-bit integers where they fit, which is faster.
+        fits = counts.size == 0 or counts.max() < 2**31
+        negated = -counts.astype(np.int32 if fits else np.int64)
+        order = np.argsort(negated, axis=-1, kind="stable")[..., :10]
         picked = np.take_along_axis(counts, order, axis=-1) > 0
         # (groups, 3 questions, 10) value indices, -1 where fewer than ten were picked.
         self.order = np.where(picked, order, -1)
