@@ -220,6 +220,13 @@ class _Layout:
         self.group_starts = np.searchsorted(group[self.group_items], np.arange(n_behaviours + 2))
         self.group_starts = self.group_starts.astype(np.int64)
         n_value_items = int(self.group_starts[n_behaviours])
+        # The same items as a (behaviour, slot) table, short rows padded with n_items: the
+        # kernel keeps a score of 0 (unanswered) in that slot, so padding adds nothing.
+        widest = int(np.diff(self.group_starts[: n_behaviours + 1]).max(initial=0))
+        self.behaviour_items = np.full((n_behaviours, widest), len(items), dtype=np.int64)
+        for j in range(n_behaviours):
+            members = self.group_items[self.group_starts[j] : self.group_starts[j + 1]]
+            self.behaviour_items[j, : members.shape[0]] = members
         # steps = offset + sign * answer: answer - 1, or points - answer when reverse-keyed.
         self.item_offset = np.array(
             [item.points if item.reverse else -1 for item in items], dtype=np.int64
@@ -269,7 +276,10 @@ class _Layout:
         self.base[BASE_PICK] = self._add(
             [f"p:{question}:{value.code}" for question in QUESTIONS for value in pick_values]
         )
-        self.limiting = np.array([value.limiting for value in pick_values], dtype=np.bool_)
+        # One more (False) entry than values: the kernel reads entry 0 even without values.
+        self.limiting = np.array(
+            [value.limiting for value in pick_values] + [False], dtype=np.bool_
+        )
         self.base[BASE_EP] = self._add(["ep:n", "ep:lim", "ep:tot"])
 
     def _add(self, names: list[str]) -> int:
@@ -344,6 +354,7 @@ def accumulate_fast(
             layout.item_factor,
             layout.group_items,
             layout.group_starts,
+            layout.behaviour_items,
             layout.value_items,
             layout.value_minimum,
             layout.engagement_minimum,
@@ -430,7 +441,9 @@ def _overlap(stamp, distinct, counts, a, b, row):
     return smaller > 0, (100.0 * common / smaller if smaller > 0 else 0.0)
 
 
-@njit(parallel=True, cache=True)
+# error_model="numpy": a division needs no zero test (every divisor is checked first), which
+# would otherwise be a branch per division and keep loops from being vectorised.
+@njit(parallel=True, cache=True, error_model="numpy")
 def _accumulate(
     key_starts,
     rank_starts,
@@ -446,6 +459,7 @@ def _accumulate(
     item_factor,
     group_items,
     group_starts,
+    behaviour_items,
     value_items,
     value_minimum,
     engagement_minimum,
@@ -466,11 +480,14 @@ def _accumulate(
     for i in prange(n_institutions):
         # Scratch of this institution, reused for each of its rows.
         acc = np.zeros(n_columns)
-        scores = np.zeros(max(item_offset.shape[0], 1))
-        answered = np.zeros(max(item_offset.shape[0], 1))
+        # Item scores, answered and favourable flags, with one more slot than items: always
+        # 0, the padding of `behaviour_items`.
+        item_scratch = np.zeros((3, item_offset.shape[0] + 1))
+        # Behaviour totals, answered counts and sums of squares.
+        behaviour_scratch = np.zeros((3, n_values * 3))
         measure_score = np.zeros(n_measures)
         measure_valid = np.zeros(n_measures)
-        stamp = np.full((3, max(limiting.shape[0], 1)), -1, dtype=np.int64)
+        stamp = np.full((3, limiting.shape[0]), -1, dtype=np.int64)
         distinct = np.zeros((3, max(picks.shape[2], 1)), dtype=np.int64)
         counts = np.zeros(3, dtype=np.int64)
         for key in range(rank_starts[i] * CELLS_PER_UNIT, rank_starts[i + 1] * CELLS_PER_UNIT):
@@ -483,16 +500,16 @@ def _accumulate(
             if weighted:
                 _add_rows(
                     first, last, answers, picks, weight, True, base, item_offset, item_sign,
-                    item_favourable, item_factor, group_items, group_starts, value_items,
-                    value_minimum, engagement_minimum, alpha_cols, limiting, acc, scores,
-                    answered, measure_score, measure_valid, stamp, distinct, counts,
+                    item_favourable, item_factor, group_items, group_starts, behaviour_items, value_items,
+                    value_minimum, engagement_minimum, alpha_cols, limiting, acc,
+                    item_scratch, behaviour_scratch, measure_score, measure_valid, stamp, distinct, counts,
                 )  # fmt: skip
             else:
                 _add_rows(
                     first, last, answers, picks, weight, False, base, item_offset, item_sign,
-                    item_favourable, item_factor, group_items, group_starts, value_items,
-                    value_minimum, engagement_minimum, alpha_cols, limiting, acc, scores,
-                    answered, measure_score, measure_valid, stamp, distinct, counts,
+                    item_favourable, item_factor, group_items, group_starts, behaviour_items, value_items,
+                    value_minimum, engagement_minimum, alpha_cols, limiting, acc,
+                    item_scratch, behaviour_scratch, measure_score, measure_valid, stamp, distinct, counts,
                 )  # fmt: skip
             # The cell's rows are done: add them to the unit and the institution cell.
             unit_sums = units[unit_order[key // CELLS_PER_UNIT]]
@@ -518,14 +535,15 @@ def _add_rows(
     item_factor,
     group_items,
     group_starts,
+    behaviour_items,
     value_items,
     value_minimum,
     engagement_minimum,
     alpha_cols,
     limiting,
     acc,
-    scores,
-    answered,
+    item_scratch,
+    behaviour_scratch,
     measure_score,
     measure_valid,
     stamp,
@@ -538,7 +556,7 @@ def _add_rows(
     n_behaviours = n_values * 3
     n_measures = measure_score.shape[0]
     n_slots = picks.shape[2]
-    n_pick_values = limiting.shape[0]
+    n_pick_values = limiting.shape[0] - 1
     # Column blocks as views: contiguous targets for the loops over items and measures.
     acc_a = acc[base[BASE_A] : base[BASE_A] + n_items]
     acc_f = acc[base[BASE_F] : base[BASE_F] + n_items]
@@ -551,91 +569,109 @@ def _add_rows(
     acc_s2 = acc[base[BASE_S2] : base[BASE_S2] + n_measures]
     acc_pick = acc[base[BASE_PICK] :]
     col_ep = base[BASE_EP]
+    scores, answered, favourable = item_scratch[0], item_scratch[1], item_scratch[2]
+    behaviour_total = behaviour_scratch[0]
+    behaviour_count = behaviour_scratch[1]
+    behaviour_squares = behaviour_scratch[2]
     acc[base[BASE_RESP]] += last - first
     for t in range(first, last):
         w = weight[t] if weighted else 1.0
         # Items: score, answered and favourable, without branches (answers are unpredictable).
+        # Items. Whether an answer is favourable, a value complete or a score valid is
+        # unpredictable: flags are computed as 0.0/1.0 and multiplied or added rather than
+        # branched on (a mispredicted branch costs more than the arithmetic), and bools are
+        # combined with & (`and` would branch).
         row = answers[t]
         for c in range(n_items):
             x = np.int64(row[c])
             steps = item_offset[c] + item_sign[c] * x
             is_answered = x != 0
-            scores[c] = steps * item_factor[c] if is_answered else 0.0
-            a = 1.0 if is_answered else 0.0
-            f = 1.0 if is_answered and steps >= item_favourable[c] else 0.0
+            a = np.float64(is_answered)
+            scores[c] = steps * item_factor[c] * a
             answered[c] = a
-            acc_a[c] += a
-            acc_f[c] += f
+            favourable[c] = np.float64(is_answered & (steps >= item_favourable[c]))
+        for c in range(n_items):
+            acc_a[c] += answered[c]
+            acc_f[c] += favourable[c]
             if weighted:
-                acc_wa[c] += w * a
-                acc_wf[c] += w * f
-        # Behaviours and values (ranges of group_items), alpha on complete cases, implementation.
+                acc_wa[c] += w * answered[c]
+                acc_wf[c] += w * favourable[c]
+        # Behaviours side by side, a slot of each at a time: no chain of dependent additions.
+        for j in range(n_behaviours):
+            behaviour_total[j] = 0.0
+            behaviour_count[j] = 0.0
+            behaviour_squares[j] = 0.0
+        for k in range(behaviour_items.shape[1]):
+            for j in range(n_behaviours):
+                c = behaviour_items[j, k]
+                behaviour_total[j] += scores[c]
+                behaviour_count[j] += answered[c]
+                behaviour_squares[j] += scores[c] * scores[c]
+        # A score is total / max(count, 1) times its validity: the total itself when invalid
+        # (0 without answers), times 0.
+        for j in range(n_behaviours):
+            count = behaviour_count[j]
+            valid = np.float64(count >= 1.0)
+            measure_valid[BEHAVIOUR_MEASURE + j] = valid
+            measure_score[BEHAVIOUR_MEASURE + j] = behaviour_total[j] / max(count, 1.0) * valid
+        # Values, alpha on complete cases, implementation.
         all_valid = True
         implementation = 0.0
         for d in range(n_values):
-            value_total = 0.0
-            value_answered = 0.0
-            for j in range(3 * d, 3 * d + 3):
-                total = 0.0
-                count = 0.0
-                for k in range(group_starts[j], group_starts[j + 1]):
-                    c = group_items[k]
-                    total += scores[c]
-                    count += answered[c]
-                    value_total += scores[c]
-                value_answered += count
-                valid = count >= 1.0
-                measure_valid[BEHAVIOUR_MEASURE + j] = 1.0 if valid else 0.0
-                measure_score[BEHAVIOUR_MEASURE + j] = total / count if valid else 0.0
-            valid = value_answered >= value_minimum[d]
-            score = value_total / value_answered if valid else 0.0
-            measure_valid[d] = 1.0 if valid else 0.0
+            j = 3 * d
+            value_total = behaviour_total[j] + behaviour_total[j + 1] + behaviour_total[j + 2]
+            value_answered = behaviour_count[j] + behaviour_count[j + 1] + behaviour_count[j + 2]
+            is_valid = value_answered >= value_minimum[d]
+            valid = np.float64(is_valid)
+            score = value_total / max(value_answered, 1.0) * valid
+            measure_valid[d] = valid
             measure_score[d] = score
-            all_valid = all_valid and valid
+            all_valid = all_valid & is_valid
             implementation += score
             if value_items[d] > 0 and value_answered == value_items[d]:
-                squares = 0.0
-                for k in range(group_starts[3 * d], group_starts[3 * d + 3]):
-                    score = scores[group_items[k]]
-                    acc_alpha[k] += score
-                    squares += score * score
+                for k in range(group_starts[j], group_starts[j + 3]):
+                    acc_alpha[k] += scores[group_items[k]]
+                squares = behaviour_squares[j] + behaviour_squares[j + 1]
+                squares += behaviour_squares[j + 2]
                 acc[alpha_cols[d, ALPHA_N]] += 1.0
                 acc[alpha_cols[d, ALPHA_Q]] += squares
                 acc[alpha_cols[d, ALPHA_T1]] += value_total
                 acc[alpha_cols[d, ALPHA_T2]] += value_total * value_total
-        measure_valid[IMP] = 1.0 if all_valid else 0.0
-        measure_score[IMP] = implementation / n_values if all_valid else 0.0
+        valid = np.float64(all_valid)
+        measure_valid[IMP] = valid
+        measure_score[IMP] = implementation / n_values * valid
         total = 0.0
         count = 0.0
         for k in range(group_starts[n_behaviours], group_starts[n_behaviours + 1]):
             total += scores[group_items[k]]
             count += answered[group_items[k]]
-        valid = count >= engagement_minimum
-        measure_valid[ENG] = 1.0 if valid else 0.0
-        measure_score[ENG] = total / count if valid else 0.0
-        # Values selection: distinct picks per question, Energi Positif, overlaps.
+        valid = np.float64(count >= engagement_minimum)
+        measure_valid[ENG] = valid
+        measure_score[ENG] = total / max(count, 1.0) * valid
+        # Values selection: distinct picks per question, Energi Positif, overlaps. A slot that
+        # is empty or repeats a pick goes through the same steps, adding 0 (on value 0).
         limiting_current = 0
         for q in range(3):
-            counts[q] = 0
+            n_distinct = 0
             for s in range(n_slots):
                 v = np.int64(picks[t, q, s])
-                if v < 0 or stamp[q, v] == t:
-                    continue
-                stamp[q, v] = t
-                distinct[q, counts[q]] = v
-                counts[q] += 1
-                acc_pick[q * n_pick_values + v] += 1.0
+                value = max(v, 0)
+                new = (v >= 0) & (stamp[q, value] != t)
+                stamp[q, value] = t if new else stamp[q, value]
+                distinct[q, n_distinct] = value
+                n_distinct += np.int64(new)
+                acc_pick[q * n_pick_values + value] += np.float64(new)
                 if q == 1:
-                    limiting_current += np.int64(limiting[v])
-        if counts[1] > 0:
-            acc[col_ep] += 1.0
+                    limiting_current += np.int64(new & limiting[value])
+            counts[q] = n_distinct
+        acc[col_ep] += np.float64(counts[1] > 0)
         acc[col_ep + 1] += w * limiting_current
         acc[col_ep + 2] += w * counts[1]
         valid, score = _overlap(stamp, distinct, counts, 0, 1, t)
-        measure_valid[KPO] = 1.0 if valid else 0.0
+        measure_valid[KPO] = np.float64(valid)
         measure_score[KPO] = score
         valid, score = _overlap(stamp, distinct, counts, 1, 2, t)
-        measure_valid[KCH] = 1.0 if valid else 0.0
+        measure_valid[KCH] = np.float64(valid)
         measure_score[KCH] = score
         # Measures: an invalid one has score 0, so it adds nothing to its sums.
         for m in range(n_measures):
