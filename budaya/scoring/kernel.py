@@ -54,8 +54,10 @@ def _writable_cache_dir() -> bool:
 _redirected = _writable_cache_dir()
 
 import numpy as np  # noqa: E402
-from numba import get_num_threads, njit, prange  # noqa: E402
+from llvmlite import ir  # noqa: E402
+from numba import get_num_threads, njit, prange, types  # noqa: E402
 from numba.core import config as _numba_config  # noqa: E402
+from numba.extending import intrinsic  # noqa: E402
 
 if _redirected:
     _numba_config.reload_config()  # numba may have been imported (and configured) before us
@@ -91,6 +93,8 @@ KERNELS = ("numba", "numpy")
     BASE_EP,
 ) = _BASES = range(12)
 ALPHA_N, ALPHA_Q, ALPHA_T1, ALPHA_T2 = range(4)
+# How many rows ahead the scatter prefetches the places it will write (8 to 32 measured alike).
+SCATTER_AHEAD = 16
 BEHAVIOUR_MEASURE = MEASURES.index(f"b:{BEHAVIOUR_CODES[0]}")
 IMP, ENG, KPO, KCH = (MEASURES.index(name) for name in ("imp", "eng", "kpo", "kch"))
 # The kernel stores value d's score as measure d and behaviour j's as BEHAVIOUR_MEASURE + j.
@@ -228,11 +232,15 @@ class _Layout:
             members = self.group_items[self.group_starts[j] : self.group_starts[j + 1]]
             self.behaviour_items[j, : members.shape[0]] = members
         # steps = offset + sign * answer: answer - 1, or points - answer when reverse-keyed.
+        # As floats (small integers, so exact): the kernel's item loop then needs no 64-bit
+        # integer multiply, which the vector units lack.
         self.item_offset = np.array(
-            [item.points if item.reverse else -1 for item in items], dtype=np.int64
+            [item.points if item.reverse else -1 for item in items], dtype=np.float64
         )
-        self.item_sign = np.array([-1 if item.reverse else 1 for item in items], dtype=np.int64)
-        self.item_favourable = np.array([item.points - 2 for item in items], dtype=np.int64)
+        self.item_sign = np.array(
+            [-1.0 if item.reverse else 1.0 for item in items], dtype=np.float64
+        )
+        self.item_favourable = np.array([item.points - 2.0 for item in items], dtype=np.float64)
         self.item_factor = np.array([100.0 / (item.points - 1) for item in items])
         self.value_items = np.array(
             [
@@ -410,9 +418,23 @@ def _scatter(keys, positions, answers, picks, weight, sorted_answers, sorted_pic
     n = keys.shape[0]
     n_blocks = positions.shape[0]
     weighted = weight.shape[0] > 0
+    row_bytes = answers.shape[1]
+    row_picks = 3 * picks.shape[2]
+    flat_answers = sorted_answers.reshape(-1)
+    flat_picks = sorted_picks.reshape(-1)
     for b in prange(n_blocks):
         position = positions[b]
-        for r in range(n * b // n_blocks, n * (b + 1) // n_blocks):
+        last = n * (b + 1) // n_blocks
+        for r in range(n * b // n_blocks, last):
+            # Ask for the places of the row SCATTER_AHEAD rows on now: a write that misses the
+            # cache then finds its line on the way, and this one thread keeps more lines in
+            # flight than the store buffer alone would (about a quarter faster at 4M rows).
+            if r + SCATTER_AHEAD < last:
+                ahead = position[keys[r + SCATTER_AHEAD]]
+                _prefetch_for_write(flat_answers, ahead * row_bytes)
+                _prefetch_for_write(flat_answers, ahead * row_bytes + row_bytes - 1)
+                _prefetch_for_write(flat_picks, ahead * row_picks)
+                _prefetch_for_write(flat_picks, ahead * row_picks + row_picks - 1)
             key = keys[r]
             t = position[key]
             position[key] = t + 1
@@ -423,6 +445,29 @@ def _scatter(keys, positions, answers, picks, weight, sorted_answers, sorted_pic
                 sorted_picks[t, q, :] = picks[q, r, :]
             if weighted:
                 sorted_weight[t] = weight[r]
+
+
+@intrinsic
+def _prefetch_for_write(typingctx, array, index):
+    """Hint the processor to fetch, for writing, the cache line of `array[index]` (a 1-d array).
+
+    A hint only: it never faults, so an index just outside the array is harmless.
+    """
+    signature = types.void(array, types.intp)
+
+    def codegen(context, builder, signature, args):
+        data = context.make_array(signature.args[0])(context, builder, args[0]).data
+        byte_pointer = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        prefetch = builder.module.declare_intrinsic(
+            "llvm.prefetch", fnty=ir.FunctionType(ir.VoidType(), [byte_pointer, i32, i32, i32])
+        )
+        address = builder.bitcast(builder.gep(data, [args[1]]), byte_pointer)
+        # Arguments: write (1), keep in all cache levels (3), data cache (1).
+        builder.call(prefetch, [address, i32(1), i32(3), i32(1)])
+        return context.get_dummy_value()
+
+    return signature, codegen
 
 
 @njit(inline="always")
@@ -583,9 +628,9 @@ def _add_rows(
         # combined with & (`and` would branch).
         row = answers[t]
         for c in range(n_items):
-            x = np.int64(row[c])
+            x = np.float64(row[c])
             steps = item_offset[c] + item_sign[c] * x
-            is_answered = x != 0
+            is_answered = x != 0.0
             a = np.float64(is_answered)
             scores[c] = steps * item_factor[c] * a
             answered[c] = a
