@@ -444,6 +444,8 @@ def _scatter(keys, positions, answers, picks, weight, sorted_answers, sorted_pic
                 _prefetch_for_write(flat_answers, ahead * row_bytes + row_bytes - 1)
                 _prefetch_for_write(flat_picks, ahead * row_picks)
                 _prefetch_for_write(flat_picks, ahead * row_picks + row_picks - 1)
+                if weighted:
+                    _prefetch_for_write(sorted_weight, ahead)
             key = keys[r]
             t = position[key]
             position[key] = t + 1
