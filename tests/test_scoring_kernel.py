@@ -141,6 +141,20 @@ def test_the_kernel_counts_a_repeated_pick_once_like_the_reference():
     assert units["ep:tot"].sum() == distinct_current
 
 
+@pytest.mark.parametrize("pick_values", [127, 128, 300])
+def test_the_kernel_keeps_every_pick_value_whether_or_not_it_fits_one_byte(pick_values):
+    # Below 128 values the sorted copy of the picks holds one byte per pick, else two.
+    rng = np.random.default_rng(pick_values)
+    spec = make_spec(rng, pick_values=pick_values)
+    data = make_data(rng, spec, n=400, n_institutions=3, units_per_institution=2)
+    units, _ = assert_same_sums(spec, data, None, 3)
+    last = spec.pick_values[-1].code
+    assert (
+        sum(units[f"p:{q}:{last}"].sum() for q in ("P", "C", "H"))
+        == (data.picks == pick_values - 1).sum()
+    )
+
+
 @pytest.mark.parametrize("weighted", [False, True])
 def test_the_kernel_gives_identical_sums_whatever_the_number_of_threads(weighted):
     """The rows are sorted stably, in blocks per thread: every (unit, cell) adds its rows in
