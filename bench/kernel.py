@@ -1,11 +1,15 @@
 """Benchmark of the cell-sum accumulation: the numba kernel against the numpy reference path.
 
     .venv/bin/python bench/kernel.py [--size 4000000] [--kernel numba|numpy] [--weighted]
+                                     [--calls 2] [--pause 0]
 
 Generates `size` random responses (600 institutions × 30 units, 48 survey items of 6 points,
 2% missing, three pick questions of 3–5 of 30 values, unknown attributes none), then times
-`accumulate_fast` or `accumulate_reference` twice: the first call (for numba: loading the
-compiled code from its cache, or compiling it when there is none) and a warm one. Peak memory
+`accumulate_fast` or `accumulate_reference` `--calls` times: the first call (for numba: loading
+the compiled code from its cache, or compiling it when there is none), then warm ones, each
+after `--pause` seconds of sleep. On a virtual machine whose host takes freed memory back (free
+page reporting), a pause lets the memory the previous call freed go back to the host, and the
+next call's fresh arrays are faulted in from the host again. Peak memory
 is the rise of the process's highest resident set over its highest while building the data
 (a lower bound when building peaked higher). Run one kernel
 per process so the peaks do not mix.
@@ -75,7 +79,13 @@ def main() -> int:
     parser.add_argument("--size", type=int, default=4_000_000)
     parser.add_argument("--kernel", choices=("numba", "numpy"), default="numba")
     parser.add_argument("--weighted", action="store_true")
+    parser.add_argument("--calls", type=int, default=2, help="calls in all, the first one cold")
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds before each warm call")
     args = parser.parse_args()
+    if args.calls < 2:
+        parser.error("--calls must be at least 2 (one cold call, then warm ones)")
+    if args.pause < 0:
+        parser.error("--pause must not be negative")
     spec = make_spec()
     data = make_data(spec, args.size)
     weights = np.random.default_rng(1).uniform(0.5, 1.5, args.size) if args.weighted else None
@@ -83,14 +93,17 @@ def main() -> int:
     accumulate = accumulate_fast if args.kernel == "numba" else accumulate_reference
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     times = []
-    for _ in range(2):
+    for call in range(args.calls):
+        if call:
+            time.sleep(args.pause)
         start = time.perf_counter()
         accumulate(spec, data, weights, unit_institution, INSTITUTIONS, 5)
         times.append(time.perf_counter() - start)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before
     print(
         f"{args.kernel} n={args.size:,} weighted={args.weighted}: first {times[0]:.2f} s, "
-        f"warm {times[1]:.2f} s, peak +{peak:.0f} MB above the data"
+        f"warm {', '.join(f'{t:.2f}' for t in times[1:])} s (pause {args.pause:g} s), "
+        f"peak +{peak:.0f} MB above the data"
     )
     return 0
 
