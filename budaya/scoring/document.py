@@ -1,4 +1,4 @@
-"""SCORE and CHANGE objects of the METHOD.md §11 results document."""
+"""SCORE objects of the METHOD.md §11 results document (CHANGE objects: groups.ChangeObjects)."""
 
 import math
 
@@ -202,15 +202,3 @@ class ScoreColumn:
         if extra:
             document.update(extra)
         return document
-
-
-def change(now: dict, before: dict) -> dict:
-    """Return the §11 CHANGE of a SCORE against the previous period's SCORE."""
-    delta = now["score"] - float(before["score"])
-    se_now, se_before = now.get("se"), before.get("se")
-    if not finite(se_now) or not finite(se_before):
-        significant = None
-    else:
-        root = math.sqrt(float(se_now) ** 2 + float(se_before) ** 2)
-        significant = (delta != 0) if root == 0 else abs(delta) / root > Z95
-    return {"delta": delta, "shown": round_shown(delta), "significant": significant}
