@@ -31,20 +31,16 @@ def compute_results(
     method: Method,
     data: SurveyData,
     *,
-    evaluations: Mapping[tuple[str, str | None], Mapping[str, int]] | None = None,
-    previous: dict | None = None,
-    branding: BrandingData | None = None,
     period: str | None = None,
     instrument: str | None = None,
+    **inputs,
 ) -> dict:
     """Return the METHOD.md §11 results document for the nation, institutions and units.
 
-    `evaluations` maps (institution code, unit code or None for the institution's own) to the
-    finalised levels per criterion; `previous` is the previous period's results document.
+    `inputs` are `score_period`'s (evaluations, previous, branding); `period` and `instrument`
+    are written at the head of the document.
     """
-    scores = score_period(
-        spec, method, data, evaluations=evaluations, previous=previous, branding=branding
-    )
+    scores = score_period(spec, method, data, **inputs)
     # The document holds about a million small objects at national scale; the cyclic garbage
     # collector would rescan them over and over while they are built (none of them are cycles).
     collecting = gc.isenabled()
@@ -67,14 +63,11 @@ def score_period(
 ) -> PeriodScores:
     """Return every number of METHOD.md §2–§10 for the period, as arrays.
 
-    The same arguments as `compute_results`; its document is `result.document(...)`.
+    `evaluations` maps (institution code, unit code or None for the institution's own) to the
+    finalised levels per criterion; `previous` is the previous period's results document;
+    `branding` the public employer-branding answers. `compute_results` lays the numbers out
+    as the §11 document.
     """
-    return _compute(
-        spec, method, data, evaluations=evaluations, previous=previous, branding=branding
-    )
-
-
-def _compute(spec, method, data, *, evaluations, previous, branding) -> PeriodScores:
     check_survey_data(spec, method, data)
     n_institutions = len(data.institutions)
     n_units = len(data.units)
@@ -169,6 +162,7 @@ def _compute(spec, method, data, *, evaluations, previous, branding) -> PeriodSc
         data=data,
         table=table,
         offsets=offsets,
+        unit_institution=unit_institution,
         unit_n=unit_n,
         unit_pop=unit_pop,
         unit_min=unit_min,

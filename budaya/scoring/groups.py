@@ -67,6 +67,7 @@ class PeriodScores:
         data,
         table,
         offsets: dict,
+        unit_institution: np.ndarray,
         unit_n: np.ndarray,
         unit_pop: np.ndarray | None,
         unit_min: np.ndarray | None,
@@ -98,9 +99,7 @@ class PeriodScores:
         self.branding = branding
         n_institutions = len(data.institutions)
         n_units = len(data.units)
-        self.unit_institution = np.array([i for i, _ in data.units], dtype=np.int64).reshape(
-            n_units
-        )
+        self.unit_institution = np.asarray(unit_institution, dtype=np.int64)
         self.unit_eligible = (
             unit_n >= unit_min if unit_min is not None else np.zeros(n_units, dtype=bool)
         )

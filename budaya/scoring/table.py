@@ -33,11 +33,9 @@ class GroupTable:
     ):
         self.spec = spec
         self.method = method
-        self.n_array = sums["resp"].astype(np.int64)
-        self.population_array = np.asarray(population, dtype=float)
-        self.n = self.n_array.tolist()
+        self.n = sums["resp"].astype(np.int64).tolist()
         self.population = [
-            None if value != value else int(value) for value in self.population_array.tolist()
+            None if value != value else int(value) for value in np.asarray(population).tolist()
         ]
         measures = {}
         for name in MEASURES:
