@@ -48,6 +48,9 @@ class Period(models.Model):
         _("bobot evaluasi"), max_digits=5, decimal_places=4, default=Decimal("0.2")
     )
     state = models.CharField(_("status"), max_length=8, choices=State.choices, default=State.DRAFT)
+    # The day the period was first closed and its per-person participation state was sealed
+    # (budaya.survey.sealing): from then on nothing records who answered.
+    sealed_on = models.DateField(_("disegel pada"), null=True, blank=True)
 
     class Meta:
         ordering = ["-opens_on", "code"]

@@ -12,6 +12,7 @@ from budaya.periods.models import Period
 from budaya.results.models import ResultSet
 from budaya.results.store import change_basis, create_result_set
 from budaya.results.survey_data import SurveyDataError, survey_data_for_period
+from budaya.survey.sealing import seal_period
 
 
 class ComputeError(Exception):
@@ -142,6 +143,7 @@ def close_period(period: Period, actor=None) -> ResultSet:
             )
         locked.state = Period.State.CLOSED
         locked.save(update_fields=["state"])
+        seal_period(locked)
         log_action(actor, "period.close", target=locked.code)
     period.state = Period.State.CLOSED
     try:
