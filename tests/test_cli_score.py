@@ -223,7 +223,7 @@ ERROR_CASES = {
     "short nip": (
         "roster",
         ("199001012019032001", "1990010120190320"),
-        "pegawai.csv: baris 3, kolom nip: '1990010120190320' tidak sah, harus tepat 18",
+        "pegawai.csv: baris 3, kolom nip: NIP '1990010120190320' tidak sah, harus tepat 18",
     ),
     "unit not on roster": (
         "roster",
@@ -402,7 +402,7 @@ def real_files(tmp_path):
         institution, unit = ("A01", "U1" if i % 2 else "U2") if i < 32 else ("B02", "X")
         roster.append(
             [
-                f"19800101200501{i:04d}",
+                f"19850101200501{'12'[i % 2]}{i:03d}",
                 f"Pegawai {i}",
                 "LP"[i % 2],
                 "PNS",

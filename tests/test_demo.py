@@ -5,10 +5,10 @@ import re
 
 from budaya.cli import main
 from budaya.institutions.models import Institution, Unit
+from budaya.interchange.nip import parse_nip
 from budaya.periods.models import Period
 from budaya.results.models import ResultSet
 from budaya.roster.models import RosterEntry
-from budaya.roster.nip import parse_nip
 from budaya.survey.models import Invitation, Response
 from tests.web_fixtures import _fast_passwords  # noqa: F401
 

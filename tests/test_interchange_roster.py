@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from openpyxl import Workbook
 
-from budaya.interchange import InputError, Problems, age_band_for, build_survey_data, read_roster
+from budaya.interchange import InputError, Problems, age_band, build_survey_data, read_roster
 from budaya.interchange.responses import read_responses
 from budaya.interchange.survey import check_units_on_roster, period_year
 from tests.test_interchange_responses import SPEC, response_row, write_csv
@@ -64,7 +64,7 @@ def roster_problems(path):
 
 
 def test_age_bands_follow_the_period_year():
-    assert [age_band_for(y, 2026) for y in (1997, 1996, 1987, 1986, 1977, 1976)] == [
+    assert [age_band(y, period_year=2026) for y in (1997, 1996, 1987, 1986, 1977, 1976)] == [
         "<30",
         "30-39",
         "30-39",
@@ -110,14 +110,14 @@ def test_it_refuses_a_nip_stored_as_a_floating_point_number(tmp_path):
     rows[1][0] = int(NIP2)  # openpyxl, like Excel, stores it as 1.99001012019032e+17
     message = roster_problems(write_roster_xlsx(tmp_path / "p.xlsx", rows))
     assert "p.xlsx: baris 3, kolom nip: NIP tersimpan sebagai angka pecahan" in message
-    assert "format the column as Text" in message
+    assert "format the NIP column as Text" in message
 
 
 @pytest.mark.parametrize(
     ("column", "value", "expected"),
     [
-        ("nip", "12345", "'12345' tidak sah, harus tepat 18 angka"),
-        ("nip", "19850315201012100A", "'19850315201012100A' tidak sah, harus tepat 18 angka"),
+        ("nip", "12345", "NIP '12345' tidak sah, harus tepat 18 angka"),
+        ("nip", "19850315201012100A", "NIP '19850315201012100A' tidak sah, harus tepat 18 angka"),
         ("name", "", "nama kosong"),
         ("gender", "M", "'M' tidak sah, harus L atau P"),
         ("employment_type", "Honorer", "'Honorer' tidak sah, harus PNS atau PPPK"),

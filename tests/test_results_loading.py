@@ -6,12 +6,13 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from budaya.interchange.ages import age_band
 from budaya.interchange.responses import encode_picks
 from budaya.results import store, survey_data
 from budaya.results.models import ResultGroup, ResultSet
 from budaya.results.services import compute_results_for_period
 from budaya.results.survey_data import SurveyDataError, survey_data_for_period
-from budaya.roster.models import RosterEntry, age_band_for
+from budaya.roster.models import RosterEntry
 from budaya.scoring import AGE_BANDS, EMPLOYMENT_TYPES, GENDERS
 from budaya.survey.models import Response
 from tests.web_fixtures import _fast_passwords, instrument, world  # noqa: F401
@@ -51,7 +52,7 @@ def plain_loop(period, instrument, spec, units):
         "roster_gender": index([e.gender for e in roster], GENDERS),
         "roster_employment": index([e.employment_type for e in roster], EMPLOYMENT_TYPES),
         "roster_age_band": index(
-            [age_band_for(period.year, e.birth_date.year) for e in roster], AGE_BANDS
+            [age_band(e.birth_date.year, period_year=period.year) for e in roster], AGE_BANDS
         ),
     }
 
@@ -186,9 +187,7 @@ def test_a_result_set_stored_with_orjson_reads_back_as_the_same_document(world):
     assert compute_results_for_period(world["period"]).version == result_set.version + 1
 
 
-def test_roster_age_bands_counted_in_the_database_follow_age_band_for_at_every_edge(
-    world, instrument
-):
+def test_roster_age_bands_counted_in_the_database_follow_age_band_at_every_edge(world, instrument):
     from tests.web_fixtures import roster_entries
 
     period = world["period"]
@@ -201,6 +200,6 @@ def test_roster_age_bands_counted_in_the_database_follow_age_band_for_at_every_e
         entry.birth_date = birth
     RosterEntry.objects.bulk_create(entries)
     data = survey_data_for_period(period, instrument, instrument.scoring_spec())
-    expected = sorted(AGE_BANDS.index(age_band_for(period.year, b.year)) for b in births)
+    expected = sorted(AGE_BANDS.index(age_band(b.year, period_year=period.year)) for b in births)
     assert sorted(data.roster_age_band.tolist()) == expected
     assert len(set(expected)) == len(AGE_BANDS)

@@ -7,9 +7,9 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from budaya.interchange.nip import NipError, normalise_nip, parse_nip
 from budaya.periods.services import open_period
 from budaya.roster.models import RosterEntry
-from budaya.roster.nip import NipError, normalise_nip, parse_nip
 from budaya.roster.services import (
     RosterImportError,
     RosterLocked,
@@ -190,7 +190,7 @@ def test_a_nip_that_lost_digits_as_a_spreadsheet_number_is_explained(draft_perio
     )
     found = problems_of(period, institution, content, "roster.xlsx")
     assert found[0][:2] == (2, "nip")
-    assert "teks" in found[0][2]
+    assert "Teks" in found[0][2]
 
 
 def test_a_nip_in_scientific_notation_is_explained(draft_period):

@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from budaya.institutions.models import Institution, Role, Unit
+from budaya.interchange.ages import age_band
 from budaya.periods.models import Period
 from budaya.periods.services import PeriodStateError, create_period, open_period
-from budaya.roster.models import age_band_for
 from tests.web_fixtures import _fast_passwords, draft_period  # noqa: F401
 
 
@@ -146,4 +146,4 @@ def test_role_scopes_are_checked(draft_period, django_user_model):
     ],
 )
 def test_age_band_is_period_year_minus_birth_year(birth_year, band):
-    assert age_band_for(2026, birth_year) == band
+    assert age_band(birth_year, period_year=2026) == band

@@ -10,9 +10,9 @@ import random
 import pytest
 
 from budaya.institutions.models import Institution, Role, Unit
+from budaya.interchange.nip import make_nip
 from budaya.periods.models import Period
 from budaya.roster.models import RosterEntry
-from budaya.roster.nip import make_nip
 
 PASSWORD = "kata-sandi-uji-123"
 # Unit sizes of institution A: (code, roster size, responses). With k = 10, KECIL (4) is

@@ -21,11 +21,16 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     setup_django()
-    from budaya.institutions.importing import TableImportError, import_institutions
+    from budaya.institutions.importing import (
+        TableImportError,
+        import_institutions,
+        refuse_oversized,
+    )
 
     if not args.file.is_file():
         raise CommandError(f"berkas {args.file} tidak ditemukan / file not found")
     try:
+        refuse_oversized(args.file.name, args.file.stat().st_size)  # before reading it
         created, updated = import_institutions(args.file.read_bytes(), args.file.name)
     except TableImportError as error:
         raise CommandError(f"tidak ada yang disimpan / nothing was written:\n{error}") from None

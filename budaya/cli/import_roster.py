@@ -31,6 +31,7 @@ def run(args) -> int:
         RosterImportError,
         RosterLocked,
         import_roster,
+        refuse_oversized,
         validate_roster,
     )
 
@@ -39,6 +40,7 @@ def run(args) -> int:
     if not args.file.is_file():
         raise CommandError(f"berkas {args.file} tidak ditemukan / file not found")
     try:
+        refuse_oversized(args.file.name, args.file.stat().st_size)  # before reading it
         preview = validate_roster(period, institution, args.file.read_bytes(), args.file.name)
     except RosterLocked as error:
         raise CommandError(str(error)) from None

@@ -1,6 +1,10 @@
 """`budaya worker [--once] [--interval S]`: run queued report jobs, polling the job table."""
 
+import time
+
 from budaya.cli import setup_django
+
+PRUNE_EVERY_SECONDS = 3600
 
 
 def register(subparsers) -> None:
@@ -22,7 +26,20 @@ def register(subparsers) -> None:
 def run(args) -> int:
     setup_django()
     from budaya.reports.jobs import work
+    from budaya.roster.uploads import prune_stale
 
-    count = work(once=args.once, interval=max(0.2, args.interval))
+    # Unconfirmed roster previews hold personal data: the worker deletes those older than 24 h
+    # when it starts and then about once an hour while it idles.
+    prune_stale()
+    last_prune = time.monotonic()
+
+    def idle(seconds: float) -> None:
+        nonlocal last_prune
+        if time.monotonic() - last_prune >= PRUNE_EVERY_SECONDS:
+            prune_stale()
+            last_prune = time.monotonic()
+        time.sleep(seconds)
+
+    count = work(once=args.once, interval=max(0.2, args.interval), sleep=idle)
     print(f"{count} tugas dijalankan / jobs run.")
     return 0

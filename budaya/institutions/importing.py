@@ -3,8 +3,12 @@
 from django.db import transaction
 
 from budaya.institutions.models import Institution, Unit
-from budaya.roster.reading import TableError, read_table
-from budaya.roster.validation import RowProblem, normalise_header
+from budaya.interchange.errors import InputError
+from budaya.interchange.tables import read_table, size_problem, table_limits
+from budaya.roster.validation import RowProblem, normalise_header, storable
+
+MAX_NAME = 200
+MAX_CODE = 32
 
 
 class TableImportError(Exception):
@@ -16,12 +20,29 @@ class TableImportError(Exception):
         super().__init__("\n".join(f"{filename}: {problem}" for problem in problems))
 
 
+def refuse_oversized(filename: str, size: int) -> None:
+    """Raise TableImportError when a file of `size` bytes is over the byte limit (unread)."""
+    problem = size_problem(filename, size, table_limits())
+    if problem is not None:
+        raise TableImportError(filename, [RowProblem(None, None, problem)])
+
+
 def _rows(content: bytes, filename: str, required, optional) -> list[tuple[int, dict]]:
     """Return (row number, {column: text}) for a table with the given columns, or raise."""
     try:
-        table = read_table(content, filename)
-    except TableError as error:
-        raise TableImportError(filename, [RowProblem(None, None, str(error))]) from None
+        table = read_table(
+            content,
+            filename,
+            allow_xlsx=True,
+            allow_parquet=True,
+            lenient_csv=True,
+            limits=table_limits(),
+        )
+    except InputError as error:
+        raise TableImportError(
+            filename,
+            [RowProblem(p.row, p.column, f"{p.indonesian} / {p.english}") for p in error.problems],
+        ) from None
     problems = []
     names = [normalise_header(name) for name in table.header]
     for position, name in enumerate(names):
@@ -49,8 +70,51 @@ def _rows(content: bytes, filename: str, required, optional) -> list[tuple[int, 
             if isinstance(cell, float) and cell.is_integer():
                 cell = int(cell)
             values[name] = "" if cell is None else str(cell).strip()
+            if not storable(values[name]):
+                problems.append(
+                    RowProblem(
+                        number,
+                        name,
+                        "berisi karakter NUL atau karakter yang tidak dapat disimpan / contains "
+                        "a NUL or another character that cannot be stored",
+                    )
+                )
+        if values.get("name") and len(values["name"]) > MAX_NAME:
+            problems.append(
+                RowProblem(
+                    number,
+                    "name",
+                    f"nama lebih dari {MAX_NAME} karakter / name longer than {MAX_NAME} characters",
+                )
+            )
         rows.append((number, values))
+    if problems:
+        raise TableImportError(filename, problems)
     return rows
+
+
+def _parent_loops(stored: dict, clean: list) -> list[RowProblem]:
+    """Return a problem for each unit of the file whose parent chain loops once the file is
+    applied: the file's parents over the stored ones, so a loop through stored units counts."""
+    parents = {code: (unit.parent.code if unit.parent_id else "") for code, unit in stored.items()}
+    parents.update({code: parent for _, code, _, parent in clean})
+    problems = []
+    for number, code, _name, _parent in clean:
+        path = [code]
+        while parents.get(path[-1]):
+            node = parents[path[-1]]
+            if node in path:
+                chain = " → ".join([*path[path.index(node) :], node])
+                problems.append(
+                    RowProblem(
+                        number,
+                        "parent",
+                        f"susunan induk membentuk lingkaran ({chain}) / parent loop ({chain})",
+                    )
+                )
+                break
+            path.append(node)
+    return problems
 
 
 def _lookup_choice(value: str, choices) -> str | None:
@@ -119,7 +183,10 @@ def import_units(institution: Institution, content: bytes, filename: str) -> tup
     """Create or update units of `institution` from columns code, name, parent (a unit code
     in the file or already stored, or empty); return (created, updated)."""
     rows = _rows(content, filename, ("code", "name"), ("parent",))
-    stored = {unit.code: unit for unit in Unit.objects.filter(institution=institution)}
+    stored = {
+        unit.code: unit
+        for unit in Unit.objects.filter(institution=institution).select_related("parent")
+    }
     problems, clean, seen = [], [], {}
     for number, values in rows:
         row_problems = []
@@ -155,16 +222,7 @@ def import_units(institution: Institution, content: bytes, filename: str) -> tup
                     f"unknown parent unit",
                 )
             )
-    parents = {code: parent for _, code, _, parent in clean}
-    for number, code, _name, _parent in clean:
-        node, steps = code, 0
-        while node in parents and parents[node] and steps <= len(parents):
-            node = parents[node]
-            steps += 1
-        if steps > len(parents):
-            problems.append(
-                RowProblem(number, "parent", "susunan induk membentuk lingkaran / parent loop")
-            )
+    problems.extend(_parent_loops(stored, clean))
     if problems:
         raise TableImportError(filename, problems)
     created = updated = 0

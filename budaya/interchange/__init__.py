@@ -6,11 +6,13 @@ results document into a workbook. Every reader validates each row and reports ev
 its file, row and column before anything is used.
 """
 
+from budaya.interchange.ages import age_band
 from budaya.interchange.errors import InputError, Problems
 from budaya.interchange.evaluation import read_evaluation
+from budaya.interchange.nip import NipError, check_nip
 from budaya.interchange.previous import read_previous
 from budaya.interchange.responses import Responses, encode_picks, read_responses
-from budaya.interchange.roster import Roster, age_band_for, read_roster
+from budaya.interchange.roster import Roster, read_roster
 from budaya.interchange.survey import build_survey_data
 
 __all__ = [
@@ -18,7 +20,9 @@ __all__ = [
     "Problems",
     "Responses",
     "Roster",
-    "age_band_for",
+    "NipError",
+    "age_band",
+    "check_nip",
     "build_survey_data",
     "encode_picks",
     "read_evaluation",

@@ -1,4 +1,4 @@
-"""Read the roster (CSV or XLSX) of METHOD.md §11 and derive each employee's age band."""
+"""Read the roster (CSV, XLSX or Parquet) of METHOD.md §11 and derive each employee's age band."""
 
 import re
 from array import array
@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from budaya.interchange.errors import Problems
+from budaya.interchange.nip import NipError, check_nip
 from budaya.interchange.tables import check_header, open_table, row_width_problem
 from budaya.scoring.spec import EMPLOYMENT_TYPES, GENDERS
 
@@ -21,24 +22,7 @@ REQUIRED_COLUMNS = (
     "birth_year",
 )
 OPTIONAL_COLUMNS = ("email", "phone")
-_NIP = re.compile(r"\d{18}")
 _YEAR = re.compile(r"\d{4}")
-
-
-def age_band_for(birth_year: int, year: int) -> str:
-    """Return the age band of METHOD.md §1 for an age of `year − birth_year`.
-
-    >>> age_band_for(1997, 2026), age_band_for(1996, 2026), age_band_for(1976, 2026)
-    ('<30', '30-39', '50+')
-    """
-    age = year - birth_year
-    if age < 30:
-        return "<30"
-    if age < 40:
-        return "30-39"
-    if age < 50:
-        return "40-49"
-    return "50+"
 
 
 @dataclass
@@ -76,9 +60,10 @@ def cell_text(cell) -> str:
 def read_roster(path: Path, problems: Problems | None = None) -> Roster | None:
     """Return the roster of a CSV or XLSX file; record each problem (raise when no collector).
 
-    `nip` must be 18 digits (spaces between groups are allowed and removed); an XLSX cell
-    holding it as a whole number is accepted, a floating-point one is refused because Excel
-    keeps only 15 significant digits. `birth_year` is a 4-digit year.
+    `nip` follows the one NIP rule of `budaya.interchange.nip` (the same as `import-roster`):
+    18 digits with a valid birth date and gender digit; separators and a leading apostrophe are
+    removed, a whole-number cell is accepted, a floating-point one is refused because Excel
+    keeps only 15 significant digits. `birth_year` is a 4-digit year that agrees with the NIP.
     """
     own = problems is None
     problems = Problems() if own else problems
@@ -89,7 +74,7 @@ def read_roster(path: Path, problems: Problems | None = None) -> Roster | None:
 
 
 def _read(path: Path, problems: Problems) -> Roster | None:
-    table = open_table(path, problems, allow_xlsx=True)
+    table = open_table(path, problems, allow_xlsx=True, allow_parquet=True)
     if table is None:
         return None
     columns = check_header(table, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, problems)
@@ -110,7 +95,8 @@ def _read(path: Path, problems: Problems) -> Roster | None:
     for number, cells in table.rows:
         if row_width_problem(table, number, cells, problems):
             continue
-        nip = _nip(cells[columns["nip"]], number, add)
+        parsed = _nip(cells[columns["nip"]], number, add)
+        nip = parsed[0] if parsed else None
         if nip is not None:
             if nip in seen_nip:
                 add(
@@ -132,6 +118,13 @@ def _read(path: Path, problems: Problems) -> Roster | None:
                 f"'{text}' tidak sah, harus L atau P",
                 f"'{text}' is invalid, expected L or P",
             )
+        if g >= 0 and parsed is not None and GENDERS[g] != parsed[2]:
+            add(
+                number,
+                "gender",
+                f"jenis kelamin {GENDERS[g]} tidak sesuai digit ke-15 NIP ({parsed[2]})",
+                f"gender {GENDERS[g]} disagrees with the NIP's digit 15 ({parsed[2]})",
+            )
         e = employment_of.get(cell_text(cells[columns["employment_type"]]), -1)
         if e < 0:
             text = cell_text(cells[columns["employment_type"]])
@@ -148,6 +141,13 @@ def _read(path: Path, problems: Problems) -> Roster | None:
         if not unit:
             add(number, "unit", "kode unit kosong", "empty unit code")
         year = _birth_year(cells[columns["birth_year"]], number, add)
+        if year is not None and parsed is not None and year != parsed[1]:
+            add(
+                number,
+                "birth_year",
+                f"tahun lahir '{year}' tidak sesuai NIP ({parsed[1]})",
+                f"birth year '{year}' disagrees with the NIP ({parsed[1]})",
+            )
         p = pair_of.get((institution, unit))
         if p is None:
             p = pair_of[(institution, unit)] = len(pairs)
@@ -169,33 +169,14 @@ def _read(path: Path, problems: Problems) -> Roster | None:
     )
 
 
-def _nip(cell, number: int, add) -> str | None:
-    """Return the NIP of a cell as 18-digit text, or None after recording why not."""
-    if isinstance(cell, float):
-        add(
-            number,
-            "nip",
-            "NIP tersimpan sebagai angka pecahan sehingga digitnya hilang; format kolom sebagai "
-            "Teks lalu ketik ulang",
-            "NIP is stored as a floating-point number, so digits were lost; format the column "
-            "as Text and enter it again",
-        )
+def _nip(cell, number: int, add) -> tuple[str, int, str] | None:
+    """Return (NIP, birth year, gender from its digits) of a cell, or None after recording why not."""
+    try:
+        nip, birth, gender = check_nip(cell)
+    except NipError as error:
+        add(number, "nip", error.indonesian, error.english)
         return None
-    if isinstance(cell, int) and not isinstance(cell, bool):
-        text = str(cell)
-    elif isinstance(cell, str):
-        text = cell.strip().replace(" ", "")
-    else:
-        text = "" if cell is None else str(cell)
-    if not _NIP.fullmatch(text):
-        add(
-            number,
-            "nip",
-            f"'{text}' tidak sah, harus tepat 18 angka",
-            f"'{text}' is invalid, expected exactly 18 digits",
-        )
-        return None
-    return text
+    return nip, birth.year, gender
 
 
 def _birth_year(cell, number: int, add) -> int | None:

@@ -1,14 +1,71 @@
-"""Return the rows of a CSV or XLSX table with spreadsheet row numbers, and check its header."""
+"""The one table reader: the rows of a CSV, XLSX or Parquet file, with spreadsheet row numbers.
 
+Every file the product reads (responses, roster, evaluation, units, institutions; from the
+command line or an upload) goes through `open_table`. Before anything is parsed it checks the
+limits of `table_limits()` (bytes; for an XLSX the unpacked size of the zip, so a zip bomb never
+reaches openpyxl; rows as they are read), and it refuses UTF-16 text ("wrong encoding") and a
+workbook with data on a sheet other than the first. Problems are recorded with the file name and,
+where it applies, the row and column; a file that cannot be read never raises anything else.
+"""
+
+import codecs
 import csv
 import difflib
+import io
+import os
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from budaya.interchange.errors import Problems
+from budaya.interchange.errors import InputError, Problems
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+# A lenient CSV (uploads made by hand) may also be Windows-1252, as older Excel versions save it.
+LENIENT_ENCODINGS = ("utf-8-sig", "cp1252")
+
+DEFAULT_MAX_ROWS = 500_000
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+DEFAULT_MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class TableLimits:
+    """The most data rows, file bytes and (XLSX) unpacked bytes a table may have."""
+
+    max_rows: int = DEFAULT_MAX_ROWS
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED_BYTES
+
+
+NO_LIMITS = TableLimits(max_rows=2**62, max_bytes=2**62, max_unpacked_bytes=2**62)
+
+
+def table_limits() -> TableLimits:
+    """Return the limits of settings BUDAYA_TABLE_MAX_ROWS, _MAX_BYTES, _MAX_UNPACKED_BYTES.
+
+    Outside Django (the `budaya score` command), the environment variables of the same names
+    apply; unset, the defaults (500,000 rows, 100 MB, 400 MB unpacked).
+    """
+    values = {}
+    try:
+        from django.conf import settings
+
+        configured = settings.configured
+    except ImportError:  # pragma: no cover - Django is a dependency
+        configured = False
+    for field, default in (
+        ("max_rows", DEFAULT_MAX_ROWS),
+        ("max_bytes", DEFAULT_MAX_BYTES),
+        ("max_unpacked_bytes", DEFAULT_MAX_UNPACKED_BYTES),
+    ):
+        name = f"BUDAYA_TABLE_{field.upper()}"
+        value = getattr(settings, name, None) if configured else None
+        if value is None:
+            value = os.environ.get(name) or default
+        values[field] = int(value)
+    return TableLimits(**values)
 
 
 @dataclass
@@ -16,7 +73,8 @@ class Table:
     """A table's header (stripped names) and its data rows as (row number, cells).
 
     Row numbers count the header as row 1. CSV cells are strings; XLSX cells keep their
-    openpyxl type (str, int, float, datetime or None). Blank rows are skipped.
+    openpyxl type (str, int, float, datetime or None); Parquet cells their Python value.
+    Blank rows are skipped.
     """
 
     path: Path
@@ -24,39 +82,159 @@ class Table:
     rows: Iterator[tuple[int, list]]
 
 
-def open_table(path: Path, problems: Problems, *, allow_xlsx: bool = False) -> Table | None:
-    """Return the table of a CSV (or, when allowed, XLSX) file; None after recording why not."""
-    path = Path(path)
-    if not path.is_file():
-        problems.add(path, None, None, "berkas tidak ditemukan", "file not found")
+def open_table(
+    source,
+    problems: Problems,
+    *,
+    name: str | None = None,
+    allow_xlsx: bool = False,
+    allow_parquet: bool = False,
+    lenient_csv: bool = False,
+    limits: TableLimits | None = None,
+) -> Table | None:
+    """Return the table of a file (a path, or the bytes of an upload called `name`).
+
+    CSV is UTF-8 with commas; `lenient_csv` also accepts Windows-1252 and semicolon or tab
+    separators (hand-made uploads). XLSX (first sheet) and Parquet only when allowed.
+    `limits` (for rosters and other uploads: `table_limits()`) bound bytes, rows and unpacked
+    size; without it only memory bounds a file (`budaya score` reads national files).
+    Returns None after recording why the file cannot be read.
+    """
+    limits = limits or NO_LIMITS
+    if isinstance(source, bytes | bytearray):
+        content, path = bytes(source), Path(name or "upload")
+        size = len(content)
+    else:
+        path = Path(source)
+        content = None
+        if not path.is_file():
+            problems.add(path, None, None, "berkas tidak ditemukan", "file not found")
+            return None
+        size = path.stat().st_size
+    label = (name or path.name) if content is not None else path
+    too_big = size_problem(label, size, limits)
+    if too_big is not None:
+        problems.add(label, None, None, *too_big.split(" / ", 1))
         return None
-    if path.suffix.lower() in XLSX_SUFFIXES:
+    suffix = path.suffix.lower()
+    head = content[:8] if content is not None else _head(path)
+    if suffix in XLSX_SUFFIXES or head.startswith(b"PK\x03\x04"):
         if not allow_xlsx:
             problems.add(
-                path,
+                label,
                 None,
                 None,
                 "harus berkas CSV (UTF-8, dipisah koma)",
                 "must be a CSV file (UTF-8, comma separated)",
             )
             return None
-        return _open_xlsx(path, problems)
-    return _open_csv(path, problems)
+        return _open_xlsx(label, content if content is not None else path, problems, limits)
+    if suffix in PARQUET_SUFFIXES or head.startswith(b"PAR1"):
+        if not allow_parquet:
+            problems.add(
+                label,
+                None,
+                None,
+                "berkas Parquet tidak diterima di sini; pakai CSV",
+                "a Parquet file is not accepted here; use CSV",
+            )
+            return None
+        return _open_parquet(label, content if content is not None else path, problems, limits)
+    if content is None and not lenient_csv:
+        return _open_csv_file(label, path, head, problems, limits)
+    if content is None:
+        content = path.read_bytes()
+    return _open_csv(label, content, problems, limits, lenient_csv)
 
 
-def _open_csv(path: Path, problems: Problems) -> Table | None:
-    handle = path.open("r", encoding="utf-8-sig", newline="")
-    reader = csv.reader(handle)
+def read_table(content: bytes, name: str, **options) -> Table:
+    """Return the table of an upload with every row read, or raise InputError naming the file.
+
+    For small tables (rosters, units, institutions): rows are kept in a list.
+    """
+    problems = Problems()
+    table = open_table(content, problems, name=name, **options)
+    if table is not None:
+        table.rows = iter(list(table.rows))
+    problems.raise_if_any()
+    return table
+
+
+def size_problem(label, size: int, limits: TableLimits) -> str | None:
+    """Return "Indonesian / English" when a file of `size` bytes is over the byte limit."""
+    if size <= limits.max_bytes:
+        return None
+    return (
+        f"berkas {_mb(size)} MB, melebihi batas {_mb(limits.max_bytes)} MB / "
+        f"file is {_mb(size)} MB, over the limit of {_mb(limits.max_bytes)} MB"
+    )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1048576:.1f}".rstrip("0").rstrip(".")
+
+
+def _head(path: Path, size: int = 8) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(size)
+
+
+def _looks_utf16(content: bytes) -> bool:
+    """Return True for UTF-16 text: a UTF-16 byte order mark, or NUL in every other byte."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    sample = content[:512]
+    return len(sample) >= 4 and sample.count(0) * 3 >= len(sample)
+
+
+def _wrong_encoding(label, problems: Problems) -> None:
+    problems.add(
+        label,
+        None,
+        None,
+        "pengodean salah (UTF-16); simpan ulang sebagai CSV UTF-8",
+        "wrong encoding (UTF-16); save it again as CSV UTF-8",
+    )
+
+
+def _open_csv(label, content: bytes, problems, limits, lenient: bool) -> Table | None:
+    if _looks_utf16(content):
+        _wrong_encoding(label, problems)
+        return None
+    text = None
+    for encoding in LENIENT_ENCODINGS if lenient else ("utf-8-sig",):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError as error:
+            failure = error
+    if text is None:
+        row = content[: failure.start].count(b"\n") + 1
+        problems.add(
+            label,
+            row,
+            None,
+            "bukan teks UTF-8; simpan ulang sebagai CSV UTF-8",
+            "not UTF-8 text; save it again as CSV UTF-8",
+        )
+        return None
+    if not text.strip():
+        problems.add(label, None, None, "berkas kosong", "the file is empty")
+        return None
+    delimiter = ","
+    if lenient:
+        # Indonesian-locale Excel writes semicolons; pick whichever separates the header.
+        first_line = text.splitlines()[0]
+        delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader, None)
-    except (UnicodeDecodeError, csv.Error) as error:
-        handle.close()
-        _unreadable(path, 1, error, problems)
+    except csv.Error as error:
+        problems.add(label, 1, None, f"CSV tidak sah ({error})", f"invalid CSV ({error})")
         return None
     if not header or not any(cell.strip() for cell in header):
-        handle.close()
         problems.add(
-            path,
+            label,
             1,
             None,
             "berkas kosong atau tanpa baris judul kolom",
@@ -66,81 +244,228 @@ def _open_csv(path: Path, problems: Problems) -> Table | None:
 
     def rows() -> Iterator[tuple[int, list]]:
         number = 1
+        count = 0
+        try:
+            for number, cells in enumerate(reader, start=2):  # noqa: B007 - used after the loop
+                if not any(cell.strip() for cell in cells):
+                    continue
+                count += 1
+                if count > limits.max_rows:
+                    _too_many_rows(label, number, limits, problems)
+                    return
+                yield number, cells
+        except csv.Error as error:
+            problems.add(
+                label, number + 1, None, f"CSV tidak sah ({error})", f"invalid CSV ({error})"
+            )
+
+    return Table(Path(str(label)), _trim([cell.strip() for cell in header]), rows())
+
+
+def _open_csv_file(label, path: Path, head: bytes, problems, limits) -> Table | None:
+    """Stream a UTF-8 CSV file row by row (national response files do not fit in memory)."""
+    if _looks_utf16(_head(path, 512)):
+        _wrong_encoding(label, problems)
+        return None
+    handle = path.open("r", encoding="utf-8-sig", newline="")
+    reader = csv.reader(handle)
+    try:
+        header = next(reader, None)
+    except (UnicodeDecodeError, csv.Error) as error:
+        handle.close()
+        _unreadable_csv(label, 1, error, problems)
+        return None
+    if not header or not any(cell.strip() for cell in header):
+        handle.close()
+        problems.add(
+            label,
+            1,
+            None,
+            "berkas kosong atau tanpa baris judul kolom",
+            "empty file or no header row",
+        )
+        return None
+
+    def rows() -> Iterator[tuple[int, list]]:
+        number = 1
+        count = 0
         try:
             for number, cells in enumerate(reader, start=2):  # noqa: B007 - used after the loop
                 if not cells or (len(cells) == 1 and not cells[0].strip()):
                     continue
+                count += 1
+                if count > limits.max_rows:
+                    _too_many_rows(label, number, limits, problems)
+                    return
                 yield number, cells
         except (UnicodeDecodeError, csv.Error) as error:
-            _unreadable(path, number + 1, error, problems)
+            _unreadable_csv(label, number + 1, error, problems)
         finally:
             handle.close()
 
-    names = [cell.strip() for cell in header]
-    while names and not names[-1]:
-        names.pop()  # spreadsheet programs often export trailing empty columns
-    return Table(path, names, rows())
+    return Table(path, _trim([cell.strip() for cell in header]), rows())
 
 
-def _unreadable(path: Path, row: int, error: Exception, problems: Problems) -> None:
+def _unreadable_csv(label, row: int, error: Exception, problems: Problems) -> None:
     if isinstance(error, UnicodeDecodeError):
         problems.add(
-            path,
+            label,
             row,
             None,
             "bukan teks UTF-8; simpan ulang sebagai CSV UTF-8",
             "not UTF-8 text; save it again as CSV UTF-8",
         )
     else:
-        problems.add(path, row, None, f"CSV tidak sah ({error})", f"invalid CSV ({error})")
+        problems.add(label, row, None, f"CSV tidak sah ({error})", f"invalid CSV ({error})")
 
 
-def _open_xlsx(path: Path, problems: Problems) -> Table | None:
-    import zipfile
+def _too_many_rows(label, number: int, limits: TableLimits, problems: Problems) -> None:
+    problems.add(
+        label,
+        number,
+        None,
+        f"lebih dari {limits.max_rows:,} baris data; bagi berkasnya".replace(",", "."),
+        f"more than {limits.max_rows:,} data rows; split the file",
+    )
 
+
+def _unreadable_xlsx(label, problems: Problems, error: Exception) -> None:
+    reason = type(error).__name__ if not str(error) else str(error)
+    problems.add(
+        label,
+        None,
+        None,
+        f"tidak dapat dibaca sebagai XLSX; berkas rusak atau terpotong ({reason})",
+        f"cannot be read as XLSX; the file is damaged or truncated ({reason})",
+    )
+
+
+def _open_xlsx(label, source, problems: Problems, limits: TableLimits) -> Table | None:
+    """Open the first sheet after checking the zip's unpacked size and the other sheets."""
     from openpyxl import load_workbook
 
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
+        with zipfile.ZipFile(stream) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+        _unreadable_xlsx(label, problems, error)
+        return None
+    if unpacked > limits.max_unpacked_bytes:
         problems.add(
-            path,
+            label,
             None,
             None,
-            f"tidak dapat dibaca sebagai XLSX ({error})",
-            f"cannot be read as XLSX ({error})",
+            f"isi XLSX {_mb(unpacked)} MB setelah dibuka, melebihi batas "
+            f"{_mb(limits.max_unpacked_bytes)} MB",
+            f"the XLSX unpacks to {_mb(unpacked)} MB, over the limit of "
+            f"{_mb(limits.max_unpacked_bytes)} MB",
         )
         return None
-    sheet = workbook.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
-    header = next(iterator, None)
+    if isinstance(stream, io.BytesIO):
+        stream.seek(0)
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
+        _unreadable_xlsx(label, problems, error)
+        return None
+    try:
+        for position, sheet in enumerate(workbook.worksheets[1:], start=2):
+            if _sheet_has_data(sheet):
+                problems.add(
+                    label,
+                    None,
+                    None,
+                    f"ada data di lembar {position} ('{sheet.title}'); hanya lembar pertama "
+                    f"yang dibaca, pindahkan datanya ke lembar 1",
+                    f"data on sheet {position} ('{sheet.title}'); only the first sheet is "
+                    f"read, move the data to sheet 1",
+                )
+                workbook.close()
+                return None
+        iterator = workbook.worksheets[0].iter_rows(values_only=True)
+        header = next(iterator, None)
+    except Exception as error:  # noqa: BLE001 - damage may show only while reading
+        workbook.close()
+        _unreadable_xlsx(label, problems, error)
+        return None
     if not header or all(_blank(cell) for cell in header):
         workbook.close()
         problems.add(
-            path,
+            label,
             1,
             None,
             "lembar pertama kosong atau tanpa baris judul kolom",
             "the first sheet is empty or has no header row",
         )
         return None
+    names = _trim(["" if cell is None else str(cell).strip() for cell in header])
 
     def rows() -> Iterator[tuple[int, list]]:
+        count = 0
         try:
             for number, cells in enumerate(iterator, start=2):
                 if all(_blank(cell) for cell in cells):
                     continue
+                count += 1
+                if count > limits.max_rows:
+                    _too_many_rows(label, number, limits, problems)
+                    return
                 cells = list(cells)
                 if len(cells) < len(names):  # openpyxl may end a row at its last filled cell
                     cells.extend([None] * (len(names) - len(cells)))
                 yield number, cells
+        except Exception as error:  # noqa: BLE001 - a truncated sheet fails mid-way
+            _unreadable_xlsx(label, problems, error)
         finally:
             workbook.close()
 
-    names = ["" if cell is None else str(cell).strip() for cell in header]
-    while names and not names[-1]:
-        names.pop()
-    return Table(path, names, rows())
+    return Table(Path(str(label)), names, rows())
+
+
+def _sheet_has_data(sheet) -> bool:
+    return any(
+        not all(_blank(cell) for cell in cells) for cells in sheet.iter_rows(values_only=True)
+    )
+
+
+def _open_parquet(label, source, problems: Problems, limits: TableLimits) -> Table | None:
+    """Open a Parquet file with polars, after checking its row count in the metadata."""
+    import polars as pl
+
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    try:
+        count = pl.scan_parquet(stream).select(pl.len()).collect().item()
+        if count > limits.max_rows:
+            _too_many_rows(label, count + 1, limits, problems)
+            return None
+        if isinstance(stream, io.BytesIO):
+            stream.seek(0)
+        frame = pl.read_parquet(stream)
+    except Exception as error:  # noqa: BLE001 - polars raises its own kinds on a broken file
+        problems.add(
+            label,
+            None,
+            None,
+            f"tidak dapat dibaca sebagai Parquet ({error})",
+            f"cannot be read as Parquet ({error})",
+        )
+        return None
+    names = [str(column).strip() for column in frame.columns]
+
+    def rows() -> Iterator[tuple[int, list]]:
+        for number, cells in enumerate(frame.iter_rows(), start=2):
+            if all(_blank(cell) for cell in cells):
+                continue
+            yield number, list(cells)
+
+    return Table(Path(str(label)), names, rows())
+
+
+def _trim(header: list[str]) -> list[str]:
+    while header and not header[-1]:
+        header.pop()  # spreadsheet programs often export trailing empty columns
+    return header
 
 
 def row_width_problem(table: Table, number: int, cells: list, problems: Problems) -> bool:
@@ -217,3 +542,16 @@ def check_header(
             problems.add(table.path, 1, name, "kolom wajib tidak ada", "required column is missing")
             ok = False
     return positions if ok else None
+
+
+__all__ = [
+    "InputError",
+    "Table",
+    "TableLimits",
+    "check_header",
+    "open_table",
+    "read_table",
+    "row_width_problem",
+    "size_problem",
+    "table_limits",
+]

@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from budaya.institutions.models import Institution, Role, Unit
+from budaya.interchange.nip import make_nip
 from budaya.periods.models import Period
 from budaya.roster.models import RosterEntry
-from budaya.roster.nip import make_nip
 
 PERIOD_CODE = "DEMO-2026"
 PREVIOUS_CODE = "DEMO-2025"

@@ -14,8 +14,9 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, Value, When
 
 from budaya.institutions.models import Institution, Unit
+from budaya.interchange.ages import age_band
 from budaya.periods.models import Period
-from budaya.roster.models import RosterEntry, age_band_for
+from budaya.roster.models import RosterEntry
 from budaya.scoring import AGE_BANDS, EMPLOYMENT_TYPES, GENDERS, SurveyData
 
 CHUNK = 50_000
@@ -219,12 +220,12 @@ def _response_columns(responses, period):
 
 
 def _age_band_case(period_year: int, age_index: dict):
-    """Return a SQL expression of the age band index of `birth_date`, as `age_band_for` gives
+    """Return a SQL expression of the age band index of `birth_date`, as `age_band` gives
     it for the birth year: one WHEN per run of birth years sharing a band, latest run first."""
     years = range(period_year - 150, period_year + 2)
     runs = []  # (first birth year, band index) of each run
     for year in years:
-        band = age_index[age_band_for(period_year, year)]
+        band = age_index[age_band(year, period_year=period_year)]
         if not runs or runs[-1][1] != band:
             runs.append((year, band))
     whens = [

@@ -3,17 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-def age_band_for(period_year: int, birth_year: int) -> str:
-    """Return the age band (`<30`, `30-39`, `40-49`, `50+`) of period year − birth year."""
-    age = period_year - birth_year
-    if age < 30:
-        return "<30"
-    if age < 40:
-        return "30-39"
-    if age < 50:
-        return "40-49"
-    return "50+"
+from budaya.interchange.ages import age_band
 
 
 class RosterEntry(models.Model):
@@ -67,4 +57,4 @@ class RosterEntry(models.Model):
     @property
     def age_band(self) -> str:
         """Return the age band in the period's year."""
-        return age_band_for(self.period.year, self.birth_date.year)
+        return age_band(self.birth_date.year, period_year=self.period.year)

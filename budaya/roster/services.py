@@ -6,9 +6,10 @@ from django.db import transaction
 
 from budaya.audit.services import log_action
 from budaya.institutions.models import Institution, Unit
+from budaya.interchange.errors import InputError
+from budaya.interchange.tables import read_table, size_problem, table_limits
 from budaya.periods.models import Period
 from budaya.roster.models import RosterEntry
-from budaya.roster.reading import TableError, read_table
 from budaya.roster.validation import CleanRow, RowProblem, check_table
 
 
@@ -76,10 +77,7 @@ def validate_roster(
 ) -> RosterPreview:
     """Return the preview of a roster file, or raise RosterImportError listing every problem."""
     ensure_roster_editable(period)
-    try:
-        table = read_table(content, filename)
-    except TableError as error:
-        raise RosterImportError(filename, [RowProblem(None, None, str(error))]) from None
+    table = read_upload_table(content, filename)
     units = list(Unit.objects.filter(institution=institution))
     checked = check_table(table, institution, units, period.year)
     if checked.rows:
@@ -102,6 +100,39 @@ def validate_roster(
         existing=RosterEntry.objects.filter(period=period, institution=institution).count(),
         ignored_columns=checked.ignored_columns,
     )
+
+
+def read_upload_table(content: bytes, filename: str):
+    """Return the table of an uploaded roster, unit or institution file through the shared
+    reader (CSV in UTF-8 or Windows-1252, XLSX, Parquet; limited in bytes, rows and unpacked
+    size), or raise RosterImportError with the reader's problems."""
+    try:
+        return read_table(
+            content,
+            filename,
+            allow_xlsx=True,
+            allow_parquet=True,
+            lenient_csv=True,
+            limits=table_limits(),
+        )
+    except InputError as error:
+        raise RosterImportError(filename, as_row_problems(error), error.more) from None
+
+
+def refuse_oversized(filename: str, size: int) -> None:
+    """Raise RosterImportError when an upload of `size` bytes is over the byte limit, before
+    it is read (the same message the reader gives)."""
+    problem = size_problem(filename, size, table_limits())
+    if problem is not None:
+        raise RosterImportError(filename, [RowProblem(None, None, problem)])
+
+
+def as_row_problems(error: InputError) -> list[RowProblem]:
+    """Return the reader's problems as RowProblems (row, column, "Indonesian / English")."""
+    return [
+        RowProblem(problem.row, problem.column, f"{problem.indonesian} / {problem.english}")
+        for problem in error.problems
+    ]
 
 
 def _check_nips_elsewhere(period, institution, checked) -> None:

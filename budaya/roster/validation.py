@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from budaya.roster.nip import NipError, normalise_nip, parse_nip
-from budaya.roster.reading import RawTable
+from budaya.interchange.nip import NipError, normalise_nip, parse_nip
+from budaya.interchange.tables import Table
 
 MAX_PROBLEMS = 200
 
@@ -49,7 +49,9 @@ GENDER_WORDS = {
     "2": "P",
 }
 EMPLOYMENT_WORDS = {"PNS": "PNS", "PPPK": "PPPK", "P3K": "PPPK"}
-PHONE = re.compile(r"^\+?[0-9 ()\-]{6,31}$")
+PHONE = re.compile(r"\+?[0-9 ()\-]{6,31}")
+# The stored lengths of RosterEntry's text fields; a longer value is refused, never cut.
+MAX_LENGTHS = {"name": 200, "email": 254, "phone": 32}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 
 
@@ -155,7 +157,7 @@ def map_columns(header: list[str], checked: Checked) -> dict[str, int] | None:
     return positions if ok else None
 
 
-def check_table(table: RawTable, institution, units: list, period_year: int) -> Checked:
+def check_table(table: Table, institution, units: list, period_year: int) -> Checked:
     """Return every row of `table` checked against the institution's units and the NIP rules."""
     checked = Checked()
     positions = map_columns(table.header, checked)
@@ -215,6 +217,14 @@ def _check_row(number, cells, header, positions, checked, institution, by_code, 
     def problem(name, message):
         checked.add(number, column(name), message)
 
+    for name in positions:
+        text = _cell(cells, positions, name)
+        if isinstance(text, str) and not storable(text):
+            problem(
+                name,
+                "berisi karakter NUL atau karakter yang tidak dapat disimpan / contains a NUL "
+                "or another character that cannot be stored",
+            )
     for name in REQUIRED:
         if _cell(cells, positions, name) is None:
             problem(name, "sel wajib kosong / required cell is empty")
@@ -230,8 +240,12 @@ def _check_row(number, cells, header, positions, checked, institution, by_code, 
         nip = None
 
     name = str(_cell(cells, positions, "name"))
-    if len(name) > 200:
-        problem("name", "nama lebih dari 200 karakter / name longer than 200 characters")
+    if len(name) > MAX_LENGTHS["name"]:
+        problem(
+            "name",
+            f"nama lebih dari {MAX_LENGTHS['name']} karakter / name longer than "
+            f"{MAX_LENGTHS['name']} characters",
+        )
 
     raw_gender = _cell(cells, positions, "gender")
     gender = GENDER_WORDS.get(str(raw_gender).strip().upper())
@@ -280,16 +294,25 @@ def _check_row(number, cells, header, positions, checked, institution, by_code, 
 
     email = _cell(cells, positions, "email")
     email = "" if email is None else str(email)
-    if email:
+    if len(email) > MAX_LENGTHS["email"]:
+        problem(
+            "email",
+            f"email lebih dari {MAX_LENGTHS['email']} karakter / email longer than "
+            f"{MAX_LENGTHS['email']} characters",
+        )
+    elif email:
         try:
             validate_email(email)
         except ValidationError:
             problem("email", f"'{email}' bukan alamat email / '{email}' is not an email address")
-    phone = _cell(cells, positions, "phone")
-    phone = "" if phone is None else str(phone).removeprefix("'")
-    if isinstance(_cell(cells, positions, "phone"), int | float):
-        phone = str(int(_cell(cells, positions, "phone")))
-    if phone and not PHONE.match(phone):
+    raw_phone = _cell(cells, positions, "phone")
+    if isinstance(raw_phone, int) and not isinstance(raw_phone, bool):
+        phone = str(raw_phone)
+    elif isinstance(raw_phone, float) and raw_phone.is_integer():
+        phone = str(int(raw_phone))
+    else:
+        phone = "" if raw_phone is None else str(raw_phone).removeprefix("'")
+    if phone and not PHONE.fullmatch(phone):
         problem(
             "phone",
             f"'{phone}' bukan nomor telepon (angka, spasi, +, -) / '{phone}' is not a phone number",
@@ -298,6 +321,18 @@ def _check_row(number, cells, header, positions, checked, institution, by_code, 
     if len(checked.problems) + checked.more_problems > before:
         return None
     return CleanRow(number, nip, name, gender, employment, unit, birth, email, phone)
+
+
+def storable(text: str) -> bool:
+    """Return True when both databases can store `text`: no NUL (PostgreSQL refuses it in
+    text) and no lone surrogate (not encodable as UTF-8)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _find_unit(raw, by_code, by_name):
@@ -338,7 +373,7 @@ def _check_birth(number, cells, positions, header, birth, checked):
             column = header[positions["birth_year"]]
             try:
                 year = int(float(raw))
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 year = None
             if year != birth.year:
                 checked.add(

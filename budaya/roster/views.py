@@ -15,11 +15,11 @@ from budaya.roster.services import (
     RosterImportError,
     RosterLocked,
     import_roster,
+    refuse_oversized,
     validate_roster,
 )
 
 SESSION_KEY = "roster_upload"
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 @login_required
@@ -43,11 +43,10 @@ def roster_upload(request, period_code, institution_code):
     if upload is None:
         context["problems"] = [_("Pilih berkas CSV atau XLSX.")]
         return render(request, "roster/upload.html", context, status=400)
-    if upload.size > MAX_UPLOAD_BYTES:
-        context["problems"] = [_("Berkas lebih dari 20 MB.")]
-        return render(request, "roster/upload.html", context, status=400)
-    content = upload.read()
+    content = b""
     try:
+        refuse_oversized(upload.name, upload.size)  # before the file is read into memory
+        content = upload.read()
         preview = validate_roster(period, institution, content, upload.name)
     except RosterLocked as error:
         context["problems"] = [str(error)]
