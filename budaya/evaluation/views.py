@@ -176,9 +176,13 @@ def act(request, period_code, institution_code, unit_code=None):
             return redirect(detail_url(period, institution, unit) + f"#c-{code}")
         if action == "remove_evidence":
             access.require_fill(user, institution, unit)
-            evidence = get_object_or_404(
-                EvidenceFile, pk=request.POST.get("evidence"), entry__evaluation=evaluation
-            )
+            evidence = EvidenceFile.objects.filter(
+                pk=evidence_pk(request.POST.get("evidence")), entry__evaluation=evaluation
+            ).first()
+            if evidence is None:
+                raise services.EvaluationError(
+                    gettext("Berkas bukti yang akan dihapus tidak ditemukan pada evaluasi ini.")
+                )
             services.remove_evidence(evidence, user)
         elif action == "submit":
             access.require_fill(user, institution, unit)
@@ -218,6 +222,14 @@ def act(request, period_code, institution_code, unit_code=None):
     else:
         messages.success(request, _saved())
     return redirect(detail_url(period, institution, unit))
+
+
+def evidence_pk(raw) -> int | None:
+    """Return a posted evidence id as a database key, None when it is not one (never raise)."""
+    text = (raw or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        return None
+    return int(text)
 
 
 def _saved() -> str:

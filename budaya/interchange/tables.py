@@ -165,13 +165,20 @@ def size_problem(label, size: int, limits: TableLimits) -> str | None:
     if size <= limits.max_bytes:
         return None
     return (
-        f"berkas {_mb(size)} MB, melebihi batas {_mb(limits.max_bytes)} MB / "
-        f"file is {_mb(size)} MB, over the limit of {_mb(limits.max_bytes)} MB"
+        f"berkas {_size(size)}, melebihi batas {_size(limits.max_bytes)} / file is "
+        f"{_size(size, english=True)}, over the limit of {_size(limits.max_bytes, english=True)}"
     )
 
 
 def _mb(size: int) -> str:
     return f"{size / 1048576:.1f}".rstrip("0").rstrip(".")
+
+
+def _size(size: int, *, english: bool = False) -> str:
+    """Return a size as "12.5 MB", or in bytes below one megabyte."""
+    if size >= 1048576:
+        return f"{_mb(size)} MB"
+    return f"{size} bytes" if english else f"{size} byte"
 
 
 def _head(path: Path, size: int = 8) -> bytes:

@@ -99,3 +99,21 @@ class RateBucket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.minute}: {self.count}"
+
+
+class SpentStartToken(models.Model):
+    """The nonce of a form start token already used for a stored response (single use).
+
+    Holds no time finer than the hour the token expires, and nothing that links it to the
+    response; rows are purged once their token would have expired anyway.
+    """
+
+    nonce = models.CharField(max_length=32, primary_key=True)
+    expires_hour = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        verbose_name = _("token formulir terpakai")
+        verbose_name_plural = _("token formulir terpakai")
+
+    def __str__(self) -> str:
+        return self.nonce

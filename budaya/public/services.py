@@ -8,7 +8,9 @@ Abuse resistance (each tuned so a campus behind one address is not shut out):
   nothing is stored;
 - at least BUDAYA_BRANDING_MIN_SECONDS (default 15) between opening the form and sending it,
   measured with a signed timestamp in the form;
-- one response per browser, remembered in a signed cookie.
+- one response per browser, remembered in a signed cookie;
+- each form's signed start token is good for one stored response: its random nonce is kept in
+  `SpentStartToken` (with only the hour it expires) until the token would have expired.
 """
 
 import hashlib
@@ -21,7 +23,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from budaya.public.models import BrandingLink, BrandingResponse, RateBucket
+from budaya.public.models import BrandingLink, BrandingResponse, RateBucket, SpentStartToken
 
 SALT = "budaya.public.branding"
 FORM_MAX_AGE = 6 * 60 * 60  # a form opened more than six hours ago must be reloaded
@@ -85,8 +87,41 @@ def take_rate_slot(address: str, now: float | None = None) -> bool:
 
 
 def start_token(slug: str, now: float | None = None) -> str:
-    """Return the signed "form opened at" value put in the form."""
-    return signing.dumps({"l": slug, "t": time.time() if now is None else now}, salt=SALT)
+    """Return the signed "form opened at" value put in the form, with a single-use nonce."""
+    return signing.dumps(
+        {"l": slug, "t": time.time() if now is None else now, "n": secrets.token_urlsafe(12)},
+        salt=SALT,
+    )
+
+
+def token_nonce(token: str) -> str | None:
+    """Return the nonce of a valid start token, None for a forged, old or nonce-less one."""
+    try:
+        data = signing.loads(token or "", salt=SALT, max_age=FORM_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    nonce = data.get("n") if isinstance(data, dict) else None
+    return nonce if isinstance(nonce, str) and 0 < len(nonce) <= 32 else None
+
+
+def spend_start_token(token: str, now: float | None = None) -> bool:
+    """Mark a start token used; return False when it was used before (or is not valid).
+
+    Call inside the transaction that stores the response, so a failed store spends nothing.
+    """
+    nonce = token_nonce(token)
+    if nonce is None:
+        return False
+    now = time.time() if now is None else now
+    SpentStartToken.objects.filter(expires_hour__lt=int(now // 3600)).delete()
+    try:
+        with transaction.atomic():
+            SpentStartToken.objects.create(
+                nonce=nonce, expires_hour=int((now + FORM_MAX_AGE) // 3600) + 1
+            )
+    except IntegrityError:
+        return False
+    return True
 
 
 def seconds_since_start(token: str, slug: str, now: float | None = None) -> float | None:
@@ -95,7 +130,7 @@ def seconds_since_start(token: str, slug: str, now: float | None = None) -> floa
         data = signing.loads(token or "", salt=SALT, max_age=FORM_MAX_AGE)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or data.get("l") != slug:
+    if not isinstance(data, dict) or data.get("l") != slug or not data.get("n"):
         return None
     return (time.time() if now is None else now) - float(data.get("t", 0))
 

@@ -1,5 +1,6 @@
 """The public employer-branding survey page (no login) and its thanks page."""
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -66,7 +67,14 @@ def survey(request, link_slug):
         return _page(request, link, form, instrument, status=400, too_fast=True)
     if not services.take_rate_slot(services.client_address(request)):
         return _message(request, "throttled", status=429, link=link)
-    services.store_response(link, form.cleaned_data, instrument, timezone.localdate())
+    with transaction.atomic():
+        if not services.spend_start_token(request.POST.get("started", "")):
+            data = request.POST.copy()
+            data["started"] = services.start_token(slug)
+            form = BrandingForm(instrument, lang, data=data)
+            form.is_valid()
+            return _page(request, link, form, instrument, status=400, spent=True)
+        services.store_response(link, form.cleaned_data, instrument, timezone.localdate())
     response = redirect("public:thanks")
     services.remember_answer(response, link)
     return response

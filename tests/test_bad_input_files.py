@@ -1,0 +1,267 @@
+"""Bad roster files: the same file gives the same messages on the command line and the web,
+never an HTTP 500, and nothing is written (UTF-16, data on sheet 2, truncated XLSX, zip bomb,
+too many rows or bytes); one NIP rule for `budaya score --roster` and `import-roster`."""
+# ruff: noqa: F811 - pytest fixtures imported from tests.web_fixtures are parameters here
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from budaya.cli import main
+from budaya.interchange import InputError, read_roster
+from budaya.interchange.errors import Problems
+from budaya.interchange.tables import TableLimits, open_table
+from budaya.roster.models import RosterEntry
+from tests.web_fixtures import _fast_passwords, draft_period, make_user  # noqa: F401
+
+NIP_L = "198701012010011001"
+NIP_P = "199005152015032002"
+HEADER = ["nip", "nama", "jenis_kelamin", "jenis_pegawai", "unit"]
+ROWS = [[NIP_L, "Budi", "L", "PNS", "SETDA"], [NIP_P, "Siti", "P", "PNS", "SETDA"]]
+
+
+def csv_text(rows=ROWS, header=HEADER) -> str:
+    return "".join(",".join(row) + "\n" for row in [header, *rows])
+
+
+def xlsx_bytes(sheets) -> bytes:
+    """Return a workbook with one sheet per list of rows."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for number, rows in enumerate(sheets, start=1):
+        sheet = workbook.create_sheet(f"Lembar{number}")
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def zip_bomb_xlsx() -> bytes:
+    """Return a valid-looking XLSX whose sheet unpacks to 600 MB (a few hundred KB packed)."""
+    good = zipfile.ZipFile(io.BytesIO(xlsx_bytes([[HEADER, *ROWS]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in good.infolist():
+            data = good.read(info)
+            if info.filename.endswith("sheet1.xml"):
+                data = data + b" " * (600 * 1024 * 1024)
+            bomb.writestr(info.filename, data)
+    return out.getvalue()
+
+
+@pytest.fixture
+def admin_client(client, draft_period, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.BUDAYA_ROSTER_PREVIEW_DIR = tmp_path / "previews"
+    _period, institution, _units = draft_period
+    client.force_login(make_user("admin_uji", "institution_admin", institution))
+    return client
+
+
+def web_problems(client, period, institution, name: str, content: bytes) -> list[str]:
+    """Upload a roster on the web; return its problems (HTTP 400 required, nothing stored)."""
+    url = reverse("roster_upload", args=[period.code, institution.code])
+    response = client.post(url, {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 400, response.status_code
+    assert name in response.content.decode()  # the page names the file
+    assert not RosterEntry.objects.exists()
+    return list(response.context["problems"])
+
+
+def cli_output(period, institution, path, capsys) -> str:
+    """Run `budaya import-roster --yes`; return stderr (exit code 1 required)."""
+    code = main(["import-roster", period.code, institution.code, str(path), "--yes"])
+    assert code == 1
+    assert not RosterEntry.objects.exists()
+    return capsys.readouterr().err
+
+
+def same_messages(admin_client, draft_period, tmp_path, capsys, name, content) -> list[str]:
+    """Feed one bad file to the web and the command line; return the problems they share."""
+    period, institution, _units = draft_period
+    web = web_problems(admin_client, period, institution, name, content)
+    path = tmp_path / name
+    path.write_bytes(content)
+    err = cli_output(period, institution, path, capsys)
+    for problem in web:
+        assert f"{name}: {problem}" in err
+    return web
+
+
+def test_a_utf16_roster_gets_wrong_encoding_on_the_web_and_the_command_line(
+    admin_client, draft_period, tmp_path, capsys
+):
+    content = csv_text().encode("utf-16")
+    problems = same_messages(admin_client, draft_period, tmp_path, capsys, "r16.csv", content)
+    assert problems == [
+        "pengodean salah (UTF-16); simpan ulang sebagai CSV UTF-8 / wrong encoding (UTF-16); "
+        "save it again as CSV UTF-8"
+    ]
+
+
+def test_utf16_without_a_byte_order_mark_is_also_wrong_encoding():
+    problems = Problems()
+    assert open_table(csv_text().encode("utf-16-le"), problems, name="x.csv") is None
+    assert "wrong encoding" in str(problems.items[0])
+
+
+def test_data_on_a_second_sheet_is_refused_naming_the_sheet(
+    admin_client, draft_period, tmp_path, capsys
+):
+    content = xlsx_bytes([[HEADER, *ROWS], [HEADER, [NIP_L, "Lain", "L", "PNS", "SETDA"]]])
+    problems = same_messages(admin_client, draft_period, tmp_path, capsys, "dua.xlsx", content)
+    assert len(problems) == 1
+    assert "ada data di lembar 2 ('Lembar2')" in problems[0]
+    assert "data on sheet 2 ('Lembar2')" in problems[0]
+
+
+def test_an_empty_second_sheet_is_fine(draft_period):
+    problems = Problems()
+    table = open_table(xlsx_bytes([[HEADER, *ROWS], []]), problems, name="a.xlsx", allow_xlsx=True)
+    assert table is not None and len(list(table.rows)) == 2 and not problems
+
+
+def test_a_truncated_xlsx_is_a_message_not_a_server_error(
+    admin_client, draft_period, tmp_path, capsys
+):
+    whole = xlsx_bytes([[HEADER, *ROWS]])
+    for cut in (len(whole) // 2, len(whole) - 30):
+        name = f"potong{cut}.xlsx"
+        problems = same_messages(admin_client, draft_period, tmp_path, capsys, name, whole[:cut])
+        assert len(problems) == 1
+        assert "tidak dapat dibaca sebagai XLSX" in problems[0]
+        assert "cannot be read as XLSX" in problems[0]
+
+
+def test_a_damaged_sheet_inside_a_valid_zip_is_a_message(draft_period):
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([[HEADER, *ROWS]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as damaged:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith("sheet1.xml"):
+                data = data[: len(data) // 2]  # the XML stops mid-way
+            damaged.writestr(info.filename, data)
+    problems = Problems()
+    table = open_table(out.getvalue(), problems, name="rusak.xlsx", allow_xlsx=True)
+    if table is not None:
+        list(table.rows)
+    assert problems and "cannot be read as XLSX" in str(problems.items[0])
+
+
+def test_a_zip_bomb_xlsx_is_refused_before_openpyxl_parses_it(
+    admin_client, draft_period, tmp_path, capsys, monkeypatch
+):
+    import openpyxl
+
+    def must_not_parse(*args, **kwargs):
+        raise AssertionError("openpyxl was asked to parse a zip bomb")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", must_not_parse)
+    content = zip_bomb_xlsx()
+    assert len(content) < 5 * 1024 * 1024
+    problems = same_messages(admin_client, draft_period, tmp_path, capsys, "bom.xlsx", content)
+    assert len(problems) == 1
+    assert "isi XLSX 600" in problems[0] and "over the limit of 400 MB" in problems[0]
+
+
+def test_too_many_rows_are_refused(admin_client, draft_period, tmp_path, capsys, settings):
+    settings.BUDAYA_TABLE_MAX_ROWS = 1
+    content = csv_text().encode()
+    problems = same_messages(admin_client, draft_period, tmp_path, capsys, "banyak.csv", content)
+    assert problems == [
+        "Baris 3 / row 3: lebih dari 1 baris data; bagi berkasnya / more than 1 data rows; "
+        "split the file"
+    ]
+
+
+def test_too_many_bytes_are_refused_before_the_file_is_read(
+    admin_client, draft_period, tmp_path, capsys, settings
+):
+    settings.BUDAYA_TABLE_MAX_BYTES = 50
+    content = csv_text().encode()
+    assert len(content) > 50
+    problems = same_messages(admin_client, draft_period, tmp_path, capsys, "besar.csv", content)
+    assert problems == [
+        f"berkas {len(content)} byte, melebihi batas 50 byte / file is {len(content)} bytes, "
+        f"over the limit of 50 bytes"
+    ]
+
+
+def test_the_limits_default_to_500000_rows_100_mb_and_400_mb_unpacked(settings):
+    from budaya.interchange.tables import table_limits
+
+    assert table_limits() == TableLimits(500_000, 100 * 1024 * 1024, 400 * 1024 * 1024)
+
+
+def test_a_parquet_roster_is_read_by_the_web_import(admin_client, draft_period, settings):
+    import polars as pl
+
+    period, institution, _units = draft_period
+    out = io.BytesIO()
+    pl.DataFrame({name: [row[i] for row in ROWS] for i, name in enumerate(HEADER)}).write_parquet(
+        out
+    )
+    url = reverse("roster_upload", args=[period.code, institution.code])
+    response = admin_client.post(url, {"file": SimpleUploadedFile("r.parquet", out.getvalue())})
+    assert response.status_code == 200
+    assert response.context["preview"].total == 2
+
+
+# The one NIP rule: `budaya score --roster` (interchange) and `import-roster` (database) agree.
+
+SCORE_HEADER = "nip,name,gender,employment_type,institution,unit,birth_year\n"
+
+
+def score_roster_problems(tmp_path, nip, gender="L", year="1987") -> str:
+    path = tmp_path / "pegawai.csv"
+    path.write_text(SCORE_HEADER + f"{nip},Budi,{gender},PNS,KAB-UJI,SETDA,{year}\n")
+    try:
+        read_roster(path)
+    except InputError as error:
+        return str(error)
+    return ""
+
+
+def import_roster_problems(draft_period, nip, gender="L") -> str:
+    from budaya.roster.services import RosterImportError, validate_roster
+
+    period, institution, _units = draft_period
+    content = (csv_text(rows=[[nip, "Budi", gender, "PNS", "SETDA"]])).encode()
+    try:
+        validate_roster(period, institution, content, "pegawai.csv")
+    except RosterImportError as error:
+        return str(error)
+    return ""
+
+
+@pytest.mark.parametrize(
+    ("nip", "gender", "verdict"),
+    [
+        ("19870101.201001.1.001", "L", ""),  # separators are removed by both
+        ("'198701012010011001", "L", ""),  # Excel's text apostrophe
+        ("19870101 201001 1 001", "L", ""),
+        ("198713012010011001", "L", "bukan tanggal lahir YYYYMMDD yang sah"),
+        ("198701012010013001", "L", "digit ke-15 (3) harus 1 (L) atau 2 (P)"),
+        ("19870101201001100", "L", "harus tepat 18 angka"),
+        ("198701012010011001", "P", "tidak sesuai digit ke-15 NIP (L)"),
+    ],
+)
+def test_score_and_import_roster_judge_a_nip_alike(tmp_path, draft_period, nip, gender, verdict):
+    from_score = score_roster_problems(tmp_path, nip, gender)
+    from_import = import_roster_problems(draft_period, nip, gender)
+    if not verdict:
+        assert from_score == "" and from_import == ""
+    else:
+        assert verdict in from_score and verdict in from_import
+
+
+def test_score_roster_refuses_a_birth_year_that_disagrees_with_the_nip(tmp_path):
+    assert "tahun lahir '1990' tidak sesuai NIP (1987)" in score_roster_problems(
+        tmp_path, NIP_L, year="1990"
+    )
