@@ -151,3 +151,32 @@ def test_removing_evidence_deletes_the_stored_file(client, world, media, before_
     client.post(action, {"action": "remove_evidence", "evidence": str(evidence.pk)})
     assert not EvidenceFile.objects.exists()
     assert not path.exists()
+
+
+@pytest.mark.parametrize(
+    "bad_id", ["abc", "", "1", "-1", "x" * 5000, "00000000-0000-0000-0000-00000000000g", "١٢"]
+)
+def test_a_bad_evidence_id_in_remove_evidence_is_a_message_not_a_server_error(
+    client, world, media, before_deadline, bad_id
+):
+    upload_through_the_page(client, world, [pdf()])
+    evidence = EvidenceFile.objects.get()
+    action = reverse("evaluation:institution_action", args=[world["period"].code, "INST-A"])
+    response = client.post(action, {"action": "remove_evidence", "evidence": bad_id}, follow=True)
+    assert response.status_code == 200
+    assert "Berkas bukti yang akan dihapus tidak ditemukan" in response.content.decode()
+    assert EvidenceFile.objects.get() == evidence  # nothing removed
+    assert (media / evidence.file.name).exists()
+
+
+def test_another_evaluations_evidence_id_removes_nothing(client, world, media, before_deadline):
+    upload_through_the_page(client, world, [pdf()])
+    evidence = EvidenceFile.objects.get()
+    client.force_login(world["admin_b"])
+    client.get(reverse("evaluation:institution", args=[world["period"].code, "INST-B"]))
+    action = reverse("evaluation:institution_action", args=[world["period"].code, "INST-B"])
+    response = client.post(
+        action, {"action": "remove_evidence", "evidence": str(evidence.pk)}, follow=True
+    )
+    assert "Berkas bukti yang akan dihapus tidak ditemukan" in response.content.decode()
+    assert EvidenceFile.objects.filter(pk=evidence.pk).exists()

@@ -182,3 +182,41 @@ def test_branding_link_prints_the_same_link_each_time(period, capsys, settings):
     assert own != first
     assert BrandingLink.objects.get(institution__code="KAB-X").slug in own
     assert main(["branding-link", period.code, "--institution", "NOPE"]) == 1
+
+
+def test_a_start_token_stores_one_response_only(client, link):
+    from django.test import Client
+
+    data = answers(link)
+    assert client.post(url(link), data).status_code == 302
+    replay = Client().post(url(link), data)  # the same form data from a browser without cookie
+    assert replay.status_code == 400
+    assert 'id="spent"' in replay.content.decode()
+    assert BrandingResponse.objects.count() == 1
+    fresh = replay.context["form"]["started"].value()
+    assert fresh != data["started"] and services.token_nonce(fresh)
+
+
+def test_a_spent_token_is_forgotten_once_it_would_have_expired(db, link):
+    from budaya.public.models import SpentStartToken
+
+    now = time.time()
+    token = services.start_token(link.slug, now=now)
+    assert services.spend_start_token(token, now=now)
+    assert not services.spend_start_token(token, now=now)
+    assert SpentStartToken.objects.count() == 1
+    stored = SpentStartToken.objects.get()
+    assert set(vars(stored)) - {"_state"} == {"nonce", "expires_hour"}  # no finer time
+    services.spend_start_token(
+        services.start_token(link.slug), now=now + services.FORM_MAX_AGE + 2 * 3600
+    )
+    assert not SpentStartToken.objects.filter(nonce=stored.nonce).exists()
+
+
+def test_a_token_without_a_nonce_is_not_accepted(client, link):
+    from django.core import signing
+
+    old = signing.dumps({"l": link.slug, "t": time.time() - 60}, salt=services.SALT)
+    response = client.post(url(link), answers(link, started=old))
+    assert response.status_code == 400
+    assert not BrandingResponse.objects.exists()

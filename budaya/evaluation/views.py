@@ -1,5 +1,7 @@
 """Evaluation pages: one evaluation (fill, judge, finalise, reopen), overviews, the evidence file."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -224,12 +226,15 @@ def act(request, period_code, institution_code, unit_code=None):
     return redirect(detail_url(period, institution, unit))
 
 
-def evidence_pk(raw) -> int | None:
-    """Return a posted evidence id as a database key, None when it is not one (never raise)."""
+def evidence_pk(raw) -> uuid.UUID | None:
+    """Return a posted evidence id as its UUID key, None when it is not one (never raise)."""
     text = (raw or "").strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 18:
+    if len(text) > 64:
         return None
-    return int(text)
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
 
 
 def _saved() -> str:
