@@ -9,10 +9,10 @@ import pytest
 
 from budaya.cli import main
 from budaya.demodata import generate
-from budaya.demodata.answers import slovin
 from budaya.demodata.files import write_demo
 from budaya.instruments import load_instrument
 from budaya.interchange import read_evaluation, read_responses, read_roster
+from budaya.scoring.eligibility import slovin_minimums as slovin
 from budaya.scoring.engine import compute_results
 from budaya.scoring.spec import AGE_BANDS, VALUE_CODES, Method
 

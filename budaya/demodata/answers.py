@@ -13,6 +13,7 @@ import numpy as np
 
 from budaya.demodata.people import RosterArrays
 from budaya.demodata.structure import Structure
+from budaya.scoring.eligibility import slovin_minimums
 from budaya.scoring.spec import VALUE_CODES, ScoringSpec
 
 BASE = 68.0
@@ -48,12 +49,6 @@ class ResponseArrays:
         return int(self.unit.shape[0])
 
 
-def slovin(population: np.ndarray) -> np.ndarray:
-    """Return Slovin's minimum ceil(N / (1 + N/400)) for e = 0.05, exactly, per element."""
-    population = np.asarray(population, dtype=np.int64)
-    return -(-400 * population // (400 + population))
-
-
 def respondent_counts(
     rng: np.random.Generator, structure: Structure, size: np.ndarray
 ) -> np.ndarray:
@@ -62,7 +57,7 @@ def respondent_counts(
     Most units reach their minimum; about one in eight falls short and about one in thirty has
     no respondent. Institutions marked `low_participation` end below their own minimum.
     """
-    minimum = slovin(size)
+    minimum = slovin_minimums(size)
     draw = rng.random(size.size)
     good = minimum + np.floor(rng.random(size.size) ** 0.7 * (size - minimum + 1))
     weak = np.floor(rng.uniform(0.3, 1.0, size.size) * minimum)
@@ -72,9 +67,9 @@ def respondent_counts(
     institution_size = institution_size.astype(np.int64)
     for i in np.flatnonzero(structure.low_participation):
         units = np.flatnonzero(structure.unit_institution == i)
-        target = rng.uniform(0.45, 0.92) * slovin(institution_size[i])
+        target = rng.uniform(0.45, 0.92) * slovin_minimums(institution_size[i])
         counts[units] = rng.binomial(size[units], min(1.0, target / institution_size[i]))
-        excess = counts[units].sum() - (slovin(institution_size[i]) - 1)
+        excess = counts[units].sum() - (slovin_minimums(institution_size[i]) - 1)
         while excess > 0:  # trim the largest unit until the institution is below its minimum
             largest = units[np.argmax(counts[units])]
             cut = min(excess, counts[largest])

@@ -16,8 +16,7 @@ from budaya.evaluation.models import CriterionEntry, Evaluation
 from budaya.evaluation.services import rubric_of, score_of
 from budaya.institutions.models import Institution, Unit
 from budaya.interchange.errors import Problems
-from budaya.interchange.evaluation import criterion_level, repeated_criterion
-from budaya.interchange.tables import check_header, open_table, row_width_problem
+from budaya.interchange.evaluation import evaluation_rows, repeated_criterion
 
 REQUIRED = ("institution", "unit", "criterion", "level")
 OPTIONAL = ("note",)
@@ -27,20 +26,13 @@ Key = tuple[str, str | None]
 
 def read_judgements(path: Path, period, problems: Problems) -> dict[Key, dict[str, tuple]]:
     """Return {(institution, unit or None): {criterion: (level, note, row)}} of a clean file;
-    problems are recorded in `problems`."""
+    problems are recorded in `problems`. Rows are read by the one evaluation reader,
+    `budaya.interchange.evaluation.evaluation_rows`."""
     path = Path(path)
     rubric = {c.code: c for c in rubric_of(period)}
     found: dict[Key, dict[str, tuple]] = {}
     first_row: dict[Key, int] = {}
     broken: set[Key] = set()
-    table = open_table(path, problems)
-    if table is None:
-        return found
-    columns = check_header(table, REQUIRED, OPTIONAL, problems)
-    if columns is None:
-        for _row in table.rows:  # read to the end so the file is closed
-            pass
-        return found
     institutions = {i.code: i for i in Institution.objects.all()}
     units = {(u.institution.code, u.code) for u in Unit.objects.select_related("institution")}
     final = set(
@@ -52,15 +44,7 @@ def read_judgements(path: Path, period, problems: Problems) -> dict[Key, dict[st
     def add(row, column, indonesian, english):
         problems.add(path, row, column, indonesian, english)
 
-    for number, cells in table.rows:
-        if row_width_problem(table, number, cells, problems):
-            continue
-        institution = cells[columns["institution"]].strip()
-        unit = cells[columns["unit"]].strip() or None
-        code = cells[columns["criterion"]].strip()
-        level_text = cells[columns["level"]].strip()
-        note = cells[columns["note"]].strip() if "note" in columns else ""
-        ok = True
+    def in_scope(number, institution, unit, add) -> bool:
         if institution not in institutions:
             add(
                 number,
@@ -68,16 +52,16 @@ def read_judgements(path: Path, period, problems: Problems) -> dict[Key, dict[st
                 f"instansi '{institution}' tidak dikenal",
                 f"unknown institution '{institution}'",
             )
-            ok = False
-        elif unit is not None and (institution, unit) not in units:
+            return False
+        if unit is not None and (institution, unit) not in units:
             add(
                 number,
                 "unit",
                 f"unit '{unit}' tidak ada di instansi {institution}",
                 f"unit '{unit}' is not a unit of institution {institution}",
             )
-            ok = False
-        elif (institution, unit) in final:
+            return False
+        if (institution, unit) in final:
             add(
                 number,
                 "institution",
@@ -86,19 +70,32 @@ def read_judgements(path: Path, period, problems: Problems) -> dict[Key, dict[st
                 f"evaluation {institution}/{unit or '-'} is already final; the national "
                 "administrator must reopen it first",
             )
-            ok = False
-        if criterion_level(rubric, code, level_text, add, number, period.instrument) is None:
-            ok = False
-        key = (institution, unit)
-        if not ok:
+            return False
+        return True
+
+    rows = evaluation_rows(
+        path,
+        rubric,
+        problems,
+        optional=OPTIONAL,
+        in_scope=in_scope,
+        rubric_name=period.instrument,
+    )
+    for row in rows:
+        if isinstance(row, int):
+            continue
+        key = (row.institution, row.unit)
+        if row.level is None:
             broken.add(key)
             continue
-        first_row.setdefault(key, number)
+        first_row.setdefault(key, row.number)
         given = found.setdefault(key, {})
-        if code in given:
-            repeated_criterion(add, number, institution, unit, code, given[code][2])
+        if row.criterion in given:
+            repeated_criterion(
+                add, row.number, row.institution, row.unit, row.criterion, given[row.criterion][2]
+            )
             continue
-        given[code] = (int(level_text), note, number)
+        given[row.criterion] = (row.level, row.note, row.number)
     for key, given in found.items():
         missing = [code for code in rubric if code not in given]
         if missing and key not in broken:

@@ -1,7 +1,8 @@
 """Read the evaluation CSV of METHOD.md §11 into levels per (institution, unit or None)."""
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from budaya.interchange.errors import Problems
@@ -75,44 +76,87 @@ def read_evaluation(
     return result
 
 
-def _read(path, spec, known_units, problems) -> Evaluations:
-    evaluations: Evaluations = {}
-    table = open_table(path, problems)
-    if table is None:
-        return evaluations
-    columns = check_header(table, COLUMNS, (), problems)
-    if columns is None:
-        for _ in table.rows:
-            pass
-        return evaluations
-    criteria = {criterion.code: criterion for criterion in spec.criteria}
-    units = set(known_units)
-    institutions = {institution for institution, _ in units}
-    seen: dict[tuple[str, str | None, str], int] = {}
+@dataclass(frozen=True)
+class EvaluationRow:
+    """One row of an evaluation file; `level` is None when a cell of the row was invalid."""
+
+    number: int
+    institution: str
+    unit: str | None
+    criterion: str
+    level: int | None
+    note: str
+
+
+def evaluation_rows(
+    path: Path,
+    criteria: dict,
+    problems: Problems,
+    *,
+    optional: tuple[str, ...] = (),
+    in_scope=None,
+    rubric_name: str = "",
+) -> Iterator[EvaluationRow | int]:
+    """Yield each row of an evaluation CSV as an EvaluationRow (level None when a cell is
+    invalid, after recording why), or as its bare row number when the row cannot be split into
+    cells. The one reader of evaluation files.
+
+    Checks the header (`COLUMNS` plus `optional`), row widths, NUL bytes, the criterion and
+    level against `criteria`; `in_scope(number, institution, unit, add)` checks the
+    institution and unit and returns False after recording a problem.
+    """
 
     def add(number, column, indonesian, english):
         problems.add(path, number, column, indonesian, english)
 
+    table = open_table(path, problems)
+    if table is None:
+        return
+    columns = check_header(table, COLUMNS, optional, problems)
+    if columns is None:
+        for _ in table.rows:  # read to the end so unreadable rows are reported and it closes
+            pass
+        return
     for number, cells in table.rows:
         if row_width_problem(table, number, cells, problems):
+            yield number
+            continue
+        if any("\x00" in cell for cell in cells):
+            add(number, None, "berisi karakter NUL", "contains a NUL character")
+            yield number
             continue
         institution = cells[columns["institution"]].strip()
         unit = cells[columns["unit"]].strip() or None
         code = cells[columns["criterion"]].strip()
         level_text = cells[columns["level"]].strip()
+        note = cells[columns["note"]].strip() if "note" in columns else ""
         ok = True
         if not institution:
             add(number, "institution", "kode instansi kosong", "empty institution code")
             ok = False
-        elif institution not in institutions:
+        elif in_scope is not None and not in_scope(number, institution, unit, add):
+            ok = False
+        level = criterion_level(criteria, code, level_text, add, number, rubric_name)
+        yield EvaluationRow(number, institution, unit, code, level if ok else None, note)
+
+
+def _read(path, spec, known_units, problems) -> Evaluations:
+    evaluations: Evaluations = {}
+    criteria = {criterion.code: criterion for criterion in spec.criteria}
+    units = set(known_units)
+    institutions = {institution for institution, _ in units}
+    seen: dict[tuple[str, str | None, str], int] = {}
+
+    def in_scope(number, institution, unit, add) -> bool:
+        if institution not in institutions:
             add(
                 number,
                 "institution",
                 f"instansi '{institution}' tidak ada di jawaban maupun daftar pegawai",
                 f"institution '{institution}' is in neither the responses nor the roster",
             )
-            ok = False
-        elif unit is not None and (institution, unit) not in units:
+            return False
+        if unit is not None and (institution, unit) not in units:
             add(
                 number,
                 "unit",
@@ -121,15 +165,19 @@ def _read(path, spec, known_units, problems) -> Evaluations:
                 f"unit '{unit}' of institution {institution} is in neither the responses nor "
                 "the roster",
             )
-            ok = False
-        if criterion_level(criteria, code, level_text, add, number) is None:
-            ok = False
-        key = (institution, unit, code)
+            return False
+        return True
+
+    def add(number, column, indonesian, english):
+        problems.add(path, number, column, indonesian, english)
+
+    for row in evaluation_rows(path, criteria, problems, in_scope=in_scope):
+        if isinstance(row, int) or row.level is None:
+            continue
+        key = (row.institution, row.unit, row.criterion)
         if key in seen:
-            repeated_criterion(add, number, institution, unit, code, seen[key])
-            ok = False
-        else:
-            seen[key] = number
-        if ok:
-            evaluations.setdefault((institution, unit), {})[code] = int(level_text)
+            repeated_criterion(add, row.number, row.institution, row.unit, row.criterion, seen[key])
+            continue
+        seen[key] = row.number
+        evaluations.setdefault((row.institution, row.unit), {})[row.criterion] = row.level
     return evaluations
