@@ -12,7 +12,6 @@ import codecs
 import csv
 import difflib
 import io
-import os
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -43,29 +42,21 @@ NO_LIMITS = TableLimits(max_rows=2**62, max_bytes=2**62, max_unpacked_bytes=2**6
 
 
 def table_limits() -> TableLimits:
-    """Return the limits of settings BUDAYA_TABLE_MAX_ROWS, _MAX_BYTES, _MAX_UNPACKED_BYTES.
+    """Return the limits of uploads and imports: settings BUDAYA_TABLE_MAX_ROWS, _MAX_BYTES and
+    _MAX_UNPACKED_BYTES (defaults 500,000 rows, 100 MB, 400 MB unpacked).
 
-    Outside Django (the `budaya score` command), the environment variables of the same names
-    apply; unset, the defaults (500,000 rows, 100 MB, 400 MB unpacked).
+    They apply to roster, unit and institution files (web and command line); `budaya score`
+    reads national files, which are larger, without them.
     """
-    values = {}
-    try:
-        from django.conf import settings
+    from django.conf import settings
 
-        configured = settings.configured
-    except ImportError:  # pragma: no cover - Django is a dependency
-        configured = False
-    for field, default in (
-        ("max_rows", DEFAULT_MAX_ROWS),
-        ("max_bytes", DEFAULT_MAX_BYTES),
-        ("max_unpacked_bytes", DEFAULT_MAX_UNPACKED_BYTES),
-    ):
-        name = f"BUDAYA_TABLE_{field.upper()}"
-        value = getattr(settings, name, None) if configured else None
-        if value is None:
-            value = os.environ.get(name) or default
-        values[field] = int(value)
-    return TableLimits(**values)
+    return TableLimits(
+        max_rows=int(getattr(settings, "BUDAYA_TABLE_MAX_ROWS", DEFAULT_MAX_ROWS)),
+        max_bytes=int(getattr(settings, "BUDAYA_TABLE_MAX_BYTES", DEFAULT_MAX_BYTES)),
+        max_unpacked_bytes=int(
+            getattr(settings, "BUDAYA_TABLE_MAX_UNPACKED_BYTES", DEFAULT_MAX_UNPACKED_BYTES)
+        ),
+    )
 
 
 @dataclass

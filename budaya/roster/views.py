@@ -43,7 +43,6 @@ def roster_upload(request, period_code, institution_code):
     if upload is None:
         context["problems"] = [_("Pilih berkas CSV atau XLSX.")]
         return render(request, "roster/upload.html", context, status=400)
-    content = b""
     try:
         refuse_oversized(upload.name, upload.size)  # before the file is read into memory
         content = upload.read()
