@@ -10,10 +10,10 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from budaya.interchange.roster_import import MAX_LENGTHS, check_table
 from budaya.interchange.tables import Table
 from budaya.roster.models import RosterEntry
 from budaya.roster.services import RosterImportError, RosterPreview, import_roster, validate_roster
-from budaya.roster.validation import MAX_LENGTHS, check_table
 from tests.web_fixtures import _fast_passwords, draft_period  # noqa: F401
 
 NIP_L = "198701012010011001"
@@ -53,7 +53,7 @@ def test_a_phone_with_a_line_break_in_a_quoted_cell_is_refused(draft_period):
 
 
 def test_a_lone_surrogate_is_refused():
-    from budaya.roster.validation import storable
+    from budaya.interchange.roster_import import storable
 
     assert storable("Budi Santoso") and not storable("Bu\ud800di") and not storable("a\x00")
 

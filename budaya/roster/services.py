@@ -7,10 +7,10 @@ from django.db import transaction
 from budaya.audit.services import log_action
 from budaya.institutions.models import Institution, Unit
 from budaya.interchange.errors import InputError
+from budaya.interchange.roster_import import CleanRow, RowProblem, check_table
 from budaya.interchange.tables import read_table, size_problem, table_limits
 from budaya.periods.models import Period
 from budaya.roster.models import RosterEntry
-from budaya.roster.validation import CleanRow, RowProblem, check_table
 
 
 class RosterImportError(Exception):

@@ -1,4 +1,10 @@
-"""Return a roster file's rows checked and cleaned, or every problem with its row and column."""
+"""Check an institution's roster table (import-roster, web upload) row by row.
+
+Returns the rows checked and cleaned, or every problem with its row and column. Part of the one
+interchange layer: the same NIP rule (`nip.py`) as `budaya score --roster`, the same table
+reader (`tables.py`); units and the institution are passed in, so nothing here touches the
+database.
+"""
 
 import datetime as dt
 import re
