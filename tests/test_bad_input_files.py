@@ -265,3 +265,21 @@ def test_score_roster_refuses_a_birth_year_that_disagrees_with_the_nip(tmp_path)
     assert "tahun lahir '1990' tidak sesuai NIP (1987)" in score_roster_problems(
         tmp_path, NIP_L, year="1990"
     )
+
+
+def test_budaya_score_reads_a_parquet_roster_like_the_csv(tmp_path):
+    import polars as pl
+
+    rows = [[NIP_L, "Budi", "L", "PNS", "KAB-UJI", "SETDA", 1987]]
+    rows.append([NIP_P, "Siti", "P", "PPPK", "KAB-UJI", "DINKES", 1990])
+    columns = ["nip", "name", "gender", "employment_type", "institution", "unit", "birth_year"]
+    frame = pl.DataFrame({c: [row[i] for row in rows] for i, c in enumerate(columns)})
+    frame.write_parquet(tmp_path / "pegawai.parquet")
+    (tmp_path / "pegawai.csv").write_text(
+        ",".join(columns) + "\n" + "".join(",".join(map(str, row)) + "\n" for row in rows)
+    )
+    from_parquet = read_roster(tmp_path / "pegawai.parquet")
+    from_csv = read_roster(tmp_path / "pegawai.csv")
+    assert from_parquet.pairs == from_csv.pairs == [("KAB-UJI", "SETDA"), ("KAB-UJI", "DINKES")]
+    assert list(from_parquet.birth_year) == list(from_csv.birth_year) == [1987, 1990]
+    assert list(from_parquet.gender) == list(from_csv.gender)
