@@ -283,3 +283,14 @@ def test_budaya_score_reads_a_parquet_roster_like_the_csv(tmp_path):
     assert from_parquet.pairs == from_csv.pairs == [("KAB-UJI", "SETDA"), ("KAB-UJI", "DINKES")]
     assert list(from_parquet.birth_year) == list(from_csv.birth_year) == [1987, 1990]
     assert list(from_parquet.gender) == list(from_csv.gender)
+
+
+def test_an_xlsx_declaring_too_many_rows_is_refused_before_its_rows_are_read(settings):
+    settings.BUDAYA_TABLE_MAX_ROWS = 1
+    from budaya.interchange.tables import table_limits
+
+    content = xlsx_bytes([[HEADER, *ROWS]])
+    problems = Problems()
+    table = open_table(content, problems, name="a.xlsx", allow_xlsx=True, limits=table_limits())
+    assert table is None
+    assert "more than 1 data rows" in str(problems.items[0])

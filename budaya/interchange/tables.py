@@ -381,7 +381,13 @@ def _open_xlsx(label, source, problems: Problems, limits: TableLimits) -> Table 
                 )
                 workbook.close()
                 return None
-        iterator = workbook.worksheets[0].iter_rows(values_only=True)
+        first = workbook.worksheets[0]
+        declared = first.max_row  # from the sheet's dimension tag, when it has one
+        if declared is not None and declared - 1 > limits.max_rows:
+            workbook.close()
+            _too_many_rows(label, declared, limits, problems)
+            return None
+        iterator = first.iter_rows(values_only=True)
         header = next(iterator, None)
     except Exception as error:  # noqa: BLE001 - damage may show only while reading
         workbook.close()
