@@ -245,7 +245,7 @@ def _open_csv(label, content: bytes, problems, limits, lenient: bool) -> Table |
         count = 0
         try:
             for number, cells in enumerate(reader, start=2):  # noqa: B007 - used after the loop
-                if not any(cell.strip() for cell in cells):
+                if not "".join(cells).strip():
                     continue
                 count += 1
                 if count > limits.max_rows:
