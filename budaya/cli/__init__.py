@@ -10,6 +10,8 @@ import importlib
 import pkgutil
 import sys
 
+from django.core.exceptions import ImproperlyConfigured
+
 
 class CommandError(Exception):
     """A failure to report to the operator as one clear message, with a non-zero exit."""
@@ -48,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as error:
         print(f"budaya {args.command}: {error}", file=sys.stderr)
         return error.exit_code
+    except ImproperlyConfigured as error:
+        # A bad or missing setting: one line naming the variable, no traceback.
+        print(f"budaya {args.command}: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("Dibatalkan / cancelled.", file=sys.stderr)
         return 130

@@ -22,7 +22,12 @@ def register(subparsers) -> None:
 def run(args) -> int:
     setup_django()
     from budaya.reports.jobs import work
+    from budaya.safety import require_secret_key
+    from budaya.security.heartbeat import beating
 
-    count = work(once=args.once, interval=max(0.2, args.interval))
+    require_secret_key()
+    # The heartbeat row tells `budaya check` that a worker is running (even during a long job).
+    with beating("worker"):
+        count = work(once=args.once, interval=max(0.2, args.interval))
     print(f"{count} tugas dijalankan / jobs run.")
     return 0
