@@ -57,6 +57,7 @@ class LockoutAuthenticationForm(AuthenticationForm):
                 params={"minutes": max(1, refused.seconds // 60 + 1)},
             )
         if refused is not None:
+            self.locked = True  # the template shows this message instead of "wrong password"
             raise forms.ValidationError(
                 self.error_messages["slow"], code="slow", params={"seconds": refused.seconds}
             )
