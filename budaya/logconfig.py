@@ -10,6 +10,7 @@ gunicorn's error and access logs (GunicornLogger, used by `budaya serve`) print
 
 import logging
 import re
+import sys
 
 # The path segment after /s/, /i/ or /eb/ (employer-branding link), wherever it appears: a bare
 # path, a full URL, or a quoted request line of an access log.
@@ -39,6 +40,21 @@ class ScrubTokensFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = scrub(record.stack_info)
         return True
+
+
+class StderrHandler(logging.StreamHandler):
+    """A stream handler that writes to whatever sys.stderr is at the time of each record."""
+
+    def __init__(self):
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value):  # StreamHandler.__init__ assigns it; the property always wins
+        pass
 
 
 def _gunicorn_logger_class():

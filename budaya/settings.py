@@ -260,8 +260,7 @@ LOGGING = {
     },
     "handlers": {
         "stderr": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stderr",
+            "class": "budaya.logconfig.StderrHandler",
             "filters": ["scrub_tokens"],
             "formatter": "plain",
         },

@@ -112,7 +112,9 @@ def test_env_choice_accepts_only_listed_values(var):
         config.env_choice(NAME, "WARNING", ("INFO", "WARNING"))
 
 
-READ = re.compile(r"os\.environ\.get\((?P<a>[^)]*)\)|os\.environ\[(?P<b>[^\]]*)\](?!\s*=[^=])|getenv\(")
+READ = re.compile(
+    r"os\.environ\.get\((?P<a>[^)]*)\)|os\.environ\[(?P<b>[^\]]*)\](?!\s*=[^=])|getenv\("
+)
 
 
 def test_no_module_but_the_helpers_reads_os_environ_for_settings():
