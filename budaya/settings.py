@@ -1,6 +1,5 @@
 """Settings for Budaya, read from environment variables with safe defaults for a local run."""
 
-import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -54,17 +53,13 @@ def database_from_url(url: str) -> dict:
 
 DEBUG = env_bool("BUDAYA_DEBUG", False)
 # Outside debug, the server commands (`budaya serve`, `budaya worker`, the WSGI app) refuse to
-# start without BUDAYA_SECRET_KEY (budaya.startup.require_secret_key). Other commands still run:
-# they get a random throw-away key that Django's deploy check flags (security.W009), so nothing
-# they sign can be trusted by a server. In debug, a fixed development key keeps sessions across
-# restarts.
+# start without BUDAYA_SECRET_KEY (budaya.safety.require_secret_key). Other commands and debug
+# runs use a fixed development key that Django's deploy check flags (security.W009); it is the
+# same in every process, so processes that share keyed counters still agree.
 BUDAYA_SECRET_KEY_MISSING = not env_is_set("BUDAYA_SECRET_KEY")
-if not BUDAYA_SECRET_KEY_MISSING:
-    SECRET_KEY = env_str("BUDAYA_SECRET_KEY")
-elif DEBUG:
-    SECRET_KEY = "django-insecure-budaya-local-development-key"
-else:
-    SECRET_KEY = "django-insecure-" + secrets.token_urlsafe(40)
+SECRET_KEY = env_str(
+    "BUDAYA_SECRET_KEY", "django-insecure-budaya-development-key-never-used-by-a-server"
+)
 ALLOWED_HOSTS = env_list("BUDAYA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 BASE_URL = env_url("BUDAYA_BASE_URL", "http://127.0.0.1:8000")
 
