@@ -305,3 +305,17 @@ def test_the_check_command_passes_a_good_configuration(tmp_path):
     result = run([sys.executable, "-m", "budaya", "check"], env, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Tidak ada masalah / no problems found." in result.stdout
+
+
+def test_the_worker_heartbeat_goes_on_during_a_long_job(transactional_db):
+    import time
+
+    from budaya.security.heartbeat import beating, last_beat
+
+    with beating("worker", interval=0.05):
+        first = last_beat("worker")
+        deadline = time.monotonic() + 10
+        while last_beat("worker") == first and time.monotonic() < deadline:
+            time.sleep(0.05)  # a "long job": the main thread does not beat
+        later = last_beat("worker")
+    assert first is not None and later > first

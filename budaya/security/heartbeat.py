@@ -10,7 +10,7 @@ import os
 import socket
 import threading
 
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.utils import timezone
 
 BEAT_SECONDS = 30.0
@@ -59,4 +59,3 @@ def beating(name: str, interval: float = BEAT_SECONDS):
     finally:
         stop.set()
         thread.join(timeout=5)
-        close_old_connections()

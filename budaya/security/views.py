@@ -172,7 +172,7 @@ def totp_setup(request):
             _("Verifikasi dua langkah tersedia untuk akun petugas yang mempunyai peran.")
         )
     device = TOTPDevice.objects.filter(user=request.user).first()
-    context, status = {"device": device}, 200
+    context, status = {"device": device, "required": totp_required_for(request.user)}, 200
     if request.method == "POST":
         code = request.POST.get("code", "")
         action = request.POST.get("action")
