@@ -6,12 +6,18 @@ e.g. "BUDAYA_REQUIRE_TOTP must be true or false, got 'yes please'".
 """
 
 import os
+from typing import NoReturn
 from urllib.parse import urlparse
-
-from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def _fail(message: str) -> NoReturn:
+    """Raise Django's ImproperlyConfigured (imported here: commands without Django stay so)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(message) from None
 
 
 def _raw(name: str) -> str | None:
@@ -38,7 +44,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if lowered in FALSE_WORDS:
         return False
-    raise ImproperlyConfigured(f"{name} must be true or false, got {raw!r}")
+    _fail(f"{name} must be true or false, got {raw!r}")
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
@@ -49,11 +55,9 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}") from None
+        _fail(f"{name} must be a whole number, got {raw!r}")
     if minimum is not None and value < minimum:
-        raise ImproperlyConfigured(
-            f"{name} must be a whole number of at least {minimum}, got {raw!r}"
-        )
+        _fail(f"{name} must be a whole number of at least {minimum}, got {raw!r}")
     return value
 
 
@@ -65,9 +69,9 @@ def env_float(name: str, default: float, *, minimum: float | None = None) -> flo
     try:
         value = float(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a number such as 2.5, got {raw!r}") from None
+        _fail(f"{name} must be a number such as 2.5, got {raw!r}")
     if value != value or (minimum is not None and value < minimum):
-        raise ImproperlyConfigured(f"{name} must be a number of at least {minimum}, got {raw!r}")
+        _fail(f"{name} must be a number of at least {minimum}, got {raw!r}")
     return value
 
 
@@ -92,7 +96,7 @@ def env_url(name: str, default: str, *, schemes: tuple[str, ...] = ("http", "htt
     needs_host = parsed.scheme in ("http", "https", "redis", "rediss")
     if parsed.scheme not in schemes or (needs_host and not parsed.netloc):
         forms = " or ".join(f"{scheme}://…" for scheme in schemes)
-        raise ImproperlyConfigured(f"{name} must be an address like {forms}, got {value!r}")
+        _fail(f"{name} must be an address like {forms}, got {value!r}")
     return value.rstrip("/") if parsed.scheme in ("http", "https") else value
 
 
@@ -102,9 +106,9 @@ def env_rate(name: str, default: str) -> tuple[int, int]:
     try:
         count, seconds = (int(part) for part in raw.split("/"))
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must look like 300/600, got {raw!r}") from None
+        _fail(f"{name} must look like 300/600, got {raw!r}")
     if count < 1 or seconds < 1:
-        raise ImproperlyConfigured(f"{name}: both numbers must be positive, got {raw!r}")
+        _fail(f"{name}: both numbers must be positive, got {raw!r}")
     return count, seconds
 
 
@@ -121,4 +125,4 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     for choice in choices:
         if raw.lower() == choice.lower():
             return choice
-    raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    _fail(f"{name} must be one of {', '.join(choices)}, got {raw!r}")

@@ -10,8 +10,6 @@ import importlib
 import pkgutil
 import sys
 
-from django.core.exceptions import ImproperlyConfigured
-
 
 class CommandError(Exception):
     """A failure to report to the operator as one clear message, with a non-zero exit."""
@@ -50,10 +48,15 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as error:
         print(f"budaya {args.command}: {error}", file=sys.stderr)
         return error.exit_code
-    except ImproperlyConfigured as error:
-        # A bad or missing setting: one line naming the variable, no traceback.
-        print(f"budaya {args.command}: {error}", file=sys.stderr)
-        return 2
+    except Exception as error:
+        # A bad or missing setting (Django's ImproperlyConfigured, from budaya/config.py or the
+        # safety guards): one line naming the variable, no traceback. Django is looked up only
+        # when loaded, so commands that never import it stay without it.
+        exceptions = sys.modules.get("django.core.exceptions")
+        if exceptions is not None and isinstance(error, exceptions.ImproperlyConfigured):
+            print(f"budaya {args.command}: {error}", file=sys.stderr)
+            return 2
+        raise
     except KeyboardInterrupt:
         print("Dibatalkan / cancelled.", file=sys.stderr)
         return 130
