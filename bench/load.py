@@ -30,6 +30,7 @@ import atexit
 import http.client
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -67,6 +68,8 @@ def start_server(database_url: str, port: int, workers: int = 2, threads: int = 
         "BUDAYA_RATE_RESPONDENT": "10000000/600",
         "BUDAYA_RATE_SHARED": "10000000/600",
         "PYTHONPATH": str(ROOT),
+        # The WSGI app refuses to start without a key outside debug; a bench run makes its own.
+        "BUDAYA_SECRET_KEY": os.environ.get("BUDAYA_SECRET_KEY") or secrets.token_urlsafe(50),
     }
     command = [sys.executable, "-m", "gunicorn", "budaya.wsgi:application"]
     command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]

@@ -129,6 +129,8 @@ def main(argv=None) -> int:
     os.environ["BUDAYA_VAR_DIR"] = folder
     os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "budaya.settings")
+    # A scripted check: administrators sign in without TOTP here (docs/deployment.md).
+    os.environ["BUDAYA_REQUIRE_TOTP"] = "false"
     import django
 
     django.setup()

@@ -1,34 +1,23 @@
 """Settings for Budaya, read from environment variables with safe defaults for a local run."""
 
-import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
+from budaya.config import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_is_set,
+    env_list,
+    env_rate,
+    env_str,
+    env_url,
+)
+
 BASE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(os.environ.get("BUDAYA_VAR_DIR", Path.cwd() / "var"))
-
-
-def env_bool(name: str, default: bool) -> bool:
-    """Return the boolean in environment variable `name`, failing loudly on anything else."""
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    lowered = raw.strip().lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off"):
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    """Return the comma-separated list in environment variable `name`."""
-    raw = os.environ.get(name)
-    if not raw:
-        return default
-    return [part.strip() for part in raw.split(",") if part.strip()]
+VAR_DIR = Path(env_str("BUDAYA_VAR_DIR", str(Path.cwd() / "var")))
 
 
 def database_from_url(url: str) -> dict:
@@ -63,16 +52,18 @@ def database_from_url(url: str) -> dict:
 
 
 DEBUG = env_bool("BUDAYA_DEBUG", False)
-SECRET_KEY = os.environ.get("BUDAYA_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and os.environ.get("BUDAYA_REQUIRE_SECRET_KEY"):
-        raise ImproperlyConfigured("BUDAYA_SECRET_KEY must be set in production")
-    # A local run without a key gets a fixed development key; production sets its own.
-    SECRET_KEY = "budaya-local-development-key-not-for-production"
+# Outside debug, the server commands (`budaya serve`, `budaya worker`, the WSGI app) refuse to
+# start without BUDAYA_SECRET_KEY (budaya.safety.require_secret_key). Other commands and debug
+# runs use a fixed development key that Django's deploy check flags (security.W009); it is the
+# same in every process, so processes that share keyed counters still agree.
+BUDAYA_SECRET_KEY_MISSING = not env_is_set("BUDAYA_SECRET_KEY")
+SECRET_KEY = env_str(
+    "BUDAYA_SECRET_KEY", "django-insecure-budaya-development-key-never-used-by-a-server"
+)
 ALLOWED_HOSTS = env_list("BUDAYA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
-BASE_URL = os.environ.get("BUDAYA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+BASE_URL = env_url("BUDAYA_BASE_URL", "http://127.0.0.1:8000")
 
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DATABASE_URL = env_str("DATABASE_URL", "")
 DATABASES = {
     "default": database_from_url(DATABASE_URL)
     if DATABASE_URL
@@ -106,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "budaya.security.enforce.RequireTOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "budaya.security.middleware.RateLimitMiddleware",
@@ -130,14 +122,28 @@ TEMPLATES = [
     },
 ]
 
+# Django's four validators, applied by `budaya user add` and by every web form that sets a
+# password (the admin's user forms, the password change page).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("BUDAYA_PASSWORD_MIN_LENGTH", 10, minimum=8)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# A locked account (5 failed logins in a row → 15 minutes) is refused before its password is checked.
+# Lockout (budaya/security/lockout.py): 5 failed logins in a row from one (account, address)
+# pair lock that pair for 15 minutes, refused before the password is checked; the account as a
+# whole only slows down (a delay that doubles per failure from any address, up to
+# BUDAYA_LOGIN_DELAY_MAX_SECONDS), so nobody can lock the owner out by typing their username.
 AUTHENTICATION_BACKENDS = ["budaya.security.backends.LockoutModelBackend"]
-BUDAYA_LOCKOUT_FAILURES = int(os.environ.get("BUDAYA_LOCKOUT_FAILURES", "5"))
-BUDAYA_LOCKOUT_MINUTES = int(os.environ.get("BUDAYA_LOCKOUT_MINUTES", "15"))
+BUDAYA_LOGIN_DELAY_MAX_SECONDS = env_int("BUDAYA_LOGIN_DELAY_MAX_SECONDS", 30, minimum=0)
+# National and institution administrators must use TOTP (enrol before any page, a code at each
+# login). Only the demo and scripted checks set BUDAYA_REQUIRE_TOTP=false.
+BUDAYA_REQUIRE_TOTP = env_bool("BUDAYA_REQUIRE_TOTP", True)
+BUDAYA_LOCKOUT_FAILURES = env_int("BUDAYA_LOCKOUT_FAILURES", 5, minimum=1)
+BUDAYA_LOCKOUT_MINUTES = env_int("BUDAYA_LOCKOUT_MINUTES", 15, minimum=1)
 # Argon2id first (argon2-cffi is pinned); PBKDF2 only verifies older hashes, which are upgraded
 # to Argon2 at the next login.
 PASSWORD_HASHERS = [
@@ -158,17 +164,6 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-
-def env_int(name: str, default: int) -> int:
-    """Return the whole number in environment variable `name`, failing loudly on anything else."""
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
 
 
 # Evaluation evidence: the size limit of one uploaded file (default 10 MB).
@@ -195,7 +190,7 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Staff sessions end after 8 hours (a working day) instead of Django's two weeks.
-SESSION_COOKIE_AGE = int(os.environ.get("BUDAYA_SESSION_HOURS", "8")) * 3600
+SESSION_COOKIE_AGE = env_int("BUDAYA_SESSION_HOURS", 8, minimum=1) * 3600
 HTTPS = BASE_URL.startswith("https://")
 SESSION_COOKIE_SECURE = env_bool("BUDAYA_SECURE_COOKIES", not DEBUG and HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -207,13 +202,13 @@ X_FRAME_OPTIONS = "DENY"
 # HTTPS: redirect plain HTTP and send HSTS. Behind a reverse proxy that terminates TLS, set
 # BUDAYA_TRUST_X_FORWARDED_PROTO=true (the proxy must overwrite X-Forwarded-Proto).
 SECURE_SSL_REDIRECT = env_bool("BUDAYA_SSL_REDIRECT", HTTPS and not DEBUG)
-SECURE_HSTS_SECONDS = int(os.environ.get("BUDAYA_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_SECONDS = env_int("BUDAYA_HSTS_SECONDS", 31536000 if HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("BUDAYA_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("BUDAYA_HSTS_PRELOAD", False)
 if env_bool("BUDAYA_TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The client address used by rate limits: REMOTE_ADDR, or this header set by the reverse proxy.
-BUDAYA_CLIENT_IP_HEADER = os.environ.get("BUDAYA_CLIENT_IP_HEADER", "")
+BUDAYA_CLIENT_IP_HEADER = env_str("BUDAYA_CLIENT_IP_HEADER", "")
 # Preloading a domain into browsers' HSTS lists is the domain owner's decision (docs/deployment.md);
 # without it, Django's deploy check would warn (security.W021) on every installation.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
@@ -224,43 +219,62 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 
-def rate(name: str, default: str) -> tuple[int, int]:
-    """Return (requests, seconds) from an environment variable written as "REQUESTS/SECONDS"."""
-    raw = os.environ.get(name, default)
-    try:
-        count, seconds = (int(part) for part in raw.split("/"))
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must look like 300/600, not {raw!r}") from None
-    if count < 1 or seconds < 1:
-        raise ImproperlyConfigured(f"{name}: both numbers must be positive, not {raw!r}")
-    return count, seconds
-
-
 # Generous per-address limits of public pages (one office may share one address).
 BUDAYA_RATE_LIMITS = {
-    "respondent": rate("BUDAYA_RATE_RESPONDENT", "1200/600"),
-    "shared": rate("BUDAYA_RATE_SHARED", "300/600"),
+    "respondent": env_rate("BUDAYA_RATE_RESPONDENT", "1200/600"),
+    "shared": env_rate("BUDAYA_RATE_SHARED", "300/600"),
 }
 # Rate-limit counters live in Django's cache: per process by default. Several gunicorn workers
 # share them through Redis when BUDAYA_REDIS_URL names one (atomic counters, recommended), or
 # through a folder when BUDAYA_CACHE_DIR names one (file cache: a file per counter, not atomic).
-if os.environ.get("BUDAYA_REDIS_URL"):
+BUDAYA_REDIS_URL = env_url("BUDAYA_REDIS_URL", "", schemes=("redis", "rediss", "unix"))
+BUDAYA_CACHE_DIR = env_str("BUDAYA_CACHE_DIR", "")
+if BUDAYA_REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["BUDAYA_REDIS_URL"],
-            "KEY_PREFIX": os.environ.get("BUDAYA_REDIS_PREFIX", "budaya"),
+            "LOCATION": BUDAYA_REDIS_URL,
+            "KEY_PREFIX": env_str("BUDAYA_REDIS_PREFIX", "budaya"),
         }
     }
-elif os.environ.get("BUDAYA_CACHE_DIR"):
+elif BUDAYA_CACHE_DIR:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ["BUDAYA_CACHE_DIR"],
+            "LOCATION": BUDAYA_CACHE_DIR,
         }
     }
 
-EMAIL_BACKEND = os.environ.get(
-    "BUDAYA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
-DEFAULT_FROM_EMAIL = os.environ.get("BUDAYA_FROM_EMAIL", "budaya@localhost")
+EMAIL_BACKEND = env_str("BUDAYA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("BUDAYA_FROM_EMAIL", "budaya@localhost")
+
+# `budaya check` treats the worker as stopped when its heartbeat is older than this.
+BUDAYA_WORKER_HEARTBEAT_SECONDS = env_int("BUDAYA_WORKER_HEARTBEAT_SECONDS", 120, minimum=10)
+
+# Logging: warnings and errors (with tracebacks) to stderr. Every record passes the token
+# scrubber first, so a respondent's /s/<token>/ or a shared /i/<slug>/ path never reaches a log.
+LOG_LEVEL = env_choice("BUDAYA_LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR"))
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"scrub_tokens": {"()": "budaya.logconfig.ScrubTokensFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "budaya.logconfig.StderrHandler",
+            "filters": ["scrub_tokens"],
+            "formatter": "plain",
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        # Everything reaches the root's stderr handler; the request loggers also scrub at source,
+        # so a handler added later (e.g. by a test or an operator) never sees a token either.
+        "django": {"level": "INFO", "propagate": True},
+        "django.request": {"level": "INFO", "filters": ["scrub_tokens"], "propagate": True},
+        "django.server": {"level": "INFO", "filters": ["scrub_tokens"], "propagate": True},
+        "budaya": {"level": "INFO", "propagate": True},
+    },
+}

@@ -1,4 +1,7 @@
-"""WSGI entry point for gunicorn (`budaya serve`)."""
+"""WSGI entry point for gunicorn (`budaya serve`).
+
+Outside debug the app refuses to load without BUDAYA_SECRET_KEY (one-line ImproperlyConfigured).
+"""
 
 import os
 
@@ -7,7 +10,14 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "budaya.settings")
 application = get_wsgi_application()
 
-if os.environ.get("BUDAYA_WARM_UP", "1") != "0":
+from budaya.safety import require_secret_key  # noqa: E402  (needs the settings loaded above)
+
+require_secret_key()
+
+from budaya.config import env_bool  # noqa: E402
+
+# One throw-away computation at start so the first request is not slow (BUDAYA_WARM_UP=false skips).
+if env_bool("BUDAYA_WARM_UP", True):
     from budaya.warmup import warm_up
 
     warm_up()

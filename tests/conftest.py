@@ -1,8 +1,19 @@
-"""Shared test setup: the suite must really run on the database it was asked for."""
+"""Shared test setup: the suite must really run on the database it was asked for.
+
+Safe-by-default settings the suite relaxes (dedicated tests turn them back on):
+* BUDAYA_REQUIRE_TOTP=false, because many tests sign administrators in with a password only;
+* a BUDAYA_SECRET_KEY, so the WSGI app and the server commands start.
+pytest-django loads the settings before this file, so both are applied to the loaded settings by
+an autouse fixture, and put in the environment for the commands tests run in a subprocess.
+"""
 
 import os
+import secrets
 
 import pytest
+
+os.environ.setdefault("BUDAYA_REQUIRE_TOTP", "false")
+os.environ.setdefault("BUDAYA_SECRET_KEY", "tests-" + secrets.token_urlsafe(50))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -14,3 +25,14 @@ def _database_is_the_one_asked_for(django_db_blocker):
     if os.environ.get("BUDAYA_REQUIRE_POSTGRES") and "postgresql" not in engine:
         pytest.fail(f"BUDAYA_REQUIRE_POSTGRES is set but the database engine is {engine}")
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _suite_relaxes_totp_and_has_a_secret_key():
+    """Relax required TOTP and mark the secret key as given, for the whole session."""
+    from django.test import override_settings
+
+    override = override_settings(BUDAYA_REQUIRE_TOTP=False, BUDAYA_SECRET_KEY_MISSING=False)
+    override.enable()
+    yield
+    override.disable()

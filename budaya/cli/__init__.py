@@ -48,6 +48,15 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as error:
         print(f"budaya {args.command}: {error}", file=sys.stderr)
         return error.exit_code
+    except Exception as error:
+        # A bad or missing setting (Django's ImproperlyConfigured, from budaya/config.py or the
+        # safety guards): one line naming the variable, no traceback. Django is looked up only
+        # when loaded, so commands that never import it stay without it.
+        exceptions = sys.modules.get("django.core.exceptions")
+        if exceptions is not None and isinstance(error, exceptions.ImproperlyConfigured):
+            print(f"budaya {args.command}: {error}", file=sys.stderr)
+            return 2
+        raise
     except KeyboardInterrupt:
         print("Dibatalkan / cancelled.", file=sys.stderr)
         return 130

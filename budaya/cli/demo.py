@@ -1,6 +1,52 @@
-"""`budaya demo [--port P] [--no-serve]`: a ready-to-try Budaya on SQLite, then serve it."""
+"""`budaya demo [--port P] [--no-serve]`: a ready-to-try Budaya on SQLite, then serve it.
+
+The demo runs outside debug like production, with two demo-only settings made before Django
+loads: a random secret key generated once into var/demo-secret-key (mode 0600) unless
+BUDAYA_SECRET_KEY is set, and BUDAYA_REQUIRE_TOTP=false so the printed admin login works without
+an authenticator app (said on screen).
+"""
+
+import os
+import secrets
+from pathlib import Path
 
 from budaya.cli import CommandError, setup_django
+from budaya.config import env_is_set, env_str
+
+DEMO_KEY_FILE = "demo-secret-key"
+
+
+def demo_secret_key(var_dir: Path) -> str:
+    """Return the demo's secret key, generating it into var_dir/demo-secret-key the first time."""
+    path = var_dir / DEMO_KEY_FILE
+    if path.exists():
+        key = path.read_text(encoding="ascii").strip()
+        if len(key) >= 50:
+            return key
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def prepare_demo_environment() -> list[str]:
+    """Set the demo's secret key and relaxed TOTP before Django loads; return notes to print."""
+    notes = []
+    if not env_is_set("BUDAYA_SECRET_KEY"):
+        var_dir = Path(env_str("BUDAYA_VAR_DIR", str(Path.cwd() / "var")))
+        os.environ["BUDAYA_SECRET_KEY"] = demo_secret_key(var_dir)
+        notes.append(
+            f"Kunci rahasia demo / demo secret key: {var_dir / DEMO_KEY_FILE} "
+            "(bukan untuk produksi / not for production)"
+        )
+    os.environ["BUDAYA_REQUIRE_TOTP"] = "false"
+    notes.append(
+        "Demo: verifikasi dua langkah administrator tidak diwajibkan (BUDAYA_REQUIRE_TOTP=false) "
+        "/ administrator TOTP is not required in the demo"
+    )
+    return notes
 
 
 def register(subparsers) -> None:
@@ -30,6 +76,7 @@ def argparse_suppress():
 def run(args) -> int:
     if not 0 < args.port < 65536:
         raise CommandError(f"port {args.port} tidak sah / invalid port")
+    notes = prepare_demo_environment()
     setup_django()
     from django.conf import settings
     from django.core.management import call_command
@@ -50,6 +97,8 @@ def run(args) -> int:
         f"{demo.result_version}"
     )
     print()
+    for note in notes:
+        print(note)
     print(f"Masuk petugas / staff login: {base}/accounts/login/")
     print("  pengguna / user: admin")
     print(f"  kata sandi / password: {demo.admin_password}")

@@ -63,6 +63,12 @@ def run(args) -> int:
         print(shared_link_url(get_or_create_shared_link(period, institution)))
         return 0
     if args.send_email:
+        from budaya.safety import EmailNotConfigured, require_real_email
+
+        try:
+            require_real_email()
+        except EmailNotConfigured as refused:
+            raise CommandError(str(refused)) from None
         sent = send_invitation_emails(period, institution)
         print(f"{sent} e-mail undangan dikirim / {sent} invitation e-mails sent. {REISSUE_NOTE}")
         return 0

@@ -5,6 +5,7 @@ import shutil
 import sys
 
 from budaya.cli import CommandError, setup_django
+from budaya.config import env_int
 
 # Measured with bench/load.py on 2 cores (docs/performance.md, "Beban"): one process per core with
 # 4 threads each (gunicorn's gthread worker) served the respondent flow best; the threads overlap
@@ -22,14 +23,14 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        default=int(os.environ.get("BUDAYA_WORKERS", str(DEFAULT_WORKERS))),
+        default=env_int("BUDAYA_WORKERS", DEFAULT_WORKERS, minimum=1),
         metavar="N",
         help="proses gunicorn / gunicorn processes (BUDAYA_WORKERS, default: CPU cores)",
     )
     parser.add_argument(
         "--threads",
         type=int,
-        default=int(os.environ.get("BUDAYA_THREADS", str(DEFAULT_THREADS))),
+        default=env_int("BUDAYA_THREADS", DEFAULT_THREADS, minimum=1),
         metavar="N",
         help="thread per proses / threads per process (BUDAYA_THREADS, default 4)",
     )
@@ -43,7 +44,8 @@ def gunicorn_command(
 
     No access log: its lines would carry each respondent's link (the token is in the path) with
     the time to the second, which DESIGN.md's anonymity model rules out for anything that could
-    be joined with a response; errors still go to gunicorn's error log.
+    be joined with a response; errors still go to gunicorn's error log (stderr), through
+    budaya.logconfig.GunicornLogger, which scrubs survey tokens from every line.
     """
     candidate = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     executable = candidate if os.path.exists(candidate) else shutil.which("gunicorn")
@@ -61,12 +63,19 @@ def gunicorn_command(
         str(workers),
         "--threads",
         str(threads),
+        "--error-logfile",
+        "-",
+        "--logger-class",
+        "budaya.logconfig.GunicornLogger",
     ]
 
 
 def run(args) -> int:
     command = gunicorn_command(args.host, args.port, args.workers, args.threads)
     setup_django()
+    from budaya.safety import require_secret_key
+
+    require_secret_key()
     from django.conf import settings
     from django.core.management import call_command
 

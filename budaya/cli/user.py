@@ -59,8 +59,12 @@ def run_add(args) -> int:
     password = read_password()
     if not password:
         raise CommandError("kata sandi kosong / empty password")
+    from django.contrib.auth import get_user_model
+
+    # The user-attribute check compares the password with the name and e-mail being added.
+    candidate = get_user_model()(username=args.username, email=args.email)
     try:
-        validate_password(password)
+        validate_password(password, user=candidate)
         user = add_user(args.username, password, args.role, institution, unit, args.email)
     except ValidationError as error:
         raise CommandError(" ".join(error.messages)) from None

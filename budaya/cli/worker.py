@@ -27,7 +27,10 @@ def run(args) -> int:
     setup_django()
     from budaya.reports.jobs import work
     from budaya.roster.uploads import prune_stale
+    from budaya.safety import require_secret_key
+    from budaya.security.heartbeat import beating
 
+    require_secret_key()
     # Unconfirmed roster previews hold personal data: the worker deletes those older than 24 h
     # when it starts and then about once an hour while it idles.
     prune_stale()
@@ -40,6 +43,8 @@ def run(args) -> int:
             last_prune = time.monotonic()
         time.sleep(seconds)
 
-    count = work(once=args.once, interval=max(0.2, args.interval), sleep=idle)
+    # The heartbeat row tells `budaya check` that a worker is running (even during a long job).
+    with beating("worker"):
+        count = work(once=args.once, interval=max(0.2, args.interval), sleep=idle)
     print(f"{count} tugas dijalankan / jobs run.")
     return 0

@@ -119,7 +119,9 @@ def accumulate_responses(
 
 
 def _kernel_choice() -> str:
-    kernel = os.environ.get(KERNEL_VARIABLE, "numba") or "numba"
+    from budaya.config import env_str  # read at each call: tests and benches switch it
+
+    kernel = env_str(KERNEL_VARIABLE, "numba")
     if kernel not in KERNELS:
         raise ValueError(f"{KERNEL_VARIABLE}={kernel!r}: expected one of {', '.join(KERNELS)}")
     return kernel

@@ -9,14 +9,15 @@ from budaya.security import lockout
 
 @receiver(user_login_failed)
 def count_failed_login(sender, credentials, request=None, **kwargs):
-    """Record one failure of the username that was tried (locked accounts do not extend)."""
+    """Record one failure of the (username, address) tried; refused attempts do not count."""
     field = get_user_model().USERNAME_FIELD
     username = credentials.get(field) or credentials.get("username")
-    if username and not lockout.is_locked(username):
-        lockout.record_failure(username)
+    address = lockout.address_of(request)
+    if username and lockout.refusal(username, address) is None:
+        lockout.record_failure(username, address)
 
 
 @receiver(user_logged_in)
 def clear_failures(sender, request, user, **kwargs):
-    """Forget earlier failures once the account has signed in."""
-    lockout.clear(user.get_username())
+    """Forget the pair's failures once the account has signed in, and remember the address."""
+    lockout.record_success(user.get_username(), lockout.address_of(request))

@@ -37,17 +37,29 @@ class LockoutAuthenticationForm(AuthenticationForm):
             "Akun ini dikunci sementara karena terlalu banyak percobaan masuk yang gagal. "
             "Coba lagi setelah %(minutes)d menit."
         ),
+        "slow": _(
+            "Terlalu banyak percobaan masuk yang gagal untuk akun ini. Tunggu %(seconds)d detik, "
+            "lalu coba lagi."
+        ),
     }
 
     locked = False
 
     def clean(self):
-        until = lockout.locked_until(self.cleaned_data.get("username"))
-        if until is not None:
-            minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
+        refused = lockout.refusal(
+            self.cleaned_data.get("username"), lockout.address_of(self.request)
+        )
+        if refused is not None and refused.kind == "locked":
             self.locked = True
             raise forms.ValidationError(
-                self.error_messages["locked"], code="locked", params={"minutes": minutes}
+                self.error_messages["locked"],
+                code="locked",
+                params={"minutes": max(1, refused.seconds // 60 + 1)},
+            )
+        if refused is not None:
+            self.locked = True  # the template shows this message instead of "wrong password"
+            raise forms.ValidationError(
+                self.error_messages["slow"], code="slow", params={"seconds": refused.seconds}
             )
         return super().clean()
 
@@ -103,13 +115,14 @@ def totp_verify(request):
     if request.method == "GET":
         return render(request, "security/totp_verify.html", {})
     username = user.get_username()
+    address = lockout.address_of(request)
     device = TOTPDevice.objects.filter(user=user).first()
-    if lockout.is_locked(username):
+    if lockout.refusal(username, address) is not None:
         request.session.pop(PENDING_KEY, None)
         messages.error(request, _("Akun ini dikunci sementara. Coba lagi nanti."))
         return redirect("login")
     if device is None or not _accept(device, request.POST.get("code", "")):
-        lockout.record_failure(username)
+        lockout.record_failure(username, address)
         return render(
             request,
             "security/totp_verify.html",
@@ -129,6 +142,20 @@ def may_use_totp(user) -> bool:
     return is_national_admin(user) or bool(roles_of(user))
 
 
+def totp_required_for(user) -> bool:
+    """Return True when `user` must use TOTP: a national or institution administrator, unless
+    BUDAYA_REQUIRE_TOTP is false."""
+    from django.conf import settings
+
+    from budaya.institutions.access import ADMIN_ROLES
+
+    if not getattr(settings, "BUDAYA_REQUIRE_TOTP", True):
+        return False
+    if user is None or not user.is_authenticated:
+        return False
+    return is_national_admin(user) or any(role.role in ADMIN_ROLES for role in roles_of(user))
+
+
 def _grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
@@ -145,12 +172,20 @@ def totp_setup(request):
             _("Verifikasi dua langkah tersedia untuk akun petugas yang mempunyai peran.")
         )
     device = TOTPDevice.objects.filter(user=request.user).first()
-    context, status = {"device": device}, 200
+    context, status = {"device": device, "required": totp_required_for(request.user)}, 200
     if request.method == "POST":
         code = request.POST.get("code", "")
         action = request.POST.get("action")
         if device is not None and action == "disable":
-            if _accept(device, code):
+            if totp_required_for(request.user):
+                context["error"], status = (
+                    _(
+                        "Verifikasi dua langkah wajib untuk administrator dan tidak dapat "
+                        "dinonaktifkan."
+                    ),
+                    400,
+                )
+            elif _accept(device, code):
                 device.delete()
                 log_action(request.user, "security.totp_disable", target=request.user.username)
                 messages.success(request, _("Verifikasi dua langkah dinonaktifkan."))

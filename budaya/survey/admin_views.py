@@ -43,6 +43,15 @@ def invitations(request, period_code, institution_code):
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
         if action == "email":
+            from budaya.safety import console_email_page_message, console_email_refused
+
+            if console_email_refused():
+                messages.error(request, console_email_page_message())
+                return redirect(
+                    "survey:invitations",
+                    period_code=period.code,
+                    institution_code=institution.code,
+                )
             sent = send_invitation_emails(period, institution, actor=request.user)
             messages.success(
                 request,
