@@ -8,10 +8,11 @@ schema editor rebuilds a table without that clause whenever a later migration al
 
 PostgreSQL: rows carry their physical position (`ctid`) and the id of the transaction that wrote
 them (`xmin`); both follow the submission order, and a submit writes the response and the
-invitation's `used` flag with the same `xmin`. At sealing (budaya.survey.sealing) the period's
-invitations and responses are rewritten in one transaction, in an order unrelated to submission
-(invitations by id, responses at random), so every row gets the closing transaction's `xmin`;
-`compact_tables` (VACUUM FULL, outside any transaction) then drops the dead old versions.
+invitation's `used` flag with the same `xmin`. At sealing (budaya.survey.sealing) every
+invitation and response of the period is rewritten in the closing transaction, so all carry its
+`xmin`; `compact_tables` (CLUSTER on the primary key, outside any transaction) then rewrites both
+tables in key order, random for responses, as SQLite stores them, and drops the dead old
+versions.
 """
 
 import re
@@ -71,33 +72,36 @@ def rebuild_responses_without_rowid(apps, schema_editor) -> None:
     ensure_responses_without_rowid(schema_editor.connection)
 
 
-def rewrite_period_rows(period, connection=None) -> None:
-    """PostgreSQL, inside the sealing transaction: rewrite the period's invitations (in id order)
-    and responses (in random order), so that every row gets this transaction's `xmin` and a new
-    position that does not follow the submission order. No-op on other databases."""
+def rewrite_period_responses(period, connection=None) -> None:
+    """PostgreSQL, inside the sealing transaction: write a new version of every response of the
+    period, so that all of them carry this transaction's `xmin` (an update that changes no key
+    column fires no foreign-key check; sealing rewrites the invitations itself). No-op on other
+    databases."""
     connection = connection or default_connection
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for table, order in ((INVITATION_TABLE, "id"), (RESPONSE_TABLE, "random()")):
-            scratch = f"{table}__sealing"
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {scratch} AS SELECT * FROM {table} WHERE period_id = %s",
-                [period.pk],
-            )
-            cursor.execute(f"DELETE FROM {table} WHERE period_id = %s", [period.pk])
-            cursor.execute(f"INSERT INTO {table} SELECT * FROM {scratch} ORDER BY {order}")
-            cursor.execute(f"DROP TABLE {scratch}")
+        cursor.execute(
+            f"UPDATE {RESPONSE_TABLE} SET period_id = period_id WHERE period_id = %s", [period.pk]
+        )
 
 
 def compact_tables(connection=None) -> None:
-    """PostgreSQL, outside any transaction: VACUUM FULL the invitation and response tables, so
-    no dead row version keeps the old order or the submitting transactions' ids. It rewrites the
-    two tables and holds their exclusive lock meanwhile (seconds for hundreds of thousands of
-    rows). No-op on other databases."""
+    """PostgreSQL, outside any transaction: CLUSTER the invitation and response tables on their
+    primary keys. Each table is rewritten in key order (responses: random UUIDs; invitations:
+    issue order, not answer order) without its dead row versions, which kept the old order and
+    the submitting transactions' ids; `xmin` values are copied as they are. It holds the two
+    tables' exclusive lock meanwhile (seconds for hundreds of thousands of rows). No-op on other
+    databases."""
     connection = connection or default_connection
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
         for table in (INVITATION_TABLE, RESPONSE_TABLE):
-            cursor.execute(f"VACUUM FULL {table}")
+            cursor.execute(
+                "SELECT indexrelid::regclass::text FROM pg_index "
+                "WHERE indrelid = %s::regclass AND indisprimary",
+                [table],
+            )
+            (primary,) = cursor.fetchone()
+            cursor.execute(f"CLUSTER {table} USING {primary}")

@@ -8,10 +8,10 @@ closing transaction, and again at every later close (a reopened period). It
   working; the digest of a random token cannot be told from a real one), sets every `used` flag
   to false and every invitation's `created_on` to the sealing day: the invitation table no longer
   says who answered, nor who was reminded;
-- on PostgreSQL, rewrites the period's invitations and responses in one transaction (responses in
-  random order) and, once the transaction has committed, VACUUMs both tables FULL
-  (budaya.survey.physical), so neither the physical order nor the writing transaction's id
-  follows the submission order.
+- on PostgreSQL, rewrites the period's invitations and responses in the closing transaction (one
+  `xmin` for all) and, once it has committed, CLUSTERs both tables on their primary keys
+  (responses: random UUIDs) (budaya.survey.physical), so neither the physical order nor the
+  writing transaction's id follows the submission order.
 Participation is counted from the responses themselves (budaya.results.participation: responses
 per unit), which stay right after sealing. After a reopen, an invitation whose link still works
 was never used (a used one now has a random hash), so nobody answers twice; no new links are
@@ -66,33 +66,37 @@ def _invite_everyone(period, day) -> int:
 
 def _forget_who_answered(period, day) -> int:
     """Give used invitations random hashes, clear every `used` flag, level `created_on`; return
-    how many were used."""
+    how many were used. Every invitation of the period is rewritten (on PostgreSQL: one statement,
+    so all carry the closing transaction's `xmin`)."""
     table = Invitation._meta.db_table
+    day = connection.ops.adapt_datefield_value(day)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # sha256 of 32 strong random bytes (gen_random_uuid twice): a real token's digest is
             # the sha256 of 24 random bytes, and the two cannot be told apart.
             cursor.execute(
-                f"UPDATE {table} SET token_hash = encode(sha256(convert_to("
+                f"SELECT count(*) FROM {table} WHERE period_id = %s AND used", [period.pk]
+            )
+            (used,) = cursor.fetchone()
+            cursor.execute(
+                f"UPDATE {table} SET token_hash = CASE WHEN used THEN encode(sha256(convert_to("
                 f"gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8')), 'hex') "
-                f"WHERE period_id = %s AND used",
-                [period.pk],
+                f"ELSE token_hash END, used = false, created_on = %s WHERE period_id = %s",
+                [day, period.pk],
             )
-            used = cursor.rowcount
-        else:
-            used_ids = list(
-                Invitation.objects.filter(period=period, used=True).values_list("pk", flat=True)
-            )
-            cursor.executemany(
-                f"UPDATE {table} SET token_hash = %s WHERE id = %s",
-                [(random_token_hash(), pk) for pk in used_ids],
-            )
-            used = len(used_ids)
+            return used
+        used_ids = list(
+            Invitation.objects.filter(period=period, used=True).values_list("pk", flat=True)
+        )
+        cursor.executemany(
+            f"UPDATE {table} SET token_hash = %s WHERE id = %s",
+            [(random_token_hash(), pk) for pk in used_ids],
+        )
         cursor.execute(
             f"UPDATE {table} SET used = %s, created_on = %s WHERE period_id = %s",
-            [False, connection.ops.adapt_datefield_value(day), period.pk],
+            [False, day, period.pk],
         )
-    return used
+        return len(used_ids)
 
 
 def seal_period(period) -> None:
@@ -101,9 +105,9 @@ def seal_period(period) -> None:
     Draft.objects.filter(invitation__period=period).delete()
     _invite_everyone(period, day)
     _forget_who_answered(period, day)
-    physical.rewrite_period_rows(period)
+    physical.rewrite_period_responses(period)
     if period.sealed_on is None:
         period.sealed_on = day
         period.save(update_fields=["sealed_on"])
-    # VACUUM cannot run inside a transaction: after the closing transaction has committed.
+    # CLUSTER belongs outside the closing transaction (it takes the tables' exclusive lock).
     transaction.on_commit(physical.compact_tables)
