@@ -428,3 +428,25 @@ def test_the_linkage_bench_finds_the_ties_the_used_flags_and_a_one_person_unit_a
     assert ties(used_only=True) == {lonely.pk.hex: alone.pk, young.pk.hex: entries[5].pk}
     close_period(period)
     assert ties(used_only=False) == {lonely.pk.hex: alone.pk}
+
+
+def test_the_invitation_page_refuses_new_links_for_a_sealed_period_with_a_message(answered, client):
+    from django.contrib.auth.models import User
+
+    from budaya.institutions.models import Role
+
+    period, institution, entries, tokens, done = answered
+    close_period(period)
+    reopen(period)
+    user = User.objects.create_user("admin-sealed", password="x")
+    Role.objects.create(user=user, role="institution_admin", institution=institution)
+    client.force_login(user)
+    page = reverse("survey:invitations", args=[period.code, institution.code])
+    hashes = sorted(Invitation.objects.values_list("token_hash", flat=True))
+    for action in ("csv", "xlsx", "email"):
+        response = client.post(page, {"action": action}, follow=True)
+        assert response.status_code == 200
+        assert "sudah ditutup dan disegel" in response.content.decode(), action
+    assert sorted(Invitation.objects.values_list("token_hash", flat=True)) == hashes
+    # The page counts responses, not the flags that sealing cleared.
+    assert invitation_counts(period, institution)["used"] == 4
