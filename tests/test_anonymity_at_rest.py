@@ -450,3 +450,20 @@ def test_the_invitation_page_refuses_new_links_for_a_sealed_period_with_a_messag
     assert sorted(Invitation.objects.values_list("token_hash", flat=True)) == hashes
     # The page counts responses, not the flags that sealing cleared.
     assert invitation_counts(period, institution)["used"] == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_compaction_after_sealing_is_logged_and_the_results_are_still_computed(
+    monkeypatch, caplog, instrument
+):
+    from django.db import DatabaseError
+
+    def failing(connection=None):
+        raise DatabaseError("lock timeout")
+
+    monkeypatch.setattr(physical, "compact_tables", failing)
+    period, order = submit_many(6, instrument)
+    result_set = close_period(period)
+    assert result_set.period_id == period.pk
+    assert "CLUSTER of the response and invitation tables failed: lock timeout" in caplog.text
+    assert not Invitation.objects.filter(period=period, used=True).exists()

@@ -20,14 +20,17 @@ periods.
 """
 
 import hashlib
+import logging
 import secrets
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from budaya.roster.models import RosterEntry
 from budaya.survey import physical
 from budaya.survey.models import Draft, Invitation
+
+logger = logging.getLogger("budaya")
 
 
 def is_sealed(period) -> bool:
@@ -110,4 +113,14 @@ def seal_period(period) -> None:
         period.sealed_on = day
         period.save(update_fields=["sealed_on"])
     # CLUSTER belongs outside the closing transaction (it takes the tables' exclusive lock).
-    transaction.on_commit(physical.compact_tables)
+    transaction.on_commit(compact_after_sealing)
+
+
+def compact_after_sealing() -> None:
+    """Run `physical.compact_tables`; a failure is logged, not raised: the period is closed and
+    sealed already, and its results must still be computed. The next close of any period runs it
+    again."""
+    try:
+        physical.compact_tables()
+    except DatabaseError as error:
+        logger.error("sealing: CLUSTER of the response and invitation tables failed: %s", error)
