@@ -467,3 +467,21 @@ def test_a_failing_compaction_after_sealing_is_logged_and_the_results_are_still_
     assert result_set.period_id == period.pk
     assert "CLUSTER of the response and invitation tables failed: lock timeout" in caplog.text
     assert not Invitation.objects.filter(period=period, used=True).exists()
+
+
+def test_the_privacy_text_tells_the_respondent_about_stored_demographics_and_sealing(
+    unit_world, client
+):
+    period, institution, entries, tokens = unit_world
+    page = client.get(reverse("survey:landing", args=[tokens[entries[0].pk]]))
+    text = " ".join(page.content.decode().split())
+    assert (
+        "hanya disimpan selama di unit Anda ada sedikitnya 5 pegawai dengan ciri yang sama" in text
+    )
+    assert "Saat survei ditutup, catatan itu dihapus" in text
+    assert "pengelola basis data secara teknis masih dapat menghubungkan" in text
+    client.cookies["django_language"] = "en"
+    english = " ".join(
+        client.get(reverse("survey:landing", args=[tokens[entries[0].pk]])).content.decode().split()
+    )
+    assert "stored only while your unit has at least 5 employees" in english
