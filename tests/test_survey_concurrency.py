@@ -226,4 +226,5 @@ def test_closing_the_period_waits_for_a_submit_in_progress_and_refuses_later_sub
         submit_response(second, cleaned)
     assert Response.objects.count() == 1
     assert not Invitation.objects.get(pk=second.pk).used
-    assert Draft.objects.filter(invitation=second).exists()
+    # Closing sealed the period: its drafts are gone (budaya.survey.sealing).
+    assert not Draft.objects.filter(invitation=second).exists()

@@ -93,8 +93,8 @@ def test_submit_stores_an_anonymous_response_deletes_the_draft_and_uses_the_invi
     stored = Response.objects.get()
     assert stored.pk == response.pk
     assert stored.unit.code == "U2"
-    assert (stored.gender, stored.employment_type) == ("P", "PNS")
-    assert stored.age_band == "50+"  # born 1970, period year 2025 or later
+    # Alone in unit U2 (k = 5): gender, employment type and age band are left out (METHOD §8).
+    assert (stored.gender, stored.employment_type, stored.age_band) == ("", "", "")
     assert stored.answers == "20" + "5" * (len(instrument.survey_items) - 2)
     codes = [option.code for option in instrument.pick_list]
     assert stored.picks_personal == ";".join(codes[:3])

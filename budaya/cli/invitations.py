@@ -8,6 +8,10 @@ REISSUE_NOTE = (
     "Tautan lama yang belum dipakai tidak berlaku lagi; jawaban sementara tetap tersimpan. / "
     "Earlier unused links no longer work; saved drafts are kept."
 )
+SEALED_NOTE = (
+    "the period was sealed at closing: personal links can no longer be issued or replaced; "
+    "employees who have not answered use the links they already have"
+)
 
 
 def register(subparsers) -> None:
@@ -51,6 +55,7 @@ def run(args) -> int:
     from budaya.cli._lookups import get_institution, get_period
     from budaya.survey.export import write_invitations
     from budaya.survey.services import (
+        InvitationsSealed,
         create_invitations,
         get_or_create_shared_link,
         send_invitation_emails,
@@ -69,7 +74,10 @@ def run(args) -> int:
             require_real_email()
         except EmailNotConfigured as refused:
             raise CommandError(str(refused)) from None
-        sent = send_invitation_emails(period, institution)
+        try:
+            sent = send_invitation_emails(period, institution)
+        except InvitationsSealed as error:
+            raise CommandError(f"{error} / {SEALED_NOTE}") from None
         print(f"{sent} e-mail undangan dikirim / {sent} invitation e-mails sent. {REISSUE_NOTE}")
         return 0
     out = args.out
@@ -87,6 +95,8 @@ def run(args) -> int:
         raise CommandError(
             f"{out}: tidak dapat ditulis ({error.strerror}) / cannot be written"
         ) from None
+    except InvitationsSealed as error:
+        raise CommandError(f"{error} / {SEALED_NOTE}") from None
     if not issued:
         print(
             "Tidak ada undangan untuk dibuat (daftar pegawai kosong atau semua sudah mengisi) / "

@@ -1,7 +1,9 @@
 """Live participation counts: responses, population, response rate and minimum per unit.
 
 Counts only: participation is not a score, so small counts may be shown, but nothing here can
-name who answered (responses carry no link to the roster).
+name who answered (responses carry no link to the roster). The counts are those of the stored
+responses per unit, never of per-person `used` flags: they stay live while a period is open and
+stay right after closing, when sealing has cleared the flags (budaya.survey.sealing).
 """
 
 from dataclasses import dataclass

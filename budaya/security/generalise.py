@@ -84,3 +84,55 @@ def generalisation_levels(columns, counts, k: int):
         totals = np.bincount(inverse, weights=counts[rows])
         level_of[rows[totals[inverse] < k]] = level + 1
     return level_of
+
+
+# Stored demographics of a response (METHOD §8, 1.2): the unit is always kept, so only the first
+# three generalisation levels apply within one unit; level 3 keeps the unit alone.
+UNIT_ONLY = 3
+
+
+def _unit_key(cell: tuple, level: int) -> tuple:
+    gender, employment, age = cell
+    return (
+        gender if level < 3 else STAR,
+        employment if level < 2 else STAR,
+        age if level < 1 else STAR,
+    )
+
+
+def stored_levels(counts: dict[tuple, int], k: int) -> dict[tuple, int]:
+    """Return {(gender, employment_type, age_band): level 0..3} for one unit's roster counts.
+
+    Level 0 stores all three attributes, 1 leaves out the age band, 2 also the employment type,
+    3 also the gender (the unit alone). A cell keeps its attributes only while its roster count
+    is at least k; otherwise it moves up one level and pools with the other cells that moved up
+    (the "remaining cell" of METHOD §8 is the cell of the people who reach that level, not the
+    whole parent: someone who knows the rule and the roster could otherwise tell that a response
+    without an age band comes from the one person of a small cell). Then, as complementary
+    suppression does for scores: while the unit-only pool holds 1..k-1 people and other cells are
+    left, the smallest other cell (ties: lower codes first) joins it, and the levels are
+    recomputed. Every stored combination is then shared by at least k roster people, unless the
+    whole unit has fewer than k.
+    """
+    if k < 1:
+        raise ValueError(f"k must be at least 1, not {k}")
+    level_of = {cell: 0 for cell, count in counts.items() if count > 0}
+    while True:
+        for level in range(UNIT_ONLY):
+            pooled = Counter()
+            for cell, at in level_of.items():
+                if at == level:
+                    pooled[_unit_key(cell, level)] += counts[cell]
+            for cell, at in level_of.items():
+                if at == level and pooled[_unit_key(cell, level)] < k:
+                    level_of[cell] = level + 1
+        top = sum(counts[cell] for cell, at in level_of.items() if at == UNIT_ONLY)
+        below = [cell for cell, at in level_of.items() if at < UNIT_ONLY]
+        if not 0 < top < k or not below:
+            return level_of
+        level_of[min(below, key=lambda cell: (counts[cell], cell))] = UNIT_ONLY
+
+
+def stored_cell(cell: tuple, level: int) -> tuple:
+    """Return (gender, employment_type, age_band) as stored at `level`: "" for a left-out one."""
+    return tuple("" if value == STAR else value for value in _unit_key(cell, level))

@@ -14,9 +14,11 @@ from budaya.periods.models import Period
 from budaya.survey.export import csv_bytes, xlsx_bytes
 from budaya.survey.models import SharedLink
 from budaya.survey.services import (
+    InvitationsSealed,
     create_invitations,
     get_or_create_shared_link,
     invitation_counts,
+    refuse_sealed,
     send_invitation_emails,
     shared_link_url,
 )
@@ -34,6 +36,14 @@ def invitations(request, period_code, institution_code):
     require_institution_admin(request, institution)
     if request.method == "POST":
         action = request.POST.get("action")
+        try:
+            if action in ("csv", "xlsx", "email"):
+                refuse_sealed(period)
+        except InvitationsSealed as error:
+            messages.error(request, str(error))
+            return redirect(
+                "survey:invitations", period_code=period.code, institution_code=institution.code
+            )
         if action in ("csv", "xlsx"):
             issued = create_invitations(period, institution, actor=request.user)
             body = csv_bytes(issued) if action == "csv" else xlsx_bytes(issued)

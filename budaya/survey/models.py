@@ -1,8 +1,10 @@
 """Invitations, shared links, drafts and anonymous responses of the employee survey.
 
-Anonymity (docs: DESIGN.md, "Anonymity model"): a `Response` has a random UUID and no field that
-links it to an invitation, a roster entry or an account; it carries only coarse demographics and
-the day it was submitted. Nothing here stores a time finer than a day.
+Anonymity (docs/anonymity.md): a `Response` has a random UUID and no field that links it to an
+invitation, a roster entry or an account; it carries only its unit, the demographics that are
+k-anonymous against the roster, and the day it was submitted. Nothing here stores a time finer
+than a day. On SQLite the response table is a WITHOUT ROWID table (budaya.survey.physical), so
+rows are kept in random-id order, never in insertion order.
 """
 
 import uuid
@@ -118,9 +120,15 @@ class Response(models.Model):
         related_name="responses",
         verbose_name=_("unit kerja"),
     )
-    gender = models.CharField(_("jenis kelamin"), max_length=1, choices=GENDER_CHOICES)
-    employment_type = models.CharField(_("jenis pegawai"), max_length=4, choices=EMPLOYMENT_CHOICES)
-    age_band = models.CharField(_("kelompok usia"), max_length=5, choices=AGE_BAND_CHOICES)
+    # "" = left out because the respondent's roster cell is smaller than k (METHOD §8, 1.2): the
+    # response counts in every parent and in no breakdown cell of that attribute.
+    gender = models.CharField(_("jenis kelamin"), max_length=1, choices=GENDER_CHOICES, blank=True)
+    employment_type = models.CharField(
+        _("jenis pegawai"), max_length=4, choices=EMPLOYMENT_CHOICES, blank=True
+    )
+    age_band = models.CharField(
+        _("kelompok usia"), max_length=5, choices=AGE_BAND_CHOICES, blank=True
+    )
     answers = models.CharField(_("jawaban"), max_length=500)
     picks_personal = models.CharField(_("pilihan nilai pribadi"), max_length=500, blank=True)
     picks_current = models.CharField(_("pilihan nilai saat ini"), max_length=500, blank=True)

@@ -1,13 +1,36 @@
 """Sealing a period at closing: nothing left at rest ties a response to a person.
 
 `seal_period` runs when a period closes (budaya.results.services.close_period), inside the
-closing transaction. `is_sealed` tells whether a period's per-person participation state has been
-sealed, so the paths that need that state (the shared link) can refuse.
+closing transaction, and again at every later close (a reopened period). It
+- deletes the period's drafts;
+- gives every roster entry of the period an invitation (so having one says nothing about having
+  used the shared link), gives every USED invitation a fresh random token hash (its link stops
+  working; the digest of a random token cannot be told from a real one), sets every `used` flag
+  to false and every invitation's `created_on` to the sealing day: the invitation table no longer
+  says who answered, nor who was reminded;
+- on PostgreSQL, rewrites the period's invitations and responses in the closing transaction (one
+  `xmin` for all) and, once it has committed, CLUSTERs both tables on their primary keys
+  (responses: random UUIDs) (budaya.survey.physical), so neither the physical order nor the
+  writing transaction's id follows the submission order.
+Participation is counted from the responses themselves (budaya.results.participation: responses
+per unit), which stay right after sealing. After a reopen, an invitation whose link still works
+was never used (a used one now has a random hash), so nobody answers twice; no new links are
+issued for a sealed period (`create_invitations` refuses), and the shared link refuses sealed
+periods.
 """
 
+import hashlib
+import logging
+import secrets
+
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from budaya.survey.models import Draft
+from budaya.roster.models import RosterEntry
+from budaya.survey import physical
+from budaya.survey.models import Draft, Invitation
+
+logger = logging.getLogger("budaya")
 
 
 def is_sealed(period) -> bool:
@@ -15,9 +38,89 @@ def is_sealed(period) -> bool:
     return period.sealed_on is not None
 
 
+def random_token_hash() -> str:
+    """Return the SHA-256 hex of a fresh random token nobody knows (as stored for a real one)."""
+    return hashlib.sha256(secrets.token_urlsafe(24).encode("utf-8")).hexdigest()
+
+
+def _invite_everyone(period, day) -> int:
+    """Give every roster entry of the period without an invitation one with an unknown token."""
+    missing = RosterEntry.objects.filter(period=period, invitation__isnull=True).values_list(
+        "pk", flat=True
+    )
+    created = 0
+    batch = []
+    for entry_pk in missing.iterator(chunk_size=5000):
+        batch.append(
+            Invitation(
+                period=period,
+                roster_entry_id=entry_pk,
+                token_hash=random_token_hash(),
+                created_on=day,
+            )
+        )
+        if len(batch) == 5000:
+            created += len(Invitation.objects.bulk_create(batch))
+            batch = []
+    if batch:
+        created += len(Invitation.objects.bulk_create(batch))
+    return created
+
+
+def _forget_who_answered(period, day) -> int:
+    """Give used invitations random hashes, clear every `used` flag, level `created_on`; return
+    how many were used. Every invitation of the period is rewritten (on PostgreSQL: one statement,
+    so all carry the closing transaction's `xmin`)."""
+    table = Invitation._meta.db_table
+    day = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # sha256 of 32 strong random bytes (gen_random_uuid twice): a real token's digest is
+            # the sha256 of 24 random bytes, and the two cannot be told apart.
+            cursor.execute(
+                f"SELECT count(*) FROM {table} WHERE period_id = %s AND used", [period.pk]
+            )
+            (used,) = cursor.fetchone()
+            cursor.execute(
+                f"UPDATE {table} SET token_hash = CASE WHEN used THEN encode(sha256(convert_to("
+                f"gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8')), 'hex') "
+                f"ELSE token_hash END, used = false, created_on = %s WHERE period_id = %s",
+                [day, period.pk],
+            )
+            return used
+        used_ids = list(
+            Invitation.objects.filter(period=period, used=True).values_list("pk", flat=True)
+        )
+        cursor.executemany(
+            f"UPDATE {table} SET token_hash = %s WHERE id = %s",
+            [(random_token_hash(), pk) for pk in used_ids],
+        )
+        cursor.execute(
+            f"UPDATE {table} SET used = %s, created_on = %s WHERE period_id = %s",
+            [False, day, period.pk],
+        )
+        return len(used_ids)
+
+
 def seal_period(period) -> None:
-    """Seal a closing period: delete its drafts and record the day it was sealed."""
+    """Seal a closing period (see the module docstring); run inside the closing transaction."""
+    day = timezone.localdate()
     Draft.objects.filter(invitation__period=period).delete()
+    _invite_everyone(period, day)
+    _forget_who_answered(period, day)
+    physical.rewrite_period_responses(period)
     if period.sealed_on is None:
-        period.sealed_on = timezone.localdate()
+        period.sealed_on = day
         period.save(update_fields=["sealed_on"])
+    # CLUSTER belongs outside the closing transaction (it takes the tables' exclusive lock).
+    transaction.on_commit(compact_after_sealing)
+
+
+def compact_after_sealing() -> None:
+    """Run `physical.compact_tables`; a failure is logged, not raised: the period is closed and
+    sealed already, and its results must still be computed. The next close of any period runs it
+    again."""
+    try:
+        physical.compact_tables()
+    except DatabaseError as error:
+        logger.error("sealing: CLUSTER of the response and invitation tables failed: %s", error)

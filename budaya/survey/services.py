@@ -2,7 +2,9 @@
 
 Tokens are `secrets.token_urlsafe(24)`; only their SHA-256 hex is stored, so a plain token is known
 only at the moment it is issued. Issuing again replaces the token of every unused invitation (the
-old link stops working); used invitations are never touched.
+old link stops working); used invitations are never touched. Once a period is sealed at closing
+(budaya.survey.sealing) nothing is issued any more. A response stores its respondent's
+demographics only as far as they are k-anonymous against the roster (`stored_demographics`).
 """
 
 import hashlib
@@ -12,13 +14,16 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from budaya.audit.services import log_action
 from budaya.instruments import Instrument, load_instrument
 from budaya.periods.models import Period
-from budaya.roster.models import RosterEntry
+from budaya.roster.models import RosterEntry, age_band_for
+from budaya.security.generalise import stored_cell, stored_levels
 from budaya.survey.models import Draft, Invitation, Response, SharedLink
 
 PICK_FIELDS = ("personal", "current", "wanted")
@@ -31,6 +36,24 @@ class InvitationUsed(Exception):
 
 class PeriodNotOpen(Exception):
     """The invitation's period is not open today (not yet open, or closed)."""
+
+
+class InvitationsSealed(Exception):
+    """The period has been sealed at closing: no link can be issued or replaced any more."""
+
+
+def refuse_sealed(period) -> None:
+    """Raise InvitationsSealed when `period` was sealed (its `used` flags are gone, so a new link
+    could let someone who answered answer again)."""
+    if period.sealed_on is not None:
+        raise InvitationsSealed(
+            _(
+                "Periode %(period)s sudah ditutup dan disegel: tautan pribadi tidak dapat dibuat "
+                "atau diganti lagi. Pegawai yang belum mengisi memakai tautan yang sudah mereka "
+                "terima."
+            )
+            % {"period": period.code}
+        )
 
 
 class InvalidAnswers(ValueError):
@@ -88,6 +111,7 @@ def issue_token(invitation: Invitation) -> str:
     """Give an unused invitation a fresh token (the old link stops working); return it."""
     if invitation.used:
         raise InvitationUsed(f"invitation {invitation.pk} is already used")
+    refuse_sealed(invitation.period)
     token = new_token()
     invitation.token_hash = hash_token(token)
     invitation.created_on = timezone.localdate()
@@ -103,7 +127,9 @@ def create_invitations(
     Entries without an invitation get a new one; entries whose invitation is unused get a new
     token (their old link stops working); entries whose invitation is used are left out.
     `entries` narrows the roster entries (a queryset); `only_with_email` keeps entries with email.
+    Raises InvitationsSealed for a sealed period (budaya.survey.sealing).
     """
+    refuse_sealed(period)
     if entries is None:
         entries = RosterEntry.objects.filter(period=period, institution=institution)
     if only_with_email:
@@ -147,14 +173,15 @@ def create_invitations(
 
 
 def invitation_counts(period, institution) -> dict[str, int]:
-    """Return roster size, invitations issued, used, and entries with an email address."""
+    """Return roster size, invitations issued, responses received ("used"), and entries with an
+    email address. Responses are counted, not `used` flags: sealing clears the flags."""
     roster = RosterEntry.objects.filter(period=period, institution=institution)
     invitations = Invitation.objects.filter(period=period, roster_entry__institution=institution)
     return {
         "roster": roster.count(),
         "with_email": roster.exclude(email="").count(),
         "issued": invitations.count(),
-        "used": invitations.filter(used=True).count(),
+        "used": Response.objects.filter(period=period, institution=institution).count(),
     }
 
 
@@ -337,17 +364,57 @@ def delete_draft(invitation_pk: int) -> None:
         cursor.execute(DELETE_DRAFT_SQL, [invitation_pk])
 
 
-def new_response(period, entry: RosterEntry, encoded: str, cleaned: Cleaned, day) -> Response:
+def unit_roster_cells(period, unit_id) -> dict[tuple, int]:
+    """Return the roster count per (gender, employment_type, age_band) of one unit in `period`.
+
+    One aggregate query (at most 2 × 2 × the unit's birth years rows); the roster is locked once
+    the period opens, so every submit of the unit sees the same counts.
+    """
+    rows = (
+        RosterEntry.objects.filter(period_id=period.pk, unit_id=unit_id)
+        .order_by()
+        .values_list("gender", "employment_type", ExtractYear("birth_date"))
+        .annotate(n=Count("id"))
+    )
+    cells = {}
+    for gender, employment, birth_year, n in rows:
+        cell = (gender, employment, age_band_for(period.year, birth_year))
+        cells[cell] = cells.get(cell, 0) + n
+    return cells
+
+
+def stored_demographics(period, entry: RosterEntry, cells=None) -> tuple[str, str, str]:
+    """Return (gender, employment_type, age_band) a response of `entry` stores (METHOD §8, 1.2).
+
+    Attributes are left out ("") in the order age band, employment type, gender until the
+    respondent's cell is shared by at least k = `period.threshold` people of the unit's roster
+    (`budaya.security.generalise.stored_levels`). `cells` are the unit's roster counts
+    (`unit_roster_cells`), read with one query when not given.
+    """
+    if cells is None:
+        cells = unit_roster_cells(period, entry.unit_id)
+    cell = (entry.gender, entry.employment_type, age_band_for(period.year, entry.birth_date.year))
+    levels = stored_levels(cells, int(period.threshold))
+    # An entry missing from the counts (it cannot be: the roster is locked) stores nothing.
+    return stored_cell(cell, levels.get(cell, 3))
+
+
+def new_response(
+    period, entry: RosterEntry, encoded: str, cleaned: Cleaned, day, cells=None
+) -> Response:
     """Return an unsaved response holding only what a submission stores (DESIGN.md): the
-    roster entry's unit and coarse demographics, the encoded answers, the picks, the comment
-    and the day; nothing that links it to the entry, the invitation or an account."""
+    roster entry's unit, its demographics as far as they are k-anonymous against the roster
+    (`stored_demographics`), the encoded answers, the picks, the comment and the day; nothing
+    that links it to the entry, the invitation or an account. `cells`: the unit's roster counts,
+    when the caller already has them (`unit_roster_cells`)."""
+    gender, employment_type, age_band = stored_demographics(period, entry, cells)
     return Response(
         period=period,
         institution_id=entry.institution_id,
         unit_id=entry.unit_id,
-        gender=entry.gender,
-        employment_type=entry.employment_type,
-        age_band=entry.age_band,
+        gender=gender,
+        employment_type=employment_type,
+        age_band=age_band,
         answers=encoded,
         picks_personal=";".join(cleaned.picks_personal),
         picks_current=";".join(cleaned.picks_current),
@@ -370,10 +437,12 @@ def submit_response(invitation: Invitation, cleaned: Cleaned) -> Response:
     period = invitation.period
     entry = invitation.roster_entry
     encoded = encode_answers(instrument_of(period), cleaned.answers)
+    # Read before the write transaction, which then stays as short as before.
+    cells = unit_roster_cells(period, entry.unit_id)
     with transaction.atomic():
         if not claim(invitation, today):
             raise refusal(invitation)
-        response = new_response(period, entry, encoded, cleaned, today)
+        response = new_response(period, entry, encoded, cleaned, today, cells)
         response.save(force_insert=True)
         delete_draft(invitation.pk)
     invitation.used = True
