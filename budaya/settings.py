@@ -173,12 +173,14 @@ BUDAYA_EVIDENCE_MAX_BYTES = env_int("BUDAYA_EVIDENCE_MAX_MB", 10) * 1024 * 1024
 BUDAYA_BRANDING_RATE_PER_MINUTE = env_int("BUDAYA_BRANDING_RATE_PER_MINUTE", 30)
 BUDAYA_BRANDING_MIN_SECONDS = env_int("BUDAYA_BRANDING_MIN_SECONDS", 15)
 # Roster, unit and institution files (web and command line): checked before they are parsed.
-BUDAYA_TABLE_MAX_ROWS = env_int("BUDAYA_TABLE_MAX_ROWS", 500_000)
-BUDAYA_TABLE_MAX_BYTES = env_int("BUDAYA_TABLE_MAX_MB", 100) * 1024 * 1024
-BUDAYA_TABLE_MAX_UNPACKED_BYTES = env_int("BUDAYA_TABLE_MAX_UNPACKED_MB", 400) * 1024 * 1024
+BUDAYA_TABLE_MAX_ROWS = env_int("BUDAYA_TABLE_MAX_ROWS", 500_000, minimum=1)
+BUDAYA_TABLE_MAX_BYTES = env_int("BUDAYA_TABLE_MAX_MB", 100, minimum=1) * 1024 * 1024
+BUDAYA_TABLE_MAX_UNPACKED_BYTES = (
+    env_int("BUDAYA_TABLE_MAX_UNPACKED_MB", 400, minimum=1) * 1024 * 1024
+)
 # Unconfirmed roster previews (personal data): outside MEDIA_ROOT, so media backups skip them.
 BUDAYA_ROSTER_PREVIEW_DIR = Path(
-    os.environ.get("BUDAYA_ROSTER_PREVIEW_DIR") or VAR_DIR / "roster-previews"
+    env_str("BUDAYA_ROSTER_PREVIEW_DIR") or VAR_DIR / "roster-previews"
 )
 
 LOGIN_URL = "/accounts/login/"

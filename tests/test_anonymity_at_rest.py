@@ -11,7 +11,6 @@
 import datetime as dt
 import itertools
 import random
-from collections import Counter
 
 import pytest
 from django.db import connection
@@ -68,30 +67,31 @@ def test_then_the_employment_type_then_the_gender():
     counts = {
         ("L", "PNS", "30-39"): 6,
         ("P", "PNS", "30-39"): 6,
-        # Men without an age band: L/PNS 3 and L/PPPK 2, both < 5, so they leave out the
-        # employment type as well and pool as 5 men.
+        # L/PNS holds 6 + 3 = 9 people: the 3 under 30 leave out the age band only.
         ("L", "PNS", "<30"): 3,
+        # L/PPPK holds 2 (< 5): leave out the employment type too; L holds 11.
         ("L", "PPPK", "<30"): 2,
-        # Women without an age band: P/PNS 2 and P/PPPK 1 + 2, the same way: 5 women.
+        # P/PNS holds 6 + 2 = 8: the 2 aged 50+ leave out the age band only.
         ("P", "PNS", "50+"): 2,
+        # P/PPPK holds 1 + 2 = 3 (< 5): leave out the employment type too; P holds 11.
         ("P", "PPPK", "50+"): 1,
         ("P", "PPPK", "40-49"): 2,
         ("L", "PPPK", "40-49"): 0,
     }
     result = stored(counts)
     assert result[("L", "PNS", "30-39")] == ("L", "PNS", "30-39")
-    assert result[("L", "PNS", "<30")] == ("L", "", "")
+    assert result[("L", "PNS", "<30")] == ("L", "PNS", "")
     assert result[("L", "PPPK", "<30")] == ("L", "", "")
-    assert result[("P", "PNS", "50+")] == ("P", "", "")
+    assert result[("P", "PNS", "50+")] == ("P", "PNS", "")
     assert result[("P", "PPPK", "50+")] == ("P", "", "")
+    assert result[("P", "PPPK", "40-49")] == ("P", "", "")
     assert ("L", "PPPK", "40-49") not in result  # nobody there
 
 
-def test_a_person_alone_in_the_unit_pool_pulls_the_smallest_cell_along():
-    # The one woman must not be the only one storing nothing: then her response would be hers.
+def test_a_person_alone_in_their_gender_stores_the_unit_alone():
     result = stored({("L", "PNS", "30-39"): 8, ("L", "PPPK", "30-39"): 6, ("P", "PNS", "<30"): 1})
     assert result[("P", "PNS", "<30")] == ("", "", "")
-    assert result[("L", "PPPK", "30-39")] == ("", "", "")
+    assert result[("L", "PPPK", "30-39")] == ("L", "PPPK", "30-39")
     assert result[("L", "PNS", "30-39")] == ("L", "PNS", "30-39")
 
 
@@ -106,25 +106,35 @@ def test_k_below_one_is_refused():
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_every_stored_combination_is_shared_by_k_roster_people_whatever_the_roster(seed):
-    # Someone who knows the rule and the roster maps every employee to the combination their
-    # response would store: no combination may then point at fewer than k people (unless the
-    # whole unit is smaller than k), and the order of generalisation holds.
+def test_every_stored_attribute_rests_on_k_roster_people_whatever_the_roster(seed):
+    # METHOD §8 (1.2), checked by counting the roster directly: an attribute set is stored only
+    # when the roster cell of exactly those attributes holds at least k people, and each left-out
+    # step was forced by a cell under k, in the order age band, employment type, gender.
     rng = random.Random(seed)
     k = rng.choice([5, 10])
     cells = list(itertools.product(GENDERS, EMPLOYMENTS, BANDS))
     counts = {cell: rng.choice([0, 0, 1, 1, 2, 3, 4, 6, 9, 12]) for cell in cells}
+
+    def roster_count(gender, employment, age):
+        return sum(
+            count
+            for (g, e, a), count in counts.items()
+            if (not gender or g == gender)
+            and (not employment or e == employment)
+            and (not age or a == age)
+        )
+
     result = stored(counts, k)
-    pooled = Counter()
+    assert set(result) == {cell for cell, count in counts.items() if count}
     for cell, combination in result.items():
-        pooled[combination] += counts[cell]
         gender, employment, age = combination
         assert not (gender == "" and employment != ""), combination
         assert not (employment == "" and age != ""), combination
-        if counts[cell] < k:
-            assert age == "", (cell, combination)
-    if sum(counts.values()) >= k:
-        assert min(pooled.values()) >= k, pooled
+        if gender:
+            assert roster_count(gender, employment, age) >= k, (cell, combination)
+        candidates = [cell, (cell[0], cell[1], ""), (cell[0], "", ""), ("", "", "")]
+        for wider in candidates[: candidates.index(combination)]:
+            assert roster_count(*wider) < k, (cell, wider)
 
 
 # --- at submission ------------------------------------------------------------------------------

@@ -103,34 +103,32 @@ def _unit_key(cell: tuple, level: int) -> tuple:
 def stored_levels(counts: dict[tuple, int], k: int) -> dict[tuple, int]:
     """Return {(gender, employment_type, age_band): level 0..3} for one unit's roster counts.
 
-    Level 0 stores all three attributes, 1 leaves out the age band, 2 also the employment type,
-    3 also the gender (the unit alone). A cell keeps its attributes only while its roster count
-    is at least k; otherwise it moves up one level and pools with the other cells that moved up
-    (the "remaining cell" of METHOD §8 is the cell of the people who reach that level, not the
-    whole parent: someone who knows the rule and the roster could otherwise tell that a response
-    without an age band comes from the one person of a small cell). Then, as complementary
-    suppression does for scores: while the unit-only pool holds 1..k-1 people and other cells are
-    left, the smallest other cell (ties: lower codes first) joins it, and the levels are
-    recomputed. Every stored combination is then shared by at least k roster people, unless the
-    whole unit has fewer than k.
+    METHOD.md §8 (1.2): a response stores its respondent's gender, employment type and age band
+    only while the respondent's roster cell (unit × gender × employment type × age band) holds at
+    least k people; otherwise the age band is left out first, then the employment type, then the
+    gender, until the remaining cell does. Level 0 stores all three attributes, 1 leaves out the
+    age band, 2 also the employment type, 3 also the gender (the unit alone). "The remaining
+    cell" is the roster cell of the attributes still stored (unit × gender × employment type,
+    then unit × gender), counted over the whole roster of the unit.
+
+    >>> stored_levels({("L", "PNS", "<30"): 12, ("L", "PNS", "50+"): 3, ("P", "PPPK", "<30"): 4}, 10)
+    {('L', 'PNS', '<30'): 0, ('L', 'PNS', '50+'): 1, ('P', 'PPPK', '<30'): 3}
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, not {k}")
-    level_of = {cell: 0 for cell, count in counts.items() if count > 0}
-    while True:
+    totals = [Counter() for _ in range(UNIT_ONLY)]
+    for cell, count in counts.items():
         for level in range(UNIT_ONLY):
-            pooled = Counter()
-            for cell, at in level_of.items():
-                if at == level:
-                    pooled[_unit_key(cell, level)] += counts[cell]
-            for cell, at in level_of.items():
-                if at == level and pooled[_unit_key(cell, level)] < k:
-                    level_of[cell] = level + 1
-        top = sum(counts[cell] for cell, at in level_of.items() if at == UNIT_ONLY)
-        below = [cell for cell, at in level_of.items() if at < UNIT_ONLY]
-        if not 0 < top < k or not below:
-            return level_of
-        level_of[min(below, key=lambda cell: (counts[cell], cell))] = UNIT_ONLY
+            totals[level][_unit_key(cell, level)] += count
+    levels = {}
+    for cell, count in counts.items():
+        if count <= 0:
+            continue
+        level = 0
+        while level < UNIT_ONLY and totals[level][_unit_key(cell, level)] < k:
+            level += 1
+        levels[cell] = level
+    return levels
 
 
 def stored_cell(cell: tuple, level: int) -> tuple:

@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 
 from budaya.audit.services import log_action
 from budaya.instruments import Instrument, load_instrument
+from budaya.interchange import age_band
 from budaya.periods.models import Period
-from budaya.roster.models import RosterEntry, age_band_for
+from budaya.roster.models import RosterEntry
 from budaya.security.generalise import stored_cell, stored_levels
 from budaya.survey.models import Draft, Invitation, Response, SharedLink
 
@@ -378,7 +379,7 @@ def unit_roster_cells(period, unit_id) -> dict[tuple, int]:
     )
     cells = {}
     for gender, employment, birth_year, n in rows:
-        cell = (gender, employment, age_band_for(period.year, birth_year))
+        cell = (gender, employment, age_band(birth_year, period_year=period.year))
         cells[cell] = cells.get(cell, 0) + n
     return cells
 
@@ -393,7 +394,11 @@ def stored_demographics(period, entry: RosterEntry, cells=None) -> tuple[str, st
     """
     if cells is None:
         cells = unit_roster_cells(period, entry.unit_id)
-    cell = (entry.gender, entry.employment_type, age_band_for(period.year, entry.birth_date.year))
+    cell = (
+        entry.gender,
+        entry.employment_type,
+        age_band(entry.birth_date.year, period_year=period.year),
+    )
     levels = stored_levels(cells, int(period.threshold))
     # An entry missing from the counts (it cannot be: the roster is locked) stores nothing.
     return stored_cell(cell, levels.get(cell, 3))
