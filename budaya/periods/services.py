@@ -1,4 +1,6 @@
-"""Period workflows: create a period, open it (locking its method settings)."""
+"""Period workflows: create a period, open it (locking its method settings), reopen a closed
+one (national administrators only, with a reason in the audit log; METHOD.md §12). Closing is
+budaya.results.services.close_period (it releases the results)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -63,4 +65,46 @@ def open_period(period: Period, actor=None) -> Period:
         period.state = Period.State.OPEN
         period.save(update_fields=["state"])
         log_action(actor, "period.open", target=period.code)
+    return period
+
+
+REASON_MAX = 500
+
+
+def reopen_period(period: Period, reason: str, actor=None) -> Period:
+    """Reopen a closed period so those who have not answered can answer (METHOD.md §12).
+
+    Only a national administrator may (`actor` None is the command line, run by the operator
+    of the server); the reason is required and written to the audit log. While the period is
+    open again, none of its scores is shown (budaya.results.store.latest_set); closing it
+    again releases its results anew.
+    """
+    from budaya.institutions.access import is_national_admin
+
+    if actor is not None and not is_national_admin(actor):
+        raise PeriodStateError(
+            "hanya administrator nasional yang dapat membuka kembali periode / only a national "
+            "administrator can reopen a period"
+        )
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise PeriodStateError(
+            "alasan membuka kembali wajib diisi / a reason for reopening is required"
+        )
+    if len(reason) > REASON_MAX:
+        raise PeriodStateError(
+            f"alasan terlalu panjang ({len(reason)} karakter, maks. {REASON_MAX}) / reason too "
+            f"long ({len(reason)} characters, at most {REASON_MAX})"
+        )
+    with transaction.atomic():
+        period = Period.objects.select_for_update().get(pk=period.pk)
+        if period.state != Period.State.CLOSED:
+            raise PeriodStateError(
+                f"periode {period.code} berstatus {period.state}; hanya periode yang ditutup dapat "
+                f"dibuka kembali / period {period.code} is {period.state}; only a closed period "
+                f"can be reopened"
+            )
+        period.state = Period.State.OPEN
+        period.save(update_fields=["state"])
+        log_action(actor, "period.reopen", target=period.code, detail={"reason": reason})
     return period
