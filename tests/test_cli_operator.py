@@ -105,7 +105,7 @@ def test_compute_and_results_write_the_stored_document(world, tmp_path, capsys):
     assert main(["period", "close", "P-2026"]) == 0  # release 1
     assert main(["compute", "P-2026"]) == 0  # release 2
     out = capsys.readouterr().out
-    assert "langkah / step 4/4" in out and "rilis 2" in out
+    assert "langkah / step 3/3" in out and "rilis 2" in out
     stored = ResultSet.objects.get(period=world["period"], version=2)
     assert stored.trigger == "cli"
     out = tmp_path / "all.json"

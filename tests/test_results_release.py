@@ -71,14 +71,16 @@ def test_the_differencing_attack_fails_fewer_than_k_new_responses_leave_scores_u
     assert NOT_RELEASED in page.content.decode() and 'data-score="' not in page.content.decode()
     first = release(period)
     assert first.version == 1
-    assert set(Response.objects.filter(period=period).values_list("first_release", flat=True)) == {
-        1
-    }
+    # A release writes nothing to the responses; reopening marks those it counted.
+    marks = Response.objects.filter(period=period).values_list("first_release", flat=True)
+    assert set(marks) == {None}
     before = group(first, "unit", "RAYA", "INST-A")
     assert before["implementasi"] is not None and "carried_over" not in before
 
     second = reopen_add_close(big, instrument, 1, seed=77)  # one newcomer: fewer than k
     assert second.version == 2
+    assert marks.filter(first_release=None).count() == 1  # the newcomer
+    assert marks.filter(first_release=1).count() == group(first, "nation", "ID")["n"]
     after = group(second, "unit", "RAYA", "INST-A")
     assert survey_part(after) == survey_part(before)  # n, every score: identical
     assert after["carried_over"] == {"from_release": 1}
@@ -207,7 +209,7 @@ def test_compute_refuses_an_open_and_a_draft_period(world, capsys):
 def test_releases_are_numbered_and_each_is_logged(world, capsys):
     assert main(["period", "close", "P-2026"]) == 0
     out = capsys.readouterr().out
-    assert "langkah / step 1/4" in out and "rilis 1" in out
+    assert "langkah / step 1/3" in out and "rilis 1" in out
     assert main(["compute", "P-2026"]) == 0
     assert main(["compute", "P-2026"]) == 0
     sets = list(ResultSet.objects.order_by("version").values_list("version", "trigger"))
@@ -282,7 +284,7 @@ def test_closing_on_the_web_queues_the_release_and_the_worker_runs_it(client, wo
     assert f'data-job="{job.pk}" data-state="queued"' in html
     assert main(["worker", "--once"]) == 0
     job.refresh_from_db()
-    assert job.state == "done" and job.done == job.total == 4, job.message
+    assert job.state == "done" and job.done == job.total == 3, job.message
     assert "rilis 1" in job.message
     result_set = ResultSet.objects.get()
     assert result_set.version == 1 and result_set.trigger == "close"
@@ -362,3 +364,22 @@ def test_an_institution_is_carried_over_when_one_of_its_cells_changed_by_fewer_t
     both = old + [("I", "A", "L", "PNS", "<30", None, 12), ("I", "B", "P", "PNS", "<30", None, 12)]
     third = rules.decide(groups, first.bases, counts_of(both), k, 2)
     assert not third.carried
+
+
+def test_reopening_twice_without_a_release_between_counts_every_newcomer(big, instrument):
+    """Responses are marked with a release number only at reopening, and only those a
+    release has counted: a newcomer of a reopening whose closing was never released stays a
+    newcomer."""
+    from budaya.results.services import close_period
+
+    period, k = big["period"], big["period"].threshold
+    release(period)  # release 1
+    reopen_period(period, "susulan", actor=big["national"])
+    add_responses(period, big["inst_a"], big["raya"], 1, instrument, seed=90)
+    close_period(period, background=True)  # queued, not run
+    reopen_period(period, "susulan lagi", actor=big["national"])
+    assert Response.objects.filter(period=period, first_release=None).count() == 1
+    add_responses(period, big["inst_a"], big["raya"], k - 1, instrument, seed=91)
+    second = release(period)
+    assert second.version == 2
+    assert "carried_over" not in group(second, "unit", "RAYA", "INST-A")  # k changed

@@ -104,7 +104,26 @@ def reopen_period(period: Period, reason: str, actor=None) -> Period:
                 f"dibuka kembali / period {period.code} is {period.state}; only a closed period "
                 f"can be reopened"
             )
+        _mark_counted_responses(period)
         period.state = Period.State.OPEN
-        period.save(update_fields=["state"])
+        period.save(update_fields=["state", "release_base"])
         log_action(actor, "period.reopen", target=period.code, detail={"reason": reason})
     return period
+
+
+def _mark_counted_responses(period: Period) -> None:
+    """Before answers come in again: give the responses already counted by a release (those
+    still unmarked, first counted in release `release_base + 1`) that release number, so
+    the next release tells them from the newcomers; then move `release_base` to the latest
+    release. Only here are responses marked (a release itself writes nothing to them)."""
+    from django.db.models import Max
+
+    from budaya.survey.models import Response
+
+    latest = period.result_sets.aggregate(v=Max("version"))["v"] or 0
+    first = period.release_base + 1
+    if latest >= first:
+        Response.objects.filter(period=period, first_release__isnull=True).update(
+            first_release=first
+        )
+    period.release_base = latest

@@ -7,7 +7,9 @@ release shown before are carried over:
 - Each stored group row has a `basis`: the release whose responses its survey scores rest on
   (`release`), how many responses the group had then (`n`) and how many each of its cells had
   (`cells`). A response records the release that first counted it (`Response.first_release`),
-  nothing more, so the number of responses of a group (or cell) that changed since its basis is
+  nothing more; it is written when the period is reopened (budaya.periods.services), and a
+  response still without one is first counted in release `Period.release_base + 1` (so a
+  release writes nothing to the responses table). So the number of responses of a group (or cell) that changed since its basis is
   `added + |basis n − present|`: `present` counts the group's responses first counted in the
   basis release or before, `added` the others (counted later, or not yet). Removed responses
   show as `basis n − present`; a response that moved into the group counts as added.
@@ -61,7 +63,8 @@ class Counts:
 
 
 def response_counts(period) -> Counts:
-    """Return the period's responses counted by group, demographics and first release."""
+    """Return the period's responses counted by group, demographics and first release (a
+    response not yet marked is first counted in release `period.release_base + 1`)."""
     from django.db.models import Count
 
     from budaya.survey.models import Response
@@ -80,7 +83,9 @@ def response_counts(period) -> Counts:
         )
         .annotate(count=Count("pk"))
     )
+    unmarked = int(period.release_base) + 1
     for inst, unit, gender, employment, age, first, count in query:
+        first = unmarked if first is None else first
         counts.add((inst, unit, gender or "", employment or "", age or "", first, count))
     return counts
 

@@ -110,7 +110,7 @@ def compute_document(period: Period, timings: dict | None = None) -> dict:
     return document
 
 
-RELEASE_STEPS = 4
+RELEASE_STEPS = 3
 
 
 def _refuse_unless_closed(period: Period) -> None:
@@ -193,8 +193,6 @@ def release_results(
     _refuse_unless_closed(period)
     document = compute_document(period, timings)
     progress(1, RELEASE_STEPS, "skor dihitung / scores computed")
-    from budaya.survey.models import Response
-
     with transaction.atomic():
         locked = Period.objects.select_for_update().get(pk=period.pk)
         _refuse_unless_closed(locked)
@@ -210,10 +208,6 @@ def release_results(
                 locked, version, timezone.localdate(), trigger, document, bases
             )
         progress(3, RELEASE_STEPS, "hasil disimpan / results stored")
-        Response.objects.filter(period=locked, first_release__isnull=True).update(
-            first_release=version
-        )
-        progress(4, RELEASE_STEPS, "jawaban ditandai dengan nomor rilis / responses marked")
         log_action(
             actor,
             "results.release",
