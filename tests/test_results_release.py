@@ -383,3 +383,37 @@ def test_reopening_twice_without_a_release_between_counts_every_newcomer(big, in
     second = release(period)
     assert second.version == 2
     assert "carried_over" not in group(second, "unit", "RAYA", "INST-A")  # k changed
+
+
+def test_employer_branding_changes_only_when_k_public_answers_changed(world):
+    """One more public answer through the institution's own link after a release: the
+    institution keeps its employer-branding score and segment summary; k more change them."""
+    from budaya.public.services import link_for
+    from tests.test_public_branding_results import respond
+
+    period, k = world["period"], world["period"].threshold
+    link_for(period)
+    link_for(period, world["inst_a"])
+    respond(period, world["inst_a"], 12, 6)
+    respond(period, None, 12, 3)
+    first = release(period)
+    before = group(first, "institution", "INST-A")["employer_branding"]
+    segments = store.document_keys(first)["branding_segments"]["INST-A"]
+    assert before["n"] == 12 and "employer_branding_carried_over" not in group(
+        first, "institution", "INST-A"
+    )
+    reopen_period(period, "tautan publik dibuka lagi", actor=world["national"])
+    respond(period, world["inst_a"], 1, 1)  # one newcomer, an extreme answer
+    second = release(period)
+    kept = group(second, "institution", "INST-A")
+    assert kept["employer_branding"] == before
+    assert kept["employer_branding_carried_over"] == {"from_release": 1}
+    assert store.document_keys(second)["branding_segments"]["INST-A"] == segments
+    assert group(second, "nation", "ID")["employer_branding_carried_over"] == {"from_release": 1}
+    reopen_period(period, "tautan publik dibuka lagi", actor=world["national"])
+    respond(period, world["inst_a"], k - 1, 1)
+    third = release(period)
+    fresh = group(third, "institution", "INST-A")
+    assert "employer_branding_carried_over" not in fresh
+    assert fresh["employer_branding"]["n"] == 12 + k
+    assert fresh["employer_branding"]["score"] < before["score"]

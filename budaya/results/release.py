@@ -29,6 +29,13 @@ release shown before are carried over:
   fresh change and benchmark of `evaluasi`; the change of `indeks_berakhlak` is recomputed
   against the previous period, and its benchmark is dropped when the headline moved (a rank
   among peers' fresh scores would not match the carried-over score).
+- The public employer-branding answers carry no release mark; their count per link is stored in
+  the basis (`"branding": {"release", "n"}`) of the nation and of each institution. A freshly
+  computed group whose public answers count changed by fewer than k keeps the previous
+  `employer_branding` score and segment summary (`branding_segments`), marked
+  `"employer_branding_carried_over": {"from_release": s}`. A count is a safe lower bound: fewer
+  than k apart means the scores may differ by fewer than k answers, so they are kept; k or
+  more apart means at least k answers changed.
 """
 
 from collections import defaultdict
@@ -274,3 +281,73 @@ def carry_over(old: dict, fresh: dict, from_release: int, period, previous_group
             cells[code] = cell
         group["breakdowns"] = {**group["breakdowns"], "unit": cells}
     return group
+
+
+def branding_counts(period) -> dict[str, int]:
+    """Return the number of public employer-branding answers of the nation ("ID", all) and of
+    each institution with its own link."""
+    from django.db.models import Count
+
+    from budaya.public.models import BrandingResponse
+
+    rows = (
+        BrandingResponse.objects.filter(period=period)
+        .order_by()
+        .values_list("institution__code")
+        .annotate(count=Count("pk"))
+    )
+    counts = {"ID": 0}
+    for code, count in rows:
+        counts["ID"] += count
+        if code:
+            counts[code] = count
+    return counts
+
+
+def branding_decision(groups, previous_bases, counts, decision, threshold, release) -> dict:
+    """Add the branding basis to each nation and institution basis of `decision`; return
+    {key: from release} of the groups that keep their previous employer branding (their public
+    answers count changed by fewer than k), whether their survey scores are fresh or not."""
+    from budaya.results.store import group_key
+
+    keep = {}
+    for group in groups:
+        if group.get("level") not in ("nation", "institution"):
+            continue
+        key = group_key(group)
+        count = counts.get("ID" if key[0] == "nation" else key[2], 0)
+        old = ((previous_bases or {}).get(key) or {}).get("branding")
+        basis = dict(decision.bases[key])
+        if old is not None and (count or old["n"]) and abs(count - int(old["n"])) < threshold:
+            keep[key] = int(old["release"])
+            basis["branding"] = old
+        else:
+            basis["branding"] = {"release": release, "n": count}
+        decision.bases[key] = basis
+    return keep
+
+
+def apply_branding(document, keep, old_groups, old_segments, fresh_branding) -> None:
+    """Give the kept groups their previous employer-branding score and segment summary, marked;
+    give the other carried-over groups their fresh employer-branding score."""
+    from budaya.results.store import group_key
+
+    segments = document.get("branding_segments")
+    for group in document.get("groups", []):
+        key = group_key(group)
+        if key in keep:
+            old = old_groups[key]
+            if not group.get("suppressed") and not old.get("suppressed"):
+                if "employer_branding" in old or "employer_branding" in group:
+                    group["employer_branding"] = old.get("employer_branding")
+            group["employer_branding_carried_over"] = {"from_release": keep[key]}
+            code = "ID" if key[0] == "nation" else key[2]
+            if isinstance(segments, dict) and code in segments:
+                if code in old_segments:
+                    segments[code] = old_segments[code]
+                else:
+                    del segments[code]
+        elif key in fresh_branding and not group.get("suppressed"):
+            if fresh_branding[key] is not None or "employer_branding" in group:
+                group["employer_branding"] = fresh_branding[key]
+            group.pop("employer_branding_carried_over", None)

@@ -162,8 +162,17 @@ def _apply_release_rules(period, document, previous, version) -> tuple[dict, int
         previous_bases = {key: basis for key, (_pk, basis) in old_rows.items() if basis}
     groups = document.get("groups", [])
     decision = rules.decide(groups, previous_bases, counts, threshold, version)
+    branding = rules.branding_decision(
+        groups, previous_bases, rules.branding_counts(period), decision, threshold, version
+    )
+    wanted = set(decision.carried) | set(branding)
+    data = _group_data([old_rows[key][0] for key in wanted]) if wanted else {}
+    fresh_branding = {
+        group_key(group): group.get("employer_branding")
+        for group in groups
+        if group_key(group) in decision.carried and not group.get("suppressed")
+    }
     if decision.carried:
-        data = _group_data([old_rows[key][0] for key in decision.carried])
         before = previous_document(period) or {}
         earlier = {group_key(group): group for group in before.get("groups", [])}
         for position, group in enumerate(groups):
@@ -172,6 +181,13 @@ def _apply_release_rules(period, document, previous, version) -> tuple[dict, int
                 groups[position] = rules.carry_over(
                     data[old_rows[key][0]], group, decision.carried[key], period, earlier.get(key)
                 )
+    rules.apply_branding(
+        document,
+        branding,
+        {key: data[old_rows[key][0]] for key in branding},
+        previous.head.get("branding_segments") or {} if previous else {},
+        fresh_branding,
+    )
     return decision.bases, len(decision.carried)
 
 
