@@ -55,10 +55,12 @@ class Counts:
 
     rows: list = field(default_factory=list)  # (inst, unit, gender, emp, age, release, count)
     by_institution: dict = field(default_factory=lambda: defaultdict(list))
+    by_unit: dict = field(default_factory=lambda: defaultdict(list))
 
     def add(self, row: tuple) -> None:
         self.rows.append(row)
         self.by_institution[row[0]].append(row)
+        self.by_unit[(row[0], row[1])].append(row)
 
     def group_rows(self, level: str, parent: str, code: str) -> list:
         """Return the count rows of one group."""
@@ -66,7 +68,7 @@ class Counts:
             return self.rows
         if level == "institution":
             return self.by_institution.get(code, [])
-        return [row for row in self.by_institution.get(parent, []) if row[1] == code]
+        return self.by_unit.get((parent, code), [])
 
 
 def response_counts(period) -> Counts:
@@ -74,26 +76,29 @@ def response_counts(period) -> Counts:
     response not yet marked is first counted in release `period.release_base + 1`)."""
     from django.db.models import Count
 
+    from budaya.institutions.models import Institution, Unit
     from budaya.survey.models import Response
 
     counts = Counts()
+    # Grouped by ids (no join over the responses), codes looked up afterwards.
     query = (
         Response.objects.filter(period=period)
         .order_by()
         .values_list(
-            "institution__code",
-            "unit__code",
-            "gender",
-            "employment_type",
-            "age_band",
-            "first_release",
+            "institution_id", "unit_id", "gender", "employment_type", "age_band", "first_release"
         )
         .annotate(count=Count("pk"))
     )
+    rows = list(query)
+    institutions = dict(
+        Institution.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", "code")
+    )
+    units = dict(Unit.objects.filter(pk__in={row[1] for row in rows}).values_list("pk", "code"))
     unmarked = int(period.release_base) + 1
-    for inst, unit, gender, employment, age, first, count in query:
+    for inst, unit, gender, employment, age, first, count in rows:
         first = unmarked if first is None else first
-        counts.add((inst, unit, gender or "", employment or "", age or "", first, count))
+        row = (institutions[inst], units[unit], gender or "", employment or "", age or "")
+        counts.add((*row, first, count))
     return counts
 
 
@@ -182,6 +187,13 @@ def decide(groups: list[dict], previous_bases: dict, counts: Counts, threshold: 
     def cells_ok(key) -> bool:
         return all(n == 0 or n >= threshold for n in cell_changes.get(key, {}).values())
 
+    children = defaultdict(list)  # institution code -> unit keys; "" -> institution keys
+    for key in keys:
+        if key[0] == "unit":
+            children[key[1]].append(key)
+        elif key[0] == "institution":
+            children[""].append(key)
+
     # Units first, then institutions (which need their units), then the nation.
     for wanted in ("unit", "institution", "nation"):
         for key in keys:
@@ -190,17 +202,11 @@ def decide(groups: list[dict], previous_bases: dict, counts: Counts, threshold: 
                 continue
             total = decision.changes[key]
             ok = total >= threshold and cells_ok(key)
-            if ok and level == "institution":
+            if ok and level in ("institution", "nation"):
                 ok = all(
                     fresh_ok(child)
-                    for child in keys
-                    if child[0] == "unit" and child[1] == code and decision.changes.get(child)
-                )
-            if ok and level == "nation":
-                ok = all(
-                    fresh_ok(child)
-                    for child in keys
-                    if child[0] == "institution" and decision.changes.get(child)
+                    for child in children[code if level == "institution" else ""]
+                    if decision.changes.get(child)
                 )
             rows = counts.group_rows(level, parent, code)
             if ok:
