@@ -65,15 +65,19 @@ def score_document(institutions: int, employees: int, seed: int, units: float) -
 def store(code: str, document: dict, year: int):
     """Create the period, institutions and units of `document` and store it; return the period
     and the seconds the ResultSet (with its per-group rows) took to save."""
+    from django.db import transaction
+
     from budaya.institutions.models import Institution, Unit
     from budaya.periods.models import Period
-    from budaya.results.models import ResultSet
+    from budaya.results.store import create_result_set
 
+    # Results are shown only for closed periods (METHOD.md §12).
     period = Period.objects.create(
         code=code,
         instrument="berakhlak-2026",
         opens_on=dt.date(year, 3, 1),
         closes_on=dt.date(year, 4, 30),
+        state=Period.State.CLOSED,
     )
     groups = document["groups"]
     known = set(Institution.objects.values_list("code", flat=True))
@@ -97,9 +101,8 @@ def store(code: str, document: dict, year: int):
         ignore_conflicts=True,
     )
     started = time.perf_counter()
-    ResultSet.objects.create(
-        period=period, version=1, computed_on=dt.date(year, 5, 1), document=document, trigger="cli"
-    )
+    with transaction.atomic():
+        create_result_set(period, 1, dt.date(year, 5, 1), "cli", document)
     return period, time.perf_counter() - started
 
 

@@ -36,7 +36,7 @@ def test_period_create_open_and_close_are_logged_with_their_actor(world):
     close_period(world["period"], actor=None)
     logged = actions()
     assert ("period.create", "nasional") in logged and ("period.open", "nasional") in logged
-    assert ("period.close", "cli") in logged and ("results.compute", "cli") in logged
+    assert ("period.close", "cli") in logged and ("results.release", "cli") in logged
 
 
 def test_a_roster_import_is_logged_with_its_counts(draft_period):

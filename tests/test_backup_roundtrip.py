@@ -13,9 +13,8 @@ import pytest
 
 from budaya.audit.services import log_action
 from budaya.backup.archive import MANIFEST, write_backup
-from budaya.results.services import compute_results_for_period
 from budaya.survey.services import create_invitations
-from tests.web_fixtures import _fast_passwords, instrument, world  # noqa: F401
+from tests.web_fixtures import _fast_passwords, instrument, release, world  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = os.environ.get(
@@ -49,7 +48,7 @@ def contents(path: Path) -> dict[str, list]:
 def source(world, tmp_path):
     """Return a backup of the world with invitations, a result set and audit entries."""
     create_invitations(world["period"], world["inst_a"])
-    compute_results_for_period(world["period"], actor=world["national"])
+    release(world["period"], actor=world["national"])
     log_action(world["admin_a"], "roster.import", institution=world["inst_a"], target="x")
     out = tmp_path / "source.zip"
     write_backup(out)

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from budaya.results.services import compute_results_for_period
 from budaya.scoring.rounding import format_number
 from tests.test_browser_respondent import (
     CHROMIUM,
@@ -20,7 +19,7 @@ from tests.test_browser_respondent import (
     assert_styled,
     sync_playwright_or_skip,
 )
-from tests.web_fixtures import _fast_passwords, instrument, world  # noqa: F401
+from tests.web_fixtures import _fast_passwords, instrument, release, world  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +33,7 @@ def session_of(user) -> str:
 def test_the_dashboards_show_stored_numbers_charts_and_downloads_in_chromium(live_server, world):
     sync_playwright = sync_playwright_or_skip()
     # Database work happens before Playwright starts (its event loop forbids sync ORM calls).
-    document = compute_results_for_period(world["period"]).document
+    document = release(world["period"]).document
     inst_a = next(g for g in document["groups"] if g["code"] == "INST-A")
     besar = next(g for g in document["groups"] if g["code"] == "BESAR")
     sessions = {name: session_of(world[name]) for name in ("national", "admin_a", "liaison_a")}

@@ -102,9 +102,12 @@ def test_import_roster_names_an_unknown_period_or_institution(draft_period, tmp_
 
 
 def test_compute_and_results_write_the_stored_document(world, tmp_path, capsys):
-    assert main(["compute", "P-2026"]) == 0
-    stored = ResultSet.objects.get(period=world["period"])
-    assert stored.trigger == "cli" and stored.version == 1
+    assert main(["period", "close", "P-2026"]) == 0  # release 1
+    assert main(["compute", "P-2026"]) == 0  # release 2
+    out = capsys.readouterr().out
+    assert "langkah / step 3/3" in out and "rilis 2" in out
+    stored = ResultSet.objects.get(period=world["period"], version=2)
+    assert stored.trigger == "cli"
     out = tmp_path / "all.json"
     assert main(["results", "P-2026", "--out", str(out)]) == 0
     assert json.loads(out.read_text()) == stored.document
@@ -121,6 +124,9 @@ def test_compute_and_results_write_the_stored_document(world, tmp_path, capsys):
 
 
 def test_results_before_compute_explains_what_to_run(world, tmp_path, capsys):
+    assert main(["results", "P-2026", "--out", str(tmp_path / "x.json")]) == 1
+    assert "hasil muncul setelah periode ditutup" in capsys.readouterr().err  # still open
+    Period.objects.filter(code="P-2026").update(state="closed")  # closed, nothing released
     assert main(["results", "P-2026", "--out", str(tmp_path / "x.json")]) == 1
     assert "budaya compute P-2026" in capsys.readouterr().err
 

@@ -1,4 +1,5 @@
-"""`budaya demo --no-serve`: a ready demo (open period, roster, answers, results), twice over."""
+"""`budaya demo --no-serve`: a ready demo (released periods, an open one, roster, answers,
+results), twice over."""
 # ruff: noqa: F811 - pytest fixtures imported from tests.web_fixtures are parameters here
 
 import re
@@ -20,7 +21,10 @@ def test_the_demo_sets_everything_up_and_can_run_twice(db, capsys, client):
     out = capsys.readouterr().out
 
     period = Period.objects.get(code="DEMO-2026")
-    assert period.instrument == "berakhlak-2026" and period.state == "open"
+    # Results exist only for closed periods (METHOD.md §12): this year's period was answered
+    # through its links, then closed and released.
+    assert period.instrument == "berakhlak-2026" and period.state == "closed"
+    assert period.sealed_on is not None
     institution = Institution.objects.get()
     assert (institution.name, institution.kind, institution.region) == (
         "Kabupaten Contoh",
@@ -36,8 +40,8 @@ def test_the_demo_sets_everything_up_and_can_run_twice(db, capsys, client):
         assert parse_nip(entry.nip) == (entry.birth_date, entry.gender)
     responses = Response.objects.filter(period=period).count()
     assert 200 <= responses < sum(sizes)
-    assert Invitation.objects.filter(used=True).count() == responses
     assert ResultSet.objects.filter(period=period).count() == 1  # replaced, not piled up
+    assert ResultSet.objects.get(period=period).trigger == "close"
     document = ResultSet.objects.get(period=period).document
     own = next(g for g in document["groups"] if g["code"] == "KAB-CONTOH")
     # The demo's finalised evaluation makes the headline index appear (80 % I + 20 % E).
@@ -57,14 +61,26 @@ def test_the_demo_sets_everything_up_and_can_run_twice(db, capsys, client):
     assert ResultSet.objects.filter(period=previous).count() == 1
     assert own["change"]["implementasi"]["shown"] is not None
     assert set(own["change"]["values"]) == {"BP", "AK", "KO", "HA", "LO", "AD", "KL"}
-    assert Period.objects.count() == 2
+    # The open period: live participation only, no result set, no score on its pages.
+    later = Period.objects.get(code="DEMO-2027")
+    assert later.state == "open" and not ResultSet.objects.filter(period=later).exists()
+    live = Response.objects.filter(period=later).count()
+    assert 0 < live < RosterEntry.objects.filter(period=later).count() // 2
+    assert Invitation.objects.filter(period=later, used=True).count() == live
+    assert Period.objects.count() == 3
 
     password = re.search(r"kata sandi / password: (\S+)", out).group(1)
     assert password != re.search(r"kata sandi / password: (\S+)", first).group(1)
     assert client.login(username="admin", password=password)
-    assert client.get("/periode/DEMO-2026/instansi/KAB-CONTOH/hasil/").status_code == 200
+    page = client.get("/periode/DEMO-2026/instansi/KAB-CONTOH/hasil/").content.decode()
+    assert 'data-score="indeks_berakhlak"' in page
+    page = client.get("/periode/DEMO-2027/instansi/KAB-CONTOH/hasil/").content.decode()
+    assert "Hasil muncul setelah periode ditutup" in page and "data-score" not in page
+    participation = client.get("/periode/DEMO-2027/instansi/KAB-CONTOH/partisipasi/")
+    assert participation.status_code == 200
     links = re.findall(r"http://127\.0\.0\.1:8123/s/([\w-]+)/", out)
     assert len(links) == 5
     from budaya.survey.services import find_invitation
 
-    assert all(not find_invitation(token).used for token in links)
+    found = [find_invitation(token) for token in links]
+    assert all(not invitation.used and invitation.period == later for invitation in found)

@@ -9,9 +9,8 @@ from budaya.audit.models import AuditEntry
 from budaya.cli import main
 from budaya.evaluation.models import Evaluation
 from budaya.results.document import find_group
-from budaya.results.services import compute_results_for_period
 from tests.test_evaluation_support import finalised
-from tests.web_fixtures import _fast_passwords, instrument, world  # noqa: F401
+from tests.web_fixtures import _fast_passwords, instrument, release, world  # noqa: F401
 
 LEVELS = {
     "KOMITMEN_PIMPINAN": 4,
@@ -28,7 +27,7 @@ EXPECTED_E = 100 * (0.20 + 0.1125 + 0.075 + 0.1125 + 0.0375 + 0.10 + 0.0)  # 63.
 
 def test_the_headline_blends_survey_and_evaluation_in_the_stored_results(world):
     finalised(world, level=3, levels=LEVELS)
-    result_set = compute_results_for_period(world["period"])
+    result_set = release(world["period"])
     group = find_group(result_set.document, "institution", "INST-A")
     assert group["evaluasi"]["score"] == pytest.approx(EXPECTED_E)
     implementation = group["implementasi"]["score"]
@@ -41,7 +40,7 @@ def test_the_headline_blends_survey_and_evaluation_in_the_stored_results(world):
 
 def test_a_units_score_comes_from_its_own_evaluation_never_from_the_institution(world):
     finalised(world, unit=world["units"]["BESAR"], level=2)
-    document = compute_results_for_period(world["period"]).document
+    document = release(world["period"]).document
     unit = find_group(document, "unit", "BESAR", parent="INST-A")
     assert unit["evaluasi"]["score"] == pytest.approx(50.0)
     assert unit["indeks_berakhlak"]["score"] == pytest.approx(
@@ -55,13 +54,13 @@ def test_an_evaluation_that_is_not_final_does_not_count(world):
     from budaya.evaluation.services import reopen
 
     reopen(evaluation, world["national"], "koreksi")
-    document = compute_results_for_period(world["period"]).document
+    document = release(world["period"]).document
     assert find_group(document, "institution", "INST-A").get("evaluasi") is None
 
 
 def test_the_results_page_shows_the_evaluation_index(client, world):
     finalised(world, level=3, levels=LEVELS)
-    compute_results_for_period(world["period"])
+    release(world["period"])
     client.force_login(world["admin_a"])
     page = client.get(reverse("results", args=[world["period"].code, "INST-A"])).content.decode()
     assert "63,8" in page  # 63.75 shown half away from zero with a decimal comma
@@ -91,7 +90,7 @@ def test_import_evaluation_loads_finalised_judgements_and_audits_them(world, tmp
     entries = AuditEntry.objects.filter(action="evaluation.import")
     assert entries.count() == 2
     assert entries.get(target__endswith="INST-A").detail["score"] == pytest.approx(EXPECTED_E)
-    document = compute_results_for_period(world["period"]).document
+    document = release(world["period"]).document
     assert find_group(document, "institution", "INST-A")["evaluasi"]["score"] == pytest.approx(
         EXPECTED_E
     )

@@ -16,8 +16,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from budaya.results.services import compute_results_for_period
-from tests.web_fixtures import _fast_passwords, instrument, world  # noqa: F401
+from tests.web_fixtures import _fast_passwords, instrument, release, world  # noqa: F401
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 
@@ -79,7 +78,7 @@ def fetch(client, world, page: str) -> str:
             "results": reverse("results", args=["P-2026", "INST-A"]),
         }[page]
         if page == "results":
-            compute_results_for_period(world["period"])
+            release(world["period"])
         response = client.get(url)
     assert response.status_code == 200
     return visible_text(response.content.decode())

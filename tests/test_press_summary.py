@@ -8,7 +8,6 @@ from budaya.cli import main
 from budaya.institutions.models import Institution, Unit
 from budaya.periods.models import Period
 from budaya.reports.press import join_names, press_summary
-from budaya.results.models import ResultSet
 from budaya.results.store import latest_set
 
 
@@ -44,9 +43,22 @@ def institution_group(headline=78.0, evaluasi=74.0, values=None, change=None, **
 def store_results(period, group):
     nation = {"level": "nation", "code": "ID", "parent": None, "n": group["n"],
               "eligible": True, "suppressed": False}  # fmt: skip
-    return ResultSet.objects.create(
-        period=period, version=1, computed_on=dt.date(2024, 11, 1), trigger="cli",
-        document={"method_version": "1", "period": period.code, "groups": [nation, group]},
+    from budaya.results.store import create_result_set
+
+    # Results exist only for closed periods (METHOD.md §12).
+    Period.objects.filter(pk=period.pk).update(state=Period.State.CLOSED)
+    period.state = Period.State.CLOSED
+    document = {"method_version": "1", "period": period.code, "groups": [nation, group]}
+    return create_result_set(period, 1, dt.date(2024, 11, 1), "cli", document)
+
+
+def next_release(result_set):
+    """Store the result set's (edited) document as the period's next release."""
+    from budaya.results.store import create_result_set
+
+    return create_result_set(
+        result_set.period, result_set.version + 1, result_set.computed_on, "cli",
+        result_set.document,
     )  # fmt: skip
 
 
@@ -96,7 +108,7 @@ def test_without_a_finalised_evaluation_it_says_so_and_leads_with_implementasi(p
     result_set = latest_set(periods[2024])
     group = institution_group(headline=None, evaluasi=None)
     result_set.document["groups"][1] = group
-    result_set.save()
+    result_set = next_release(result_set)
     text = press_summary(periods[2024], result_set, institution)
     first = text.split("\n\n")[0]
     assert "belum difinalkan" in first and "Indeks BerAKHLAK belum dapat ditetapkan" in first
@@ -108,7 +120,7 @@ def test_a_suppressed_or_ineligible_group_gets_no_score_in_the_release(proboling
     institution, periods = probolinggo
     result_set = latest_set(periods[2024])
     result_set.document["groups"][1] = institution_group(eligible=False, n=120, minimum=385)
-    result_set.save()
+    result_set = next_release(result_set)
     text = press_summary(periods[2024], result_set, institution)
     assert "belum memenuhi jumlah minimum" in text and "120 responden dari minimum 385" in text
     assert "78,0" not in text and "85,0" not in text
@@ -116,7 +128,7 @@ def test_a_suppressed_or_ineligible_group_gets_no_score_in_the_release(proboling
     hidden = {"level": "unit", "code": "KEC", "parent": "KAB-PROB", "n": 3, "suppressed": True,
               "eligible": False, "implementasi": score(33.3, "C")}  # fmt: skip
     result_set.document["groups"].append(hidden)
-    result_set.save()
+    result_set = next_release(result_set)
     text = press_summary(periods[2024], result_set, institution, unit)
     assert "tidak dipublikasikan" in text and "kurang dari 10" in text and "33,3" not in text
 
@@ -127,7 +139,7 @@ def test_ties_at_the_top_are_joined_with_each(probolinggo):
     values = {"BP": 70.0, "AK": 81.0, "KO": 70.0, "HA": 81.0, "LO": 81.0, "AD": 60.5,
               "KL": 70.0}  # fmt: skip
     result_set.document["groups"][1] = institution_group(values=values)
-    result_set.save()
+    result_set = next_release(result_set)
     text = press_summary(periods[2024], result_set, institution)
     assert "Nilai tertinggi adalah Akuntabel, Harmonis dan Loyal masing-masing 81,0%" in text
     assert "disusul Berorientasi Pelayanan, Kompeten dan Kolaboratif masing-masing 70,0%" in text

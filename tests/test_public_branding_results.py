@@ -10,8 +10,7 @@ from django.urls import reverse
 from budaya.public.models import BrandingResponse
 from budaya.public.services import link_for
 from budaya.results.document import find_group
-from budaya.results.services import compute_results_for_period
-from tests.web_fixtures import _fast_passwords, instrument, world  # noqa: F401
+from tests.web_fixtures import _fast_passwords, instrument, release, world  # noqa: F401
 
 
 def respond(period, institution, count, digit, age="20-24", join="JOIN_SERVE", interest="yes"):
@@ -44,7 +43,7 @@ def branded(world):
 
 
 def test_the_nation_pools_every_public_respondent_and_a_linked_institution_its_own(branded):
-    document = compute_results_for_period(branded["period"]).document
+    document = release(branded["period"]).document
     nation = find_group(document, "nation", "ID")
     assert nation["employer_branding"]["n"] == 24
     assert nation["employer_branding"]["score"] == pytest.approx((12 * 100 + 10 * 40 + 2 * 0) / 24)
@@ -56,7 +55,7 @@ def test_the_nation_pools_every_public_respondent_and_a_linked_institution_its_o
 
 
 def test_segments_are_counted_scored_and_suppressed_below_k(branded):
-    document = compute_results_for_period(branded["period"]).document
+    document = release(branded["period"]).document
     nation = document["branding_segments"]["ID"]
     ages = nation["segments"]["age_band"]
     assert ages["20-24"]["n"] == 12 and ages["20-24"]["employer_branding"]["score"] == 100.0
@@ -83,19 +82,19 @@ def test_a_linked_institution_below_k_shows_nothing(world):
     period = world["period"]
     link_for(period, world["inst_b"])
     respond(period, world["inst_b"], 4, 4)
-    document = compute_results_for_period(period).document
+    document = release(period).document
     assert document["branding_segments"]["INST-B"] == {"n": 4, "suppressed": True}
     assert find_group(document, "institution", "INST-B").get("employer_branding") is None
 
 
 def test_without_a_public_link_the_document_has_no_branding(world):
-    document = compute_results_for_period(world["period"]).document
+    document = release(world["period"]).document
     assert "branding_segments" not in document
     assert find_group(document, "nation", "ID").get("employer_branding") is None
 
 
 def test_the_results_page_shows_the_branding_section(client, branded):
-    compute_results_for_period(branded["period"])
+    release(branded["period"])
     client.force_login(branded["admin_a"])
     response = client.get(reverse("results", args=[branded["period"].code, "INST-A"]))
     page = response.content.decode()

@@ -65,7 +65,7 @@ def test_a_running_job_stops_at_its_next_institution_when_cancelled(computed):
 def test_a_period_without_results_cannot_queue_a_job(client, world):
     client.force_login(world["national"])
     response = client.post(reverse("report_job_start", args=["P-2026"]), follow=True)
-    assert "belum punya hasil" in response.content.decode()
+    assert "hasil muncul setelah periode ditutup" in response.content.decode()  # still open
     assert not ReportJob.objects.exists()
 
 

@@ -10,12 +10,11 @@ from budaya.interchange.ages import age_band
 from budaya.interchange.responses import encode_picks
 from budaya.results import store, survey_data
 from budaya.results.models import ResultGroup, ResultSet
-from budaya.results.services import compute_results_for_period
 from budaya.results.survey_data import SurveyDataError, survey_data_for_period
 from budaya.roster.models import RosterEntry
 from budaya.scoring import AGE_BANDS, EMPLOYMENT_TYPES, GENDERS
 from budaya.survey.models import Response
-from tests.web_fixtures import _fast_passwords, instrument, world  # noqa: F401
+from tests.web_fixtures import _fast_passwords, instrument, release, world  # noqa: F401
 
 FIELDS = ["unit", "gender", "employment", "age_band", "answers", "picks"]
 ROSTER_FIELDS = ["roster_unit", "roster_gender", "roster_employment", "roster_age_band"]
@@ -174,7 +173,7 @@ def test_columns_grow_when_more_rows_arrive_than_counted():
 
 
 def test_a_result_set_stored_with_orjson_reads_back_as_the_same_document(world):
-    result_set = compute_results_for_period(world["period"])
+    result_set = release(world["period"])
     stored = ResultSet.objects.get(pk=result_set.pk)
     assert stored.document == result_set.document
     groups = result_set.document["groups"]
@@ -184,7 +183,7 @@ def test_a_result_set_stored_with_orjson_reads_back_as_the_same_document(world):
         assert store.group(stored, group["level"], group["code"], parent) == group
     rest = {k: v for k, v in result_set.document.items() if k != "groups"}
     assert store.document_keys(stored) == rest
-    assert compute_results_for_period(world["period"]).version == result_set.version + 1
+    assert release(world["period"]).version == result_set.version + 1
 
 
 def test_roster_age_bands_counted_in_the_database_follow_age_band_at_every_edge(world, instrument):

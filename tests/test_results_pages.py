@@ -163,14 +163,16 @@ def synthetic_national_document():
 @pytest.fixture
 def national(world):
     from budaya.institutions.models import Institution
-    from budaya.results.models import ResultSet
 
     Institution.objects.create(code="INST-C", name="Instansi C", kind="kota", region="barat")
     Institution.objects.create(code="INST-D", name="Instansi D", kind="kota", region="barat")
-    ResultSet.objects.create(
-        period=world["period"], version=1, computed_on="2026-05-01", trigger="cli",
-        document=synthetic_national_document(),
-    )  # fmt: skip
+    from budaya.periods.models import Period
+    from budaya.results.store import create_result_set
+
+    # Results exist only for closed periods (METHOD.md §12).
+    Period.objects.filter(pk=world["period"].pk).update(state=Period.State.CLOSED)
+    world["period"].state = Period.State.CLOSED
+    create_result_set(world["period"], 1, "2026-05-01", "cli", synthetic_national_document())
     return world
 
 

@@ -19,9 +19,9 @@ from budaya.cli import main
 from budaya.results import store
 from budaya.results.document import institution_document
 from budaya.results.models import ResultGroup, ResultSet
-from budaya.results.services import compute_results_for_period, previous_document
+from budaya.results.services import previous_document
 from budaya.survey.models import Response
-from tests.web_fixtures import _fast_passwords, instrument, world  # noqa: F401
+from tests.web_fixtures import _fast_passwords, instrument, release, world  # noqa: F401
 
 
 def as_stored_whole(document: dict) -> dict:
@@ -40,14 +40,16 @@ def dumped(document: dict) -> str:
 @pytest.fixture
 def computed(world):
     """The engine's document of the world's period, and its stored result set."""
-    result_set = compute_results_for_period(world["period"])
-    engine = result_set.document
+    released = release(world["period"])
+    engine = released.document
     assert len(engine["groups"]) > 3
     engine["branding_segments"] = {"note": "kunci tambahan / an added top-level key"}
     # Text that COPY and JSON must both escape: quotes, backslashes, tabs, newlines, non-ASCII.
     engine["groups"][1]["note"] = 'kutip " garis \\ tab \t baris \n ü € \\N'
-    result_set.document = engine
-    result_set.save()
+    # Stored through the one storing service, as the next release.
+    result_set = store.create_result_set(
+        world["period"], released.version + 1, released.computed_on, "cli", engine
+    )
     return world, engine, result_set
 
 
@@ -79,8 +81,9 @@ def test_results_out_writes_the_stored_document_as_json_dumps_did(computed, tmp_
 def test_a_document_without_groups_is_written_as_it_is(computed, tmp_path):
     world, engine, result_set = computed
     empty = {"method_version": engine["method_version"], "period": "P-2026", "groups": []}
-    result_set.document = empty
-    result_set.save()
+    result_set = store.create_result_set(
+        world["period"], result_set.version + 1, result_set.computed_on, "cli", empty
+    )
     out = tmp_path / "empty.json"
     assert main(["results", "P-2026", "--out", str(out)]) == 0
     assert out.read_text("utf-8") == dumped(as_stored_whole(empty))
@@ -162,7 +165,7 @@ def test_the_change_figures_from_the_previous_change_basis_equal_those_from_the_
 
 @pytest.mark.django_db(transaction=True)
 def test_a_result_set_stored_as_one_document_is_split_by_the_migration(world):
-    result_set = compute_results_for_period(world["period"])
+    result_set = release(world["period"])
     engine = result_set.document
     executor = MigrationExecutor(connection)
     executor.migrate([("results", "0002_resultgroup")])
@@ -197,6 +200,8 @@ def test_orjson_reads_the_stored_text_as_the_json_module_does(computed):
 
 
 def test_compute_with_timings_names_the_time_of_each_phase(world, capsys):
+    release(world["period"])
+    capsys.readouterr()
     assert main(["compute", "P-2026", "--timings"]) == 0
     err = capsys.readouterr().err
     phases = dict(

@@ -6,8 +6,7 @@ import subprocess
 
 import pytest
 
-from budaya.results.services import compute_results_for_period
-from tests.web_fixtures import _fast_passwords, instrument, world  # noqa: F401
+from tests.web_fixtures import _fast_passwords, instrument, release, world  # noqa: F401
 
 
 def rows_of(html: str) -> dict[str, list[str]]:
@@ -41,5 +40,5 @@ def pdf_text(content: bytes, tmp_path) -> str:
 @pytest.fixture
 def computed(world):
     """Return (world, result set, groups by (level, code)) after computing the period."""
-    result_set = compute_results_for_period(world["period"])
+    result_set = release(world["period"])
     return world, result_set, groups_of(result_set.document)

@@ -44,6 +44,7 @@ RESPONSE_COLUMNS = {
     "picks_wanted",
     "comment",
     "submitted_on",
+    "first_release",  # the release that first counted it (METHOD.md §12), no person
 }
 
 

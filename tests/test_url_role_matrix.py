@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from budaya.survey.services import create_invitations, get_or_create_shared_link
-from tests.web_fixtures import _fast_passwords, instrument, world  # noqa: F401
+from tests.web_fixtures import _fast_passwords, instrument, release, world  # noqa: F401
 
 ROLES = ("anonymous", "national", "admin_a", "evaluator_a", "liaison_a", "admin_b")
 EVERYONE = frozenset(ROLES)
@@ -49,7 +49,12 @@ EXPECTED = {
     "participation": ("GET", VIEW_A),
     "unit_participation": ("GET", UNIT_A),
     "results": ("GET", VIEW_A),
-    "compute_now": ("POST", ADMIN_A),
+    # no compute button for anyone (METHOD.md §12): closing, releasing and reopening a period
+    # are the national administrator's (reopening needs a reason: refused without one)
+    "period_manage": ("GET", NATIONAL),
+    "period_close": ("POST", NATIONAL),
+    "period_release": ("POST", NATIONAL),
+    "period_reopen": ("POST", NATIONAL),
     "results_download": ("GET", VIEW_A),
     "unit_results": ("GET", UNIT_A),
     "unit_results_download": ("GET", UNIT_A),
@@ -123,9 +128,8 @@ def params(world):
     shared = get_or_create_shared_link(period, inst_a)
     from budaya.public.services import link_for
     from budaya.reports.models import ReportJob
-    from budaya.results.services import compute_results_for_period
 
-    compute_results_for_period(period)  # results pages and downloads need stored results
+    release(period)  # results pages and downloads need stored results
     job = ReportJob.objects.create(kind=ReportJob.Kind.ALL_PDFS, period=period)
     return {
         "period_code": period.code,

@@ -47,12 +47,17 @@ def test_another_institutions_administrator_is_refused(client, world, name):
     assert client.get(pages(world)[name]).status_code == 403
 
 
-def test_compute_now_is_refused_to_another_institution_and_to_an_evaluator(client, world):
-    url = reverse("compute_now", args=[world["period"].code, world["inst_a"].code])
-    client.force_login(world["admin_b"])
-    assert client.post(url).status_code == 403
-    client.force_login(world["evaluator_a"])
-    assert client.post(url).status_code == 403
+def test_period_actions_are_refused_to_institution_staff(client, world):
+    # No institution administrator can trigger a computation (METHOD.md §12): closing,
+    # releasing and reopening are the national administrator's.
+    code = world["period"].code
+    for persona in ("admin_a", "admin_b", "evaluator_a", "liaison_a"):
+        client.force_login(world[persona])
+        for name in ("period_close", "period_release", "period_reopen"):
+            assert client.post(reverse(name, args=[code]), {"reason": "x"}).status_code == 403
+        assert client.get(reverse("period_manage", args=[code])).status_code == 403
+    world["period"].refresh_from_db()
+    assert world["period"].state == "open"
 
 
 @pytest.mark.parametrize(

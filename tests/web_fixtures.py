@@ -150,3 +150,14 @@ def draft_period(db):
         closes_on=dt.date(2026, 4, 30),
     )
     return period, institution, units
+
+
+def release(period, actor=None):
+    """Close the period when it is open (sealing it), then release its results as the next
+    numbered release (METHOD.md §12: results exist only for closed periods); return it."""
+    from budaya.results.services import close_period, release_results
+
+    period.refresh_from_db()
+    if period.state == Period.State.OPEN:
+        return close_period(period, actor=actor)
+    return release_results(period, actor=actor)

@@ -1,4 +1,5 @@
-"""`budaya compute PERIOD`: run the scoring engine on stored responses, store a result set."""
+"""`budaya compute PERIOD`: release a closed period's results in the foreground (METHOD.md
+§12): the next numbered release, progress printed; refuses a draft or open period."""
 
 import sys
 
@@ -8,7 +9,13 @@ from budaya.cli import CommandError, setup_django
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "compute",
-        help="hitung dan simpan hasil periode / compute and store a period's results",
+        help="rilis hasil periode yang ditutup / release a closed period's results",
+        description=(
+            "Menghitung hasil periode yang sudah ditutup dan menyimpannya sebagai rilis bernomor "
+            "berikutnya; kelompok yang jawabannya berubah kurang dari k membawa skor survei "
+            "rilis sebelumnya. / Computes a closed period's results as its next numbered "
+            "release; groups whose responses changed by fewer than k keep the previous scores."
+        ),
     )
     parser.add_argument("period", metavar="PERIOD")
     parser.add_argument(
@@ -23,22 +30,29 @@ def run(args) -> int:
     setup_django()
     from budaya.cli._lookups import get_period
     from budaya.results.models import ResultSet
-    from budaya.results.services import ComputeError, compute_results_for_period
+    from budaya.results.services import ComputeError, release_results
 
     period = get_period(args.period)
     timings = {} if args.timings else None
     try:
-        result_set = compute_results_for_period(
-            period, trigger=ResultSet.Trigger.CLI, timings=timings
+        result_set = release_results(
+            period, trigger=ResultSet.Trigger.CLI, timings=timings, progress=print_progress
         )
     except ComputeError as error:
         raise CommandError(str(error)) from None
     if timings is not None:
         phases = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
         print(f"tahap / phases: {phases}", file=sys.stderr)
-    groups = len(result_set.document.get("groups", []))  # the document just computed
+    groups = result_set.document.get("groups", [])  # the document just computed
+    carried = sum(1 for group in groups if group.get("carried_over"))
     print(
-        f"Hasil {period.code} versi {result_set.version} disimpan / results version "
-        f"{result_set.version} stored: {groups} kelompok / groups."
+        f"Hasil {period.code} rilis {result_set.version} disimpan / results release "
+        f"{result_set.version} stored: {len(groups)} kelompok / groups, {carried} membawa skor "
+        f"survei rilis sebelumnya / carried over."
     )
     return 0
+
+
+def print_progress(step: int, steps: int, text: str) -> None:
+    """Print one step of a release: 'langkah 2/4 / step 2/4: …'."""
+    print(f"langkah / step {step}/{steps}: {text}", flush=True)

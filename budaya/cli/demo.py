@@ -90,11 +90,17 @@ def run(args) -> int:
     demo = setup_demo(seed=args.seed)
     base = f"http://127.0.0.1:{args.port}"
     print()
-    print(f"Periode / period: {demo.period.code} ({demo.period.instrument}), dibuka / open")
+    print(
+        f"Periode / period: {demo.period.code} ({demo.period.instrument}), ditutup / closed, "
+        f"hasil rilis / results release {demo.result_version}"
+    )
     print(
         f"Instansi / institution: {demo.institution.name} ({demo.institution.code}), "
-        f"{demo.employees} pegawai, {demo.responses} jawaban / responses, hasil versi "
-        f"{demo.result_version}"
+        f"{demo.employees} pegawai, {demo.responses} jawaban / responses"
+    )
+    print(
+        f"Periode / period: {demo.open_period.code}, dibuka / open: partisipasi langsung, "
+        f"hasil setelah ditutup / live participation, results after closing"
     )
     print()
     for note in notes:
@@ -103,7 +109,7 @@ def run(args) -> int:
     print("  pengguna / user: admin")
     print(f"  kata sandi / password: {demo.admin_password}")
     print()
-    print("Tautan responden yang belum dipakai / unused respondent links:")
+    print(f"Tautan responden {demo.open_period.code} yang belum dipakai / unused respondent links:")
     for token in demo.unused_links:
         link = invitation_link(token)
         if settings.BASE_URL != base:

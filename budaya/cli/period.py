@@ -1,4 +1,4 @@
-"""`budaya period create|open|close`: manage survey periods."""
+"""`budaya period create|open|close|reopen`: manage survey periods."""
 
 import datetime as dt
 
@@ -32,9 +32,24 @@ def register(subparsers) -> None:
     opener.add_argument("code", metavar="CODE")
     opener.set_defaults(func=run_open)
 
-    closer = actions.add_parser("close", help="tutup dan hitung / close and compute")
+    closer = actions.add_parser(
+        "close", help="tutup dan rilis hasil / close and release the results"
+    )
     closer.add_argument("code", metavar="CODE")
     closer.set_defaults(func=run_close)
+
+    reopener = actions.add_parser(
+        "reopen",
+        help="buka kembali periode yang ditutup / reopen a closed period",
+        description=(
+            "Membuka kembali periode yang ditutup (administrator nasional); alasannya dicatat di "
+            "log audit. Selama dibuka, tidak ada skor yang ditampilkan. / Reopens a closed "
+            "period (national administrators); the reason goes to the audit log."
+        ),
+    )
+    reopener.add_argument("code", metavar="CODE")
+    reopener.add_argument("--reason", required=True, metavar="TEXT")
+    reopener.set_defaults(func=run_reopen)
 
 
 def run_create(args) -> int:
@@ -72,16 +87,33 @@ def run_open(args) -> int:
 def run_close(args) -> int:
     setup_django()
     from budaya.cli._lookups import get_period
+    from budaya.cli.compute import print_progress
     from budaya.periods.services import PeriodStateError
     from budaya.results.services import ComputeError, close_period
 
     try:
-        result = close_period(get_period(args.code))
+        result = close_period(get_period(args.code), progress=print_progress)
     except (PeriodStateError, ComputeError) as error:
         raise CommandError(str(error)) from None
     print(
-        f"Periode {args.code} ditutup / closed; hasil versi {result.version} disimpan / "
-        f"results version {result.version} stored."
+        f"Periode {args.code} ditutup / closed; hasil rilis {result.version} disimpan / "
+        f"results release {result.version} stored."
+    )
+    return 0
+
+
+def run_reopen(args) -> int:
+    setup_django()
+    from budaya.cli._lookups import get_period
+    from budaya.periods.services import PeriodStateError, reopen_period
+
+    try:
+        period = reopen_period(get_period(args.code), args.reason)
+    except PeriodStateError as error:
+        raise CommandError(str(error)) from None
+    print(
+        f"Periode {period.code} dibuka kembali / reopened; hasilnya tidak ditampilkan sampai "
+        f"ditutup lagi / its results are hidden until it closes again."
     )
     return 0
 

@@ -38,10 +38,9 @@ def run(args) -> int:
     unit = get_unit(institution, args.unit) if args.unit else None
     result_set = latest_set(period)
     if result_set is None:
-        raise CommandError(
-            f"periode {period.code} belum punya hasil; jalankan budaya compute {period.code} / "
-            f"no stored results yet; run budaya compute {period.code}"
-        )
+        from budaya.results.services import not_released_text
+
+        raise CommandError(not_released_text(period))
     if args.press:
         sys.stdout.write(press_summary(period, result_set, institution, unit) + "\n")
         return 0

@@ -29,10 +29,9 @@ def run(args) -> int:
     period = get_period(args.period)
     result_set = latest_result_set(period)
     if result_set is None:
-        raise CommandError(
-            f"periode {period.code} belum punya hasil; jalankan budaya compute {period.code} / "
-            f"no stored results yet; run budaya compute {period.code}"
-        )
+        from budaya.results.services import not_released_text
+
+        raise CommandError(not_released_text(period))
     code = get_institution(args.institution).code if args.institution else None
     if args.out.parent and not args.out.parent.exists():
         raise CommandError(f"folder {args.out.parent} tidak ada / folder does not exist")

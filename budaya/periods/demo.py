@@ -1,8 +1,11 @@
 """Set up the demonstration: one regency, its units, a roster, invitations, answers, results.
 
-Everything is deterministic for a seed and lives under the codes DEMO-2026 (open), DEMO-2025
-(last year's closed period, so results show change) and KAB-CONTOH, so running the setup again
-replaces exactly the demo data and nothing else.
+Results exist only for closed periods (METHOD.md §12), so the demo has three periods:
+DEMO-2025 (last year's, closed and released, so results show change), DEMO-2026 (this year's:
+answered through personal links, then closed and released), and DEMO-2027 (open: roster,
+invitations and some answers, live participation only; the unused respondent links the demo
+prints are its). Everything is deterministic for a seed and lives under these codes and
+KAB-CONTOH, so running the setup again replaces exactly the demo data and nothing else.
 """
 
 import datetime as dt
@@ -21,6 +24,9 @@ from budaya.roster.models import RosterEntry
 
 PERIOD_CODE = "DEMO-2026"
 PREVIOUS_CODE = "DEMO-2025"
+OPEN_CODE = "DEMO-2027"
+# Share of the open period's employees who have answered so far (live participation).
+OPEN_SHARE = 0.3
 # Last year's unit effects were lower by this many score points, so the demo shows change.
 PREVIOUS_SHIFT = -3.5
 INSTRUMENT = "berakhlak-2026"
@@ -61,9 +67,11 @@ VALUE_EFFECT = {"BP": -2.0, "AK": 3.0, "KO": 0.0, "HA": 6.0, "LO": 5.0, "AD": -7
 
 @dataclass
 class DemoSetup:
-    """What the demo created: the period, the admin's password and some unused links."""
+    """What the demo created: the released period, the open one, the admin's password and some
+    unused links of the open period."""
 
     period: Period
+    open_period: Period
     institution: Institution
     admin_password: str
     employees: int
@@ -73,8 +81,9 @@ class DemoSetup:
 
 
 def period_dates(today: dt.date) -> tuple[dt.date, dt.date]:
-    """Return opening and closing dates around `today` so the demo period is open today."""
-    opens = min(today, dt.date(2026, 1, 1))
+    """Return opening and closing dates around `today` so a demo period is open today (this
+    year's period is answered today, then closed early; the open period opens today)."""
+    opens = min(today - dt.timedelta(days=1), dt.date(2026, 1, 1))
     if today.year != 2026 and today > dt.date(2026, 12, 31):
         opens = today - dt.timedelta(days=7)
     closes = max(today + dt.timedelta(days=60), dt.date(2026, 12, 31))
@@ -84,7 +93,7 @@ def period_dates(today: dt.date) -> tuple[dt.date, dt.date]:
 def remove_demo() -> None:
     """Delete the demo period (with its roster, invitations and responses) and institution."""
     with transaction.atomic():
-        Period.objects.filter(code__in=(PERIOD_CODE, PREVIOUS_CODE)).delete()
+        Period.objects.filter(code__in=(PERIOD_CODE, PREVIOUS_CODE, OPEN_CODE)).delete()
         institution = Institution.objects.filter(code=INSTITUTION_CODE).first()
         if institution is not None:
             Unit.objects.filter(institution=institution).update(parent=None)
@@ -222,7 +231,7 @@ def _previous_period(institution, units, instrument, rng: random.Random) -> Peri
     Its responses are written directly (the period is over, nobody answers it through a link);
     they carry only what a submitted response carries, with the day of the period's close.
     """
-    from budaya.results.services import compute_results_for_period
+    from budaya.results.services import close_period
     from budaya.survey.models import Response
     from budaya.survey.services import clean_submission, encode_answers, new_response
 
@@ -250,24 +259,40 @@ def _previous_period(institution, units, instrument, rng: random.Random) -> Peri
     period.state = Period.State.OPEN
     period.save(update_fields=["state"])
     _finalised_evaluations(period, institution, units, instrument, rng, shift=-0.4)
-    period.state = Period.State.CLOSED
-    period.save(update_fields=["state"])
-    compute_results_for_period(period)
+    close_period(period)  # sealed, then release 1
     return period
+
+
+def _answer_through_links(period, institution, instrument, rng, share_factor, links):
+    """Issue the period's invitations and answer a share of them through the survey service;
+    return (responses submitted, up to `links` unused tokens)."""
+    from budaya.survey.services import clean_submission, create_invitations, submit_response
+
+    issued = create_invitations(period, institution)
+    unused, answered = [], 0
+    for entry, token in issued:
+        effect, share = UNIT_EFFECT_SHARE[entry.unit.code]
+        if rng.random() < share * share_factor:
+            cleaned = clean_submission(instrument, demo_answers(instrument, effect, rng))
+            submit_response(entry.invitation, cleaned)
+            answered += 1
+        elif len(unused) < links:
+            unused.append(token)
+    return answered, unused
 
 
 def setup_demo(seed: int = 2026, links: int = 5) -> DemoSetup:
     """Replace the demo data and return what was created (see the module docstring)."""
     from budaya.instruments import load_instrument
-    from budaya.results.services import compute_results_for_period
-    from budaya.survey.services import clean_submission, create_invitations, submit_response
+    from budaya.results.services import close_period
 
     rng = random.Random(seed)
     instrument = load_instrument(INSTRUMENT)
     remove_demo()
     institution, units = _structure()
     _previous_period(institution, units, instrument, rng)
-    opens, closes = period_dates(timezone.localdate())
+    today = timezone.localdate()
+    opens, closes = period_dates(today)
     period = Period.objects.create(
         code=PERIOD_CODE,
         instrument=INSTRUMENT,
@@ -279,20 +304,24 @@ def setup_demo(seed: int = 2026, links: int = 5) -> DemoSetup:
     entries = _roster(period, institution, units, rng)
     period.state = Period.State.OPEN
     period.save(update_fields=["state"])
-    issued = create_invitations(period, institution)
-    unused, answered = [], 0
-    for entry, token in issued:
-        effect, share = UNIT_EFFECT_SHARE[entry.unit.code]
-        if rng.random() < share:
-            cleaned = clean_submission(instrument, demo_answers(instrument, effect, rng))
-            submit_response(entry.invitation, cleaned)
-            answered += 1
-        elif len(unused) < links:
-            unused.append(token)
+    answered, _unused = _answer_through_links(period, institution, instrument, rng, 1.0, 0)
     _finalised_evaluations(period, institution, units, instrument, rng)
-    result = compute_results_for_period(period)
+    result = close_period(period)  # closed early, sealed, then release 1
+    later = Period.objects.create(
+        code=OPEN_CODE,
+        instrument=INSTRUMENT,
+        opens_on=today,
+        closes_on=today + dt.timedelta(days=60),
+        threshold=10,
+        state=Period.State.DRAFT,
+    )
+    _roster(later, institution, units, rng)
+    later.state = Period.State.OPEN
+    later.save(update_fields=["state"])
+    _live, unused = _answer_through_links(later, institution, instrument, rng, OPEN_SHARE, links)
     return DemoSetup(
         period=period,
+        open_period=later,
         institution=institution,
         admin_password=set_admin(),
         employees=len(entries),

@@ -51,6 +51,10 @@ class Period(models.Model):
     # The day the period was first closed and its per-person participation state was sealed
     # (budaya.survey.sealing): from then on nothing records who answered.
     sealed_on = models.DateField(_("disegel pada"), null=True, blank=True)
+    # The number of the period's latest release when it was last reopened (0 before any):
+    # a response not yet marked with a release number (Response.first_release is null) is
+    # first counted in release `release_base + 1` (METHOD.md §12; budaya.results.release).
+    release_base = models.PositiveIntegerField(_("rilis saat dibuka kembali"), default=0)
 
     class Meta:
         ordering = ["-opens_on", "code"]

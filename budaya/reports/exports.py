@@ -50,6 +50,13 @@ def sheets(report: dict) -> list[tuple[str, list[str], list[list]]]:
         ["Memenuhi syarat", _yes_no(group.get("eligible"))],
         ["Disembunyikan", _yes_no(group.get("suppressed"))],
     ]
+    result_set = report.get("result_set")
+    if result_set is not None:
+        summary.append(["Rilis", result_set.version])
+    carried = report.get("carried_over")
+    if carried:
+        # METHOD.md §12: survey scores kept from an earlier release (fewer than k changed).
+        summary.append(["Skor survei dibawa dari rilis", carried.get("from_release")])
     index_header = ["Indeks", "Skor", "Kategori", "n", "Perubahan", "Perubahan bermakna"]
     values_header = ["Kode", "Nilai", "Skor", "Kategori", "n", "% favorabel", "Alpha"]
     values_header += ["Perubahan", "Perubahan bermakna", "Nasional"]

@@ -26,10 +26,23 @@ def queue_all_pdfs(period, user=None) -> ReportJob:
     from budaya.results.store import latest_set
 
     if latest_set(period) is None:
-        raise JobError(
-            f"periode {period.code} belum punya hasil tersimpan / period has no stored results"
-        )
+        from budaya.results.services import not_released_text
+
+        raise JobError(not_released_text(period))
     return ReportJob.objects.create(kind=ReportJob.Kind.ALL_PDFS, period=period, requested_by=user)
+
+
+def queue_release(period, user=None) -> ReportJob:
+    """Queue the release of a closed period's results (METHOD.md §12); `budaya worker` runs it.
+    Call inside the closing transaction, or on a closed period."""
+    from budaya.periods.models import Period
+
+    if period.state != Period.State.CLOSED:
+        raise JobError(
+            f"periode {period.code} belum ditutup; hasil dirilis setelah penutupan / period "
+            f"{period.code} is not closed; results are released after closing"
+        )
+    return ReportJob.objects.create(kind=ReportJob.Kind.RELEASE, period=period, requested_by=user)
 
 
 def request_cancel(job: ReportJob) -> ReportJob:
@@ -79,6 +92,8 @@ def run_job(job: ReportJob) -> ReportJob:
     try:
         if job.kind == ReportJob.Kind.ALL_PDFS:
             _run_all_pdfs(job)
+        elif job.kind == ReportJob.Kind.RELEASE:
+            _run_release(job)
         else:
             raise JobError(f"jenis tugas tidak dikenal / unknown job kind: {job.kind}")
     except Exception as error:  # a failed job records why and the worker goes on
@@ -87,6 +102,26 @@ def run_job(job: ReportJob) -> ReportJob:
     job.finished = timezone.now()
     job.save()
     return job
+
+
+def _run_release(job: ReportJob) -> None:
+    """Release the period's results, saving the job's progress after each step."""
+    from budaya.results.models import ResultSet
+    from budaya.results.services import RELEASE_STEPS, release_results
+
+    job.total = RELEASE_STEPS
+    job.save(update_fields=["total"])
+
+    def progress(step, _steps, text):
+        job.done = step
+        job.message = text
+        job.save(update_fields=["done", "message"])
+
+    result_set = release_results(
+        job.period, trigger=ResultSet.Trigger.CLOSE, actor=job.requested_by, progress=progress
+    )
+    job.state = ReportJob.State.DONE
+    job.message = f"rilis {result_set.version} / release {result_set.version}"
 
 
 def _run_all_pdfs(job: ReportJob) -> None:

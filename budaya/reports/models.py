@@ -10,6 +10,7 @@ class ReportJob(models.Model):
 
     class Kind(models.TextChoices):
         ALL_PDFS = "all_pdfs", _("PDF semua instansi")
+        RELEASE = "release", _("Rilis hasil")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("menunggu")

@@ -43,26 +43,6 @@ class ResultSet(models.Model):
     def __str__(self) -> str:
         return f"{self.period} v{self.version}"
 
-    def save(self, *args, **kwargs):
-        """Store the result set and, when a document was given or read, its head and its
-        per-group rows from it."""
-        from django.db import transaction
-
-        from budaya.results.store import head_of, write_groups
-
-        fields = kwargs.get("update_fields")
-        with_document = self._document is not None and (
-            fields is None or "document" in fields or "head" in fields
-        )
-        if with_document:
-            self.head = head_of(self._document)
-            if fields is not None:
-                kwargs["update_fields"] = (set(fields) - {"document"}) | {"head"}
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if with_document:
-                write_groups(self)
-
     @property
     def document(self) -> dict | None:
         """Return the whole §11 document: the one given, or the stored one reassembled."""
@@ -82,8 +62,11 @@ class ResultGroup(models.Model):
 
     `summary` is the group without its values, behaviours, values selection and breakdowns
     (what rankings and unit lists need); `data` is the whole group as the document holds it.
-    Rows are written with the result set (`store.create_result_set`, `ResultSet.save()`); the
-    document's top-level keys other than "groups" are in the result set's `head`.
+    Rows are written with the result set (`store.create_result_set`); the document's top-level
+    keys other than "groups" are in the result set's `head`. `basis` says on which responses the
+    group's survey scores rest (METHOD.md §12): {"release": the release that computed them,
+    "n": the group's responses then, "cells": {cell key: responses then}} (see
+    budaya.results.release); null for rows stored before releases existed.
     """
 
     result_set = models.ForeignKey(ResultSet, on_delete=models.CASCADE, related_name="groups")
@@ -93,6 +76,7 @@ class ResultGroup(models.Model):
     position = models.PositiveIntegerField()
     summary = models.JSONField()
     data = models.JSONField()
+    basis = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["result_set", "position"]

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from budaya.institutions.access import (
-    can_admin_institution,
     is_national_admin,
     require_institution_access,
     require_unit_access,
@@ -55,9 +54,6 @@ def _page(request, period, institution, unit=None):
         "unit": unit,
         "result_set": result_set,
         "report": report,
-        "can_compute": unit is None
-        and can_admin_institution(request.user, institution)
-        and period.state != Period.State.DRAFT,
         "downloads": {fmt: reverse(name, args=[*args, fmt]) for fmt in FORMATS},
         "links": True,  # unit names link to unit pages (not in the PDF)
         "press": press_summary(period, result_set, institution, unit) if result_set else "",
@@ -91,6 +87,8 @@ def export_bytes(period, institution, unit, fmt: str) -> tuple[bytes, str]:
 
     result_set = store.latest_set(period)
     if result_set is None:
+        if not store.is_released(period):
+            raise Http404("Hasil muncul setelah periode ditutup.")
         raise Http404("Belum ada hasil tersimpan.")
     report = build_report(period, result_set, institution, unit)
     if report["group"] is None:

@@ -233,6 +233,7 @@ def build_report(period, result_set, institution, unit=None) -> dict:
         "group": group,
         "visible": d.visible(group),
         "nation": nation,
+        "carried_over": (group or {}).get("carried_over"),
     }
     if group is None:
         return report

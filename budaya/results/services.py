@@ -1,4 +1,6 @@
-"""Compute a period's results from stored responses and keep them as a versioned result set."""
+"""Release a closed period's results (METHOD.md §12): compute them from the stored responses
+and store them as the next numbered release, carrying over the survey scores of groups whose
+responses changed by fewer than k since the release shown before (budaya.results.release)."""
 
 import time
 from contextlib import contextmanager
@@ -9,8 +11,9 @@ from django.utils import timezone
 
 from budaya.audit.services import log_action
 from budaya.periods.models import Period
+from budaya.results import release as rules
 from budaya.results.models import ResultSet
-from budaya.results.store import change_basis, create_result_set
+from budaya.results.store import change_basis, create_result_set, group_key, latest_release
 from budaya.results.survey_data import SurveyDataError, survey_data_for_period
 from budaya.survey.sealing import seal_period
 
@@ -23,7 +26,9 @@ def previous_document(period: Period) -> dict | None:
     """Return the latest stored results of the closest earlier period, if any, as the engine
     reads them for the change figures (`store.change_basis`)."""
     earlier = (
-        Period.objects.filter(opens_on__lt=period.opens_on, result_sets__isnull=False)
+        Period.objects.filter(
+            opens_on__lt=period.opens_on, result_sets__isnull=False, state=Period.State.CLOSED
+        )
         .exclude(pk=period.pk)
         .order_by("-opens_on")
         .first()
@@ -105,32 +110,144 @@ def compute_document(period: Period, timings: dict | None = None) -> dict:
     return document
 
 
-def compute_results_for_period(
-    period: Period, trigger: str = ResultSet.Trigger.MANUAL, actor=None, timings=None
-) -> ResultSet:
-    """Run the scoring engine on the period's responses and store a new result-set version;
-    with a `timings` dict, add the seconds of each phase to it (load, engine, store, …)."""
+RELEASE_STEPS = 3
+
+
+def _refuse_unless_closed(period: Period) -> None:
+    """Raise ComputeError unless the period is closed (results exist only after closing)."""
     if period.state == Period.State.DRAFT:
         raise ComputeError(
-            f"periode {period.code} masih draf; buka dulu / period {period.code} is still a draft"
+            f"periode {period.code} masih draf; hasil hanya dihitung setelah periode ditutup / "
+            f"period {period.code} is still a draft; results are computed only after closing"
         )
+    if period.state != Period.State.CLOSED:
+        raise ComputeError(
+            f"periode {period.code} masih dibuka; hasil dirilis setelah periode ditutup "
+            f"(budaya period close {period.code}) / period {period.code} is still open; results "
+            f"are released only after it closes"
+        )
+
+
+def _previous_rows(result_set: ResultSet | None) -> dict | None:
+    """Return {(level, parent, code): (row id, basis)} of a release's groups, or None."""
+    if result_set is None:
+        return None
+    from budaya.results.models import ResultGroup
+
+    rows = ResultGroup.objects.filter(result_set=result_set).values_list(
+        "pk", "level", "parent", "code", "basis"
+    )
+    return {(level, parent, code): (pk, basis) for pk, level, parent, code, basis in rows}
+
+
+def _group_data(ids: list[int]) -> dict[int, dict]:
+    """Return the stored group data of the given ResultGroup rows, read in batches."""
+    from budaya.results.models import ResultGroup
+
+    found = {}
+    for start in range(0, len(ids), 500):
+        rows = ResultGroup.objects.filter(pk__in=ids[start : start + 500]).values_list("pk", "data")
+        found.update(rows)
+    return found
+
+
+def _apply_release_rules(period, document, previous, version) -> tuple[dict, int]:
+    """Replace the groups whose survey scores are carried over; return the bases to store and
+    the number of carried-over groups."""
+    threshold = int(period.threshold)
+    counts = rules.response_counts(period)
+    old_rows = _previous_rows(previous)
+    previous_bases = None
+    if old_rows is not None:
+        previous_bases = {key: basis for key, (_pk, basis) in old_rows.items() if basis}
+    groups = document.get("groups", [])
+    decision = rules.decide(groups, previous_bases, counts, threshold, version)
+    branding = rules.branding_decision(
+        groups, previous_bases, rules.branding_counts(period), decision, threshold, version
+    )
+    wanted = set(decision.carried) | set(branding)
+    data = _group_data([old_rows[key][0] for key in wanted]) if wanted else {}
+    fresh_branding = {
+        group_key(group): group.get("employer_branding")
+        for group in groups
+        if group_key(group) in decision.carried and not group.get("suppressed")
+    }
+    if decision.carried:
+        before = previous_document(period) or {}
+        earlier = {group_key(group): group for group in before.get("groups", [])}
+        for position, group in enumerate(groups):
+            key = group_key(group)
+            if key in decision.carried:
+                groups[position] = rules.carry_over(
+                    data[old_rows[key][0]], group, decision.carried[key], period, earlier.get(key)
+                )
+    rules.apply_branding(
+        document,
+        branding,
+        {key: data[old_rows[key][0]] for key in branding},
+        previous.head.get("branding_segments") or {} if previous else {},
+        fresh_branding,
+    )
+    return decision.bases, len(decision.carried)
+
+
+def release_results(
+    period: Period,
+    trigger: str = ResultSet.Trigger.CLI,
+    actor=None,
+    timings: dict | None = None,
+    progress=None,
+) -> ResultSet:
+    """Compute the closed period's results and store them as its next numbered release.
+
+    Refuses a draft or open period (METHOD.md §12). With a `timings` dict, adds the seconds of
+    each phase to it (load, engine, release, store, …); `progress(step, steps, text)` is called
+    after each of the RELEASE_STEPS steps.
+    """
+    progress = progress or (lambda step, steps, text: None)
+    period.refresh_from_db(fields=["state"])
+    _refuse_unless_closed(period)
     document = compute_document(period, timings)
-    with _phase(timings, "store"), transaction.atomic():
-        Period.objects.select_for_update().get(pk=period.pk)
+    progress(1, RELEASE_STEPS, "skor dihitung / scores computed")
+    with transaction.atomic():
+        locked = Period.objects.select_for_update().get(pk=period.pk)
+        _refuse_unless_closed(locked)
         latest = ResultSet.objects.filter(period=period).aggregate(v=Max("version"))["v"] or 0
-        # Stored with orjson-encoded JSON (a national document is some 165 MB of JSON).
-        result_set = create_result_set(period, latest + 1, timezone.localdate(), trigger, document)
+        version = latest + 1
+        with _phase(timings, "release"):
+            bases, carried = _apply_release_rules(locked, document, latest_release(locked), version)
+        progress(2, RELEASE_STEPS, "kelompok yang dibawa dari rilis sebelumnya ditentukan / "
+                 "carried-over groups decided")  # fmt: skip
+        with _phase(timings, "store"):
+            # Stored with orjson-encoded JSON (a national document is some 165 MB of JSON).
+            result_set = create_result_set(
+                locked, version, timezone.localdate(), trigger, document, bases
+            )
+        progress(3, RELEASE_STEPS, "hasil disimpan / results stored")
         log_action(
             actor,
-            "results.compute",
+            "results.release",
             target=f"{period.code} v{result_set.version}",
-            detail={"trigger": str(trigger), "version": result_set.version},
+            detail={
+                "trigger": str(trigger),
+                "version": result_set.version,
+                "carried_over": carried,
+            },
         )
-        return result_set
+    return result_set
 
 
-def close_period(period: Period, actor=None) -> ResultSet:
-    """Close an open period (no more answers), then compute and store its results."""
+def compute_results_for_period(
+    period: Period, trigger: str = ResultSet.Trigger.CLI, actor=None, timings=None
+) -> ResultSet:
+    """Release the closed period's results now (`release_results`); refuses an open period."""
+    return release_results(period, trigger=trigger, actor=actor, timings=timings)
+
+
+def close_period(period: Period, actor=None, background: bool = False, progress=None):
+    """Close an open period (no more answers, per-person state sealed), then release its
+    results: in the foreground (returns the ResultSet), or with `background` as a queued
+    release job that `budaya worker` runs (returns the ReportJob)."""
     from budaya.periods.services import PeriodStateError
 
     with transaction.atomic():
@@ -145,16 +262,41 @@ def close_period(period: Period, actor=None) -> ResultSet:
         locked.save(update_fields=["state"])
         seal_period(locked)
         log_action(actor, "period.close", target=locked.code)
+        if background:
+            from budaya.reports.jobs import queue_release
+
+            job = queue_release(locked, actor)
     period.state = Period.State.CLOSED
+    period.sealed_on = locked.sealed_on
+    if background:
+        return job
     try:
-        return compute_results_for_period(locked, trigger=ResultSet.Trigger.CLOSE, actor=actor)
+        return release_results(
+            locked, trigger=ResultSet.Trigger.CLOSE, actor=actor, progress=progress
+        )
     except ComputeError as error:
         raise ComputeError(
-            f"periode ditutup, tetapi hasil belum dihitung: {error}; jalankan budaya compute "
-            f"{period.code} / the period is closed but results were not computed"
+            f"periode ditutup, tetapi hasil belum dirilis: {error}; jalankan budaya compute "
+            f"{period.code} / the period is closed but results were not released"
         ) from None
 
 
 def latest_result_set(period: Period) -> ResultSet | None:
-    """Return the period's newest stored result set, or None."""
-    return ResultSet.objects.filter(period=period).order_by("-version").first()
+    """Return the period's newest release while the period is closed, else None
+    (`store.latest_set`, the gate of every reader)."""
+    from budaya.results.store import latest_set
+
+    return latest_set(period)
+
+
+def not_released_text(period: Period) -> str:
+    """Return why a period shows no results: still open (or a draft), or not yet released."""
+    if period.state != Period.State.CLOSED:
+        return (
+            f"periode {period.code} belum ditutup; hasil muncul setelah periode ditutup / "
+            f"period {period.code} is not closed; results appear after the period closes"
+        )
+    return (
+        f"periode {period.code} belum punya rilis hasil; jalankan budaya compute {period.code} / "
+        f"no results released yet; run budaya compute {period.code}"
+    )

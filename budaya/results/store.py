@@ -1,5 +1,10 @@
 """Store a results document as a head and one row per group; read it back group by group, so
-a page never parses a whole national document, or whole (`assemble`, `write_json`)."""
+a page never parses a whole national document, or whole (`assemble`, `write_json`).
+
+`create_result_set` is the one service that stores a result set (`ResultSet.save()` is plain).
+`latest_set` is the gate every reader goes through: it returns a period's newest release only
+while the period is closed (METHOD.md §12: while a period is open nobody sees any score of it).
+"""
 
 import json
 import uuid
@@ -50,9 +55,17 @@ def head_of(document: dict) -> dict:
     return {key: ([] if key == "groups" else value) for key, value in document.items()}
 
 
-def create_result_set(period: Period, version: int, computed_on, trigger: str, document: dict):
+def create_result_set(
+    period: Period,
+    version: int,
+    computed_on,
+    trigger: str,
+    document: dict,
+    bases: dict | None = None,
+):
     """Insert a result set (its head) and its per-group rows, JSON encoded with orjson; return
-    the ResultSet (its document the dict given). Call inside a transaction."""
+    the ResultSet (its document the dict given). `bases` maps (level, parent, code) to the
+    group's basis (see ResultGroup.basis). Call inside a transaction."""
     columns = ["period_id", "version", "computed_on", "head", "trigger"]
     sql = _insert_sql(ResultSet, columns, {"head"})
     head = head_of(document)
@@ -60,22 +73,26 @@ def create_result_set(period: Period, version: int, computed_on, trigger: str, d
         cursor.execute(sql, [period.pk, version, computed_on, to_json(head), str(trigger)])
     result_set = ResultSet.objects.get(period=period, version=version)
     result_set.document = document
-    insert_groups(result_set)
+    insert_groups(result_set, bases or {})
     return result_set
 
 
-def write_groups(result_set: ResultSet) -> None:
-    """Replace the result set's ResultGroup rows with one row per group of its document."""
-    ResultGroup.objects.filter(result_set=result_set).delete()
-    insert_groups(result_set)
+def group_key(group: dict) -> tuple[str, str, str]:
+    """Return (level, parent, code) of a group as its row stores them."""
+    return (
+        str(group.get("level", "")),
+        str(group.get("parent") or ""),
+        str(group.get("code", "")),
+    )
 
 
-def _group_rows(result_set: ResultSet):
+def _group_rows(result_set: ResultSet, bases: dict):
     """Yield the ResultGroup rows of the result set's document (JSON columns as text), one per
     group; the document's other top-level keys live in the result set's `head`."""
     document = result_set.document or {}
     groups = document.get("groups", [])
     for position, group in enumerate(groups):
+        basis = bases.get(group_key(group))
         yield (
             result_set.pk,
             str(group.get("level", "")),
@@ -84,16 +101,19 @@ def _group_rows(result_set: ResultSet):
             position,
             to_json(summary_of(group)),
             to_json(group),
+            None if basis is None else to_json(basis),
         )
 
 
-GROUP_COLUMNS = ["result_set_id", "level", "code", "parent", "position", "summary", "data"]
+GROUP_COLUMNS = [
+    "result_set_id", "level", "code", "parent", "position", "summary", "data", "basis"
+]  # fmt: skip
 
 
-def insert_groups(result_set: ResultSet) -> None:
+def insert_groups(result_set: ResultSet, bases: dict) -> None:
     """Insert one ResultGroup row per group of the result set's document: with COPY on
     PostgreSQL, in batches of INSERTs elsewhere."""
-    rows = _group_rows(result_set)
+    rows = _group_rows(result_set, bases)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             quote = connection.ops.quote_name
@@ -103,14 +123,29 @@ def insert_groups(result_set: ResultSet) -> None:
                 for row in rows:
                     copy.write_row(row)
             return
-        sql = _insert_sql(ResultGroup, GROUP_COLUMNS, {"summary", "data"})
+        sql = _insert_sql(ResultGroup, GROUP_COLUMNS, {"summary", "data", "basis"})
         while batch := list(islice(rows, BATCH)):
             cursor.executemany(sql, batch)
 
 
-def latest_set(period: Period) -> ResultSet | None:
-    """Return the period's newest result set (its document is read only when asked for)."""
+def latest_release(period: Period) -> ResultSet | None:
+    """Return the period's newest release whatever the period's state (for the release
+    service itself; readers use `latest_set`)."""
     return ResultSet.objects.filter(period=period).order_by("-version").first()
+
+
+def is_released(period: Period) -> bool:
+    """Return True when the period's results may be shown: the period is closed (METHOD.md
+    §12; a reopened period shows no score until it is closed again)."""
+    return period.state == Period.State.CLOSED
+
+
+def latest_set(period: Period) -> ResultSet | None:
+    """Return the period's newest release (its document is read only when asked for), or None
+    while the period is not closed: the one gate of every page, download, export and job."""
+    if not is_released(period):
+        return None
+    return latest_release(period)
 
 
 def _group_texts(result_set: ResultSet, institution_code: str | None = None):
@@ -221,7 +256,9 @@ def previous_summary(
     """Return (period code, the group's summary) of the closest earlier period with stored
     results, or None."""
     earlier = (
-        Period.objects.filter(opens_on__lt=period.opens_on, result_sets__isnull=False)
+        Period.objects.filter(
+            opens_on__lt=period.opens_on, result_sets__isnull=False, state=Period.State.CLOSED
+        )
         .exclude(pk=period.pk)
         .order_by("-opens_on")
         .first()

@@ -58,9 +58,12 @@ urlpatterns = [
         report_views.job_download,
         name="report_job_download",
     ),
+    path("periode/<str:period_code>/kelola/", views.period_manage, name="period_manage"),
+    path("periode/<str:period_code>/kelola/tutup/", views.period_close, name="period_close"),
+    path("periode/<str:period_code>/kelola/rilis/", views.period_release, name="period_release"),
     path(
-        "periode/<str:period_code>/instansi/<str:institution_code>/hasil/hitung/",
-        views.compute_now,
-        name="compute_now",
+        "periode/<str:period_code>/kelola/buka-kembali/",
+        views.period_reopen,
+        name="period_reopen",
     ),
 ]

@@ -135,6 +135,12 @@ class Response(models.Model):
     picks_wanted = models.CharField(_("pilihan nilai harapan"), max_length=500, blank=True)
     comment = models.TextField(_("komentar"), blank=True)
     submitted_on = models.DateField(_("tanggal kirim"))
+    # The number of the results release that first counted this response (METHOD.md §12),
+    # null until one does: tells per group how many responses changed since the release shown
+    # (budaya.results.release). A small integer per response, nothing about its person.
+    first_release = models.PositiveSmallIntegerField(
+        _("pertama dihitung pada rilis"), null=True, blank=True
+    )
 
     class Meta:
         # Random ids: the order reveals nothing about who answered when.
