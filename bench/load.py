@@ -65,7 +65,7 @@ def start_server(database_url: str, port: int, workers: int = 2, threads: int = 
         "DATABASE_URL": database_url,
         "BUDAYA_ALLOWED_HOSTS": "127.0.0.1",
         "BUDAYA_RATE_RESPONDENT": "10000000/600",
-        "BUDAYA_RATE_SHARED": "10000000/600",
+        "BUDAYA_RATE_FAILURES": "10000000/600",
         "PYTHONPATH": str(ROOT),
     }
     command = [sys.executable, "-m", "gunicorn", "budaya.wsgi:application"]

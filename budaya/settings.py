@@ -228,10 +228,12 @@ def rate(name: str, default: str) -> tuple[int, int]:
     return count, seconds
 
 
-# Generous per-address limits of public pages (one office may share one address).
+# Rate limits of public survey pages (budaya.security.middleware). One office may share one
+# address, so valid links are limited per link ("respondent": requests per personal link or
+# shared-link browser) and only failures (unknown tokens, wrong codes) per address ("failures").
 BUDAYA_RATE_LIMITS = {
-    "respondent": rate("BUDAYA_RATE_RESPONDENT", "1200/600"),
-    "shared": rate("BUDAYA_RATE_SHARED", "300/600"),
+    "respondent": rate("BUDAYA_RATE_RESPONDENT", "300/600"),
+    "failures": rate("BUDAYA_RATE_FAILURES", "100/600"),
 }
 # Rate-limit counters live in Django's cache: per process by default. Several gunicorn workers
 # share them through Redis when BUDAYA_REDIS_URL names one (atomic counters, recommended), or

@@ -7,7 +7,7 @@ sealed, so the paths that need that state (the shared link) can refuse.
 
 from django.utils import timezone
 
-from budaya.survey.models import Draft
+from budaya.survey.models import Draft, SharedAccess, SharedCode
 
 
 def is_sealed(period) -> bool:
@@ -16,8 +16,11 @@ def is_sealed(period) -> bool:
 
 
 def seal_period(period) -> None:
-    """Seal a closing period: delete its drafts and record the day it was sealed."""
+    """Seal a closing period: delete its drafts and shared-link codes and browser secrets, and
+    record the day it was sealed."""
     Draft.objects.filter(invitation__period=period).delete()
+    SharedAccess.objects.filter(invitation__period=period).delete()
+    SharedCode.objects.filter(shared_link__period=period).delete()
     if period.sealed_on is None:
         period.sealed_on = timezone.localdate()
         period.save(update_fields=["sealed_on"])

@@ -19,6 +19,7 @@ from budaya.audit.services import log_action
 from budaya.instruments import Instrument, load_instrument
 from budaya.periods.models import Period
 from budaya.roster.models import RosterEntry
+from budaya.survey.drafts import decrypt_draft, encrypt_draft
 from budaya.survey.models import Draft, Invitation, Response, SharedLink
 
 PICK_FIELDS = ("personal", "current", "wanted")
@@ -218,30 +219,6 @@ def normalise_nip(raw: str) -> str:
     return "".join(ch for ch in (raw or "") if ch not in " .\t-")
 
 
-def verify_eligibility(shared: SharedLink, nip: str, birth_date) -> Invitation | None:
-    """Return the invitation of the roster entry matching NIP and birth date, or None.
-
-    A matching entry without an invitation gets one. Nothing is created when nothing matches.
-    """
-    entry = RosterEntry.objects.filter(
-        period=shared.period,
-        institution=shared.institution,
-        nip=normalise_nip(nip),
-        birth_date=birth_date,
-    ).first()
-    if entry is None:
-        return None
-    invitation = Invitation.objects.filter(roster_entry=entry).first()
-    if invitation is None:
-        invitation = Invitation.objects.create(
-            period=shared.period,
-            roster_entry=entry,
-            token_hash=hash_token(new_token()),
-            created_on=timezone.localdate(),
-        )
-    return invitation
-
-
 def instrument_of(period) -> Instrument:
     """Return the instrument edition a period uses."""
     return load_instrument(period.instrument)
@@ -380,12 +357,15 @@ def submit_response(invitation: Invitation, cleaned: Cleaned) -> Response:
     return response
 
 
-def save_draft(invitation: Invitation, data: dict) -> Draft:
-    """Store the answers so far under an unused invitation (day-only date); return the draft.
+def save_draft(invitation: Invitation, data: dict, key: bytes) -> Draft:
+    """Store the answers so far under an unused invitation, encrypted with `key`; return the draft.
 
-    The invitation row is locked (as a submit's claim locks it), so a draft is never written
-    after the response was stored; the draft is then inserted or updated in one statement.
+    `key` comes from `budaya.survey.drafts.draft_key` of the respondent's token (or shared-link
+    browser secret); the stored row holds only ciphertext and the day. The invitation row is
+    locked (as a submit's claim locks it), so a draft is never written after the response was
+    stored; the draft is then inserted or updated in one statement.
     """
+    ciphertext = encrypt_draft(data, key, invitation.pk)
     with transaction.atomic():
         used = (
             Invitation.objects.select_for_update(no_key=True)
@@ -395,9 +375,25 @@ def save_draft(invitation: Invitation, data: dict) -> Draft:
         if used:
             raise InvitationUsed(_("Jawaban dengan tautan ini sudah dikirim."))
         [draft] = Draft.objects.bulk_create(
-            [Draft(invitation_id=invitation.pk, data=data, updated_on=timezone.localdate())],
+            [
+                Draft(
+                    invitation_id=invitation.pk,
+                    ciphertext=ciphertext,
+                    updated_on=timezone.localdate(),
+                )
+            ],
             update_conflicts=True,
             unique_fields=["invitation"],
-            update_fields=["data", "updated_on"],
+            update_fields=["ciphertext", "updated_on"],
         )
     return draft
+
+
+def read_draft(invitation: Invitation, key: bytes) -> dict | None:
+    """Return the invitation's draft data (loaded with it by `find_invitation`) decrypted with
+    `key`, or None when there is no draft or it does not open with that key."""
+    try:
+        draft = invitation.draft
+    except Draft.DoesNotExist:
+        return None
+    return decrypt_draft(draft.ciphertext, key, invitation.pk)
