@@ -228,4 +228,4 @@ def test_closing_the_period_waits_for_a_submit_in_progress_and_refuses_later_sub
         submit_response(second, cleaned)
     assert Response.objects.count() == 1
     assert not Invitation.objects.get(pk=second.pk).used
-    assert Draft.objects.filter(invitation=second).exists()
+    assert not Draft.objects.filter(invitation=second).exists()  # closing deletes every draft
