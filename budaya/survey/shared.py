@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -109,7 +110,20 @@ def code_message(shared: SharedLink, entry: RosterEntry, code: str) -> EmailMess
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [entry.email])
 
 
-def request_code(shared: SharedLink, nip: str) -> EmailMessage | None:
+@dataclass
+class CodeMail:
+    """A code e-mail to build and send later (after the page has been delivered)."""
+
+    shared: SharedLink
+    entry: RosterEntry
+    code: str
+
+    def send(self) -> None:
+        """Build the message and send it through Django's mail backend."""
+        code_message(self.shared, self.entry, self.code).send()
+
+
+def request_code(shared: SharedLink, nip: str) -> CodeMail | None:
     """Issue a code for `nip` on `shared`; return the e-mail to send afterwards, or None.
 
     The same work is done for every NIP (the row, the hashes); the message exists only for an
@@ -134,7 +148,7 @@ def request_code(shared: SharedLink, nip: str) -> EmailMessage | None:
     purge_codes(moment)
     if entry is None or not entry.email:
         return None
-    return code_message(shared, entry, code)
+    return CodeMail(shared, entry, code)
 
 
 def check_code(shared: SharedLink, nip: str, code: str) -> Invitation | None:
