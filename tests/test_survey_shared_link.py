@@ -202,13 +202,14 @@ def test_a_code_expires_after_ten_minutes(world, link, clock):
     assert not SharedAccess.objects.exists()
 
 
-def test_old_code_rows_are_deleted(world, link, clock):
+def test_old_code_rows_are_deleted_used_or_not(world, link, clock):
     period, institution, entries, tokens = world
     ask_code(Client(), link, entries[0].nip)
     ask_code(Client(), link, "199901012020121001")
-    assert SharedCode.objects.count() == 2
+    admitted_client(link, entries[2])  # its code is spent
+    assert SharedCode.objects.count() == 3
     clock.move(minutes=61)
-    ask_code(Client(), link, entries[2].nip)
+    ask_code(Client(), link, "199901012020121002")
     assert SharedCode.objects.count() == 1
 
 

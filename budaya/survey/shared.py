@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -70,9 +70,11 @@ def new_code() -> str:
 def purge_codes(moment: dt.datetime | None = None) -> int:
     """Delete code rows whose window ended and whose code expired; return how many."""
     moment = now() if moment is None else moment
-    deleted, _counts = SharedCode.objects.filter(
-        window_start__lte=moment - WINDOW, expires_at__lte=moment
-    ).delete()
+    deleted, _counts = (
+        SharedCode.objects.filter(window_start__lte=moment - WINDOW)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__lte=moment))
+        .delete()
+    )
     return deleted
 
 
