@@ -2,7 +2,8 @@
 
 Tokens are `secrets.token_urlsafe(24)`; only their SHA-256 hex is stored, so a plain token is known
 only at the moment it is issued. Issuing again replaces the token of every unused invitation (the
-old link stops working); used invitations are never touched.
+old link stops working); used invitations are never touched. The shared link never reissues a
+token: it admits a browser with its own secret (`budaya.survey.shared`).
 """
 
 import hashlib
@@ -83,17 +84,6 @@ def find_invitation(token: str) -> Invitation | None:
     if found and found[0].roster_entry.period_id == found[0].period_id:
         found[0].roster_entry.period = found[0].period
     return found[0] if found else None
-
-
-def issue_token(invitation: Invitation) -> str:
-    """Give an unused invitation a fresh token (the old link stops working); return it."""
-    if invitation.used:
-        raise InvitationUsed(f"invitation {invitation.pk} is already used")
-    token = new_token()
-    invitation.token_hash = hash_token(token)
-    invitation.created_on = timezone.localdate()
-    invitation.save(update_fields=["token_hash", "created_on"])
-    return token
 
 
 def create_invitations(
