@@ -66,7 +66,7 @@ def start_server(database_url: str, port: int, workers: int = 2, threads: int = 
         "DATABASE_URL": database_url,
         "BUDAYA_ALLOWED_HOSTS": "127.0.0.1",
         "BUDAYA_RATE_RESPONDENT": "10000000/600",
-        "BUDAYA_RATE_SHARED": "10000000/600",
+        "BUDAYA_RATE_FAILURES": "10000000/600",
         "PYTHONPATH": str(ROOT),
         # The WSGI app refuses to start without a key outside debug; a bench run makes its own.
         "BUDAYA_SECRET_KEY": os.environ.get("BUDAYA_SECRET_KEY") or secrets.token_urlsafe(50),

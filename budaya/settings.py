@@ -221,10 +221,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 
-# Generous per-address limits of public pages (one office may share one address).
+# Rate limits of public survey pages (budaya.security.middleware). One office may share one
+# address, so valid links are limited per link ("respondent": requests per personal link or
+# shared-link browser) and only failures (unknown tokens, wrong codes) per address ("failures").
 BUDAYA_RATE_LIMITS = {
-    "respondent": env_rate("BUDAYA_RATE_RESPONDENT", "1200/600"),
-    "shared": env_rate("BUDAYA_RATE_SHARED", "300/600"),
+    "respondent": env_rate("BUDAYA_RATE_RESPONDENT", "300/600"),
+    "failures": env_rate("BUDAYA_RATE_FAILURES", "100/600"),
 }
 # Rate-limit counters live in Django's cache: per process by default. Several gunicorn workers
 # share them through Redis when BUDAYA_REDIS_URL names one (atomic counters, recommended), or

@@ -16,6 +16,7 @@ from budaya.audit.models import AuditEntry
 from budaya.cli import main
 from budaya.roster.models import RosterEntry
 from budaya.security.generalise import STAR, generalisation, released_counts
+from budaya.survey.drafts import draft_key
 from budaya.survey.flow import steps_of
 from budaya.survey.models import Draft, Invitation, Response
 from budaya.survey.services import (
@@ -103,7 +104,7 @@ def test_after_many_submissions_nothing_links_responses_back(client, crowd, inst
     for position, token in enumerate(tokens):
         invitation = find_invitation(token)
         data = support.full_draft(instrument, answer=1 + position % 5)
-        save_draft(invitation, data)
+        save_draft(invitation, data, draft_key(token))
         response = submit_response(invitation, clean_submission(instrument, data))
         order.append(response.pk)
     stored = list(Response.objects.filter(period=period).values_list("pk", flat=True))
@@ -137,7 +138,7 @@ def test_the_session_holds_no_token_after_a_submission_through_the_web(client, c
     period, institution, tokens = crowd
     token = tokens[0]
     steps = steps_of(instrument)
-    save_draft(find_invitation(token), support.full_draft(instrument))
+    save_draft(find_invitation(token), support.full_draft(instrument), draft_key(token))
     response = client.post(reverse("survey:step", args=[token, len(steps)]), {"action": "submit"})
     assert response.status_code == 302 and response["Location"] == reverse("survey:thanks")
     thanks = client.get(response["Location"])

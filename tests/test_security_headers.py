@@ -77,41 +77,44 @@ def test_request_bodies_are_limited():
     assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_HTTPONLY
 
 
-def test_the_shared_link_form_is_rate_limited_per_address(client, world, settings):
+def test_wrong_shared_link_codes_are_limited_per_address(client, world, settings):
     period, institution, entries, tokens = world
-    settings.BUDAYA_RATE_LIMITS = {"respondent": (100, 600), "shared": (3, 600)}
+    settings.BUDAYA_RATE_LIMITS = {"respondent": (100, 600), "failures": (3, 600)}
     url = reverse("survey:shared", args=[get_or_create_shared_link(period, institution).slug])
-    form = {"nip": "199001012015031999", "birth_date": "1990-01-01"}
     statuses = []
-    for _ in range(4):
-        client.cookies.clear()  # a new session each time: the per-session throttle is not it
+    for number in range(4):
+        client.cookies.clear()  # a new browser each time: cookies are not what counts
+        form = {"stage": "code", "nip": f"19900101201503{number:04d}", "code": "123456"}
         statuses.append(client.post(url, form, REMOTE_ADDR="10.1.1.1").status_code)
     assert statuses[:3] == [200, 200, 200] and statuses[3] == 429
-    client.cookies.clear()
+    form = {"stage": "code", "nip": "199001012015039999", "code": "123456"}
     assert client.post(url, form, REMOTE_ADDR="10.1.1.2").status_code == 200
-    assert client.get(url, REMOTE_ADDR="10.1.1.1").status_code == 200  # GET is not counted
+    assert client.get(url, REMOTE_ADDR="10.1.1.1").status_code == 200  # not a failure
+    nip_form = {"stage": "nip", "nip": "199001012015039998"}
+    assert client.post(url, nip_form, REMOTE_ADDR="10.1.1.1").status_code == 200  # neither
 
 
-def test_the_token_pages_are_rate_limited_generously_per_address(client, world, settings):
+def test_a_valid_link_is_limited_per_link_whatever_the_address(client, world, settings):
     period, institution, entries, tokens = world
-    settings.BUDAYA_RATE_LIMITS = {"respondent": (5, 600), "shared": (100, 600)}
+    settings.BUDAYA_RATE_LIMITS = {"respondent": (5, 600), "failures": (100, 600)}
     url = reverse("survey:landing", args=[tokens[entries[0].pk]])
-    statuses = [client.get(url, REMOTE_ADDR="10.2.2.2").status_code for _ in range(6)]
+    statuses = [client.get(url, REMOTE_ADDR=f"10.2.2.{n}").status_code for n in range(6)]
     assert statuses == [200] * 5 + [429]
-    limited = client.get(url, REMOTE_ADDR="10.2.2.2")
+    limited = client.get(url, REMOTE_ADDR="10.2.2.99")
     assert limited["Retry-After"] == "600"
-    assert client.get(url, REMOTE_ADDR="10.2.2.3").status_code == 200
+    other = reverse("survey:landing", args=[tokens[entries[1].pk]])
+    assert client.get(other, REMOTE_ADDR="10.2.2.1").status_code == 200  # same address
 
 
 def test_behind_a_proxy_the_configured_header_names_the_client(client, world, settings):
     period, institution, entries, tokens = world
-    settings.BUDAYA_RATE_LIMITS = {"respondent": (2, 600), "shared": (100, 600)}
+    settings.BUDAYA_RATE_LIMITS = {"respondent": (100, 600), "failures": (2, 600)}
     settings.BUDAYA_CLIENT_IP_HEADER = "X-Real-IP"
-    url = reverse("survey:landing", args=[tokens[entries[0].pk]])
+    url = reverse("survey:landing", args=["unknown-token-" + "x" * 20])
     for _ in range(2):
-        client.get(url, HTTP_X_REAL_IP="192.0.2.1")
+        assert client.get(url, HTTP_X_REAL_IP="192.0.2.1").status_code == 404
     assert client.get(url, HTTP_X_REAL_IP="192.0.2.1").status_code == 429
-    assert client.get(url, HTTP_X_REAL_IP="192.0.2.2").status_code == 200
+    assert client.get(url, HTTP_X_REAL_IP="192.0.2.2").status_code == 404
 
 
 def test_the_cache_never_holds_the_address_itself(client, world, settings):

@@ -7,7 +7,8 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from budaya.survey.models import Draft, Invitation, Response, SharedLink
+from budaya.survey.drafts import draft_key
+from budaya.survey.models import Draft, Invitation, Response
 from budaya.survey.services import (
     InvalidAnswers,
     InvitationUsed,
@@ -16,12 +17,10 @@ from budaya.survey.services import (
     create_invitations,
     encode_answers,
     find_invitation,
-    get_or_create_shared_link,
     invitation_link,
     save_draft,
     send_invitation_emails,
     submit_response,
-    verify_eligibility,
 )
 from tests import test_survey_support as support
 from tests.test_survey_support import full_draft
@@ -85,7 +84,7 @@ def test_submit_stores_an_anonymous_response_deletes_the_draft_and_uses_the_invi
     data = full_draft(instrument, answer=5)
     data["answers"][instrument.survey_items[0].code] = 2
     del data["answers"][instrument.survey_items[1].code]
-    save_draft(invitation, data)
+    save_draft(invitation, data, draft_key(tokens[entries[1].pk]))
     response = submit_response(invitation, clean_submission(instrument, data))
 
     assert not Draft.objects.exists()
@@ -115,7 +114,7 @@ def test_a_second_submit_with_the_same_invitation_is_refused(world, instrument):
     with pytest.raises(InvitationUsed):
         submit_response(stale, cleaned)
     with pytest.raises(InvitationUsed):
-        save_draft(stale, full_draft(instrument))
+        save_draft(stale, full_draft(instrument), draft_key(tokens[entries[0].pk]))
     assert Response.objects.count() == 1
 
 
@@ -182,26 +181,6 @@ def test_encode_answers_writes_zero_for_missing_items(instrument):
     encoded = encode_answers(instrument, {second.code: 6})
     assert len(encoded) == len(instrument.survey_items)
     assert encoded[:3] == "060"
-
-
-def test_eligibility_needs_the_matching_nip_and_birth_date(world):
-    period, institution, entries, tokens = world
-    shared = get_or_create_shared_link(period, institution)
-    assert get_or_create_shared_link(period, institution) == shared
-    entry = entries[1]
-    assert verify_eligibility(shared, entry.nip, dt.date(1970, 1, 3)) is None
-    assert verify_eligibility(shared, "199001012015031999", entry.birth_date) is None
-    found = verify_eligibility(shared, " ".join([entry.nip[:8], entry.nip[8:]]), entry.birth_date)
-    assert found.roster_entry == entry
-    assert SharedLink.objects.count() == 1
-
-
-def test_eligibility_creates_the_invitation_of_an_employee_never_invited(world):
-    period, institution, entries, tokens = world
-    Invitation.objects.filter(roster_entry=entries[2]).delete()
-    shared = get_or_create_shared_link(period, institution)
-    found = verify_eligibility(shared, entries[2].nip, entries[2].birth_date)
-    assert found.roster_entry == entries[2] and not found.used
 
 
 def test_invitation_emails_go_to_entries_with_an_address_through_the_mail_backend(world, settings):

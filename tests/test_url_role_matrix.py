@@ -72,6 +72,11 @@ EXPECTED = {
     "survey:saved": ("GET", EVERYONE),
     "survey:thanks": ("GET", EVERYONE),
     "survey:shared": ("GET", EVERYONE),
+    # shared-link pages: the browser's secret (cookie) is the key, never a role; here the
+    # period is closed, so everyone gets the "closed" page (tests/test_survey_shared_link.py)
+    "survey:shared_landing": ("GET", EVERYONE),
+    "survey:shared_step": ("GET", EVERYONE),
+    "survey:shared_saved": ("GET", EVERYONE),
     # Evaluasi Budaya Kerja (institution A; tests/test_evaluation_permissions.py goes further)
     "evaluation:national": ("GET", NATIONAL),
     "evaluation:queue": ("GET", NATIONAL | {"evaluator_a"}),

@@ -3,7 +3,9 @@
 The manifest records the format version, the applied migrations of every app (the schema the
 data fits) and the row count of every model. Content types and permissions are left out (Django
 recreates them on migrate; references to them use natural keys), and so are sessions and
-login-failure counters (short-lived).
+login-failure counters (short-lived). Respondents' drafts are never backed up (DESIGN.md,
+"Anonymity model"), nor the shared link's one-time codes and browser secrets (short-lived,
+per-person state of an open period).
 """
 
 import datetime as dt
@@ -20,6 +22,9 @@ SKIPPED = {
     "auth.permission",
     "sessions.session",
     "security.loginfailure",
+    "survey.draft",
+    "survey.sharedcode",
+    "survey.sharedaccess",
 }
 CHUNK = 2000
 

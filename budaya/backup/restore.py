@@ -5,7 +5,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from budaya.backup.archive import FORMAT, FORMAT_VERSION, MANIFEST, backed_up_models
+from budaya.backup.archive import FORMAT, FORMAT_VERSION, MANIFEST, SKIPPED, backed_up_models
 
 BATCH = 1000
 
@@ -125,6 +125,8 @@ def restore_backup(path: Path, progress=None) -> dict:
     manifest = read_manifest(path)
     check_schema(manifest, path)
     by_label = {model._meta.label_lower: model for model in backed_up_models()}
+    # Models never backed up (drafts among them) are never restored, even from a doctored archive.
+    manifest["models"] = [entry for entry in manifest["models"] if entry["model"] not in SKIPPED]
     for entry in manifest["models"]:
         if entry["model"] not in by_label:
             raise RestoreError(

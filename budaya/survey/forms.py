@@ -1,4 +1,4 @@
-"""Forms of the respondent flow: a Likert page, the values selection, the comment, eligibility."""
+"""Forms of the respondent flow: a Likert page, the values selection, the comment, NIP and code."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -93,24 +93,47 @@ class CommentForm(forms.Form):
     )
 
 
-class EligibilityForm(forms.Form):
-    """NIP and birth date for the shared-link mode."""
+def clean_nip_value(raw: str) -> str:
+    """Return a NIP without spaces or dots, or raise ValidationError unless it is 18 digits."""
+    nip = normalise_nip(raw)
+    if len(nip) != 18 or not nip.isdigit():
+        raise forms.ValidationError(_("NIP terdiri dari 18 angka."))
+    return nip
+
+
+class NipForm(forms.Form):
+    """The NIP, first step of the shared-link mode."""
 
     nip = forms.CharField(
         label=_("NIP"),
         max_length=30,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    birth_date = forms.DateField(
-        label=_("Tanggal lahir"),
-        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Tulis tanggal lahir seperti 1990-08-17 atau 17-08-1990.")},
+
+    def clean_nip(self) -> str:
+        """Return the NIP without spaces or dots, requiring 18 digits."""
+        return clean_nip_value(self.cleaned_data["nip"])
+
+
+class CodeForm(forms.Form):
+    """The 6-digit code e-mailed to the roster's address, with the NIP it was sent for."""
+
+    nip = forms.CharField(max_length=30, widget=forms.HiddenInput)
+    code = forms.CharField(
+        label=_("Kode dari e-mail"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "6"}
+        ),
     )
 
     def clean_nip(self) -> str:
         """Return the NIP without spaces or dots, requiring 18 digits."""
-        nip = normalise_nip(self.cleaned_data["nip"])
-        if len(nip) != 18 or not nip.isdigit():
-            raise forms.ValidationError(_("NIP terdiri dari 18 angka."))
-        return nip
+        return clean_nip_value(self.cleaned_data["nip"])
+
+    def clean_code(self) -> str:
+        """Return the code without spaces, requiring 6 digits."""
+        code = "".join(self.cleaned_data["code"].split())
+        if len(code) != 6 or not code.isdigit():
+            raise forms.ValidationError(_("Kode terdiri dari 6 angka."))
+        return code

@@ -47,7 +47,8 @@ class Invitation(models.Model):
 
 
 class SharedLink(models.Model):
-    """One shared link per institution and period: employees prove eligibility with NIP + birth date."""
+    """One shared link per institution and period: employees prove eligibility with their NIP and a
+    one-time code e-mailed to the roster's address."""
 
     period = models.ForeignKey(
         "periods.Period",
@@ -77,13 +78,78 @@ class SharedLink(models.Model):
         return f"{self.period} / {self.institution.code}"
 
 
+class SharedCode(models.Model):
+    """The one-time code and the try counters of one NIP on one shared link.
+
+    Holds no answer and no NIP: `nip_key` is a keyed hash of the NIP (`budaya.survey.shared`),
+    `code_hash` a keyed hash of the 6-digit code (empty once used). A row exists for every NIP
+    typed, on the roster or not, so the table does not tell who is on it. Rows are deleted an
+    hour after their window starts and at closing.
+    """
+
+    shared_link = models.ForeignKey(
+        SharedLink,
+        on_delete=models.CASCADE,
+        related_name="codes",
+        verbose_name=_("tautan bersama"),
+    )
+    nip_key = models.CharField(_("kunci NIP"), max_length=64)
+    code_hash = models.CharField(_("hash kode"), max_length=64, blank=True)
+    expires_at = models.DateTimeField(_("kode berlaku sampai"), null=True, blank=True)
+    window_start = models.DateTimeField(_("awal jendela percobaan"))
+    sends = models.PositiveSmallIntegerField(_("kode dikirim"), default=0)
+    failures = models.PositiveSmallIntegerField(_("kode salah"), default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shared_link", "nip_key"], name="one_shared_code_per_nip"
+            )
+        ]
+        indexes = [models.Index(fields=["window_start"])]
+        verbose_name = _("kode tautan bersama")
+        verbose_name_plural = _("kode tautan bersama")
+
+    def __str__(self) -> str:
+        return f"SharedCode {self.pk}"
+
+
+class SharedAccess(models.Model):
+    """A browser admitted to an invitation through the shared link after a correct code.
+
+    The browser holds a random secret in a cookie; only its SHA-256 hex is stored. The
+    invitation's own token is untouched, so the personal link keeps working.
+    """
+
+    invitation = models.ForeignKey(
+        Invitation,
+        on_delete=models.CASCADE,
+        related_name="shared_accesses",
+        verbose_name=_("undangan"),
+    )
+    secret_hash = models.CharField(_("hash rahasia"), max_length=64, unique=True)
+    created_on = models.DateField(_("dibuat pada"))
+
+    class Meta:
+        verbose_name = _("akses tautan bersama")
+        verbose_name_plural = _("akses tautan bersama")
+
+    def __str__(self) -> str:
+        return f"SharedAccess {self.pk}"
+
+
 class Draft(models.Model):
-    """Answers saved so far under an invitation (save and resume); deleted on submit."""
+    """Answers saved so far under an invitation (save and resume), encrypted; deleted on submit.
+
+    `ciphertext` is a 96-bit nonce followed by the AES-GCM encryption of the draft's JSON, under a
+    key derived from the respondent's link token (or the shared-link browser secret), which the
+    server never stores (`budaya.survey.drafts`).
+    """
 
     invitation = models.OneToOneField(
         Invitation, on_delete=models.CASCADE, related_name="draft", verbose_name=_("undangan")
     )
-    data = models.JSONField(_("jawaban sementara"), default=dict)
+    ciphertext = models.BinaryField(_("jawaban sementara (terenkripsi)"))
     updated_on = models.DateField(_("diperbarui pada"))
 
     class Meta:

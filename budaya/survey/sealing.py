@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from budaya.roster.models import RosterEntry
 from budaya.survey import physical
-from budaya.survey.models import Draft, Invitation
+from budaya.survey.models import Draft, Invitation, SharedAccess, SharedCode
 
 logger = logging.getLogger("budaya")
 
@@ -103,9 +103,12 @@ def _forget_who_answered(period, day) -> int:
 
 
 def seal_period(period) -> None:
-    """Seal a closing period (see the module docstring); run inside the closing transaction."""
+    """Seal a closing period (see the module docstring); run inside the closing transaction.
+    Also deletes the shared link's codes and admitted browsers' secrets."""
     day = timezone.localdate()
     Draft.objects.filter(invitation__period=period).delete()
+    SharedAccess.objects.filter(invitation__period=period).delete()
+    SharedCode.objects.filter(shared_link__period=period).delete()
     _invite_everyone(period, day)
     _forget_who_answered(period, day)
     physical.rewrite_period_responses(period)

@@ -2,8 +2,9 @@
 
 Tokens are `secrets.token_urlsafe(24)`; only their SHA-256 hex is stored, so a plain token is known
 only at the moment it is issued. Issuing again replaces the token of every unused invitation (the
-old link stops working); used invitations are never touched. Once a period is sealed at closing
-(budaya.survey.sealing) nothing is issued any more. A response stores its respondent's
+old link stops working); used invitations are never touched. The shared link never reissues a
+token: it admits a browser with its own secret (`budaya.survey.shared`). Once a period is sealed
+at closing (budaya.survey.sealing) nothing is issued any more. A response stores its respondent's
 demographics only as far as they are k-anonymous against the roster (`stored_demographics`).
 """
 
@@ -25,6 +26,7 @@ from budaya.interchange import age_band
 from budaya.periods.models import Period
 from budaya.roster.models import RosterEntry
 from budaya.security.generalise import stored_cell, stored_levels
+from budaya.survey.drafts import decrypt_draft, encrypt_draft
 from budaya.survey.models import Draft, Invitation, Response, SharedLink
 
 PICK_FIELDS = ("personal", "current", "wanted")
@@ -106,18 +108,6 @@ def find_invitation(token: str) -> Invitation | None:
     if found and found[0].roster_entry.period_id == found[0].period_id:
         found[0].roster_entry.period = found[0].period
     return found[0] if found else None
-
-
-def issue_token(invitation: Invitation) -> str:
-    """Give an unused invitation a fresh token (the old link stops working); return it."""
-    if invitation.used:
-        raise InvitationUsed(f"invitation {invitation.pk} is already used")
-    refuse_sealed(invitation.period)
-    token = new_token()
-    invitation.token_hash = hash_token(token)
-    invitation.created_on = timezone.localdate()
-    invitation.save(update_fields=["token_hash", "created_on"])
-    return token
 
 
 def create_invitations(
@@ -244,30 +234,6 @@ def get_or_create_shared_link(period, institution, actor=None) -> SharedLink:
 def normalise_nip(raw: str) -> str:
     """Return a NIP with spaces and dots removed (as people often type it)."""
     return "".join(ch for ch in (raw or "") if ch not in " .\t-")
-
-
-def verify_eligibility(shared: SharedLink, nip: str, birth_date) -> Invitation | None:
-    """Return the invitation of the roster entry matching NIP and birth date, or None.
-
-    A matching entry without an invitation gets one. Nothing is created when nothing matches.
-    """
-    entry = RosterEntry.objects.filter(
-        period=shared.period,
-        institution=shared.institution,
-        nip=normalise_nip(nip),
-        birth_date=birth_date,
-    ).first()
-    if entry is None:
-        return None
-    invitation = Invitation.objects.filter(roster_entry=entry).first()
-    if invitation is None:
-        invitation = Invitation.objects.create(
-            period=shared.period,
-            roster_entry=entry,
-            token_hash=hash_token(new_token()),
-            created_on=timezone.localdate(),
-        )
-    return invitation
 
 
 def instrument_of(period) -> Instrument:
@@ -454,12 +420,15 @@ def submit_response(invitation: Invitation, cleaned: Cleaned) -> Response:
     return response
 
 
-def save_draft(invitation: Invitation, data: dict) -> Draft:
-    """Store the answers so far under an unused invitation (day-only date); return the draft.
+def save_draft(invitation: Invitation, data: dict, key: bytes) -> Draft:
+    """Store the answers so far under an unused invitation, encrypted with `key`; return the draft.
 
-    The invitation row is locked (as a submit's claim locks it), so a draft is never written
-    after the response was stored; the draft is then inserted or updated in one statement.
+    `key` comes from `budaya.survey.drafts.draft_key` of the respondent's token (or shared-link
+    browser secret); the stored row holds only ciphertext and the day. The invitation row is
+    locked (as a submit's claim locks it), so a draft is never written after the response was
+    stored; the draft is then inserted or updated in one statement.
     """
+    ciphertext = encrypt_draft(data, key, invitation.pk)
     with transaction.atomic():
         used = (
             Invitation.objects.select_for_update(no_key=True)
@@ -469,9 +438,25 @@ def save_draft(invitation: Invitation, data: dict) -> Draft:
         if used:
             raise InvitationUsed(_("Jawaban dengan tautan ini sudah dikirim."))
         [draft] = Draft.objects.bulk_create(
-            [Draft(invitation_id=invitation.pk, data=data, updated_on=timezone.localdate())],
+            [
+                Draft(
+                    invitation_id=invitation.pk,
+                    ciphertext=ciphertext,
+                    updated_on=timezone.localdate(),
+                )
+            ],
             update_conflicts=True,
             unique_fields=["invitation"],
-            update_fields=["data", "updated_on"],
+            update_fields=["ciphertext", "updated_on"],
         )
     return draft
+
+
+def read_draft(invitation: Invitation, key: bytes) -> dict | None:
+    """Return the invitation's draft data (loaded with it by `find_invitation`) decrypted with
+    `key`, or None when there is no draft or it does not open with that key."""
+    try:
+        draft = invitation.draft
+    except Draft.DoesNotExist:
+        return None
+    return decrypt_draft(draft.ciphertext, key, invitation.pk)

@@ -12,6 +12,9 @@ urlpatterns = [
     path("s/<str:token>/tersimpan/", views.saved, name="saved"),
     path("selesai/", views.thanks, name="thanks"),
     path("i/<str:slug>/", views.shared_entry, name="shared"),
+    path("i/<str:slug>/mulai/", views.shared_landing, name="shared_landing"),
+    path("i/<str:slug>/langkah/<int:number>/", views.shared_step, name="shared_step"),
+    path("i/<str:slug>/tersimpan/", views.shared_saved, name="shared_saved"),
     path(
         "undangan/<str:period_code>/<str:institution_code>/",
         admin_views.invitations,

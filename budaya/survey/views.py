@@ -1,11 +1,17 @@
 """Respondent pages: landing, one page per step, save for later, submit, shared-link entry.
 
 Every page works without JavaScript. A used link, a period that is closed or not yet open, an
-unknown link or a wrong NIP gets a friendly page and changes nothing.
+unknown link or a wrong code gets a friendly page and changes nothing.
+
+The same pages serve two routes: the personal link (`/s/<token>/...`, the token in the address)
+and the shared institution link (`/i/<slug>/...`, after NIP and e-mailed code, the browser's own
+secret in a cookie). Either secret is the key material of the respondent's encrypted draft.
 """
 
-import time
-from functools import wraps
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from functools import cached_property, wraps
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
@@ -15,9 +21,12 @@ from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from budaya.survey import flow
-from budaya.survey.forms import CommentForm, EligibilityForm, LikertPageForm, PicksForm
-from budaya.survey.models import Draft, SharedLink
+from budaya.security.middleware import count_as_failure
+from budaya.survey import flow, shared
+from budaya.survey.drafts import draft_key
+from budaya.survey.forms import CodeForm, CommentForm, LikertPageForm, NipForm, PicksForm
+from budaya.survey.models import Invitation, SharedLink
+from budaya.survey.sealing import is_sealed
 from budaya.survey.services import (
     InvalidAnswers,
     InvitationUsed,
@@ -25,16 +34,13 @@ from budaya.survey.services import (
     clean_submission,
     find_invitation,
     instrument_of,
-    issue_token,
+    read_draft,
     save_draft,
     submit_response,
-    verify_eligibility,
 )
 
 LANGS = ("id", "en")
-MAX_FAILED_ATTEMPTS = 5
-ATTEMPT_WINDOW_SECONDS = 15 * 60
-THROTTLE_KEY = "budaya_shared_attempts"
+logger = logging.getLogger(__name__)
 
 
 def current_lang() -> str:
@@ -71,6 +77,37 @@ def message_page(request, kind: str, status: int = 200, **context):
     return render(request, "survey/message.html", {"kind": kind, **context}, status=status)
 
 
+@dataclass
+class Respondent:
+    """Who answers on this request: the invitation, the secret the browser presented (link token
+    or shared-link cookie secret) and the address argument of their route (token or slug)."""
+
+    invitation: Invitation
+    secret: str
+    key: str
+    shared: bool = False
+
+    @property
+    def route(self) -> dict:
+        """Return the URL names of this route's pages and their first argument (for templates)."""
+        prefix = "survey:shared_" if self.shared else "survey:"
+        return {
+            "landing": prefix + "landing",
+            "step": prefix + "step",
+            "saved": prefix + "saved",
+            "key": self.key,
+        }
+
+    def url(self, page: str, *args) -> str:
+        """Return the address of `page` ("landing", "step", "saved") on this route."""
+        return reverse(self.route[page], args=[self.key, *args])
+
+    @cached_property
+    def draft_key(self) -> bytes:
+        """Return the key of this respondent's encrypted draft (derived from their secret)."""
+        return draft_key(self.secret)
+
+
 def period_problem(request, period):
     """Return a friendly page when `period` is not open today, else None."""
     today = timezone.localdate()
@@ -81,50 +118,46 @@ def period_problem(request, period):
     return message_page(request, kind, period=period)
 
 
+def usable(request, invitation):
+    """Return a friendly page when the invitation is used or its period not open, else None."""
+    if invitation.used:
+        return message_page(request, "used")
+    return period_problem(request, invitation.period)
+
+
 def load_invitation(request, token):
-    """Return (invitation, None) for a usable token, else (None, a friendly page)."""
+    """Return (respondent, None) for a usable personal token, else (None, a friendly page).
+
+    An unknown token counts as a failure of the client's address (rate limits).
+    """
     invitation = find_invitation(token)
     if invitation is None:
-        return None, message_page(request, "unknown", status=404)
-    if invitation.used:
-        return None, message_page(request, "used")
-    problem = period_problem(request, invitation.period)
+        return None, count_as_failure(message_page(request, "unknown", status=404))
+    problem = usable(request, invitation)
     if problem is not None:
         return None, problem
-    return invitation, None
+    return Respondent(invitation, secret=token, key=token), None
 
 
-def saved_draft(invitation) -> Draft | None:
-    """Return the invitation's draft (loaded with it by `find_invitation`), or None."""
-    try:
-        return invitation.draft
-    except Draft.DoesNotExist:
-        return None
+def draft_data(respondent: Respondent) -> dict:
+    """Return the respondent's saved draft data (normalised; empty when none opens with their key)."""
+    return flow.normalised(read_draft(respondent.invitation, respondent.draft_key))
 
 
-def draft_data(invitation) -> dict:
-    """Return the invitation's saved draft data (normalised; empty when there is none)."""
-    draft = saved_draft(invitation)
-    return flow.normalised(draft.data if draft else None)
-
-
-@never_cache
-@language_param
-@require_http_methods(["GET"])
-def landing(request, token):
+def show_landing(request, respondent: Respondent):
     """Show the purpose, time needed and privacy statement, with a start/resume button."""
-    invitation, problem = load_invitation(request, token)
-    if problem:
-        return problem
+    invitation = respondent.invitation
     instrument = instrument_of(invitation.period)
     steps = flow.steps_of(instrument)
-    has_draft = saved_draft(invitation) is not None
-    start = flow.resume_step(steps, draft_data(invitation)) if has_draft else steps[0]
+    saved_data = read_draft(invitation, respondent.draft_key)
+    has_draft = saved_data is not None
+    start = flow.resume_step(steps, saved_data) if has_draft else steps[0]
     return render(
         request,
         "survey/landing.html",
         {
-            "token": token,
+            "route": respondent.route,
+            "shared_route": respondent.shared,
             "institution": invitation.roster_entry.institution,
             "period": invitation.period,
             "threshold": invitation.period.threshold,
@@ -134,11 +167,6 @@ def landing(request, token):
             "instrument_title": instrument.title.get(current_lang()),
         },
     )
-
-
-def step_url(token, number: int) -> str:
-    """Return the address of page `number` of the flow for `token`."""
-    return reverse("survey:step", args=[token, number])
 
 
 def likert_rows(form, step, instrument, lang, missing_codes=()):
@@ -188,12 +216,12 @@ def pick_rows(form, instrument, lang):
     return rows
 
 
-def render_step(request, token, invitation, steps, step, instrument, form=None, data=None, **extra):
+def render_step(request, respondent, steps, step, instrument, form=None, data=None, **extra):
     """Render page `step` with its form (bound or prefilled from the draft `data`)."""
     lang = current_lang()
-    data = draft_data(invitation) if data is None else data
+    data = draft_data(respondent) if data is None else data
     context = {
-        "token": token,
+        "route": respondent.route,
         "step": step,
         "step_count": len(steps),
         "title": step.title(instrument, lang),
@@ -231,55 +259,50 @@ def render_step(request, token, invitation, steps, step, instrument, form=None, 
     return render(request, "survey/step.html", context)
 
 
-def go(token, steps, step, action, invitation):
+def go(respondent: Respondent, steps, step, action):
     """Return the redirect after a saved page: back, next, or the saved-for-later page."""
     if action == "later":
-        return redirect("survey:saved", token=token)
+        return redirect(respondent.url("saved"))
     if action == "back":
-        return redirect(step_url(token, max(1, step.number - 1)))
-    return redirect(step_url(token, min(len(steps), step.number + 1)))
+        return redirect(respondent.url("step", max(1, step.number - 1)))
+    return redirect(respondent.url("step", min(len(steps), step.number + 1)))
 
 
-@never_cache
-@language_param
-@require_http_methods(["GET", "POST"])
-def step_page(request, token, number):
+def handle_step(request, respondent: Respondent, number: int):
     """Show page `number`; a POST saves the draft, then goes back, on, or to "saved"."""
-    invitation, problem = load_invitation(request, token)
-    if problem:
-        return problem
+    invitation = respondent.invitation
     instrument = instrument_of(invitation.period)
     steps = flow.steps_of(instrument)
     if not 1 <= number <= len(steps):
-        return redirect(step_url(token, 1))
+        return redirect(respondent.url("step", 1))
     step = steps[number - 1]
     if request.method == "GET":
-        return render_step(request, token, invitation, steps, step, instrument)
+        return render_step(request, respondent, steps, step, instrument)
 
     action = request.POST.get("action", "next")
-    data = draft_data(invitation)
+    data = draft_data(respondent)
     if step.kind == flow.REVIEW:
         if action != "submit":
-            return go(token, steps, step, action, invitation)
+            return go(respondent, steps, step, action)
         return submit(request, invitation, instrument, data)
 
     lang = current_lang()
     if step.items:
         form = LikertPageForm(step.items, data=request.POST)
         if not form.is_valid():
-            return render_step(request, token, invitation, steps, step, instrument, form=form)
+            return render_step(request, respondent, steps, step, instrument, form=form)
         data = flow.merge_answers(data, form.answers())
         missing = form.unanswered()
     elif step.kind == flow.PICKS:
         form = PicksForm(instrument, lang, data=request.POST)
         if not form.is_valid():
-            return render_step(request, token, invitation, steps, step, instrument, form=form)
+            return render_step(request, respondent, steps, step, instrument, form=form)
         data["picks"] = form.picks()
         missing = []
     else:
         form = CommentForm(data=request.POST)
         if not form.is_valid():
-            return render_step(request, token, invitation, steps, step, instrument, form=form)
+            return render_step(request, respondent, steps, step, instrument, form=form)
         data["comment"] = form.cleaned_data["comment"]
         missing = []
 
@@ -289,14 +312,13 @@ def step_page(request, token, number):
     stay = action == "next" and missing
     data["step"] = step.number if stay else next_number
     try:
-        save_draft(invitation, data)
+        save_draft(invitation, data, respondent.draft_key)
     except InvitationUsed:
         return message_page(request, "used")
     if stay:
         return render_step(
             request,
-            token,
-            invitation,
+            respondent,
             steps,
             step,
             instrument,
@@ -305,7 +327,7 @@ def step_page(request, token, number):
             missing_codes={item.code for item in missing},
             missing_numbers=[step.items.index(item) + 1 for item in missing],
         )
-    return go(token, steps, step, "next" if action == "skip" else action, invitation)
+    return go(respondent, steps, step, "next" if action == "skip" else action)
 
 
 def submit(request, invitation, instrument, data):
@@ -325,12 +347,28 @@ def submit(request, invitation, instrument, data):
 @never_cache
 @language_param
 @require_http_methods(["GET"])
+def landing(request, token):
+    """Landing page of a personal link."""
+    respondent, problem = load_invitation(request, token)
+    return problem or show_landing(request, respondent)
+
+
+@never_cache
+@language_param
+@require_http_methods(["GET", "POST"])
+def step_page(request, token, number):
+    """Page `number` of the flow on a personal link."""
+    respondent, problem = load_invitation(request, token)
+    return problem or handle_step(request, respondent, number)
+
+
+@never_cache
+@language_param
+@require_http_methods(["GET"])
 def saved(request, token):
     """Confirm the answers are saved and explain how to continue later."""
-    invitation, problem = load_invitation(request, token)
-    if problem:
-        return problem
-    return message_page(request, "saved", token=token)
+    respondent, problem = load_invitation(request, token)
+    return problem or message_page(request, "saved", route=respondent.route)
 
 
 @never_cache
@@ -341,59 +379,175 @@ def thanks(request):
     return message_page(request, "thanks")
 
 
-def attempts_left(request) -> int:
-    """Return how many NIP/birth-date attempts this session has left in the current window."""
-    record = request.session.get(THROTTLE_KEY) or {}
-    if time.time() - record.get("since", 0) > ATTEMPT_WINDOW_SECONDS:
-        return MAX_FAILED_ATTEMPTS
-    return max(0, MAX_FAILED_ATTEMPTS - int(record.get("failed", 0)))
+# --- The shared institution link -------------------------------------------------------------
 
 
-def record_failure(request) -> None:
-    """Count one failed NIP/birth-date attempt in this session's window."""
-    record = request.session.get(THROTTLE_KEY) or {}
-    if time.time() - record.get("since", 0) > ATTEMPT_WINDOW_SECONDS:
-        record = {"since": time.time(), "failed": 0}
-    record["failed"] = int(record.get("failed", 0)) + 1
-    request.session[THROTTLE_KEY] = record
+def shared_problem(request, link: SharedLink):
+    """Return a friendly page when the shared link cannot be used now, else None.
+
+    Closed or not yet open: the usual page. Sealed (closed once) and reopened: the shared link is
+    refused; people answer with their own links only (METHOD §12).
+    """
+    problem = period_problem(request, link.period)
+    if problem is not None:
+        return problem
+    if is_sealed(link.period):
+        return message_page(request, "shared_sealed", status=403)
+    return None
+
+
+def get_shared_link(slug) -> SharedLink:
+    """Return the shared link of `slug` with its period and institution, or raise 404."""
+    return get_object_or_404(SharedLink.objects.select_related("period", "institution"), slug=slug)
+
+
+def load_shared_respondent(request, slug):
+    """Return (respondent, None) for a browser admitted on this shared link, else (None, page).
+
+    A browser without a valid secret counts as a failure of its address (rate limits).
+    """
+    link = get_shared_link(slug)
+    problem = shared_problem(request, link)
+    if problem is not None:
+        return None, problem
+    secret = request.COOKIES.get(shared.COOKIE_NAME, "")
+    invitation = shared.find_access(link, secret)
+    if invitation is None:
+        page = message_page(request, "shared_expired", status=403, link=link)
+        return None, count_as_failure(page)
+    problem = usable(request, invitation)
+    if problem is not None:
+        return None, problem
+    return Respondent(invitation, secret=secret, key=slug, shared=True), None
+
+
+@never_cache
+@language_param
+@require_http_methods(["GET"])
+def shared_landing(request, slug):
+    """Landing page of a browser admitted through the shared link."""
+    respondent, problem = load_shared_respondent(request, slug)
+    return problem or show_landing(request, respondent)
+
+
+@never_cache
+@language_param
+@require_http_methods(["GET", "POST"])
+def shared_step(request, slug, number):
+    """Page `number` of the flow for a browser admitted through the shared link."""
+    respondent, problem = load_shared_respondent(request, slug)
+    return problem or handle_step(request, respondent, number)
+
+
+@never_cache
+@language_param
+@require_http_methods(["GET"])
+def shared_saved(request, slug):
+    """Confirm the answers are saved (shared-link route)."""
+    respondent, problem = load_shared_respondent(request, slug)
+    return problem or message_page(request, "saved", route=respondent.route, shared_route=True)
+
+
+def send_after_response(response, message) -> None:
+    """Send `message` once the response has been delivered (when the server closes it).
+
+    The page's timing then does not depend on whether a message is sent at all (real entries
+    only). Django closes every response after the body has been sent (its test client too).
+    """
+
+    def send():
+        try:
+            message.send()
+        except Exception:  # the respondent asks again; the error must not reach anyone else
+            logger.exception("sending a shared-link code failed")
+
+    response._resource_closers.append(send)
+
+
+def shared_cookie_age(link: SharedLink) -> int:
+    """Return the seconds the shared-link cookie lives: until the day after the period closes."""
+    end = dt.datetime.combine(link.period.closes_on + dt.timedelta(days=1), dt.time())
+    end = timezone.make_aware(end) if settings.USE_TZ else end
+    return max(60, int((end - timezone.now()).total_seconds()))
 
 
 @never_cache
 @language_param
 @require_http_methods(["GET", "POST"])
 def shared_entry(request, slug):
-    """Shared institution link: NIP and birth date lead to the employee's own invitation."""
-    shared = get_object_or_404(
-        SharedLink.objects.select_related("period", "institution"), slug=slug
-    )
-    problem = period_problem(request, shared.period)
+    """Shared institution link: NIP, then the code e-mailed to the roster's address.
+
+    Every NIP gets the same pages until the code is right. A right code admits this browser (a
+    random secret in a cookie) without touching the personal link.
+    """
+    link = get_shared_link(slug)
+    problem = shared_problem(request, link)
     if problem is not None:
         return problem
-    context = {"shared": shared, "institution": shared.institution, "period": shared.period}
-    if request.method == "GET":
-        return render(request, "survey/shared.html", {**context, "form": EligibilityForm()})
-    if attempts_left(request) <= 0:
-        return message_page(request, "throttled", status=429)
-    form = EligibilityForm(data=request.POST)
+    context = {"shared": link, "institution": link.institution, "period": link.period}
+    stage = request.POST.get("stage") if request.method == "POST" else None
+    if stage == "code":
+        return shared_code_stage(request, link, context)
+    if stage == "nip":
+        form = NipForm(data=request.POST)
+        if not form.is_valid():
+            return render(request, "survey/shared.html", {**context, "form": form})
+        nip = form.cleaned_data["nip"]
+        try:
+            message = shared.request_code(link, nip)
+        except shared.TooManyTries:
+            return message_page(request, "throttled", status=429)
+        response = render(
+            request,
+            "survey/shared.html",
+            {**context, "stage": "code", "code_form": CodeForm(initial={"nip": nip})},
+        )
+        if message is not None:
+            send_after_response(response, message)
+        return response
+    admitted = shared.find_access(link, request.COOKIES.get(shared.COOKIE_NAME, ""))
+    resume = admitted is not None and not admitted.used
+    return render(request, "survey/shared.html", {**context, "form": NipForm(), "resume": resume})
+
+
+def shared_code_stage(request, link: SharedLink, context: dict):
+    """Check the NIP's code; admit this browser when it is right, else say it is not."""
+    form = CodeForm(data=request.POST)
     if not form.is_valid():
-        return render(request, "survey/shared.html", {**context, "form": form})
-    invitation = verify_eligibility(
-        shared, form.cleaned_data["nip"], form.cleaned_data["birth_date"]
-    )
+        if form.has_error("nip"):  # the NIP is a hidden field: only a forged form gets here
+            return render(request, "survey/shared.html", {**context, "form": NipForm()})
+        page = render(
+            request, "survey/shared.html", {**context, "stage": "code", "code_form": form}
+        )
+        return count_as_failure(page)
+    nip = form.cleaned_data["nip"]
+    try:
+        invitation = shared.check_code(link, nip, form.cleaned_data["code"])
+    except shared.TooManyTries:
+        return count_as_failure(message_page(request, "throttled", status=429))
     if invitation is None:
-        record_failure(request)
-        return render(
+        page = render(
             request,
             "survey/shared.html",
             {
                 **context,
-                "form": EligibilityForm(),
-                "not_found": True,
-                "attempts_left": attempts_left(request),
+                "stage": "code",
+                "wrong_code": True,
+                "code_form": CodeForm(initial={"nip": nip}),
             },
         )
-    request.session.pop(THROTTLE_KEY, None)
+        return count_as_failure(page)
     if invitation.used:
         return message_page(request, "used")
-    token = issue_token(invitation)
-    return redirect("survey:landing", token=token)
+    secret = shared.grant_access(invitation)
+    response = redirect("survey:shared_landing", slug=link.slug)
+    response.set_cookie(
+        shared.COOKIE_NAME,
+        secret,
+        max_age=shared_cookie_age(link),
+        path=reverse("survey:shared", args=[link.slug]),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
