@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("survey", "0001_initial")]
-AFTER = [("survey", "0002_encrypted_drafts_shared_codes_and_access")]
+BEFORE = [("survey", "0003_response_first_release")]
+AFTER = [("survey", "0004_encrypted_drafts_shared_codes_and_access")]
 
 
 @pytest.mark.django_db(transaction=True)
