@@ -337,3 +337,55 @@ def test_engagement_peers_are_the_institutions_whose_engagement_is_eligible(nati
     # peers for implementasi: A and B; for engagement only A (B's 10 < 11); both fewer than 3
     # (1.2 §9): no entry. tests/test_method_benchmarks.py checks the peer sets of 3 and more.
     assert "engagement" not in group(nation_results, "institution", "A")["benchmark"]
+
+
+def _eligible_institutions(count):
+    # Each institution: N 20 (minimum 12 at e = 0.2), n 12: six answer 5 (80, gender L), six
+    # answer 4 (60, gender P) → 70 for institution 0, then 50 and 30 (each answering one less).
+    people, roster = [], []
+    for i in range(count):
+        people += people_in(i, 6, 5 - i, gender=0) + people_in(i, 6, 4 - i, gender=1)
+        roster += [(i, 0, 0, 0)] * 20
+    # one more institution, not eligible: N 30 (minimum 14), n 12, all 100
+    people += people_in(count, 12, 6, gender=0)
+    roster += [(count, 0, 0, 0)] * 30
+    codes = [f"I{i}" for i in range(count + 1)]
+    units = [(i, f"{code}U") for i, code in enumerate(codes)]
+    return run(SPEC, build(SPEC, codes, units, people, roster), E02)
+
+
+def test_with_one_eligible_institution_the_national_column_is_not_its_own_scores():
+    # The attack 1.2 §9 closes: with one eligible institution every national score was that
+    # institution's own. Now every national score, the pooled top tens and the national
+    # breakdown cells are null / suppressed; the head (counts) stays.
+    results = _eligible_institutions(1)
+    assert group(results, "institution", "I0")["values"]["BP"]["score"] == pytest.approx(70)
+    nation = group(results, "nation", "ID")
+    assert (nation["n"], nation["suppressed"]) == (24, False)
+    assert all(nation["values"][d] is None for d in nation["values"])
+    assert all(nation["behaviours"][j] is None for j in nation["behaviours"])
+    for key in ("implementasi", "evaluasi", "indeks_berakhlak", "engagement", "energi_positif"):
+        assert nation[key] is None
+    assert nation["pilihan_nilai"]["personal"] is None
+    assert nation["pilihan_nilai"]["matches"]["personal_current"] is None
+    for cells in nation["breakdowns"].values():
+        for cell in cells.values():
+            assert cell["suppressed"] is True and "values" not in cell
+    # two eligible institutions: still fewer than 3
+    nation = group(_eligible_institutions(2), "nation", "ID")
+    assert nation["values"]["BP"] is None
+
+
+def test_with_three_eligible_institutions_the_national_column_is_shown():
+    nation = group(_eligible_institutions(3), "nation", "ID")
+    # (70 + 50 + 30) / 3 = 50, n 36; the not eligible institution (100) is left out
+    assert nation["values"]["BP"]["score"] == pytest.approx(50)
+    assert nation["values"]["BP"]["n"] == 36
+    assert nation["implementasi"]["score"] == pytest.approx(50)
+    # pooled L cells: 6·80 + 6·60 + 6·40 = 1080 / 18
+    gender = nation["breakdowns"]["gender"]
+    assert gender["L"]["suppressed"] is False
+    assert gender["L"]["values"]["BP"]["score"] == pytest.approx(60)
+    # and every institution is benchmarked among its 3 peers
+    bench = group(_eligible_institutions(3), "institution", "I0")["benchmark"]["implementasi"]
+    assert (bench["of"], bench["rank"]) == (3, 1)
