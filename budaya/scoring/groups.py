@@ -36,6 +36,8 @@ SCORE_KEYS = (*INDEX_KEYS, *(f"values:{d}" for d in VALUE_CODES))
 # §9 (1.2): national scores and benchmarks need at least this many eligible institutions in the
 # peer set (unit benchmarks: eligible units); with fewer they are null ("belum cukup instansi").
 MINIMUM_PEERS = 3
+# The respondents of a parent whose attribute was left out, as a never-shown breakdown cell.
+LEFT_OUT = ""
 
 
 @dataclass
@@ -152,8 +154,15 @@ class PeriodScores:
                 if code in hidden:
                     self.unit_suppressed[u] = True
         # Attribute breakdown cells (rows of the table): present when they hold respondents.
+        # Respondents whose attribute was left out (1.2 §8) count in the parent and in no
+        # cell: they are a part of the parent that is never shown, so they enter complementary
+        # suppression as a hidden cell (else parent − shown cells would give their score).
         table_n = self.table.n
         self.cell_suppressed = np.zeros(len(table_n), dtype=bool)
+        parent_n = {
+            "institution": self.institution_n.tolist(),
+            "nation": [table_n[self.offsets["nation"]]],
+        }
         for level, parents in (("institution", n_institutions), ("nation", 1)):
             for name, categories in BREAKDOWN_CATEGORIES.items():
                 base = self.offsets[f"{level}:{name}"]
@@ -164,7 +173,10 @@ class PeriodScores:
                         for c, code in enumerate(categories)
                         if table_n[first + c] > 0
                     ]
-                    hidden = suppressed_cells(present, k)
+                    left_out = parent_n[level][parent] - sum(n for _, n in present)
+                    if left_out > 0:
+                        present.append((LEFT_OUT, left_out))
+                    hidden = suppressed_cells(present, k, {LEFT_OUT})
                     for c, code in enumerate(categories):
                         if code in hidden:
                             self.cell_suppressed[first + c] = True
