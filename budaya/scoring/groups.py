@@ -20,6 +20,7 @@ from budaya.scoring.spec import (
     BEHAVIOUR_CODES,
     EMPLOYMENT_TYPES,
     GENDERS,
+    MINIMUM_PEERS,
     VALUE_CODES,
     Method,
     ScoringSpec,
@@ -33,9 +34,6 @@ BREAKDOWN_CATEGORIES = {
 }
 # Every benchmarked and compared score: the index keys, then each value ("values:BP", …).
 SCORE_KEYS = (*INDEX_KEYS, *(f"values:{d}" for d in VALUE_CODES))
-# §9 (1.2): national scores and benchmarks need at least this many eligible institutions in the
-# peer set (unit benchmarks: eligible units); with fewer they are null ("belum cukup instansi").
-MINIMUM_PEERS = 3
 # The respondents of a parent whose attribute was left out, as a never-shown breakdown cell.
 LEFT_OUT = ""
 
