@@ -58,17 +58,32 @@ def branding_scores(
         else [f"{i:09d}" for i in range(n_institutions)]
     )
     counts = np.bincount(institution[valid] + 1, minlength=n_institutions + 1)
-    cells = [(NATIONAL_LINK, int(counts[0]))] + [(codes[i], int(counts[i + 1])) for i in linked]
     forced = set()
     if hidden_institutions is not None:
         forced = {codes[i] for i in linked if hidden_institutions[i]}
-    hidden = suppressed_cells(cells, method.threshold, forced)
+    hidden = hidden_links(
+        {codes[i]: int(counts[i + 1]) for i in linked}, int(counts[0]), method.threshold, forced
+    )
     for index in sorted(linked):
         if codes[index] in hidden:
             result[index] = None
         else:
             result[index] = _score(score[valid & (institution == index)], method)
     return result
+
+
+def hidden_links(
+    link_counts: dict[str, int], national_count: int, threshold: int, forced=frozenset()
+) -> set[str]:
+    """Return the institution codes whose employer-branding score must not be shown.
+
+    The national score pools every public respondent: its breakdown is the institutions'
+    link groups (`link_counts`, code → respondents with a valid score) plus the national
+    link's own group (`national_count`, never shown on its own). Complementary suppression
+    (§8) applies to it; `forced` codes are hidden anyway (their institution is suppressed).
+    """
+    cells = [(NATIONAL_LINK, national_count), *link_counts.items()]
+    return suppressed_cells(cells, threshold, set(forced)) - {NATIONAL_LINK}
 
 
 def respondent_branding_scores(spec: ScoringSpec, answers: np.ndarray):
