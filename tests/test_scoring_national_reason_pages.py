@@ -54,3 +54,31 @@ def test_the_national_dashboard_gives_no_reason_with_three_eligible(client, nati
     html = client.get(reverse("national_results", args=["P-2026"])).content.decode()
     assert 'id="national-reason"' not in html
     assert "3 instansi memenuhi syarat" in re.sub(r"<[^>]+>|\s+", " ", html).replace("  ", " ")
+
+
+def test_a_null_top_ten_says_why_on_the_page():
+    from budaya.results.presenters import _selection
+
+    group = {
+        "suppressed": False,
+        "pilihan_nilai": {
+            "personal": ["BP1"],
+            "current": None,
+            "wanted": ["BP1"],
+            "matches": {
+                "personal_current": None,
+                "current_wanted": None,
+                "personal_wanted": ["BP1"],
+            },
+        },
+    }
+    selection = _selection(group, {}, "kurang dari 10 responden")
+    titles = [title for title, _entries in selection["lists"]]
+    assert titles == [
+        "Nilai pribadi",
+        "Budaya organisasi saat ini (kurang dari 10 responden)",
+        "Budaya organisasi yang diharapkan",
+    ]
+    assert selection["matches"][2][0] == "Pribadi dan harapan"
+    assert [e["code"] for e in selection["matches"][2][1]] == ["BP1"]
+    assert selection["matches"][0][0] == "Pribadi dan saat ini (kurang dari 10 responden)"

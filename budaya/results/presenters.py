@@ -161,10 +161,14 @@ def _behaviours(group: dict | None, labels: dict) -> list[dict]:
     return shown_rows
 
 
-def _selection(group: dict | None, picks: dict) -> dict | None:
+def _selection(group: dict | None, picks: dict, hidden_text: str = "") -> dict | None:
     stored = d.selection(group)
     if stored is None:
         return None
+
+    def titled(title, codes):
+        # A null top ten or match (METHOD.md 1.2 §8: fewer than k respondents picked) says why.
+        return f"{title} ({hidden_text})" if codes is None and hidden_text else str(title)
 
     def entries(codes):
         return [
@@ -172,10 +176,14 @@ def _selection(group: dict | None, picks: dict) -> dict | None:
             for c in codes or []
         ]
 
+    matches = stored.get("matches") or {}
     return {
-        "lists": [(str(title), entries(stored.get(key))) for key, title in SELECTION_TITLES],
+        "lists": [
+            (titled(title, stored.get(key)), entries(stored.get(key)))
+            for key, title in SELECTION_TITLES
+        ],
         "matches": [
-            (str(title), entries((stored.get("matches") or {}).get(key)))
+            (titled(title, matches.get(key)), entries(matches.get(key)))
             for key, title in MATCH_TITLES
         ],
     }
@@ -318,7 +326,7 @@ def build_report(period, result_set, institution, unit=None) -> dict:
             "21 perilaku BerAKHLAK diurutkan dari skor tertinggi",
             label_width=260,
         ),
-        selection=_selection(group, pick_labels),
+        selection=_selection(group, pick_labels, d.suppressed_text(threshold)),
         breakdowns=[
             {"key": key, "title": str(BREAKDOWN_TITLES[key]), "rows": breakdown_rows(group, key)}
             for key in ("gender", "employment_type", "age_band")
