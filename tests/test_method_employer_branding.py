@@ -94,3 +94,25 @@ def test_the_national_links_own_group_counts_as_a_hidden_cell():
     # with 7 national respondents the hidden cells hold 3 + 7 = 10: X is shown (fixture above)
     results = run(SPEC, survey(), Method(), branding=branding(national=7))
     assert group(results, "institution", "X")["employer_branding"]["n"] == 10
+
+
+def test_a_suppressed_institutions_link_group_counts_as_hidden_from_the_start():
+    # W answers the employee survey with 3 people (< k: suppressed, shows nothing) but its
+    # link has 12 public respondents; X's link 10, Y's 3. W's group is hidden anyway, so the
+    # hidden cells hold 12 + 3 ≥ k and X stays shown (X, the smallest, would go otherwise).
+    people = [R(u, everything(SPEC, 4)) for u in range(3) for _ in range(10)]
+    people += [R(3, everything(SPEC, 4)) for _ in range(3)]
+    units = [(0, "X1"), (1, "Y1"), (2, "Z1"), (3, "W1")]
+    data = build(SPEC, ["X", "Y", "Z", "W"], units, people)
+    rows = [(0, (6, 5, 0))] * 10 + [(1, (1, 1, 1))] * 3 + [(3, (4, 4, 4))] * 12
+    public = BrandingData(
+        institution=np.array([r[0] for r in rows], dtype=np.int32),
+        answers=np.array([r[1] for r in rows], dtype=np.uint8),
+        linked_institutions=(0, 1, 3),
+    )
+    results = run(SPEC, data, Method(), branding=public)
+    assert group(results, "institution", "W")["suppressed"] is True
+    assert "employer_branding" not in group(results, "institution", "W")
+    assert group(results, "institution", "X")["employer_branding"]["n"] == 10
+    nation = group(results, "nation", "ID")["employer_branding"]
+    assert (nation["n"], nation["score"]) == (25, pytest.approx((900 + 0 + 720) / 25))
