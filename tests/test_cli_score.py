@@ -197,7 +197,7 @@ ERROR_CASES = {
     "bad gender": (
         "responses",
         ("s1,B02,X,P", "s1,B02,X,W"),
-        "jawaban.csv: baris 15, kolom gender: 'W' tidak sah, harus L atau P",
+        "jawaban.csv: baris 15, kolom gender: 'W' tidak sah, harus L, P atau kosong",
     ),
     "bad employment": (
         "responses",

@@ -144,9 +144,9 @@ def test_it_checks_each_item_against_its_own_number_of_points(tmp_path):
 @pytest.mark.parametrize(
     ("column", "value", "expected"),
     [
-        ("gender", "l", "harus L atau P"),
-        ("gender", "", "harus L atau P"),
-        ("employment_type", "pns", "harus PNS atau PPPK"),
+        ("gender", "l", "harus L, P atau kosong"),
+        ("gender", "X", "harus L, P atau kosong"),
+        ("employment_type", "pns", "harus PNS, PPPK atau kosong"),
         ("age_band", "30-40", "harus <30, 30-39, 40-49, 50+ atau kosong"),
         ("institution", "", "kode instansi kosong"),
         ("unit", " ", "kode unit kosong"),

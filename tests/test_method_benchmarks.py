@@ -92,4 +92,5 @@ def test_unit_peers_are_the_eligible_unsuppressed_units_of_the_same_institution(
     assert bench["p75"] == pytest.approx(75)
     assert bench["percentile_rank"] == pytest.approx(50)
     assert group(results, "unit", "U4").get("benchmark") is None
-    assert group(results, "unit", "V1")["benchmark"]["implementasi"]["of"] == 1
+    # Y has one eligible unit: a peer set of fewer than 3 units gives no benchmark (1.2 §9)
+    assert group(results, "unit", "V1")["benchmark"] == {"values": {}}

@@ -254,11 +254,33 @@ def test_national_evaluation_and_headline_are_means_of_institutions_that_have_th
     nation_results,
 ):
     nation = group(nation_results, "nation", "ID")
-    # only A among the eligible has E (C's 100 is not eligible)
-    assert nation["evaluasi"]["score"] == pytest.approx(74)
+    # 1.2 §9: only A among the eligible has E (C's 100 is not eligible): one institution is
+    # fewer than 3, so the national E and headline are null (they would be A's own).
+    assert nation["evaluasi"] is None
+    assert nation["indeks_berakhlak"] is None
+    # With E for A (74), B (100) and D (74; D suppressed, still counted) and C (not eligible):
+    people = (
+        people_in(0, 6, 5, gender=0) + people_in(0, 6, 4, gender=1)
+        + people_in(1, 5, 3, gender=0) + people_in(1, 5, 2, gender=1)
+        + people_in(2, 12, 6, gender=0)
+        + people_in(3, 3, 2, gender=0) + people_in(3, 2, 1, gender=1)
+    )  # fmt: skip
+    roster = [(u, 0, 0, 0) for u, count in enumerate((20, 15, 30, 6)) for _ in range(count)]
+    units = [(i, f"{code}1") for i, code in enumerate("ABCD")]
+    data = build(SPEC, list("ABCD"), units, people, roster)
+    levels = {"C1": 5, "C2": 4, "C3": 3}  # 74
+    evaluations = {
+        ("A", None): levels,
+        ("B", None): {"C1": 5, "C2": 5, "C3": 5},  # 100
+        ("C", None): {"C1": 5, "C2": 5, "C3": 5},
+        ("D", None): levels,
+    }
+    nation = group(run(SPEC, data, E02, evaluations=evaluations), "nation", "ID")
+    assert nation["evaluasi"]["score"] == pytest.approx((74 + 100 + 74) / 3)
     # METHOD.md reading: the national headline is the mean of the eligible institutions'
-    # headlines (A only: 0.8·70 + 0.2·74 = 70.8), not 0.8·national I + 0.2·national E
-    assert nation["indeks_berakhlak"]["score"] == pytest.approx(70.8)
+    # headlines (A 0.8·70 + 0.2·74 = 70.8, B 0.8·30 + 0.2·100 = 44, D 0.8·12 + 0.2·74 = 24.4),
+    # not 0.8·national I + 0.2·national E
+    assert nation["indeks_berakhlak"]["score"] == pytest.approx((70.8 + 44 + 24.4) / 3)
 
 
 def test_engagement_has_its_own_minimum_and_its_own_national_mean(nation_results):
@@ -267,9 +289,14 @@ def test_engagement_has_its_own_minimum_and_its_own_national_mean(nation_results
     assert a["engagement"]["eligible"] is True  # 12 ≥ 11
     assert b["engagement"]["eligible"] is False  # 10 < 11, still computed
     assert b["engagement"]["score"] == pytest.approx(30)
+    # 1.2 §8: engagement.eligible is true only for an eligible institution: C has 12 ≥ 11
+    # engagement respondents but is not eligible (12 < its minimum 14)
+    c = group(nation_results, "institution", "C")
+    assert c["eligible"] is False and c["engagement"]["n"] == 12
+    assert c["engagement"]["eligible"] is False
+    # the national engagement would be the mean over A alone: fewer than 3 (1.2 §9) → null
     nation = group(nation_results, "nation", "ID")
-    assert nation["engagement"]["score"] == pytest.approx(70)
-    assert nation["engagement"]["n"] == 12
+    assert nation["engagement"] is None
 
 
 def test_national_breakdown_cells_pool_the_eligible_institutions_respondents(nation_results):
@@ -302,12 +329,63 @@ def test_national_percent_favourable_is_the_mean_over_eligible_institutions(nati
 
 def test_the_nation_has_no_benchmark(nation_results):
     assert group(nation_results, "nation", "ID").get("benchmark") is None
-    assert group(nation_results, "institution", "A")["benchmark"]["implementasi"]["of"] == 2
+    # A's peers are A and B (D is suppressed): fewer than 3 (1.2 §9), so no benchmark
+    assert group(nation_results, "institution", "A")["benchmark"] == {"values": {}}
 
 
 def test_engagement_peers_are_the_institutions_whose_engagement_is_eligible(nation_results):
-    # peers for implementasi: A and B; for engagement only A (B's 10 < 11)
-    bench = group(nation_results, "institution", "A")["benchmark"]["engagement"]
-    assert bench["of"] == 1
-    assert bench["median"] == pytest.approx(70)
-    assert bench["rank"] == 1
+    # peers for implementasi: A and B; for engagement only A (B's 10 < 11); both fewer than 3
+    # (1.2 §9): no entry. tests/test_method_benchmarks.py checks the peer sets of 3 and more.
+    assert "engagement" not in group(nation_results, "institution", "A")["benchmark"]
+
+
+def _eligible_institutions(count):
+    # Each institution: N 20 (minimum 12 at e = 0.2), n 12: six answer 5 (80, gender L), six
+    # answer 4 (60, gender P) → 70 for institution 0, then 50 and 30 (each answering one less).
+    people, roster = [], []
+    for i in range(count):
+        people += people_in(i, 6, 5 - i, gender=0) + people_in(i, 6, 4 - i, gender=1)
+        roster += [(i, 0, 0, 0)] * 20
+    # one more institution, not eligible: N 30 (minimum 14), n 12, all 100
+    people += people_in(count, 12, 6, gender=0)
+    roster += [(count, 0, 0, 0)] * 30
+    codes = [f"I{i}" for i in range(count + 1)]
+    units = [(i, f"{code}U") for i, code in enumerate(codes)]
+    return run(SPEC, build(SPEC, codes, units, people, roster), E02)
+
+
+def test_with_one_eligible_institution_the_national_column_is_not_its_own_scores():
+    # The attack 1.2 §9 closes: with one eligible institution every national score was that
+    # institution's own. Now every national score, the pooled top tens and the national
+    # breakdown cells are null / suppressed; the head (counts) stays.
+    results = _eligible_institutions(1)
+    assert group(results, "institution", "I0")["values"]["BP"]["score"] == pytest.approx(70)
+    nation = group(results, "nation", "ID")
+    assert (nation["n"], nation["suppressed"]) == (24, False)
+    assert all(nation["values"][d] is None for d in nation["values"])
+    assert all(nation["behaviours"][j] is None for j in nation["behaviours"])
+    for key in ("implementasi", "evaluasi", "indeks_berakhlak", "engagement", "energi_positif"):
+        assert nation[key] is None
+    assert nation["pilihan_nilai"]["personal"] is None
+    assert nation["pilihan_nilai"]["matches"]["personal_current"] is None
+    for cells in nation["breakdowns"].values():
+        for cell in cells.values():
+            assert cell["suppressed"] is True and "values" not in cell
+    # two eligible institutions: still fewer than 3
+    nation = group(_eligible_institutions(2), "nation", "ID")
+    assert nation["values"]["BP"] is None
+
+
+def test_with_three_eligible_institutions_the_national_column_is_shown():
+    nation = group(_eligible_institutions(3), "nation", "ID")
+    # (70 + 50 + 30) / 3 = 50, n 36; the not eligible institution (100) is left out
+    assert nation["values"]["BP"]["score"] == pytest.approx(50)
+    assert nation["values"]["BP"]["n"] == 36
+    assert nation["implementasi"]["score"] == pytest.approx(50)
+    # pooled L cells: 6·80 + 6·60 + 6·40 = 1080 / 18
+    gender = nation["breakdowns"]["gender"]
+    assert gender["L"]["suppressed"] is False
+    assert gender["L"]["values"]["BP"]["score"] == pytest.approx(60)
+    # and every institution is benchmarked among its 3 peers
+    bench = group(_eligible_institutions(3), "institution", "I0")["benchmark"]["implementasi"]
+    assert (bench["of"], bench["rank"]) == (3, 1)

@@ -1,6 +1,8 @@
 """Properties of METHOD.md results on random data: row order does not matter, every index stays
 in 0–100, an institution pools its units, and scores agree with a plain-Python reference."""
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -164,9 +166,11 @@ def test_institution_scores_agree_with_the_plain_python_reference(case):
     inst = group(run(SPEC, build(SPEC, ["X"], [(0, "U")], people), METHOD), "institution", "X")
     ref = ref_scores(SPEC, people)
 
+    k = METHOD.threshold
+
     def check(got, expected):
         score, count = expected
-        if score is None:
+        if score is None or count < k:  # 1.2 §8: a score of fewer than k respondents is null
             assert got is None
         else:
             assert got["score"] == pytest.approx(score)
@@ -174,13 +178,64 @@ def test_institution_scores_agree_with_the_plain_python_reference(case):
 
     for d, expected in ref["values"].items():
         check(inst["values"][d], expected)
-        if expected[0] is not None:
+        if expected[0] is not None and expected[1] >= k:
             assert fav(inst["values"][d]) == pytest.approx(ref["favourable"][d])
     for b, expected in ref["behaviours"].items():
         check(inst["behaviours"][b], expected)
     for key in SCORE_KEYS:
         check(inst[key], ref[key])
-    assert [inst["pilihan_nilai"][q] for q in ("personal", "current", "wanted")] == ref["top"]
+    pickers = [sum(1 for p in people if p.picks[q]) for q in range(3)]
+    expected_tops = [
+        top if count >= k else None for top, count in zip(ref["top"], pickers, strict=True)
+    ]
+    assert [inst["pilihan_nilai"][q] for q in ("personal", "current", "wanted")] == expected_tops
+
+
+def alphas_in(doc):
+    """Yield every Cronbach's α object of a document."""
+    for score in scores_in(doc):
+        if isinstance(score.get("alpha"), dict):
+            yield score["alpha"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    CASES,
+    st.sampled_from([5, 10]),
+    st.booleans(),
+    st.lists(st.integers(-1, 3), max_size=60),
+)
+def test_no_score_resting_on_fewer_than_k_respondents_appears_anywhere(
+    case, k, with_roster, public
+):
+    # 1.2 §8: every SCORE of a document (groups, breakdown cells, the nation, employer
+    # branding, α) has n ≥ k; top tens only where k respondents picked. Random data over four
+    # institutions with sparse answers gives many scores below k.
+    from budaya.scoring import BrandingData
+
+    seed, n, missing = case
+    people = random_people(seed, n * 3, 8, max(missing, 0.4))
+    units = [(u // 2, f"U{u}") for u in range(8)]
+    roster = None
+    if with_roster:
+        roster = [(u, g, e, 0) for u in range(8) for g in (0, 1) for e in (0, 1) for _ in range(2)]
+    spec = default_spec(ITEMS, branding=[LikertItem("EB_1", "employer_branding", 6)])
+    branding = BrandingData(
+        institution=np.array(public, dtype=np.int32).reshape(len(public)),
+        answers=np.full((len(public), 1), 5, dtype=np.uint8),
+        linked_institutions=(0, 1, 2),
+    )
+    method = Method(threshold=k, margin=Fraction(1, 2))
+    doc = run(spec, build(spec, list("ABCD"), units, people, roster), method, branding=branding)
+    for score in scores_in(doc):
+        if score["n"] is not None:  # E carries no n
+            assert score["n"] >= k, score
+    for alpha in alphas_in(doc):
+        assert alpha["n"] >= k
+    for g in doc["groups"]:
+        for cell in (cell for b in g.get("breakdowns", {}).values() for cell in b.values()):
+            if cell["suppressed"]:
+                assert set(cell) == {"n", "population", "suppressed"}
 
 
 # -- the fast document paths agree with plain per-object references ---------------------------

@@ -90,9 +90,12 @@ PEOPLE_ANSWERS = [
 ]
 PEOPLE = [R(unit=0, answers={**a, **KO, **REST}) for a in PEOPLE_ANSWERS]
 K5 = Method(threshold=5)
+# METHOD 1.2 §8 nulls every score whose own n is below k (≥ 5): the hand figures below are
+# checked on every respondent twice (means and percents favourable unchanged, n doubled).
+TWICE = PEOPLE * 2
 
 
-def institution(people=PEOPLE, roster=None, method=K5, spec=SPEC):
+def institution(people=TWICE, roster=None, method=K5, spec=SPEC):
     data = build(spec, ["X"], [(0, "U")], people, roster=roster)
     return group(run(spec, data, method), "institution", "X")
 
@@ -110,15 +113,15 @@ def test_value_scores_are_means_of_valid_respondent_value_scores():
     inst = institution()
     # D_BP = (185/3 + 50 + 50 + 220/3) / 4 = 235 / 4 = 58.75 (r2 and r5 invalid)
     assert inst["values"]["BP"]["score"] == pytest.approx(58.75)
-    assert inst["values"]["BP"]["n"] == 4
+    assert inst["values"]["BP"]["n"] == 8
     assert inst["values"]["BP"]["shown"] == 58.8
     assert inst["values"]["BP"]["category"] == "B"
     # D_AK = (560/9 + 600/9 + 90/9 + 780/9 + 460/9) / 5 = 2490/45 = 55.333… (r4 invalid)
     assert inst["values"]["AK"]["score"] == pytest.approx(2490 / 45)
-    assert inst["values"]["AK"]["n"] == 5
+    assert inst["values"]["AK"]["n"] == 10
     # KO: 3 of its 4 items answered (≥ ceil(4/2) = 2) → valid, 80
     assert inst["values"]["KO"]["score"] == pytest.approx(80)
-    assert inst["values"]["KO"]["n"] == 6
+    assert inst["values"]["KO"]["n"] == 12
     assert inst["values"]["HA"]["score"] == pytest.approx(60)
 
 
@@ -126,13 +129,13 @@ def test_behaviour_scores_need_only_one_answered_item():
     inst = institution()
     b = inst["behaviours"]
     # BP1: r1 (100+80)/2 = 90, r2 60, r3 0, r4 (40+60)/2 = 50, r6 (80+100)/2 = 90 → 290/5 = 58
-    assert (b["BP1"]["score"], b["BP1"]["n"]) == (pytest.approx(58), 5)
+    assert (b["BP1"]["score"], b["BP1"]["n"]) == (pytest.approx(58), 10)
     # BP2 (K=4): 200/3, 100, 0, 100/3 → 200/4 = 50
-    assert (b["BP2"]["score"], b["BP2"]["n"]) == (pytest.approx(50), 4)
+    assert (b["BP2"]["score"], b["BP2"]["n"]) == (pytest.approx(50), 8)
     # BP3: 0, 100, 80 → 60
-    assert (b["BP3"]["score"], b["BP3"]["n"]) == (pytest.approx(60), 3)
+    assert (b["BP3"]["score"], b["BP3"]["n"]) == (pytest.approx(60), 6)
     # AK2 (K=4, reverse): r1 x=2 → 200/3, r2 x=4 → 0, r5 x=1 → 100, r6 x=3 → 100/3 → 50
-    assert (b["AK2"]["score"], b["AK2"]["n"]) == (pytest.approx(50), 4)
+    assert (b["AK2"]["score"], b["AK2"]["n"]) == (pytest.approx(50), 8)
     assert len(b) == 21
 
 
@@ -142,12 +145,12 @@ def test_the_implementation_index_is_the_mean_of_the_seven_value_scores_not_of_i
     expected = (58.75 + 2490 / 45 + 80 + 240) / 7
     assert inst["implementasi"]["score"] == pytest.approx(expected)
     assert inst["implementasi"]["shown"] == 62.0
-    # i[r] only for r1, r3, r6 (all seven valid): n = 3
-    assert inst["implementasi"]["n"] == 3
+    # i[r] only for r1, r3, r6 (all seven valid), each twice: n = 6
+    assert inst["implementasi"]["n"] == 6
     # SE(I) from i[r1] = 3995/63, i[r3] = 380/7, i[r6] = 4000/63 (no roster: sd/√n)
     i_r = [3995 / 63, 380 / 7, 4000 / 63]
     assert ref_scores(SPEC, PEOPLE)["i_r"] == pytest.approx(i_r)
-    se = statistics.stdev(i_r) / math.sqrt(3)
+    se = statistics.stdev(i_r * 2) / math.sqrt(6)
     assert inst["implementasi"]["se"] == pytest.approx(se)
     # the interval is centred on I, not on mean(i[r]) = 57.7…
     assert inst["implementasi"]["ci95"] == pytest.approx(
@@ -159,7 +162,7 @@ def test_the_engagement_index_uses_respondents_with_at_least_half_of_its_items()
     inst = institution()
     # ceil(3/2) = 2 items: r1 80, r3 100, r4 20, r6 60 → 260/4 = 65 (r2: 1 item, r5: none)
     assert inst["engagement"]["score"] == pytest.approx(65)
-    assert inst["engagement"]["n"] == 4
+    assert inst["engagement"]["n"] == 8
     assert inst["engagement"]["shown"] == 65.0
 
 
@@ -215,28 +218,28 @@ def test_value_validity_needs_ceil_half_of_five_items_that_is_three():
 
 
 def test_standard_errors_use_the_finite_population_correction_with_a_roster():
-    # roster: 8 employees in the unit; D_BP has n = 4: SE = sd/√4 · √(1 − 4/8)
-    inst = institution(roster=[(0, 0, 0, 0)] * 8)
-    bp = [185 / 3, 50, 50, 220 / 3]
-    se = statistics.stdev(bp) / 2 * math.sqrt(0.5)
+    # roster: 16 employees in the unit; D_BP has n = 8: SE = sd/√8 · √(1 − 8/16)
+    inst = institution(roster=[(0, 0, 0, 0)] * 16)
+    bp = [185 / 3, 50, 50, 220 / 3] * 2
+    se = statistics.stdev(bp) / math.sqrt(8) * math.sqrt(0.5)
     assert inst["values"]["BP"]["se"] == pytest.approx(se)
-    assert se_of(bp, 8) == pytest.approx(se)
+    assert se_of(bp, 16) == pytest.approx(se)
     assert inst["values"]["BP"]["ci95"] == pytest.approx(ci_of(58.75, se))
-    # engagement n = 4 of N = 8 as well: values 80, 100, 20, 60
-    assert inst["engagement"]["se"] == pytest.approx(se_of([80, 100, 20, 60], 8))
-    assert inst["population"] == 8
+    # engagement n = 8 of N = 16 as well: values 80, 100, 20, 60 (twice)
+    assert inst["engagement"]["se"] == pytest.approx(se_of([80, 100, 20, 60] * 2, 16))
+    assert inst["population"] == 16
 
 
 def test_standard_errors_without_a_roster_have_no_correction():
     inst = institution()
-    bp = [185 / 3, 50, 50, 220 / 3]
-    assert inst["values"]["BP"]["se"] == pytest.approx(statistics.stdev(bp) / 2)
+    bp = [185 / 3, 50, 50, 220 / 3] * 2
+    assert inst["values"]["BP"]["se"] == pytest.approx(statistics.stdev(bp) / math.sqrt(8))
     assert inst["population"] is None
 
 
 def test_a_census_has_zero_standard_error():
-    # N = n = 6 for KO (all six valid, all 80): √max(0, 1 − 6/6) = 0 → [80, 80]
-    inst = institution(roster=[(0, 0, 0, 0)] * 6)
+    # N = n = 12 for KO (all twelve valid, all 80): √max(0, 1 − 12/12) = 0 → [80, 80]
+    inst = institution(roster=[(0, 0, 0, 0)] * 12)
     assert inst["values"]["KO"]["se"] == pytest.approx(0)
     assert inst["values"]["KO"]["ci95"] == pytest.approx([80, 80])
 
@@ -253,18 +256,36 @@ def test_the_interval_is_clipped_to_0_100():
 
 
 def test_a_score_of_a_single_respondent_has_no_interval():
-    # only one respondent answers BP: D_BP exists with n = 1, no SE and no interval
+    # METHOD.md §7: no interval when n < 2; sd with ddof 1 does not exist for n = 1, so the SE
+    # is null as well. (1.2 §8 nulls such a score in a document: see the next test.)
+    from budaya.scoring.document import score_dict
+
+    alone = score_dict(220 / 3, None, 1)
+    assert alone["ci95"] is None and alone["se"] is None
+    assert score_dict(220 / 3, 5.0, 1)["ci95"] is None
+
+
+def test_a_score_of_fewer_than_k_respondents_is_null_in_a_shown_group():
+    # 1.2 §8: only one respondent answers BP in a shown group of six (k = 5): D_BP, its
+    # behaviours BP1/BP2 and I (which rests on the same respondent) are null, AK is shown.
     people = [R(0, {"BP1_1": 5, "BP2_1": 3, **AK, **KO, **REST})]
     people += [R(0, {**AK, **KO, **REST}) for _ in range(5)]
     inst = institution(people)
-    # (80 + 200/3) / 2 = 73.33
-    assert inst["values"]["BP"]["score"] == pytest.approx(220 / 3)
-    assert inst["values"]["BP"]["n"] == 1
-    assert inst["values"]["BP"]["ci95"] is None
-    # METHOD.md reading: sd with ddof 1 does not exist for n = 1, so the SE is null as well
-    assert inst["values"]["BP"]["se"] is None
-    assert inst["implementasi"]["n"] == 1
-    assert inst["implementasi"]["ci95"] is None
+    assert inst["suppressed"] is False
+    assert inst["values"]["BP"] is None
+    assert inst["behaviours"]["BP1"] is None and inst["behaviours"]["BP2"] is None
+    assert inst["implementasi"] is None and inst["indeks_berakhlak"] is None
+    assert inst["values"]["AK"]["n"] == 6
+    # four respondents answer BP (n = 4 < 5): still null; a fifth makes it shown (n = 5)
+    four = [R(0, {"BP1_1": 5, "BP2_1": 3, **AK, **KO, **REST})] * 4
+    four += [R(0, {**AK, **KO, **REST})] * 2
+    assert institution(four)["values"]["BP"] is None
+    five = [R(0, {"BP1_1": 5, "BP2_1": 3, **AK, **KO, **REST})] * 5
+    five += [R(0, {**AK, **KO, **REST})]
+    shown = institution(five)
+    assert shown["values"]["BP"]["n"] == 5
+    assert shown["values"]["BP"]["score"] == pytest.approx(220 / 3)
+    assert shown["implementasi"]["n"] == 5
 
 
 def test_a_value_nobody_answered_is_null_and_so_is_the_index():

@@ -50,12 +50,13 @@ def test_personal_organisation_alignment_leaves_out_respondents_with_an_empty_se
 
 
 def test_current_wanted_alignment_leaves_out_respondents_with_an_empty_set():
-    inst = institution()
     # r1 |{BP1,AK1}| / min(3,4) = 2/3; r2 out (no wanted); r3 out (no current);
-    # r4 3/min(5,3) = 1; r5 0/1; r6 2/2 → 100 · (8/3)/4 = 66.67
-    score = inst["keselarasan_saat_ini_harapan"]
+    # r4 3/min(5,3) = 1; r5 0/1; r6 2/2 → 100 · (8/3)/4 = 66.67, n = 4
+    # 1.2 §8: n = 4 < k = 5, so the score is null; every respondent twice: n = 8, shown
+    assert institution()["keselarasan_saat_ini_harapan"] is None
+    score = institution(PICKS * 2)["keselarasan_saat_ini_harapan"]
     assert score["score"] == pytest.approx(100 * (2 / 3 + 1 + 0 + 1) / 4)
-    assert score["n"] == 4
+    assert score["n"] == 8
 
 
 def test_top_tens_order_by_count_then_by_the_value_list():
@@ -88,12 +89,21 @@ def test_a_top_ten_stops_at_ten_with_ties_broken_in_value_list_order():
         (("L09",), (), ()),
         ((), (), ()),
     ]
+    # 1.2 §8: four respondents picked a personal value (< k = 5): that top ten is null, and
+    # so is the current one (nobody picked) and every match using them
     top = institution(picks)["pilihan_nilai"]
-    # L09 twice; the twelve others once: list order HA1 … AD3 fills the remaining nine places
+    assert top["personal"] is None and top["current"] is None and top["wanted"] is None
+    assert top["matches"] == dict.fromkeys(
+        ("personal_current", "current_wanted", "personal_wanted")
+    )
+    # every respondent twice (8 pickers): L09 four times; the twelve others twice: list order
+    # HA1 … AD3 fills the remaining nine places
+    top = institution(picks * 2)["pilihan_nilai"]
     assert top["personal"] == [
         "L09", "HA1", "HA2", "HA3", "LO1", "LO2", "LO3", "AD1", "AD2", "AD3",
     ]  # fmt: skip
-    assert top["current"] == []
+    assert top["current"] is None
+    assert top["matches"]["personal_current"] is None
     assert institution(picks)["energi_positif"] is None
     assert institution(picks)["keselarasan_pribadi_organisasi"] is None
 
@@ -112,3 +122,20 @@ def test_an_unknown_pick_is_invalid_input():
     data.picks[1, 0, 0] = len(SPEC.pick_values)  # one past the end of the list
     with pytest.raises(ValueError):
         run(SPEC, data, Method(threshold=5))
+
+
+def test_a_top_ten_is_shown_from_k_pickers_and_only_its_own_matches_are_null():
+    # 1.2 §8. Five respondents pick personal and current values, four pick wanted ones (k = 5):
+    # personal [BP1, AK1] and current [AK1, L01] are shown with their match [AK1];
+    # wanted is null, and so are the matches using it.
+    picks = [(("BP1", "AK1"), ("AK1", "L01"), ("BP1",))] * 4
+    picks += [(("BP1",), ("AK1",), ())]
+    top = institution(picks)["pilihan_nilai"]
+    assert top["personal"] == ["BP1", "AK1"]
+    assert top["current"] == ["AK1", "L01"]
+    assert top["wanted"] is None
+    assert top["matches"] == {
+        "personal_current": ["AK1"],
+        "current_wanted": None,
+        "personal_wanted": None,
+    }

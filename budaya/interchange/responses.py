@@ -171,8 +171,10 @@ def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> 
 
     pick_index = {code: i for i, code in enumerate(_pick_codes(spec.pick_values))}
     pick_positions = [(q, columns[name]) for q, name in enumerate(PICK_COLUMNS) if name in columns]
-    gender_of = {code: i for i, code in enumerate(GENDERS)}
-    employment_of = {code: i for i, code in enumerate(EMPLOYMENT_TYPES)}
+    # An empty cell: the attribute was left out (METHOD.md 1.2 §8, stored demographics are
+    # k-anonymous): the response counts in every parent and in no cell of that breakdown.
+    gender_of = {"": -1, **{code: i for i, code in enumerate(GENDERS)}}
+    employment_of = {"": -1, **{code: i for i, code in enumerate(EMPLOYMENT_TYPES)}}
     age_of = {"": -1, **{code: i for i, code in enumerate(AGE_BANDS)}}
     c_id, c_inst, c_unit = columns["response_id"], columns["institution"], columns["unit"]
     c_gender, c_employment, c_age = (
@@ -242,22 +244,22 @@ def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> 
             pair_rows.append(0)
         pair_rows[p] += 1
 
-        g = gender_of.get(cells[c_gender], -2)
+        g = gender_of.get(cells[c_gender].strip(), -2)
         if g == -2:
             add(
                 number,
                 "gender",
-                f"'{cells[c_gender]}' tidak sah, harus L atau P",
-                f"'{cells[c_gender]}' is invalid, expected L or P",
+                f"'{cells[c_gender]}' tidak sah, harus L, P atau kosong",
+                f"'{cells[c_gender]}' is invalid, expected L, P or empty",
             )
             g = -1
-        e = employment_of.get(cells[c_employment], -2)
+        e = employment_of.get(cells[c_employment].strip(), -2)
         if e == -2:
             add(
                 number,
                 "employment_type",
-                f"'{cells[c_employment]}' tidak sah, harus PNS atau PPPK",
-                f"'{cells[c_employment]}' is invalid, expected PNS or PPPK",
+                f"'{cells[c_employment]}' tidak sah, harus PNS, PPPK atau kosong",
+                f"'{cells[c_employment]}' is invalid, expected PNS, PPPK or empty",
             )
             e = -1
         a = age_of.get(cells[c_age].strip(), -2)

@@ -14,6 +14,7 @@ import numpy as np
 
 from budaya.public.models import BrandingLink, BrandingResponse
 from budaya.scoring import BrandingData
+from budaya.scoring.branding import hidden_links
 from budaya.scoring.document import score_dict
 from budaya.scoring.respondent import MeanBuilder, item_scores
 from budaya.scoring.suppression import suppressed_cells
@@ -83,9 +84,11 @@ def respondent_scores(instrument, answers: np.ndarray) -> tuple[np.ndarray, np.n
     return builder.mean(math.ceil(len(items) / 2))
 
 
-def _cell(scores: np.ndarray) -> dict | None:
+def _cell(scores: np.ndarray, threshold: int) -> dict | None:
+    """Return the SCORE of a segment cell, None when it rests on fewer than k respondents
+    with a valid score (METHOD.md 1.2 §8)."""
     n = scores.shape[0]
-    if n == 0:
+    if n == 0 or n < threshold:
         return None
     se = float(scores.std(ddof=1) / math.sqrt(n)) if n >= 2 else None
     return score_dict(float(scores.mean()), se, n)
@@ -122,7 +125,7 @@ def summarise(instrument, threshold: int, score, valid, segments, join, not_join
             cell = {"n": len(rows), "suppressed": code in hidden}
             if code not in hidden:
                 picked = np.array(rows, dtype=np.intp)
-                cell["employer_branding"] = _cell(score[picked][valid[picked]])
+                cell["employer_branding"] = _cell(score[picked][valid[picked]], threshold)
             cells[code] = cell
         result["segments"][question.code] = cells
     result["reasons_join"] = _top(join, instrument.branding_reasons_join)
@@ -138,11 +141,25 @@ def branding_segments(period, instrument, threshold: int) -> dict:
     codes, answers, segments, join, not_join = _rows(period, len(instrument.branding_items))
     score, valid = respondent_scores(instrument, answers)
     result = {NATION: summarise(instrument, threshold, score, valid, segments, join, not_join)}
-    for link in sorted(
+    institution_links = sorted(
         (lk for lk in links if lk.institution_id), key=lambda lk: lk.institution.code
-    ):
+    )
+    # The nation is the parent of the link groups (METHOD.md 1.2 §9): an institution whose
+    # score complementary suppression hides shows no segments either (they would add up to it).
+    valid_of = {}
+    for code, ok in zip(codes, valid.tolist(), strict=True):
+        valid_of[code] = valid_of.get(code, 0) + int(ok)
+    hidden = hidden_links(
+        {lk.institution.code: valid_of.get(lk.institution.code, 0) for lk in institution_links},
+        sum(count for code, count in valid_of.items() if code is None),
+        threshold,
+    )
+    for link in institution_links:
         code = link.institution.code
         rows = [i for i, c in enumerate(codes) if c == code]
+        if code in hidden:
+            result[code] = {"n": len(rows), "suppressed": True}
+            continue
         picked = np.array(rows, dtype=np.intp)
         result[code] = summarise(
             instrument,

@@ -4,7 +4,13 @@ beyond counting institutions per stored category)."""
 from budaya.institutions.models import Institution
 from budaya.results import charts, store
 from budaya.results import display as d
-from budaya.results.presenters import INDEX_LABELS, ranking_key, ranking_rows, score_row
+from budaya.results.presenters import (
+    INDEX_LABELS,
+    national_reason,
+    ranking_key,
+    ranking_rows,
+    score_row,
+)
 from budaya.scoring.rounding import CATEGORY_NAMES
 
 RANKED_KEYS = ("indeks_berakhlak", "implementasi")
@@ -55,6 +61,7 @@ def national_view(result_set, region: str = "", kind: str = "", key: str = "") -
         ],
         "institution_count": len(institutions),
         "eligible_count": len(eligible),
+        "national_reason": national_reason(len(eligible)),
         "spread": spread_rows,
         "spread_chart": charts.category_chart(
             spread_rows, f"Sebaran instansi yang memenuhi syarat per kategori {INDEX_LABELS[key]}"

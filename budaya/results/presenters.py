@@ -11,7 +11,7 @@ from budaya.instruments import InstrumentError, load_instrument
 from budaya.results import charts, store
 from budaya.results import display as d
 from budaya.scoring.rounding import format_number
-from budaya.scoring.spec import BEHAVIOUR_CODES, VALUE_CODES, VALUE_NAMES
+from budaya.scoring.spec import BEHAVIOUR_CODES, MINIMUM_PEERS, VALUE_CODES, VALUE_NAMES
 
 INDEX_LABELS = {
     "indeks_berakhlak": "Indeks BerAKHLAK",
@@ -66,6 +66,32 @@ MATCH_TITLES = (
     ("personal_wanted", _("Pribadi dan harapan")),
 )
 MARKED = 3  # how many behaviours are marked strongest and weakest
+# METHOD.md 1.2 §9: national scores and benchmarks need 3 eligible institutions (unit
+# benchmarks: 3 eligible units); pages say why a national or benchmark figure is missing.
+NOT_ENOUGH_INSTITUTIONS = _("belum cukup instansi")
+NOT_ENOUGH_UNITS = _("belum cukup unit")
+
+
+def national_reason(eligible_institutions: int) -> str:
+    """Return why the national column is empty ("belum cukup instansi"), or ''."""
+    return str(NOT_ENOUGH_INSTITUTIONS) if eligible_institutions < MINIMUM_PEERS else ""
+
+
+def eligible_institutions(result_set) -> int:
+    """Return how many institutions of a result set are eligible (counted in the database)."""
+    from budaya.results.models import ResultGroup
+
+    return ResultGroup.objects.filter(
+        result_set=result_set, level="institution", summary__eligible=True
+    ).count()
+
+
+def benchmark_reason(group: dict | None, key: str, level: str) -> str:
+    """Return why an eligible, shown group has no benchmark for `key` (fewer than 3 peers),
+    or '' (it has one, or is not benchmarked at all: not eligible or suppressed)."""
+    if not d.visible(group) or not group.get("eligible") or d.benchmark(group, key):
+        return ""
+    return str(NOT_ENOUGH_UNITS if level == "unit" else NOT_ENOUGH_INSTITUTIONS)
 
 
 def change_view(change: dict | None) -> dict | None:
@@ -135,10 +161,14 @@ def _behaviours(group: dict | None, labels: dict) -> list[dict]:
     return shown_rows
 
 
-def _selection(group: dict | None, picks: dict) -> dict | None:
+def _selection(group: dict | None, picks: dict, hidden_text: str = "") -> dict | None:
     stored = d.selection(group)
     if stored is None:
         return None
+
+    def titled(title, codes):
+        # A null top ten or match (METHOD.md 1.2 §8: fewer than k respondents picked) says why.
+        return f"{title} ({hidden_text})" if codes is None and hidden_text else str(title)
 
     def entries(codes):
         return [
@@ -146,10 +176,14 @@ def _selection(group: dict | None, picks: dict) -> dict | None:
             for c in codes or []
         ]
 
+    matches = stored.get("matches") or {}
     return {
-        "lists": [(str(title), entries(stored.get(key))) for key, title in SELECTION_TITLES],
+        "lists": [
+            (titled(title, stored.get(key)), entries(stored.get(key)))
+            for key, title in SELECTION_TITLES
+        ],
         "matches": [
-            (str(title), entries((stored.get("matches") or {}).get(key)))
+            (titled(title, matches.get(key)), entries(matches.get(key)))
             for key, title in MATCH_TITLES
         ],
     }
@@ -238,6 +272,8 @@ def build_report(period, result_set, institution, unit=None) -> dict:
     if group is None:
         return report
     behaviour_labels, pick_labels = _labels(period.instrument)
+    reason = national_reason(eligible_institutions(result_set))
+    report["national_reason"] = reason
     headline_key = "indeks_berakhlak" if d.score(group, "indeks_berakhlak") else "implementasi"
     headline = score_row(group, headline_key, INDEX_LABELS[headline_key])
     headline["meaning"] = str(CATEGORY_MEANINGS.get(headline["category"], ""))
@@ -253,7 +289,11 @@ def build_report(period, result_set, institution, unit=None) -> dict:
             alpha=alpha.get("value"),
             alpha_text=_alpha_text(alpha.get("value")),
             nation=d.shown(d.score(nation, "values", code)),
-            nation_text=d.number(d.shown(d.score(nation, "values", code))),
+            nation_text=(
+                reason
+                if reason and d.score(nation, "values", code) is None
+                else d.number(d.shown(d.score(nation, "values", code)))
+            ),
         )
         values.append(row)
     behaviours = _behaviours(group, behaviour_labels)
@@ -262,6 +302,7 @@ def build_report(period, result_set, institution, unit=None) -> dict:
     report.update(
         headline=headline,
         headline_key=headline_key,
+        benchmark_reason=benchmark_reason(group, headline_key, report["level"]),
         indices=[score_row(group, key, INDEX_LABELS[key]) for key in HEADLINE_KEYS],
         others=[
             row
@@ -286,7 +327,7 @@ def build_report(period, result_set, institution, unit=None) -> dict:
             "21 perilaku BerAKHLAK diurutkan dari skor tertinggi",
             label_width=260,
         ),
-        selection=_selection(group, pick_labels),
+        selection=_selection(group, pick_labels, d.suppressed_text(threshold)),
         breakdowns=[
             {"key": key, "title": str(BREAKDOWN_TITLES[key]), "rows": breakdown_rows(group, key)}
             for key in ("gender", "employment_type", "age_band")

@@ -86,9 +86,20 @@ class _Columns:
         return {name: column[: self.size] for name, column in self.columns.items()}
 
 
-def _codes(values, index: dict) -> np.ndarray:
-    """Return the int8 indices of category codes (-1 when unknown)."""
-    return np.fromiter(map(index.get, values, repeat(-1)), dtype=np.int8, count=len(values))
+def _codes(values, index: dict, name: str = "kategori / category") -> np.ndarray:
+    """Return the int8 indices of category codes: -1 for an attribute left out ("", METHOD.md
+    1.2 §8: it counts in every parent and in no breakdown cell); any other code not in `index`
+    is refused, naming it."""
+    codes = np.fromiter(map(index.get, values, repeat(-1)), dtype=np.int8, count=len(values))
+    unknown = np.flatnonzero(codes < 0)
+    if unknown.size:
+        for position in unknown.tolist():
+            value = values[position]
+            if value not in ("", None):
+                raise SurveyDataError(
+                    f"{name} tersimpan tidak dikenal: {value!r} / unknown stored {name}: {value!r}"
+                )
+    return codes
 
 
 def _units(unit_ids, lookup: np.ndarray) -> np.ndarray:
@@ -305,9 +316,9 @@ def survey_data_for_period(period: Period, instrument, spec) -> SurveyData:
         part = table.take(len(columns[0]))
         unit_ids, genders, employments, ages, answers, *pick_columns = columns
         part["unit"][:] = _units(unit_ids, lookup)
-        part["gender"][:] = _codes(genders, gender_index)
-        part["employment"][:] = _codes(employments, employment_index)
-        part["age_band"][:] = _codes(ages, age_index)
+        part["gender"][:] = _codes(genders, gender_index, "gender")
+        part["employment"][:] = _codes(employments, employment_index, "employment_type")
+        part["age_band"][:] = _codes(ages, age_index, "age_band")
         _answers(answers, width, part["answers"], first)
         for name, strings in zip(("personal", "current", "wanted"), pick_columns, strict=True):
             _picks(strings, pick_index, spec.pick_values, max_picks, part[name], first)

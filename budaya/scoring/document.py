@@ -64,8 +64,11 @@ class ScoreColumn:
     built (the Python lists behind those objects are made once, on first use).
     """
 
-    def __init__(self, score, se, n):
+    def __init__(self, score, se, n, raw=None):
         self.score = score = np.asarray(score, dtype=float)
+        # The score before §8's null for n < k (national means use it, as they use the scores
+        # of suppressed institutions); `score` is what may be shown.
+        self.raw = score if raw is None else np.asarray(raw, dtype=float)
         self.se = se = np.asarray(se, dtype=float)
         self.n = n = np.asarray(n, dtype=float)
         self.shown = round_shown_array(score)

@@ -173,7 +173,14 @@ def score_period(
         nation_n=data.n,
         nation_population=nation_population,
         nation_minimum=nation_minimum,
-        branding=branding_scores(spec, method, branding, n_institutions)
+        branding=branding_scores(
+            spec,
+            method,
+            branding,
+            n_institutions,
+            institution_codes=data.institutions,
+            hidden_institutions=institution_n < method.threshold,
+        )
         if branding is not None
         else None,
         previous=previous,

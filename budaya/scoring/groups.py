@@ -14,11 +14,13 @@ import numpy as np
 
 from budaya.scoring.benchmarks import PeerStatistics, peer_statistics
 from budaya.scoring.document import INDEX_KEYS, Z95, round_shown_array, score_dict
+from budaya.scoring.indices import hide_top_tens
 from budaya.scoring.spec import (
     AGE_BANDS,
     BEHAVIOUR_CODES,
     EMPLOYMENT_TYPES,
     GENDERS,
+    MINIMUM_PEERS,
     VALUE_CODES,
     Method,
     ScoringSpec,
@@ -32,18 +34,22 @@ BREAKDOWN_CATEGORIES = {
 }
 # Every benchmarked and compared score: the index keys, then each value ("values:BP", …).
 SCORE_KEYS = (*INDEX_KEYS, *(f"values:{d}" for d in VALUE_CODES))
+# The respondents of a parent whose attribute was left out, as a never-shown breakdown cell.
+LEFT_OUT = ""
 
 
 @dataclass
 class Column:
     """One score of the groups of one level: unrounded score, SE, n and shown value (NaN where
-    missing), and whether each group may be a benchmark peer for it."""
+    missing or, §8 of 1.2, resting on fewer than k respondents), and whether each group may be
+    a benchmark peer for it. `raw` is the score before that null (national means use it)."""
 
     score: np.ndarray
     se: np.ndarray
     n: np.ndarray
     shown: np.ndarray
     peer_ok: np.ndarray
+    raw: np.ndarray | None = None
 
 
 @dataclass
@@ -103,6 +109,10 @@ class PeriodScores:
         self.unit_eligible = (
             unit_n >= unit_min if unit_min is not None else np.zeros(n_units, dtype=bool)
         )
+        # §8 (1.2): an institution's engagement is eligible only when the institution is.
+        # Set before any SCORE object is built (the table builds them on first read).
+        first = offsets["institution"]
+        table.engagement_eligible[first : first + n_institutions] &= self.institution_eligible
         self._suppress(n_institutions)
         institution_rows = slice(offsets["institution"], offsets["institution"] + n_institutions)
         unit_rows = slice(offsets["unit"], offsets["unit"] + n_units)
@@ -142,8 +152,15 @@ class PeriodScores:
                 if code in hidden:
                     self.unit_suppressed[u] = True
         # Attribute breakdown cells (rows of the table): present when they hold respondents.
+        # Respondents whose attribute was left out (1.2 §8) count in the parent and in no
+        # cell: they are a part of the parent that is never shown, so they enter complementary
+        # suppression as a hidden cell (else parent − shown cells would give their score).
         table_n = self.table.n
         self.cell_suppressed = np.zeros(len(table_n), dtype=bool)
+        parent_n = {
+            "institution": self.institution_n.tolist(),
+            "nation": [table_n[self.offsets["nation"]]],
+        }
         for level, parents in (("institution", n_institutions), ("nation", 1)):
             for name, categories in BREAKDOWN_CATEGORIES.items():
                 base = self.offsets[f"{level}:{name}"]
@@ -154,7 +171,10 @@ class PeriodScores:
                         for c, code in enumerate(categories)
                         if table_n[first + c] > 0
                     ]
-                    hidden = suppressed_cells(present, k)
+                    left_out = parent_n[level][parent] - sum(n for _, n in present)
+                    if left_out > 0:
+                        present.append((LEFT_OUT, left_out))
+                    hidden = suppressed_cells(present, k, {LEFT_OUT})
                     for c, code in enumerate(categories):
                         if code in hidden:
                             self.cell_suppressed[first + c] = True
@@ -176,7 +196,12 @@ class PeriodScores:
             if key == "engagement":
                 peer_ok = peer_ok & table.engagement_eligible[rows]
             columns[key] = Column(
-                score, source.se[rows], source.n[rows], source.shown[rows], peer_ok
+                score,
+                source.se[rows],
+                source.n[rows],
+                source.shown[rows],
+                peer_ok,
+                source.raw[rows],
             )
         return columns
 
@@ -200,15 +225,18 @@ class PeriodScores:
         eligible); n is their sum, SE √(ΣSE²)/m. Values also carry the mean favourable."""
         eligible = self.institution_eligible
         rows = slice(self.offsets["institution"], self.offsets["institution"] + eligible.size)
+        k = self.method.threshold
         scores = {}
         for key in SCORE_KEYS:
             if key == "employer_branding":
                 continue
             column = self.institution_columns[key]
-            mask = eligible & np.isfinite(column.score)
+            # Every eligible institution that has the score, suppressed or not, and so also
+            # when its score is not shown for resting on fewer than k respondents (§8, 1.2).
+            mask = eligible & np.isfinite(column.raw)
             if key == "engagement":
-                mask &= column.peer_ok
-            scores[key] = _mean_of(column.score[mask], column.se[mask], column.n[mask])
+                mask &= self.table.engagement_eligible[rows]
+            scores[key] = _national(column.raw[mask], column.se[mask], column.n[mask], k)
             if key.startswith("values:"):
                 favourable = self.table.favourable[key.split(":", 1)[1]][rows][mask]
                 favourable = favourable[np.isfinite(favourable)].tolist()
@@ -216,12 +244,17 @@ class PeriodScores:
                 scores[key] = (scores[key], mean_favourable)
         for j in BEHAVIOUR_CODES:
             column = self.table.columns[f"b:{j}"]
-            score = column.score[rows]
+            score = column.raw[rows]
             mask = eligible & np.isfinite(score)
-            scores[f"behaviours:{j}"] = _mean_of(
-                score[mask], column.se[rows][mask], column.n[rows][mask]
+            scores[f"behaviours:{j}"] = _national(
+                score[mask], column.se[rows][mask], column.n[rows][mask], k
             )
         return scores
+
+    @property
+    def nation_has_peers(self) -> bool:
+        """Whether enough institutions are eligible for national scores (§9, 1.2)."""
+        return int(np.count_nonzero(self.institution_eligible)) >= MINIMUM_PEERS
 
     # -- §9: benchmarks ---------------------------------------------------------------------
 
@@ -230,7 +263,10 @@ class PeriodScores:
         result = {}
         for key, column in columns.items():
             is_peer = peers & column.peer_ok
-            result[key] = peer_statistics(peer_set, column.score, column.shown, is_peer, is_peer)
+            # §9 (1.2): no benchmark from a peer set of fewer than MINIMUM_PEERS groups.
+            sizes = np.bincount(peer_set[is_peer], minlength=int(peer_set.max(initial=0)) + 1)
+            wants = is_peer & (sizes[peer_set] >= MINIMUM_PEERS)
+            result[key] = peer_statistics(peer_set, column.score, column.shown, is_peer, wants)
         return result
 
     # -- §7: change -------------------------------------------------------------------------
@@ -378,6 +414,23 @@ class PeriodScores:
         )
         if suppressed:
             return document
+        if not self.nation_has_peers:
+            # §9 (1.2): fewer than 3 eligible institutions: no national score (the pooled ones
+            # included: they would be those institutions' own); the public-survey pool is
+            # ruled by its own complementary suppression (branding.py).
+            scores = {
+                "values": dict.fromkeys(VALUE_CODES),
+                "behaviours": dict.fromkeys(BEHAVIOUR_CODES),
+                **dict.fromkeys(key for key in INDEX_KEYS if key != "employer_branding"),
+                "pilihan_nilai": hide_top_tens(
+                    {"matches": {}}, personal=False, current=False, wanted=False
+                ),
+            }
+            if self.branding is not None:
+                scores["employer_branding"] = self.branding.get("nation")
+            document.update(_scores_json(scores))
+            document["breakdowns"] = self._attribute_breakdowns("nation", None)
+            return document
         pooled = self.table.scores(self.offsets["nation"])
         scores = {"values": {}, "behaviours": {}}
         for d in VALUE_CODES:
@@ -426,6 +479,8 @@ class PeriodScores:
                 if n <= 0:
                     continue
                 suppressed = bool(self.cell_suppressed[row])
+                if institution is None and not self.nation_has_peers:
+                    suppressed = True  # pools fewer than 3 eligible institutions (§9, 1.2)
                 scores = None if suppressed else table.scores(row, with_evaluation=False)
                 cells[code] = _cell(n, table.population[row], suppressed, scores)
             result[name] = cells
@@ -446,6 +501,17 @@ def _sources(table) -> dict:
     for d in VALUE_CODES:
         sources[f"values:{d}"] = table.columns[f"v:{d}"]
     return sources
+
+
+def _national(score, se, n, k: int):
+    """Return a national (score, se, n) from its institutions' scores, or None: fewer than
+    MINIMUM_PEERS institutions have it (§9, 1.2), or it rests on fewer than k respondents."""
+    if score.size < MINIMUM_PEERS:
+        return None
+    found = _mean_of(score, se, n)
+    if found is not None and found[2] is not None and found[2] < k:
+        return None
+    return found
 
 
 def _mean_of(score, se, n):

@@ -153,8 +153,12 @@ class PickTops:
     value-list order; matches are the codes in both top tens, in the first list's order.
     """
 
-    def __init__(self, spec: ScoringSpec, counts: np.ndarray):
+    def __init__(self, spec: ScoringSpec, counts: np.ndarray, shown: np.ndarray | None = None):
         self.codes = [value.code for value in spec.pick_values]
+        # (groups, 3 questions) bool: whether each question's top ten may be shown (§8: at
+        # least k respondents picked something in it); a hidden list and its matches are null.
+        self.shown = None if shown is None else np.asarray(shown, dtype=bool)
+        self._shown_rows = None
         # A stable sort of negated counts keeps value-list order among ties. Counts are whole
         # numbers (one per pick); sorted as 32-bit integers where they fit, which is faster.
         fits = counts.size == 0 or counts.max() < 2**31
@@ -172,7 +176,7 @@ class PickTops:
         personal, current, wanted = self._rows[row]
         in_current = set(current)
         in_wanted = set(wanted)
-        return {
+        result = {
             "personal": [codes[i] for i in personal if i >= 0],
             "current": [codes[i] for i in current if i >= 0],
             "wanted": [codes[i] for i in wanted if i >= 0],
@@ -183,6 +187,29 @@ class PickTops:
                 "personal_wanted": [codes[i] for i in personal if i >= 0 and i in in_wanted],
             },
         }
+        if self.shown is not None:
+            if self._shown_rows is None:
+                self._shown_rows = self.shown.tolist()
+            shown_personal, shown_current, shown_wanted = self._shown_rows[row]
+            if not (shown_personal and shown_current and shown_wanted):
+                hide_top_tens(result, shown_personal, shown_current, shown_wanted)
+        return result
+
+
+def hide_top_tens(pilihan: dict, personal: bool, current: bool, wanted: bool) -> dict:
+    """Null (in place) the top tens not shown and the matches that use them; return it."""
+    matches = pilihan["matches"]
+    for key, shown in (("personal", personal), ("current", current), ("wanted", wanted)):
+        if not shown:
+            pilihan[key] = None
+    for key, first, second in (
+        ("personal_current", personal, current),
+        ("current_wanted", current, wanted),
+        ("personal_wanted", personal, wanted),
+    ):
+        if not (first and second):
+            matches[key] = None
+    return pilihan
 
 
 def implementation_index(value_means: np.ndarray) -> np.ndarray:

@@ -298,7 +298,7 @@ class _Layout:
         self.limiting = np.array(
             [value.limiting for value in pick_values] + [False], dtype=np.bool_
         )
-        self.base[BASE_EP] = self._add(["ep:n", "ep:lim", "ep:tot"])
+        self.base[BASE_EP] = self._add(["ep:n", "ep:lim", "ep:tot", "pk:P:n", "pk:H:n"])
 
     def _add(self, names: list[str]) -> int:
         """Add a block of columns; return the index of its first column."""
@@ -729,6 +729,8 @@ def _add_rows(
         acc[col_ep] += np.float64(counts[1] > 0)
         acc[col_ep + 1] += w * limiting_current
         acc[col_ep + 2] += w * counts[1]
+        acc[col_ep + 3] += np.float64(counts[0] > 0)
+        acc[col_ep + 4] += np.float64(counts[2] > 0)
         valid, score = _overlap(stamp, distinct, counts, 0, 1, t)
         measure_valid[KPO] = np.float64(valid)
         measure_score[KPO] = score

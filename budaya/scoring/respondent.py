@@ -8,7 +8,8 @@ Names of the accumulated statistics:
 - Cronbach's α of a value d over respondents who answered all its items: `a:d:n`, `a:d:CODE`
   Σ item score, `a:d:q` Σ Σ item score², `a:d:t1` Σ total, `a:d:t2` Σ total²;
 - values selection: `p:Q:CODE` respondents picking CODE in question Q (P, C, H); `ep:n`
-  respondents with a pick in C; `ep:lim` and `ep:tot` limiting and all picks in C (weighted).
+  respondents with a pick in C; `ep:lim` and `ep:tot` limiting and all picks in C (weighted);
+  `pk:P:n` and `pk:H:n` respondents with a pick in P and in H (a top ten's respondents, §8).
 """
 
 import math
@@ -159,6 +160,8 @@ def accumulate_picks(spec: ScoringSpec, picks, weight, acc: CellAccumulator, max
     limiting_current = current[:, limiting].sum(axis=1) if limiting.any() else np.zeros(n, int)
     has_current = total_current > 0
     acc.add_count("ep:n", has_current.view(np.uint8), 1)
+    acc.add_count("pk:P:n", (counts[0] > 0).view(np.uint8), 1)
+    acc.add_count("pk:H:n", (counts[2] > 0).view(np.uint8), 1)
     if weight is None:
         acc.add_count("ep:lim", limiting_current, max_picks)
         acc.add_count("ep:tot", total_current, max_picks)

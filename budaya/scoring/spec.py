@@ -97,3 +97,9 @@ class Method:
             )
         if self.max_picks < 1:
             raise ValueError(f"max_picks must be at least 1, not {self.max_picks}")
+
+
+# METHOD.md 1.2 §9: national scores and benchmarks need at least this many eligible institutions
+# in the peer set (unit benchmarks: eligible units); with fewer they are null and pages say why
+# ("belum cukup instansi").
+MINIMUM_PEERS = 3

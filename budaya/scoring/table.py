@@ -9,6 +9,11 @@ from budaya.scoring.spec import BEHAVIOUR_CODES, VALUE_CODES, Method, ScoringSpe
 from budaya.scoring.stats import Sums
 
 
+def _below_k_null(score: np.ndarray, n: np.ndarray, k: int) -> np.ndarray:
+    """Return `score` with NaN (null) where its own n is below the threshold k (§8, 1.2)."""
+    return np.where(np.asarray(n) >= k, score, np.nan)
+
+
 def _nan_to_none(values: np.ndarray) -> list:
     return [value if value == value else None for value in values.tolist()]
 
@@ -37,31 +42,48 @@ class GroupTable:
         self.population = [
             None if value != value else int(value) for value in np.asarray(population).tolist()
         ]
+        # §8 (1.2): a score resting on fewer than k respondents (its own n) is null, in a
+        # shown group or cell too. Nulled here, every score built from it (I from the value
+        # scores, the headline from I), its change, benchmark and national mean go with it.
+        k = method.threshold
         measures = {}
+        self.columns = {}
         for name in MEASURES:
             mean, se, n = indices.mean_and_se(sums, name, population, weighted)
             measures[name] = (mean, se, n)
-        self.columns = {name: ScoreColumn(*measures[name]) for name in MEASURES}
+            self.columns[name] = ScoreColumn(_below_k_null(mean, n, k), se, n, raw=mean)
         value_means = np.stack([measures[f"v:{d}"][0] for d in VALUE_CODES], axis=-1)
-        implementation = indices.implementation_index(value_means)
         _, imp_se, imp_n = measures["imp"]
-        self.implementation = ScoreColumn(implementation, imp_se, imp_n)
+        # I's own n (respondents with a valid i[r]) is at most each value's n.
+        raw_implementation = indices.implementation_index(value_means)
+        implementation = _below_k_null(raw_implementation, imp_n, k)
+        self.implementation = ScoreColumn(implementation, imp_se, imp_n, raw=raw_implementation)
         self.evaluation = ScoreColumn(
             evaluation, np.full_like(evaluation, np.nan), evaluation * np.nan
         )
         survey_weight = float(method.survey_weight)
-        headline = survey_weight * implementation + float(method.evaluation_weight) * evaluation
-        self.headline = ScoreColumn(headline, survey_weight * imp_se, imp_n)
+        evaluation_weight = float(method.evaluation_weight)
+        headline = survey_weight * implementation + evaluation_weight * evaluation
+        raw_headline = survey_weight * raw_implementation + evaluation_weight * evaluation
+        self.headline = ScoreColumn(headline, survey_weight * imp_se, imp_n, raw=raw_headline)
         engagement_n = measures["eng"][2]
         self.engagement_eligible = engagement_n >= method.engagement_minimum
         self.favourable = {
             d: indices.value_favourable(spec, sums, d, weighted) for d in VALUE_CODES
         }
-        # {value: (alpha, lo, hi, n)} arrays, NaN where α is undefined.
+        # {value: (alpha, lo, hi, n)} arrays, NaN where α is undefined (or its n below k).
         self.alpha = indices.value_alphas(spec, sums, VALUE_CODES)
-        ep, ep_n = indices.energi_positif(sums)
-        self.energi_positif = ScoreColumn(ep, np.full_like(ep, np.nan), ep_n)
-        self.pilihan = indices.PickTops(spec, indices.pick_counts(spec, sums))
+        for value, (alpha, lo, hi, alpha_n) in self.alpha.items():
+            self.alpha[value] = (_below_k_null(alpha, alpha_n, k), lo, hi, alpha_n)
+        raw_ep, ep_n = indices.energi_positif(sums)
+        ep = _below_k_null(raw_ep, ep_n, k)
+        self.energi_positif = ScoreColumn(ep, np.full_like(ep, np.nan), ep_n, raw=raw_ep)
+        # A question's top ten (and the matches using it) is null when fewer than k
+        # respondents picked anything in it.
+        pickers = np.stack([sums["pk:P:n"], sums["ep:n"], sums["pk:H:n"]], axis=-1)
+        self.pilihan = indices.PickTops(
+            spec, indices.pick_counts(spec, sums), shown=np.asarray(pickers) >= k
+        )
         self._cache: dict[tuple[int, bool], dict] = {}
 
     def _alpha_objects(self, value: str) -> list[dict | None]:

@@ -19,10 +19,15 @@ def _margin_targets(respondent_codes, roster_codes, total):
 def rake(weights, margins, roster_margins) -> np.ndarray:
     """Return weights raked so each margin's weighted totals match the roster's.
 
-    `margins` are respondent category arrays (-1 unknown, left as it is), `roster_margins` the
-    same categories on the roster. Iterative proportional fitting, at most 100 iterations,
-    stopping when every margin is within 1e-6 relative; categories without respondents are left
-    out and the remaining roster shares rescaled to the roster total.
+    `margins` are respondent category arrays (-1 unknown), `roster_margins` the same
+    categories on the roster. Iterative proportional fitting, at most 100 iterations, stopping
+    when every margin is within 1e-6 relative; categories without respondents are left out and
+    the remaining roster shares rescaled to the roster total.
+
+    A respondent whose attribute was left out (-1, METHOD.md 1.2 §8) is not moved by that
+    margin: the margin's known categories share what the unknown ones do not hold, in the
+    roster's proportions (targets = roster share × (total − weight of the unknown)). Without
+    unknown respondents this is the plain raking to the roster total.
     """
     weights = np.asarray(weights, dtype=float).copy()
     total = float(roster_margins[0].shape[0]) if roster_margins else float(weights.sum())
@@ -44,17 +49,29 @@ def rake(weights, margins, roster_margins) -> np.ndarray:
         if _worst_relative_gap(weights, plans) <= TOLERANCE:
             break
         for categories, index, targets in plans:
-            current = np.bincount(index, weights=weights, minlength=categories.size + 1)[:-1]
-            factors = np.divide(targets, current, out=np.ones_like(targets), where=current > 0)
+            binned = np.bincount(index, weights=weights, minlength=categories.size + 1)
+            current, aims = binned[:-1], _aims(targets, binned[-1], total)
+            factors = np.divide(aims, current, out=np.ones_like(aims), where=current > 0)
             weights = weights * np.append(factors, 1.0)[index]
     return weights
+
+
+def _aims(targets, unknown_weight: float, total: float):
+    """Return a margin's targets given the weight its unknown respondents hold."""
+    if unknown_weight == 0:
+        return targets
+    return targets * (max(total - unknown_weight, 0.0) / total)
 
 
 def _worst_relative_gap(weights, plans) -> float:
     worst = 0.0
     for categories, index, targets in plans:
-        current = np.bincount(index, weights=weights, minlength=categories.size + 1)[:-1]
-        worst = max(worst, float(np.max(np.abs(current - targets) / targets)))
+        binned = np.bincount(index, weights=weights, minlength=categories.size + 1)
+        aims = _aims(targets, binned[-1], float(targets.sum()))
+        current = binned[:-1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gap = np.where(aims > 0, np.abs(current - aims) / aims, 0.0)
+        worst = max(worst, float(np.max(gap)))
     return worst
 
 
