@@ -45,22 +45,25 @@ def test_a_left_out_attribute_counts_in_the_parent_and_in_no_cell_of_it():
     assert x["breakdowns"]["employment_type"]["PNS"]["n"] == 39
 
 
-def test_left_out_respondents_are_a_hidden_cell_in_complementary_suppression():
-    # 12 L at 80, 15 P at 60, 3 without gender at 0 (k = 10). Showing L and P would give the
-    # three: 30·X − 12·80 − 15·60 = their sum. They hold 3 < k, so the smallest shown cell
-    # (L, 12) is suppressed too; P stays shown.
+def test_left_out_respondents_are_in_no_cell_and_suppression_runs_over_the_cells_alone():
+    # METHOD §8 (1.2): a left-out attribute counts in the parent and in no breakdown cell of
+    # that attribute; complementary suppression is about the breakdown's cells. 12 L at 80,
+    # 15 P at 60, 3 without gender at 0 (k = 10): L and P are both shown, with their own n, and
+    # the institution's n counts all 30.
     group_people = people(12, 5, gender=0) + people(15, 4, gender=1) + people(3, 1, gender=-1)
     data = build(SPEC, ["X"], [(0, "U")], group_people)
     x = group(run(SPEC, data), "institution", "X")
     gender = x["breakdowns"]["gender"]
-    assert gender["L"]["suppressed"] is True and "values" not in gender["L"]
-    assert gender["P"]["suppressed"] is False
-    # 10 or more left out: nothing more is hidden
-    group_people = people(12, 5, gender=0) + people(15, 4, gender=1) + people(10, 1, gender=-1)
+    assert x["n"] == 30
+    assert (gender["L"]["n"], gender["P"]["n"]) == (12, 15)
+    assert (gender["L"]["suppressed"], gender["P"]["suppressed"]) == (False, False)
+    assert set(gender) == {"L", "P"}
+    # A suppressed cell still pulls the smallest shown one along, left-out respondents aside.
+    group_people = people(12, 5, gender=0) + people(4, 4, gender=1) + people(3, 1, gender=-1)
     gender = group(run(SPEC, build(SPEC, ["X"], [(0, "U")], group_people)), "institution", "X")[
         "breakdowns"
     ]["gender"]
-    assert (gender["L"]["suppressed"], gender["P"]["suppressed"]) == (False, False)
+    assert (gender["L"]["suppressed"], gender["P"]["suppressed"]) == (True, True)
 
 
 def test_the_responses_csv_accepts_empty_gender_employment_type_and_age_band(tmp_path):

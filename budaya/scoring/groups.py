@@ -34,8 +34,6 @@ BREAKDOWN_CATEGORIES = {
 }
 # Every benchmarked and compared score: the index keys, then each value ("values:BP", …).
 SCORE_KEYS = (*INDEX_KEYS, *(f"values:{d}" for d in VALUE_CODES))
-# The respondents of a parent whose attribute was left out, as a never-shown breakdown cell.
-LEFT_OUT = ""
 
 
 @dataclass
@@ -152,15 +150,11 @@ class PeriodScores:
                 if code in hidden:
                     self.unit_suppressed[u] = True
         # Attribute breakdown cells (rows of the table): present when they hold respondents.
-        # Respondents whose attribute was left out (1.2 §8) count in the parent and in no
-        # cell: they are a part of the parent that is never shown, so they enter complementary
-        # suppression as a hidden cell (else parent − shown cells would give their score).
+        # Respondents whose attribute was left out (1.2 §8) count in the parent and in no cell
+        # of that attribute, so complementary suppression runs over the cells alone, as §8
+        # gives it (docs/anonymity.md notes what parent − shown cells then tells).
         table_n = self.table.n
         self.cell_suppressed = np.zeros(len(table_n), dtype=bool)
-        parent_n = {
-            "institution": self.institution_n.tolist(),
-            "nation": [table_n[self.offsets["nation"]]],
-        }
         for level, parents in (("institution", n_institutions), ("nation", 1)):
             for name, categories in BREAKDOWN_CATEGORIES.items():
                 base = self.offsets[f"{level}:{name}"]
@@ -171,10 +165,7 @@ class PeriodScores:
                         for c, code in enumerate(categories)
                         if table_n[first + c] > 0
                     ]
-                    left_out = parent_n[level][parent] - sum(n for _, n in present)
-                    if left_out > 0:
-                        present.append((LEFT_OUT, left_out))
-                    hidden = suppressed_cells(present, k, {LEFT_OUT})
+                    hidden = suppressed_cells(present, k)
                     for c, code in enumerate(categories):
                         if code in hidden:
                             self.cell_suppressed[first + c] = True
