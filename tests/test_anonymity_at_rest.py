@@ -25,6 +25,7 @@ from budaya.results.services import close_period
 from budaya.roster.models import RosterEntry
 from budaya.security.generalise import stored_cell, stored_levels
 from budaya.survey import physical
+from budaya.survey.drafts import draft_key
 from budaya.survey.models import Draft, Invitation, Response
 from budaya.survey.services import (
     InvitationsSealed,
@@ -327,7 +328,11 @@ def answered(unit_world, instrument):
     done = entries[:3] + entries[-1:]
     for entry in done:
         submit(entry, tokens[entry.pk], instrument)
-    save_draft(find_invitation(tokens[entries[5].pk]), support.full_draft(instrument))
+    save_draft(
+        find_invitation(tokens[entries[5].pk]),
+        support.full_draft(instrument),
+        draft_key(tokens[entries[5].pk]),
+    )
     return period, institution, entries, tokens, done
 
 

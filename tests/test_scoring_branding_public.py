@@ -8,7 +8,7 @@ import pytest
 from budaya.public.models import BrandingResponse
 from budaya.public.services import link_for
 from budaya.results.document import find_group
-from budaya.results.services import compute_results_for_period
+from budaya.results.services import compute_document
 from tests.test_public_branding_results import respond
 from tests.web_fixtures import _fast_passwords, instrument, world  # noqa: F401
 
@@ -22,7 +22,7 @@ def test_a_shown_institution_cannot_be_subtracted_from_the_nation(world):
     link_for(period, world["inst_b"])
     respond(period, world["inst_a"], 12, 6)
     respond(period, world["inst_b"], 3, 4)
-    document = compute_results_for_period(period).document
+    document = compute_document(period)
     nation = find_group(document, "nation", "ID")["employer_branding"]
     assert (nation["n"], nation["score"]) == (15, pytest.approx(92))
     assert find_group(document, "institution", "INST-A")["employer_branding"] is None
@@ -31,7 +31,7 @@ def test_a_shown_institution_cannot_be_subtracted_from_the_nation(world):
     assert document["branding_segments"]["INST-A"] == {"n": 12, "suppressed": True}
     # seven more through the national link: the hidden cells hold 3 + 7 = 10, A is shown
     respond(period, None, 7, 4)
-    document = compute_results_for_period(period).document
+    document = compute_document(period)
     assert find_group(document, "institution", "INST-A")["employer_branding"]["n"] == 12
     assert document["branding_segments"]["INST-A"]["suppressed"] is False
 
@@ -46,7 +46,7 @@ def test_a_segment_cell_score_of_fewer_than_k_valid_respondents_is_null(world):
     BrandingResponse.objects.filter(period=period).order_by("id").filter(
         pk__in=list(BrandingResponse.objects.order_by("-id").values_list("pk", flat=True)[:8])
     ).update(answers="0" * 12)
-    document = compute_results_for_period(period).document
+    document = compute_document(period)
     cell = document["branding_segments"]["ID"]["segments"]["age_band"]["20-24"]
     assert cell["n"] == 12 and cell["suppressed"] is False
     assert cell["employer_branding"] is None

@@ -13,8 +13,11 @@ AFTER = [("survey", "0004_encrypted_drafts_shared_codes_and_access")]
 @pytest.mark.django_db(transaction=True)
 def test_plaintext_drafts_are_dropped_by_the_migration():
     executor = MigrationExecutor(connection)
+    # Every other app stays at its newest migration (its tables are as the code has them).
+    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "survey"]
+    before = BEFORE + others
     executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
+    old = executor.loader.project_state(before).apps
     period = old.get_model("periods", "Period").objects.create(
         code="MIG",
         instrument="berakhlak-2026",
