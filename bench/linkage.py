@@ -4,7 +4,7 @@ named employee, during fieldwork and after closing.
     .venv/bin/python bench/linkage.py                     # a temporary SQLite database
     .venv/bin/python bench/linkage.py --database-url postgresql://postgres@127.0.0.1/budaya_bench
 
-It sets up the demonstration (`budaya.periods.demo.setup_demo`: one regency, 12 units, 571
+It sets up the demonstration (`budaya.demodata.web.setup_demo`: one regency, 12 units, 571
 employees, personal links, about 360 responses submitted through `submit_response`; it replaces
 only the demo data of that database), recording which employee submitted which response and in
 what order: the truth the attacker tries to recover. Then it plays the database holder, who reads
@@ -235,7 +235,7 @@ def report(label: str, figures: dict) -> str:
 
 def run(seed: int = 2026) -> tuple[dict, dict]:
     """Set up the demo, attack during fieldwork and after closing; return both figures."""
-    from budaya.periods.demo import setup_demo
+    from budaya.demodata.web import setup_demo
     from budaya.results.services import close_period
 
     truth = record_submissions()

@@ -14,10 +14,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("budaya.institutions.urls")),
+    path("", include("budaya.periods.urls")),
     path("", include("budaya.roster.urls")),
     path("", include("budaya.results.urls")),
-    path("", include("budaya.audit.urls")),
+    path("", include("budaya.reports.urls")),
+    path("", include("budaya.institutions.urls")),
     path("", include("budaya.evaluation.urls")),
     path("", include("budaya.public.urls")),
 ]

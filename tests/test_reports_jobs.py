@@ -76,7 +76,7 @@ def test_a_failing_job_records_why_and_the_worker_goes_on(computed, monkeypatch)
     def broken(*_args, **_kwargs):
         raise RuntimeError("pango hilang")
 
-    monkeypatch.setattr("budaya.reports.pdf.pdf_bytes", broken)
+    monkeypatch.setattr("budaya.reports.jobs.pdf_bytes", broken)  # the name the job calls
     assert jobs.work(once=True, log=lambda _m: None) == 1
     job = ReportJob.objects.get()
     assert job.state == "failed" and "pango hilang" in job.message

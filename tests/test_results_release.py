@@ -10,12 +10,12 @@ from budaya.audit.models import AuditEntry
 from budaya.cli import main
 from budaya.institutions.models import Unit
 from budaya.periods.models import Period
-from budaya.periods.services import PeriodStateError, reopen_period
+from budaya.periods.services import PeriodStateError
 from budaya.reports.models import ReportJob
 from budaya.results import release as rules
 from budaya.results import store
 from budaya.results.models import ResultGroup, ResultSet
-from budaya.results.services import ComputeError, release_results
+from budaya.results.services import ComputeError, release_results, reopen_period
 from budaya.roster.models import RosterEntry
 from budaya.survey.models import Response
 from tests.web_fixtures import (  # noqa: F401
@@ -370,13 +370,14 @@ def test_reopening_twice_without_a_release_between_counts_every_newcomer(big, in
     """Responses are marked with a release number only at reopening, and only those a
     release has counted: a newcomer of a reopening whose closing was never released stays a
     newcomer."""
+    from budaya.reports.jobs import queue_release
     from budaya.results.services import close_period
 
     period, k = big["period"], big["period"].threshold
     release(period)  # release 1
     reopen_period(period, "susulan", actor=big["national"])
     add_responses(period, big["inst_a"], big["raya"], 1, instrument, seed=90)
-    close_period(period, background=True)  # queued, not run
+    close_period(period, queue=queue_release)  # queued, not run
     reopen_period(period, "susulan lagi", actor=big["national"])
     assert Response.objects.filter(period=period, first_release=None).count() == 1
     add_responses(period, big["inst_a"], big["raya"], k - 1, instrument, seed=91)

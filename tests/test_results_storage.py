@@ -195,7 +195,7 @@ def test_a_result_set_stored_as_one_document_is_split_by_the_migration(world):
 
 def test_orjson_reads_the_stored_text_as_the_json_module_does(computed):
     world, engine, result_set = computed
-    texts = list(store._group_texts(result_set))
+    texts = list(store.group_texts(result_set))
     assert [orjson.loads(text) for text in texts] == [json.loads(text) for text in texts]
 
 

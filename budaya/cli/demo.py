@@ -82,7 +82,7 @@ def run(args) -> int:
     from django.core.management import call_command
 
     from budaya.cli.migrate import run as migrate
-    from budaya.periods.demo import setup_demo
+    from budaya.demodata.web import setup_demo
     from budaya.survey.services import invitation_link
 
     migrate(args)

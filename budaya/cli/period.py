@@ -105,7 +105,8 @@ def run_close(args) -> int:
 def run_reopen(args) -> int:
     setup_django()
     from budaya.cli._lookups import get_period
-    from budaya.periods.services import PeriodStateError, reopen_period
+    from budaya.periods.services import PeriodStateError
+    from budaya.results.services import reopen_period
 
     try:
         period = reopen_period(get_period(args.code), args.reason)

@@ -49,8 +49,8 @@ def run(args) -> int:
         raise CommandError(f"folder {path.parent} tidak ada / folder does not exist")
     from django.http import Http404
 
+    from budaya.reports.pages import export_bytes
     from budaya.reports.pdf import PdfError
-    from budaya.results.pages import export_bytes
 
     try:
         content, _name = export_bytes(period, institution, unit, fmt)

@@ -19,6 +19,7 @@ from budaya.evaluation.models import (
     EvidenceFile,
     deadline_for,
 )
+from budaya.instruments import load_instrument
 from budaya.scoring.evaluation import evaluation_index
 from budaya.scoring.spec import Criterion
 
@@ -33,8 +34,6 @@ class EvaluationError(Exception):
 
 def rubric_of(period):
     """Return the rubric criteria of the period's instrument edition."""
-    from budaya.instruments import load_instrument
-
     return load_instrument(period.instrument).rubric
 
 

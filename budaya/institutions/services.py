@@ -1,4 +1,5 @@
-"""Workflows about institutions and staff: what a user's home page links to, adding users."""
+"""Workflows about institutions and staff: the institutions and units a user's home page links
+to (its periods are budaya.periods.services.visible_periods), adding users."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -6,7 +7,6 @@ from django.db import transaction
 from budaya.audit.services import log_action
 from budaya.institutions.access import is_national_admin, roles_of
 from budaya.institutions.models import Institution, Role, Unit
-from budaya.periods.models import Period
 
 
 def visible_institutions(user) -> list[Institution]:
@@ -28,7 +28,7 @@ def visible_units(user) -> list[Unit]:
 
 
 def home_links(user) -> dict:
-    """Return the home page context: the user's roles, institutions, units and periods."""
+    """Return the home page context of institutions: the user's roles, institutions and units."""
     national = is_national_admin(user)
     roles = roles_of(user)
     admin_ids = {role.institution_id for role in roles if role.role == Role.Name.INSTITUTION_ADMIN}
@@ -41,11 +41,6 @@ def home_links(user) -> dict:
             for inst in institutions
         ],
         "units": visible_units(user),
-        "periods": list(
-            Period.objects.exclude(state=Period.State.DRAFT)
-            if not national
-            else Period.objects.all()
-        ),
     }
 
 

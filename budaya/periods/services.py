@@ -1,6 +1,6 @@
-"""Period workflows: create a period, open it (locking its method settings), reopen a closed
-one (national administrators only, with a reason in the audit log; METHOD.md §12). Closing is
-budaya.results.services.close_period (it releases the results)."""
+"""Period workflows: create a period, open it (locking its method settings). Closing and
+reopening are budaya.results.services.close_period (it seals the answers and releases the
+results) and reopen_period (it marks the responses a release has counted)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -9,7 +9,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from budaya.audit.services import log_action
+from budaya.institutions.access import is_national_admin
+from budaya.instruments import InstrumentError, load_instrument
 from budaya.periods.models import Period
+
+
+def visible_periods(user) -> list[Period]:
+    """Return the periods a user's home page lists: all for a national administrator, else
+    those past their draft."""
+    if is_national_admin(user):
+        return list(Period.objects.all())
+    return list(Period.objects.exclude(state=Period.State.DRAFT))
 
 
 class PeriodStateError(Exception):
@@ -26,8 +36,6 @@ def create_period(
     actor=None,
 ) -> Period:
     """Return a new draft period after checking the instrument edition and settings."""
-    from budaya.instruments import InstrumentError, load_instrument
-
     try:
         load_instrument(instrument)
     except InstrumentError as error:
@@ -66,64 +74,3 @@ def open_period(period: Period, actor=None) -> Period:
         period.save(update_fields=["state"])
         log_action(actor, "period.open", target=period.code)
     return period
-
-
-REASON_MAX = 500
-
-
-def reopen_period(period: Period, reason: str, actor=None) -> Period:
-    """Reopen a closed period so those who have not answered can answer (METHOD.md §12).
-
-    Only a national administrator may (`actor` None is the command line, run by the operator
-    of the server); the reason is required and written to the audit log. While the period is
-    open again, none of its scores is shown (budaya.results.store.latest_set); closing it
-    again releases its results anew.
-    """
-    from budaya.institutions.access import is_national_admin
-
-    if actor is not None and not is_national_admin(actor):
-        raise PeriodStateError(
-            "hanya administrator nasional yang dapat membuka kembali periode / only a national "
-            "administrator can reopen a period"
-        )
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise PeriodStateError(
-            "alasan membuka kembali wajib diisi / a reason for reopening is required"
-        )
-    if len(reason) > REASON_MAX:
-        raise PeriodStateError(
-            f"alasan terlalu panjang ({len(reason)} karakter, maks. {REASON_MAX}) / reason too "
-            f"long ({len(reason)} characters, at most {REASON_MAX})"
-        )
-    with transaction.atomic():
-        period = Period.objects.select_for_update().get(pk=period.pk)
-        if period.state != Period.State.CLOSED:
-            raise PeriodStateError(
-                f"periode {period.code} berstatus {period.state}; hanya periode yang ditutup dapat "
-                f"dibuka kembali / period {period.code} is {period.state}; only a closed period "
-                f"can be reopened"
-            )
-        _mark_counted_responses(period)
-        period.state = Period.State.OPEN
-        period.save(update_fields=["state", "release_base"])
-        log_action(actor, "period.reopen", target=period.code, detail={"reason": reason})
-    return period
-
-
-def _mark_counted_responses(period: Period) -> None:
-    """Before answers come in again: give the responses already counted by a release (those
-    still unmarked, first counted in release `release_base + 1`) that release number, so
-    the next release tells them from the newcomers; then move `release_base` to the latest
-    release. Only here are responses marked (a release itself writes nothing to them)."""
-    from django.db.models import Max
-
-    from budaya.survey.models import Response
-
-    latest = period.result_sets.aggregate(v=Max("version"))["v"] or 0
-    first = period.release_base + 1
-    if latest >= first:
-        Response.objects.filter(period=period, first_release__isnull=True).update(
-            first_release=first
-        )
-    period.release_base = latest

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from budaya.public.models import BrandingLink, BrandingResponse, RateBucket, SpentStartToken
+from budaya.security.middleware import client_address as address_of
 
 SALT = "budaya.public.branding"
 FORM_MAX_AGE = 6 * 60 * 60  # a form opened more than six hours ago must be reloaded
@@ -59,8 +60,6 @@ def link_url(link: BrandingLink) -> str:
 
 def client_address(request) -> str:
     """Return the client's address as the site's rate limits see it (trusted proxy header)."""
-    from budaya.security.middleware import client_address as address_of
-
     return address_of(request)
 
 

@@ -7,7 +7,16 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from budaya.institutions.models import Institution
+from budaya.periods.models import Period
 from budaya.reports.models import ReportJob
+from budaya.reports.pdf import pdf_bytes
+from budaya.reports.press import press_summary
+from budaya.results import display
+from budaya.results.models import ResultSet
+from budaya.results.presenters import build_report
+from budaya.results.services import RELEASE_STEPS, not_released_text, release_results
+from budaya.results.store import latest_set, summaries
 
 
 class JobError(Exception):
@@ -23,11 +32,7 @@ def output_dir() -> Path:
 
 def queue_all_pdfs(period, user=None) -> ReportJob:
     """Queue the PDFs of every shown institution of the period's latest results."""
-    from budaya.results.store import latest_set
-
     if latest_set(period) is None:
-        from budaya.results.services import not_released_text
-
         raise JobError(not_released_text(period))
     return ReportJob.objects.create(kind=ReportJob.Kind.ALL_PDFS, period=period, requested_by=user)
 
@@ -35,8 +40,6 @@ def queue_all_pdfs(period, user=None) -> ReportJob:
 def queue_release(period, user=None) -> ReportJob:
     """Queue the release of a closed period's results (METHOD.md §12); `budaya worker` runs it.
     Call inside the closing transaction, or on a closed period."""
-    from budaya.periods.models import Period
-
     if period.state != Period.State.CLOSED:
         raise JobError(
             f"periode {period.code} belum ditutup; hasil dirilis setelah penutupan / period "
@@ -106,9 +109,6 @@ def run_job(job: ReportJob) -> ReportJob:
 
 def _run_release(job: ReportJob) -> None:
     """Release the period's results, saving the job's progress after each step."""
-    from budaya.results.models import ResultSet
-    from budaya.results.services import RELEASE_STEPS, release_results
-
     job.total = RELEASE_STEPS
     job.save(update_fields=["total"])
 
@@ -125,13 +125,6 @@ def _run_release(job: ReportJob) -> None:
 
 
 def _run_all_pdfs(job: ReportJob) -> None:
-    from budaya.institutions.models import Institution
-    from budaya.reports.pdf import pdf_bytes
-    from budaya.reports.press import press_summary
-    from budaya.results import display
-    from budaya.results.presenters import build_report
-    from budaya.results.store import latest_set, summaries
-
     period = job.period
     result_set = latest_set(period)
     if result_set is None:

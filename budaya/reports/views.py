@@ -1,4 +1,7 @@
-"""Report jobs page: queue all institutions' PDFs, follow progress, cancel, download."""
+"""Report jobs page (queue all institutions' PDFs, follow progress, cancel, download) and a
+period's management page for national administrators (close, release, reopen; METHOD.md §12),
+whose releases run as jobs. No action lets an institution administrator compute results at
+will."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,8 +13,12 @@ from django.views.decorators.http import require_POST
 
 from budaya.institutions.access import is_national_admin
 from budaya.periods.models import Period
+from budaya.periods.services import PeriodStateError
 from budaya.reports import jobs
+from budaya.reports.jobs import JobError, queue_release
 from budaya.reports.models import ReportJob
+from budaya.results.models import ResultSet
+from budaya.results.services import REASON_MAX, close_period, reopen_period
 
 
 def _require_national(request):
@@ -75,3 +82,72 @@ def job_download(request, period_code, job_id):
     except OSError as error:
         raise Http404("Berkas hasil tidak ditemukan.") from error
     return FileResponse(handle, as_attachment=True, filename=f"laporan-{period_code}.zip")
+
+
+@login_required
+def period_manage(request, period_code):
+    """Render a period's state, its releases and the release jobs, with the actions a national
+    administrator has: close (queues the release), release again, reopen with a reason."""
+    if not is_national_admin(request.user):
+        raise PermissionDenied(_("Hanya administrator nasional."))
+    period = get_object_or_404(Period, code=period_code)
+    return render(
+        request,
+        "results/period_manage.html",
+        {
+            "period": period,
+            "releases": list(ResultSet.objects.filter(period=period).order_by("-version")[:20]),
+            "jobs": list(ReportJob.objects.filter(period=period, kind=ReportJob.Kind.RELEASE)[:10]),
+            "reason_max": REASON_MAX,
+        },
+    )
+
+
+@login_required
+@require_POST
+def period_close(request, period_code):
+    """Close an open period; its release is queued for `budaya worker` (national admin)."""
+    if not is_national_admin(request.user):
+        raise PermissionDenied(_("Hanya administrator nasional."))
+    period = get_object_or_404(Period, code=period_code)
+    try:
+        close_period(period, actor=request.user, queue=queue_release)
+    except PeriodStateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Periode ditutup; rilis hasil masuk antrean (budaya worker)."))
+    return redirect("period_manage", period.code)
+
+
+@login_required
+@require_POST
+def period_release(request, period_code):
+    """Queue a new release of a closed period (after a correction or a late evaluation)."""
+    if not is_national_admin(request.user):
+        raise PermissionDenied(_("Hanya administrator nasional."))
+    period = get_object_or_404(Period, code=period_code)
+    try:
+        queue_release(period, request.user)
+    except JobError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Rilis hasil masuk antrean (budaya worker)."))
+    return redirect("period_manage", period.code)
+
+
+@login_required
+@require_POST
+def period_reopen(request, period_code):
+    """Reopen a closed period with a required reason, written to the audit log."""
+    if not is_national_admin(request.user):
+        raise PermissionDenied(_("Hanya administrator nasional."))
+    period = get_object_or_404(Period, code=period_code)
+    try:
+        reopen_period(period, request.POST.get("reason", ""), actor=request.user)
+    except PeriodStateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Periode dibuka kembali; skornya tidak ditampilkan sampai ditutup lagi.")
+        )
+    return redirect("period_manage", period.code)

@@ -1,7 +1,10 @@
 """Stored, versioned result sets: the engine's results document for a period."""
 
-from django.db import models
+import orjson
+from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
+
+BATCH = 500  # rows read (or written, budaya.results.store) at a time
 
 
 class ResultSet(models.Model):
@@ -47,8 +50,6 @@ class ResultSet(models.Model):
     def document(self) -> dict | None:
         """Return the whole §11 document: the one given, or the stored one reassembled."""
         if self._document is None and self.pk is not None:
-            from budaya.results.store import assemble
-
             self._document = assemble(self)
         return self._document
 
@@ -89,3 +90,34 @@ class ResultGroup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.result_set} {self.level} {self.code}"
+
+
+def group_texts(result_set: "ResultSet", institution_code: str | None = None):
+    """Yield the JSON text of the result set's groups in document order, read in chunks;
+    with an institution code only the nation, that institution and its units."""
+    table = connection.ops.quote_name(ResultGroup._meta.db_table)
+    data = "data::text" if connection.vendor == "postgresql" else "data"
+    where, params = "result_set_id = %s", [result_set.pk]
+    if institution_code is not None:
+        where += (
+            " AND (level = 'nation' OR (level = 'institution' AND code = %s)"
+            " OR (level = 'unit' AND parent = %s))"
+        )
+        params += [institution_code, institution_code]
+    sql = f"SELECT {data} FROM {table} WHERE {where} ORDER BY position"
+    # Inside a transaction PostgreSQL's server-side cursor streams (see survey_data.chunks).
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(BATCH):
+            for (text,) in rows:
+                yield text
+
+
+def assemble(result_set: "ResultSet") -> dict:
+    """Return the result set's whole document: its head with the groups of its rows, in their
+    order (the same document as the one stored, keys in the same order)."""
+    document = dict(result_set.head)
+    groups = [orjson.loads(text) for text in group_texts(result_set)]
+    if "groups" in document or groups:
+        document["groups"] = groups
+    return document

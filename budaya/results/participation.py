@@ -15,6 +15,7 @@ from budaya.institutions.models import Institution, Unit
 from budaya.periods.models import Period
 from budaya.roster.models import RosterEntry
 from budaya.scoring.eligibility import slovin_minimum
+from budaya.survey.models import Response
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,6 @@ class ParticipationRow:
 
 
 def _response_model():
-    from budaya.survey.models import Response
-
     return Response
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from budaya.instruments import InstrumentError, load_instrument
 from budaya.results import charts, store
 from budaya.results import display as d
+from budaya.results.models import ResultGroup
 from budaya.scoring.rounding import format_number
 from budaya.scoring.spec import BEHAVIOUR_CODES, MINIMUM_PEERS, VALUE_CODES, VALUE_NAMES
 
@@ -79,8 +80,6 @@ def national_reason(eligible_institutions: int) -> str:
 
 def eligible_institutions(result_set) -> int:
     """Return how many institutions of a result set are eligible (counted in the database)."""
-    from budaya.results.models import ResultGroup
-
     return ResultGroup.objects.filter(
         result_set=result_set, level="institution", summary__eligible=True
     ).count()

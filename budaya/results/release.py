@@ -41,8 +41,14 @@ release shown before are carried over:
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Count
+
+from budaya.institutions.models import Institution, Unit
+from budaya.public.models import BrandingResponse
+from budaya.results.store import group_key
 from budaya.scoring.document import score_dict
 from budaya.scoring.rounding import round_shown
+from budaya.survey.models import Response
 
 ATTRIBUTES = ("gender", "employment_type", "age_band")
 Z95 = 1.96
@@ -74,11 +80,6 @@ class Counts:
 def response_counts(period) -> Counts:
     """Return the period's responses counted by group, demographics and first release (a
     response not yet marked is first counted in release `period.release_base + 1`)."""
-    from django.db.models import Count
-
-    from budaya.institutions.models import Institution, Unit
-    from budaya.survey.models import Response
-
     counts = Counts()
     # Grouped by ids (no join over the responses), codes looked up afterwards.
     query = (
@@ -165,8 +166,6 @@ class Decision:
 def decide(groups: list[dict], previous_bases: dict, counts: Counts, threshold: int, release: int):
     """Return the Decision for the fresh document's `groups` (keys (level, parent, code)),
     given the previous release's bases (None when there is no previous release)."""
-    from budaya.results.store import group_key
-
     decision = Decision()
     keys = [group_key(group) for group in groups]
     cell_changes = {}
@@ -292,10 +291,6 @@ def carry_over(old: dict, fresh: dict, from_release: int, period, previous_group
 def branding_counts(period) -> dict[str, int]:
     """Return the number of public employer-branding answers of the nation ("ID", all) and of
     each institution with its own link."""
-    from django.db.models import Count
-
-    from budaya.public.models import BrandingResponse
-
     rows = (
         BrandingResponse.objects.filter(period=period)
         .order_by()
@@ -314,8 +309,6 @@ def branding_decision(groups, previous_bases, counts, decision, threshold, relea
     """Add the branding basis to each nation and institution basis of `decision`; return
     {key: from release} of the groups that keep their previous employer branding (their public
     answers count changed by fewer than k), whether their survey scores are fresh or not."""
-    from budaya.results.store import group_key
-
     keep = {}
     for group in groups:
         if group.get("level") not in ("nation", "institution"):
@@ -336,8 +329,6 @@ def branding_decision(groups, previous_bases, counts, decision, threshold, relea
 def apply_branding(document, keep, old_groups, old_segments, fresh_branding) -> None:
     """Give the kept groups their previous employer-branding score and segment summary, marked;
     give the other carried-over groups their fresh employer-branding score."""
-    from budaya.results.store import group_key
-
     segments = document.get("branding_segments")
     for group in document.get("groups", []):
         key = group_key(group)

@@ -1,6 +1,7 @@
 """Release a closed period's results (METHOD.md §12): compute them from the stored responses
 and store them as the next numbered release, carrying over the survey scores of groups whose
-responses changed by fewer than k since the release shown before (budaya.results.release)."""
+responses changed by fewer than k since the release shown before (budaya.results.release).
+Closing a period (which releases its results) and reopening it are here too."""
 
 import time
 from contextlib import contextmanager
@@ -10,11 +11,24 @@ from django.db.models import Max
 from django.utils import timezone
 
 from budaya.audit.services import log_action
+from budaya.evaluation.services import finalised_evaluations
+from budaya.institutions.access import is_national_admin
+from budaya.instruments import InstrumentError, load_instrument
 from budaya.periods.models import Period
+from budaya.periods.services import PeriodStateError
+from budaya.public.results import branding_data, branding_segments
 from budaya.results import release as rules
-from budaya.results.models import ResultSet
-from budaya.results.store import change_basis, create_result_set, group_key, latest_release
+from budaya.results.models import ResultGroup, ResultSet
+from budaya.results.store import (
+    change_basis,
+    create_result_set,
+    group_key,
+    latest_release,
+    latest_set,
+)
 from budaya.results.survey_data import SurveyDataError, survey_data_for_period
+from budaya.scoring.engine import compute_results
+from budaya.survey.models import Response
 from budaya.survey.sealing import seal_period
 
 
@@ -54,9 +68,6 @@ def _phase(timings: dict | None, name: str):
 def compute_document(period: Period, timings: dict | None = None) -> dict:
     """Return the METHOD.md §11 results document of the period's stored responses; with a
     `timings` dict, add the seconds spent loading ("load") and computing ("engine") to it."""
-    from budaya.instruments import InstrumentError, load_instrument
-    from budaya.scoring.engine import compute_results
-
     try:
         instrument = load_instrument(period.instrument)
     except InstrumentError as error:
@@ -72,9 +83,6 @@ def compute_document(period: Period, timings: dict | None = None) -> dict:
             f"periode {period.code} belum punya daftar pegawai atau jawaban / period "
             f"{period.code} has no roster and no responses yet"
         )
-    from budaya.evaluation.services import finalised_evaluations
-    from budaya.public.results import branding_data, branding_segments
-
     # Only evaluations of groups the engine knows (institutions with a roster or responses).
     known_units = {(data.institutions[i], code) for i, code in data.units}
     evaluations = {
@@ -132,8 +140,6 @@ def _previous_rows(result_set: ResultSet | None) -> dict | None:
     """Return {(level, parent, code): (row id, basis)} of a release's groups, or None."""
     if result_set is None:
         return None
-    from budaya.results.models import ResultGroup
-
     rows = ResultGroup.objects.filter(result_set=result_set).values_list(
         "pk", "level", "parent", "code", "basis"
     )
@@ -142,8 +148,6 @@ def _previous_rows(result_set: ResultSet | None) -> dict | None:
 
 def _group_data(ids: list[int]) -> dict[int, dict]:
     """Return the stored group data of the given ResultGroup rows, read in batches."""
-    from budaya.results.models import ResultGroup
-
     found = {}
     for start in range(0, len(ids), 500):
         rows = ResultGroup.objects.filter(pk__in=ids[start : start + 500]).values_list("pk", "data")
@@ -244,12 +248,11 @@ def compute_results_for_period(
     return release_results(period, trigger=trigger, actor=actor, timings=timings)
 
 
-def close_period(period: Period, actor=None, background: bool = False, progress=None):
+def close_period(period: Period, actor=None, queue=None, progress=None):
     """Close an open period (no more answers, per-person state sealed), then release its
-    results: in the foreground (returns the ResultSet), or with `background` as a queued
-    release job that `budaya worker` runs (returns the ReportJob)."""
-    from budaya.periods.services import PeriodStateError
-
+    results: in the foreground (returns the ResultSet), or, with `queue`, by calling
+    `queue(period, actor)` inside the closing transaction (e.g. budaya.reports.jobs.
+    queue_release, a release job that `budaya worker` runs) and returning what it returns."""
     with transaction.atomic():
         locked = Period.objects.select_for_update().get(pk=period.pk)
         if locked.state != Period.State.OPEN:
@@ -262,13 +265,11 @@ def close_period(period: Period, actor=None, background: bool = False, progress=
         locked.save(update_fields=["state"])
         seal_period(locked)
         log_action(actor, "period.close", target=locked.code)
-        if background:
-            from budaya.reports.jobs import queue_release
-
-            job = queue_release(locked, actor)
+        if queue is not None:
+            job = queue(locked, actor)
     period.state = Period.State.CLOSED
     period.sealed_on = locked.sealed_on
-    if background:
+    if queue is not None:
         return job
     try:
         return release_results(
@@ -281,11 +282,64 @@ def close_period(period: Period, actor=None, background: bool = False, progress=
         ) from None
 
 
+REASON_MAX = 500
+
+
+def reopen_period(period: Period, reason: str, actor=None) -> Period:
+    """Reopen a closed period so those who have not answered can answer (METHOD.md §12).
+
+    Only a national administrator may (`actor` None is the command line, run by the operator
+    of the server); the reason is required and written to the audit log. While the period is
+    open again, none of its scores is shown (budaya.results.store.latest_set); closing it
+    again releases its results anew.
+    """
+    if actor is not None and not is_national_admin(actor):
+        raise PeriodStateError(
+            "hanya administrator nasional yang dapat membuka kembali periode / only a national "
+            "administrator can reopen a period"
+        )
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise PeriodStateError(
+            "alasan membuka kembali wajib diisi / a reason for reopening is required"
+        )
+    if len(reason) > REASON_MAX:
+        raise PeriodStateError(
+            f"alasan terlalu panjang ({len(reason)} karakter, maks. {REASON_MAX}) / reason too "
+            f"long ({len(reason)} characters, at most {REASON_MAX})"
+        )
+    with transaction.atomic():
+        period = Period.objects.select_for_update().get(pk=period.pk)
+        if period.state != Period.State.CLOSED:
+            raise PeriodStateError(
+                f"periode {period.code} berstatus {period.state}; hanya periode yang ditutup dapat "
+                f"dibuka kembali / period {period.code} is {period.state}; only a closed period "
+                f"can be reopened"
+            )
+        _mark_counted_responses(period)
+        period.state = Period.State.OPEN
+        period.save(update_fields=["state", "release_base"])
+        log_action(actor, "period.reopen", target=period.code, detail={"reason": reason})
+    return period
+
+
+def _mark_counted_responses(period: Period) -> None:
+    """Before answers come in again: give the responses already counted by a release (those
+    still unmarked, first counted in release `release_base + 1`) that release number, so
+    the next release tells them from the newcomers; then move `release_base` to the latest
+    release. Only here are responses marked (a release itself writes nothing to them)."""
+    latest = period.result_sets.aggregate(v=Max("version"))["v"] or 0
+    first = period.release_base + 1
+    if latest >= first:
+        Response.objects.filter(period=period, first_release__isnull=True).update(
+            first_release=first
+        )
+    period.release_base = latest
+
+
 def latest_result_set(period: Period) -> ResultSet | None:
     """Return the period's newest release while the period is closed, else None
     (`store.latest_set`, the gate of every reader)."""
-    from budaya.results.store import latest_set
-
     return latest_set(period)
 
 

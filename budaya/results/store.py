@@ -1,5 +1,6 @@
 """Store a results document as a head and one row per group; read it back group by group, so
-a page never parses a whole national document, or whole (`assemble`, `write_json`).
+a page never parses a whole national document, or whole (`write_json`; `ResultSet.document`,
+budaya.results.models.assemble).
 
 `create_result_set` is the one service that stores a result set (`ResultSet.save()` is plain).
 `latest_set` is the gate every reader goes through: it returns a period's newest release only
@@ -14,11 +15,10 @@ import orjson
 from django.db import connection, transaction
 
 from budaya.periods.models import Period
-from budaya.results.models import ResultGroup, ResultSet
+from budaya.results.models import BATCH, ResultGroup, ResultSet, group_texts
 
 # Parts of a group that only its own pages show; the summary leaves them out.
 HEAVY_KEYS = ("values", "behaviours", "pilihan_nilai", "breakdowns")
-BATCH = 500
 
 
 def summary_of(group: dict) -> dict:
@@ -148,37 +148,6 @@ def latest_set(period: Period) -> ResultSet | None:
     return latest_release(period)
 
 
-def _group_texts(result_set: ResultSet, institution_code: str | None = None):
-    """Yield the JSON text of the result set's groups in document order, read in chunks;
-    with an institution code only the nation, that institution and its units."""
-    table = connection.ops.quote_name(ResultGroup._meta.db_table)
-    data = "data::text" if connection.vendor == "postgresql" else "data"
-    where, params = "result_set_id = %s", [result_set.pk]
-    if institution_code is not None:
-        where += (
-            " AND (level = 'nation' OR (level = 'institution' AND code = %s)"
-            " OR (level = 'unit' AND parent = %s))"
-        )
-        params += [institution_code, institution_code]
-    sql = f"SELECT {data} FROM {table} WHERE {where} ORDER BY position"
-    # Inside a transaction PostgreSQL's server-side cursor streams (see survey_data.chunks).
-    with transaction.atomic(), connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(BATCH):
-            for (text,) in rows:
-                yield text
-
-
-def assemble(result_set: ResultSet) -> dict:
-    """Return the result set's whole document: its head with the groups of its rows, in their
-    order (the same document as the one stored, keys in the same order)."""
-    document = dict(result_set.head)
-    groups = [orjson.loads(text) for text in _group_texts(result_set)]
-    if "groups" in document or groups:
-        document["groups"] = groups
-    return document
-
-
 def change_basis(result_set: ResultSet) -> dict:
     """Return the document as the engine reads a previous period's results for the change
     figures: its head, and as groups each group's summary with its values (the engine reads a
@@ -214,7 +183,7 @@ def write_json(result_set: ResultSet, handle, institution_code: str | None = Non
     before, _, after = json.dumps(head, ensure_ascii=False, indent=1).partition(f'"{marker}"')
     handle.write(before)
     count = 0
-    for text in _group_texts(result_set, institution_code):
+    for text in group_texts(result_set, institution_code):
         # A group sits two levels deep: one more indent of two spaces on each of its lines
         # (JSON strings never hold a raw newline).
         group = json.dumps(orjson.loads(text), ensure_ascii=False, indent=1).replace("\n", "\n  ")

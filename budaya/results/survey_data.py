@@ -15,9 +15,11 @@ from django.db.models import Case, Count, IntegerField, Value, When
 
 from budaya.institutions.models import Institution, Unit
 from budaya.interchange.ages import age_band
+from budaya.interchange.responses import PickError, encode_pick_question
 from budaya.periods.models import Period
 from budaya.roster.models import RosterEntry
 from budaya.scoring import AGE_BANDS, EMPLOYMENT_TYPES, GENDERS, SurveyData
+from budaya.survey.models import Response
 
 CHUNK = 50_000
 
@@ -28,8 +30,6 @@ class SurveyDataError(ValueError):
 
 def period_institutions(period: Period) -> list[Institution]:
     """Return the institutions taking part in the period (with a roster or responses), by code."""
-    from budaya.survey.models import Response
-
     # Two DISTINCT scans: one query with `pk IN (roster) OR pk IN (responses)` took PostgreSQL
     # over two minutes at 8 million roster entries and 4 million responses.
     ids = set()
@@ -147,8 +147,6 @@ def _picks(strings, index: dict, pick_values, max_picks: int, out: np.ndarray, f
     repeated code or too many codes goes through `encode_pick_question` (which strips blanks,
     counts a repeated code once and rejects the rest), exactly as a row read one by one.
     """
-    from budaya.interchange.responses import PickError, encode_pick_question
-
     m = len(strings)
     semicolons = np.fromiter(map(str.count, strings, repeat(";")), dtype=np.int64, count=m)
     counts = np.where(np.fromiter(map(bool, strings), dtype=bool, count=m), semicolons + 1, 0)
@@ -197,8 +195,6 @@ def _response_columns(responses, period):
         for rows in chunks(responses.values_list(*RESPONSE_FIELDS)):
             yield list(zip(*rows, strict=True))
         return
-    from budaya.survey.models import Response
-
     table = connection.ops.quote_name(Response._meta.db_table)
     texts = ", ".join(f"string_agg({field}, %s)" for field in RESPONSE_FIELDS[1:])
     sql = (
@@ -281,8 +277,6 @@ def _roster_arrays(period, lookup, gender_index, employment_index, age_index) ->
 def survey_data_for_period(period: Period, instrument, spec) -> SurveyData:
     """Return SurveyData: answers in `spec.survey_items` order, picks as indices into
     `spec.pick_values` (-1 padded), every unit of the period's institutions, roster arrays."""
-    from budaya.survey.models import Response
-
     institutions = sorted(period_institutions(period), key=lambda inst: inst.code)
     institution_index = {inst.pk: i for i, inst in enumerate(institutions)}
     units = sorted(

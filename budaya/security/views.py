@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from budaya.institutions.access import is_national_admin, roles_of
+from budaya.audit.services import log_action
+from budaya.institutions.access import ADMIN_ROLES, is_national_admin, roles_of
 from budaya.security import lockout, totp
 from budaya.security.models import TOTPDevice
 
@@ -147,8 +148,6 @@ def totp_required_for(user) -> bool:
     BUDAYA_REQUIRE_TOTP is false."""
     from django.conf import settings
 
-    from budaya.institutions.access import ADMIN_ROLES
-
     if not getattr(settings, "BUDAYA_REQUIRE_TOTP", True):
         return False
     if user is None or not user.is_authenticated:
@@ -165,8 +164,6 @@ def _grouped(secret: str) -> str:
 @require_http_methods(["GET", "POST"])
 def totp_setup(request):
     """Enrol (secret shown as text and otpauth URI, confirmed by a code) or disable TOTP."""
-    from budaya.audit.services import log_action
-
     if not may_use_totp(request.user):
         raise PermissionDenied(
             _("Verifikasi dua langkah tersedia untuk akun petugas yang mempunyai peran.")

@@ -1,4 +1,7 @@
-"""The national administrator's audit log page (filters, pages) and its CSV export."""
+"""The national administrator's audit log page (filters, pages) and its CSV export.
+
+Here, not in budaya.audit: the log is written by every app from institutions up, so audit sits
+below institutions and cannot ask who is a national administrator."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator

@@ -1,4 +1,5 @@
-"""Set up the demonstration: one regency, its units, a roster, invitations, answers, results.
+"""The web demonstration (`budaya demo`), set up in the database: one regency, its units, a
+roster, invitations, answers, results. Only the command line imports this module.
 
 Results exist only for closed periods (METHOD.md §12), so the demo has three periods:
 DEMO-2025 (last year's, closed and released, so results show change), DEMO-2026 (this year's:
@@ -17,10 +18,21 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from budaya.evaluation.importing import import_judgements
 from budaya.institutions.models import Institution, Role, Unit
+from budaya.instruments import load_instrument
 from budaya.interchange.nip import make_nip
 from budaya.periods.models import Period
+from budaya.results.services import close_period
 from budaya.roster.models import RosterEntry
+from budaya.survey.models import Response
+from budaya.survey.services import (
+    clean_submission,
+    create_invitations,
+    encode_answers,
+    new_response,
+    submit_response,
+)
 
 PERIOD_CODE = "DEMO-2026"
 PREVIOUS_CODE = "DEMO-2025"
@@ -209,8 +221,6 @@ def _finalised_evaluations(period, institution, units, instrument, rng, shift=0.
     import tempfile
     from pathlib import Path
 
-    from budaya.evaluation.importing import import_judgements
-
     targets = [""] + [code for code in sorted(units) if rng.random() < 0.7]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "evaluasi.csv"
@@ -231,9 +241,6 @@ def _previous_period(institution, units, instrument, rng: random.Random) -> Peri
     Its responses are written directly (the period is over, nobody answers it through a link);
     they carry only what a submitted response carries, with the day of the period's close.
     """
-    from budaya.results.services import close_period
-    from budaya.survey.models import Response
-    from budaya.survey.services import clean_submission, encode_answers, new_response
 
     period = Period.objects.create(
         code=PREVIOUS_CODE,
@@ -266,7 +273,6 @@ def _previous_period(institution, units, instrument, rng: random.Random) -> Peri
 def _answer_through_links(period, institution, instrument, rng, share_factor, links):
     """Issue the period's invitations and answer a share of them through the survey service;
     return (responses submitted, up to `links` unused tokens)."""
-    from budaya.survey.services import clean_submission, create_invitations, submit_response
 
     issued = create_invitations(period, institution)
     unused, answered = [], 0
@@ -283,8 +289,6 @@ def _answer_through_links(period, institution, instrument, rng, share_factor, li
 
 def setup_demo(seed: int = 2026, links: int = 5) -> DemoSetup:
     """Replace the demo data and return what was created (see the module docstring)."""
-    from budaya.instruments import load_instrument
-    from budaya.results.services import close_period
 
     rng = random.Random(seed)
     instrument = load_instrument(INSTRUMENT)

@@ -1,0 +1,127 @@
+"""Results pages of an institution or unit, with their press summary and their downloads (PDF,
+workbook, CSV); the national dashboard is budaya.results.pages.
+
+Views read stored result rows (budaya.results.store), build the shared report dictionary and
+the page's sections (budaya.results.sections) and render; they compute no score.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from budaya.institutions.access import require_institution_access, require_unit_access
+from budaya.institutions.models import Institution, Unit
+from budaya.periods.models import Period
+from budaya.reports.exports import csv_text, workbook_bytes
+from budaya.reports.pdf import pdf_bytes
+from budaya.reports.press import press_summary
+from budaya.results import store
+from budaya.results.presenters import build_report
+from budaya.results.sections import branding_section, evaluation_section
+
+FORMATS = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _unit(institution_code: str, unit_code: str) -> Unit:
+    return get_object_or_404(
+        Unit.objects.select_related("institution"),
+        institution__code=institution_code,
+        code=unit_code,
+    )
+
+
+def _page(request, period, institution, unit=None):
+    result_set = store.latest_set(period)
+    report = build_report(period, result_set, institution, unit)
+    if unit is None:
+        args = [period.code, institution.code]
+        name = "results_download"
+    else:
+        args = [period.code, institution.code, unit.code]
+        name = "unit_results_download"
+    context = {
+        "period": period,
+        "institution": institution,
+        "unit": unit,
+        "result_set": result_set,
+        "report": report,
+        "downloads": {fmt: reverse(name, args=[*args, fmt]) for fmt in FORMATS},
+        "links": True,  # unit names link to unit pages (not in the PDF)
+        "press": press_summary(period, result_set, institution, unit) if result_set else "",
+    }
+    if unit is None and result_set is not None:
+        # The institution page's evaluation and employer-branding sections.
+        context["evaluation"] = evaluation_section(result_set, institution, request.user)
+        context["branding"] = branding_section(result_set, institution)
+    return render(request, "results/results.html", context)
+
+
+@login_required
+def results_page(request, period_code, institution_code):
+    """Render the institution's results dashboard from the stored result set."""
+    period = get_object_or_404(Period, code=period_code)
+    institution = get_object_or_404(Institution, code=institution_code)
+    require_institution_access(request, institution)
+    return _page(request, period, institution)
+
+
+@login_required
+def unit_results_page(request, period_code, institution_code, unit_code):
+    """Render one unit's results (for its liaison and the institution's staff)."""
+    period = get_object_or_404(Period, code=period_code)
+    unit = _unit(institution_code, unit_code)
+    require_unit_access(request, unit)
+    return _page(request, period, unit.institution, unit)
+
+
+def export_bytes(period, institution, unit, fmt: str) -> tuple[bytes, str]:
+    """Return (content, file name) of a PDF, workbook or CSV of an institution or unit."""
+    result_set = store.latest_set(period)
+    if result_set is None:
+        if not store.is_released(period):
+            raise Http404("Hasil muncul setelah periode ditutup.")
+        raise Http404("Belum ada hasil tersimpan.")
+    report = build_report(period, result_set, institution, unit)
+    if report["group"] is None:
+        raise Http404("Kelompok ini tidak ada dalam hasil tersimpan.")
+    stem = f"hasil-{period.code}-{institution.code}" + (f"-{unit.code}" if unit else "")
+    if fmt == "pdf":
+        content = pdf_bytes(report, press_summary(period, result_set, institution, unit))
+    elif fmt == "xlsx":
+        content = workbook_bytes(report)
+    else:
+        content = ("\ufeff" + csv_text(report)).encode("utf-8")
+    return content, f"{stem}.{fmt}"
+
+
+def _download(period, institution, unit, fmt):
+    if fmt not in FORMATS:
+        raise Http404("Format tidak dikenal.")
+    content, filename = export_bytes(period, institution, unit, fmt)
+    response = HttpResponse(content, content_type=FORMATS[fmt])
+    safe_name = "".join(ch if ch.isalnum() or ch in "-._" else "_" for ch in filename)
+    response["Content-Disposition"] = f'attachment; filename="{safe_name}"'
+    return response
+
+
+@login_required
+def results_download(request, period_code, institution_code, fmt):
+    """Serve the institution's PDF, workbook or CSV at once."""
+    period = get_object_or_404(Period, code=period_code)
+    institution = get_object_or_404(Institution, code=institution_code)
+    require_institution_access(request, institution)
+    return _download(period, institution, None, fmt)
+
+
+@login_required
+def unit_results_download(request, period_code, institution_code, unit_code, fmt):
+    """Serve one unit's PDF, workbook or CSV at once."""
+    period = get_object_or_404(Period, code=period_code)
+    unit = _unit(institution_code, unit_code)
+    require_unit_access(request, unit)
+    return _download(period, unit.institution, unit, fmt)

@@ -1,0 +1,50 @@
+"""Routes of results pages of an institution or unit and their downloads, report jobs, and a
+period's management page (close, release, reopen)."""
+
+from django.urls import path
+
+from budaya.reports import pages, views
+
+urlpatterns = [
+    path(
+        "periode/<str:period_code>/instansi/<str:institution_code>/hasil/",
+        pages.results_page,
+        name="results",
+    ),
+    path(
+        "periode/<str:period_code>/instansi/<str:institution_code>/hasil/unduh.<str:fmt>",
+        pages.results_download,
+        name="results_download",
+    ),
+    path(
+        "periode/<str:period_code>/instansi/<str:institution_code>/unit/<str:unit_code>/hasil/",
+        pages.unit_results_page,
+        name="unit_results",
+    ),
+    path(
+        "periode/<str:period_code>/instansi/<str:institution_code>/unit/<str:unit_code>/hasil/"
+        "unduh.<str:fmt>",
+        pages.unit_results_download,
+        name="unit_results_download",
+    ),
+    path("periode/<str:period_code>/laporan/", views.job_list, name="report_jobs"),
+    path("periode/<str:period_code>/laporan/buat/", views.job_start, name="report_job_start"),
+    path(
+        "periode/<str:period_code>/laporan/<int:job_id>/batal/",
+        views.job_cancel,
+        name="report_job_cancel",
+    ),
+    path(
+        "periode/<str:period_code>/laporan/<int:job_id>/unduh/",
+        views.job_download,
+        name="report_job_download",
+    ),
+    path("periode/<str:period_code>/kelola/", views.period_manage, name="period_manage"),
+    path("periode/<str:period_code>/kelola/tutup/", views.period_close, name="period_close"),
+    path("periode/<str:period_code>/kelola/rilis/", views.period_release, name="period_release"),
+    path(
+        "periode/<str:period_code>/kelola/buka-kembali/",
+        views.period_reopen,
+        name="period_reopen",
+    ),
+]
