@@ -27,6 +27,11 @@ def score_dict(score, se=None, n=None, **extra) -> dict | None:
     """Return the §11 SCORE object, or None when the score cannot be computed.
 
     The 95 % interval is score ± 1.96·se clipped to [0, 100], null when n < 2 or se unknown.
+
+    >>> score_dict(78.05, 0.5, 120)
+    {'score': 78.05, 'shown': 78.1, 'category': 'A', 'ci95': [77.07, 79.03], 'se': 0.5, 'n': 120}
+    >>> score_dict(99.0, 1.0, 1, eligible=False)["ci95"], score_dict(None) is None
+    (None, True)
     """
     if not finite(score):
         return None
