@@ -1,4 +1,4 @@
-"""SCORE objects of the METHOD.md §11 results document (CHANGE objects: groups.ChangeObjects)."""
+"""SCORE objects of the METHOD.md §11 results document (CHANGE objects: layout.ChangeObjects)."""
 
 import math
 

@@ -15,6 +15,7 @@ from budaya.scoring.eligibility import slovin_minimum, slovin_minimums
 from budaya.scoring.groups import BREAKDOWN_CATEGORIES, PeriodScores
 from budaya.scoring.indices import indeks_evaluasi
 from budaya.scoring.kernel import accumulate_responses, count_roster
+from budaya.scoring.layout import results_document
 from budaya.scoring.spec import Method, ScoringSpec
 from budaya.scoring.stats import Sums
 from budaya.scoring.table import GroupTable
@@ -46,7 +47,9 @@ def compute_results(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return scores.document(period=period, instrument=instrument, method_version=METHOD_VERSION)
+        return results_document(
+            scores, period=period, instrument=instrument, method_version=METHOD_VERSION
+        )
     finally:
         if collecting:
             gc.enable()
