@@ -38,10 +38,12 @@ release shown before are carried over:
   more apart means at least k answers changed.
 """
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from budaya.scoring.document import score_dict
+from budaya.scoring.indices import indeks_berakhlak
 from budaya.scoring.rounding import round_shown
 
 ATTRIBUTES = ("gender", "employment_type", "age_band")
@@ -223,13 +225,15 @@ def headline(implementasi: dict | None, evaluasi: dict | None, period) -> dict |
     its SE is w_s·SE(I), its n the n of I), None when either is missing."""
     if not implementasi or not evaluasi:
         return None
-    ws, we = float(period.survey_weight), float(period.evaluation_weight)
     se = implementasi.get("se")
-    return score_dict(
-        ws * implementasi["score"] + we * evaluasi["score"],
-        None if se is None else ws * se,
-        implementasi.get("n"),
+    score, se = indeks_berakhlak(
+        implementasi["score"],
+        evaluasi["score"],
+        math.nan if se is None else se,
+        period.survey_weight,
+        period.evaluation_weight,
     )
+    return score_dict(score, se, implementasi.get("n"))
 
 
 def change_of(now: dict | None, before: dict | None) -> dict | None:
