@@ -335,7 +335,8 @@ def test_score_columns_equal_one_score_object_per_row(rows):
         for key, documents in built.items():
             expected = score_dict(score[row], se[row], n[row], **with_extras[key])
             assert documents[row] == expected
-            assert column.get(row, **with_extras[key]) == expected
+            # The same keys in the same order: the results JSON is written in dict order.
+            assert list(documents[row] or ()) == list(expected or ())
 
 
 @settings(max_examples=30, deadline=None)

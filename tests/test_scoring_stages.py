@@ -9,6 +9,8 @@ import pytest
 from budaya.demodata import EDITION, generate
 from budaya.demodata.files import compute_previous_results
 from budaya.scoring.engine import compute_results, score_period
+from budaya.scoring.groups import BREAKDOWN_CATEGORIES
+from budaya.scoring.layout import results_document
 from budaya.scoring.spec import Method
 
 
@@ -27,7 +29,7 @@ def period():
 
 def test_the_document_of_score_period_is_the_document_of_compute_results(period):
     _, scores, document = period
-    built = scores.document(period="2026", instrument=EDITION)
+    built = results_document(scores, period="2026", instrument=EDITION)
     assert json.dumps(built) == json.dumps(document)
 
 
@@ -76,3 +78,38 @@ def test_the_national_mean_in_the_document_is_the_one_computed_with_the_arrays(p
     changes = scores.unit_changes["implementasi"]
     assert changes.defined.any()
     assert np.isfinite(changes.delta[changes.defined]).all()
+
+
+def _nation_cell_flags(scores, document):
+    """Return (decided, shown): each nation breakdown cell's suppressed flag in the arrays and
+    in the document, for the cells the document lists (those holding respondents)."""
+    nation = next(g for g in document["groups"] if g["level"] == "nation")
+    decided, shown = [], []
+    for name, cells in nation["breakdowns"].items():
+        categories = BREAKDOWN_CATEGORIES[name]
+        for code, cell in cells.items():
+            row = scores.offsets[f"nation:{name}"] + categories.index(code)
+            decided.append(bool(scores.cell_suppressed[row]))
+            shown.append(cell["suppressed"])
+    return decided, shown
+
+
+def test_the_layout_decides_nothing_the_nations_suppression_is_in_the_arrays(period):
+    _, scores, document = period
+    nation = next(g for g in document["groups"] if g["level"] == "nation")
+    assert nation["suppressed"] is scores.nation_suppressed
+    assert nation["eligible"] is scores.nation_eligible
+    decided, shown = _nation_cell_flags(scores, document)
+    assert decided and decided == shown
+
+
+def test_under_three_eligible_institutions_the_arrays_withhold_the_nations_cells():
+    # Two institutions: the nation pools fewer than 3 eligible ones (§9, 1.2), so every cell
+    # of its breakdowns is withheld, and that decision is taken in score_period, not in layout.
+    data = generate(2, 600, 3)
+    method = Method(max_picks=data.max_picks, threshold=5)
+    scores = score_period(data.spec, method, data.survey_data(), evaluations=data.evaluations)
+    assert not scores.nation_has_peers
+    document = results_document(scores, period="2026", instrument=EDITION)
+    decided, shown = _nation_cell_flags(scores, document)
+    assert decided and all(decided) and decided == shown

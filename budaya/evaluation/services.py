@@ -20,7 +20,7 @@ from budaya.evaluation.models import (
     deadline_for,
 )
 from budaya.instruments import load_instrument
-from budaya.scoring.evaluation import evaluation_index
+from budaya.scoring.indices import indeks_evaluasi
 from budaya.scoring.spec import Criterion
 
 MAX_LINKS = 20
@@ -41,7 +41,7 @@ def score_of(rubric, levels: dict[str, int]) -> float | None:
     """Return E = 100 · Σ w_c · level_c / L_c (METHOD.md §5), None unless every level is set."""
     criteria = [Criterion(c.code, float(c.weight), c.max_level) for c in rubric]
     known = {c.code for c in rubric}
-    return evaluation_index(criteria, {k: v for k, v in levels.items() if k in known})
+    return indeks_evaluasi(criteria, {k: v for k, v in levels.items() if k in known})
 
 
 def find_evaluation(period, institution, unit=None) -> Evaluation | None:

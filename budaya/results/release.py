@@ -38,6 +38,7 @@ release shown before are carried over:
   more apart means at least k answers changed.
 """
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -47,6 +48,7 @@ from budaya.institutions.models import Institution, Unit
 from budaya.public.models import BrandingResponse
 from budaya.results.store import group_key
 from budaya.scoring.document import score_dict
+from budaya.scoring.indices import indeks_berakhlak
 from budaya.scoring.rounding import round_shown
 from budaya.survey.models import Response
 
@@ -222,13 +224,15 @@ def headline(implementasi: dict | None, evaluasi: dict | None, period) -> dict |
     its SE is w_s·SE(I), its n the n of I), None when either is missing."""
     if not implementasi or not evaluasi:
         return None
-    ws, we = float(period.survey_weight), float(period.evaluation_weight)
     se = implementasi.get("se")
-    return score_dict(
-        ws * implementasi["score"] + we * evaluasi["score"],
-        None if se is None else ws * se,
-        implementasi.get("n"),
+    score, se = indeks_berakhlak(
+        implementasi["score"],
+        evaluasi["score"],
+        math.nan if se is None else se,
+        period.survey_weight,
+        period.evaluation_weight,
     )
+    return score_dict(score, se, implementasi.get("n"))
 
 
 def change_of(now: dict | None, before: dict | None) -> dict | None:

@@ -6,6 +6,7 @@ import numpy as np
 
 from budaya.scoring.data import BrandingData
 from budaya.scoring.document import score_dict
+from budaya.scoring.indices import indeks_employer_branding
 from budaya.scoring.respondent import MeanBuilder, item_scores
 from budaya.scoring.spec import Method, ScoringSpec
 from budaya.scoring.suppression import suppressed_cells
@@ -103,6 +104,4 @@ def _score(values: np.ndarray, method: Method):
     n = values.shape[0]
     if n < method.threshold or n == 0:
         return None
-    mean = float(values.mean())
-    se = float(values.std(ddof=1) / math.sqrt(n)) if n >= 2 else None
-    return score_dict(mean, se, n)
+    return score_dict(*indeks_employer_branding(values))

@@ -1,4 +1,4 @@
-"""SCORE objects of the METHOD.md §11 results document (CHANGE objects: groups.ChangeObjects)."""
+"""SCORE objects of the METHOD.md §11 results document (CHANGE objects: layout.ChangeObjects)."""
 
 import math
 
@@ -23,10 +23,51 @@ def finite(x) -> bool:
     return x is not None and not (isinstance(x, float) and math.isnan(x))
 
 
+def score_objects(score, shown, category, ci95, se, n, **extra_columns) -> list[dict | None]:
+    """Return the §11 SCORE object of every row of these columns (lists), None where the score
+    is missing (NaN). The one place a SCORE object is built: `score_dict` (one score) and
+    `ScoreColumn.all` (a column of scores) both call it.
+
+    `extra_columns` are lists of per-row values added, in their order, after `n` (e.g.
+    `favourable` and `alpha` of a value, `eligible` of engagement). The dicts are written as
+    one display over the rows, which is several times faster than a call per row: it matters
+    with the million objects of a national document.
+
+    >>> score_objects([78.05, float("nan")], [78.1, float("nan")], ["A", "D"], [None, None],
+    ...               [None, None], [1, 0], eligible=[True, False])
+    [{'score': 78.05, 'shown': 78.1, 'category': 'A', 'ci95': None, 'se': None, 'n': 1, \
+'eligible': True}, None]
+    """
+    rows = zip(score, shown, category, ci95, se, n, strict=True)
+    objects = [
+        None
+        if value != value
+        else {
+            "score": value,
+            "shown": value_shown,
+            "category": letter,
+            "ci95": interval,
+            "se": error,
+            "n": count,
+        }
+        for value, value_shown, letter, interval, error, count in rows
+    ]
+    for name, column in extra_columns.items():
+        for document, extra in zip(objects, column, strict=True):
+            if document is not None:
+                document[name] = extra
+    return objects
+
+
 def score_dict(score, se=None, n=None, **extra) -> dict | None:
-    """Return the §11 SCORE object, or None when the score cannot be computed.
+    """Return the §11 SCORE object of one score, or None when the score cannot be computed.
 
     The 95 % interval is score ± 1.96·se clipped to [0, 100], null when n < 2 or se unknown.
+
+    >>> score_dict(78.05, 0.5, 120)
+    {'score': 78.05, 'shown': 78.1, 'category': 'A', 'ci95': [77.07, 79.03], 'se': 0.5, 'n': 120}
+    >>> score_dict(99.0, 1.0, 1, eligible=False)["ci95"], score_dict(None) is None
+    (None, True)
     """
     if not finite(score):
         return None
@@ -37,15 +78,10 @@ def score_dict(score, se=None, n=None, **extra) -> dict | None:
     if se is not None and n is not None and n >= 2:
         ci95 = [min(100.0, max(0.0, score - Z95 * se)), min(100.0, max(0.0, score + Z95 * se))]
     shown = round_shown(score)
-    document = {
-        "score": score,
-        "shown": shown,
-        "category": category(shown),
-        "ci95": ci95,
-        "se": se,
-        "n": n,
-    }
-    document.update(extra)
+    extra_columns = {name: [value] for name, value in extra.items()}
+    (document,) = score_objects(
+        [score], [shown], [category(shown)], [ci95], [se], [n], **extra_columns
+    )
     return document
 
 
@@ -115,93 +151,6 @@ class ScoreColumn:
         """Return the SCORE object of every row (None where it cannot be computed).
 
         `extra_columns` are lists of per-row values added under their keyword (e.g.
-        favourable). One comprehension over all rows is several times faster than a call per
-        row, which matters with tens of thousands of units.
+        favourable); see `score_objects`.
         """
-        names = tuple(extra_columns)
-        rows = zip(*self.lists(), strict=True)
-        if not names:
-            return [
-                None
-                if score != score
-                else {
-                    "score": score,
-                    "shown": shown,
-                    "category": letter,
-                    "ci95": ci95,
-                    "se": se,
-                    "n": n,
-                }
-                for score, shown, letter, ci95, se, n in rows
-            ]
-        if len(names) == 1:
-            (name,) = names
-            return [
-                None
-                if score != score
-                else {
-                    "score": score,
-                    "shown": shown,
-                    "category": letter,
-                    "ci95": ci95,
-                    "se": se,
-                    "n": n,
-                    name: extra,
-                }
-                for (score, shown, letter, ci95, se, n), extra in zip(
-                    rows, extra_columns[name], strict=True
-                )
-            ]
-        if len(names) == 2:
-            first, second = names
-            return [
-                None
-                if score != score
-                else {
-                    "score": score,
-                    "shown": shown,
-                    "category": letter,
-                    "ci95": ci95,
-                    "se": se,
-                    "n": n,
-                    first: one,
-                    second: two,
-                }
-                for (score, shown, letter, ci95, se, n), one, two in zip(
-                    rows, extra_columns[first], extra_columns[second], strict=True
-                )
-            ]
-        extras = zip(*extra_columns.values(), strict=True)
-        result = []
-        for (score, shown, letter, ci95, se, n), extra in zip(rows, extras, strict=True):
-            if score != score:
-                result.append(None)
-                continue
-            document = {
-                "score": score,
-                "shown": shown,
-                "category": letter,
-                "ci95": ci95,
-                "se": se,
-                "n": n,
-            }
-            document.update(zip(names, extra, strict=True))
-            result.append(document)
-        return result
-
-    def get(self, row: int, **extra) -> dict | None:
-        scores, shown, category, ci95, se, n = self.lists()
-        score = scores[row]
-        if score != score:
-            return None
-        document = {
-            "score": score,
-            "shown": shown[row],
-            "category": category[row],
-            "ci95": ci95[row],
-            "se": se[row],
-            "n": n[row],
-        }
-        if extra:
-            document.update(extra)
-        return document
+        return score_objects(*self.lists(), **extra_columns)

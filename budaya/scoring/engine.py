@@ -12,9 +12,10 @@ import numpy as np
 from budaya.scoring.branding import branding_scores
 from budaya.scoring.data import BrandingData, SurveyData
 from budaya.scoring.eligibility import slovin_minimum, slovin_minimums
-from budaya.scoring.evaluation import evaluation_index
 from budaya.scoring.groups import BREAKDOWN_CATEGORIES, PeriodScores
+from budaya.scoring.indices import indeks_evaluasi
 from budaya.scoring.kernel import accumulate_responses, count_roster
+from budaya.scoring.layout import results_document
 from budaya.scoring.spec import Method, ScoringSpec
 from budaya.scoring.stats import Sums
 from budaya.scoring.table import GroupTable
@@ -46,7 +47,9 @@ def compute_results(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return scores.document(period=period, instrument=instrument, method_version=METHOD_VERSION)
+        return results_document(
+            scores, period=period, instrument=instrument, method_version=METHOD_VERSION
+        )
     finally:
         if collecting:
             gc.enable()
@@ -134,9 +137,9 @@ def score_period(
         try:
             score = scored[key]
         except KeyError:
-            score = scored[key] = evaluation_index(criteria, given)
+            score = scored[key] = indeks_evaluasi(criteria, given)
         except TypeError:  # unhashable levels: scored (and checked) as they are
-            score = evaluation_index(criteria, given)
+            score = indeks_evaluasi(criteria, given)
         if unit is None or unit == "":
             if institution not in institution_code_index:
                 raise ValueError(f"evaluation for unknown institution {institution!r}")

@@ -1,10 +1,10 @@
-"""The engine's decisions about groups and the §11 document built from them.
+"""The engine's decisions about groups (METHOD.md §7–§9), as arrays.
 
-`PeriodScores` holds every number of one period (METHOD.md §2–§10) as arrays: the scores
-table of every group and breakdown cell, eligibility, suppression with complementary
-suppression (§8), the nation's means (§9), benchmarks and ranks (§9) and the change against
-the previous period (§7). `PeriodScores.document()` lays those numbers out as the results
-document of §11; it computes nothing new, it only turns arrays into Python objects.
+`PeriodScores` holds every number of one period (METHOD.md §2–§10): the scores table of every
+group and breakdown cell (`table.py`), eligibility, suppression with complementary suppression
+(§8), the nation's means (§9), benchmarks and ranks (§9) and the change against the previous
+period (§7). It lays nothing out: `layout.results_document` turns these numbers into the §11
+document and decides nothing.
 """
 
 import math
@@ -14,7 +14,6 @@ import numpy as np
 
 from budaya.scoring.benchmarks import PeerStatistics, peer_statistics
 from budaya.scoring.document import INDEX_KEYS, Z95, round_shown_array, score_dict
-from budaya.scoring.indices import hide_top_tens
 from budaya.scoring.spec import (
     AGE_BANDS,
     BEHAVIOUR_CODES,
@@ -101,6 +100,8 @@ class PeriodScores:
         self.nation_population = nation_population
         self.nation_minimum = nation_minimum
         self.branding = branding
+        self.nation_suppressed = nation_n < method.threshold
+        self.nation_eligible = nation_minimum is not None and nation_n >= nation_minimum
         n_institutions = len(data.institutions)
         n_units = len(data.units)
         self.unit_institution = np.asarray(unit_institution, dtype=np.int64)
@@ -169,6 +170,11 @@ class PeriodScores:
                     for c, code in enumerate(categories):
                         if code in hidden:
                             self.cell_suppressed[first + c] = True
+        if not self.nation_has_peers:
+            # §9 (1.2): the nation's cells pool fewer than 3 eligible institutions.
+            for name, categories in BREAKDOWN_CATEGORIES.items():
+                first = self.offsets[f"nation:{name}"]
+                self.cell_suppressed[first : first + len(categories)] = True
 
     # -- scores of one level, by key --------------------------------------------------------
 
@@ -280,13 +286,13 @@ class PeriodScores:
         self.unit_changes = _changes(self.unit_columns, before_units)
         nation = {}
         for key in SCORE_KEYS:
-            found = self._nation_score(key)
+            found = self.nation_score(key)
             score = np.nan if found is None else found["score"]
             se = np.nan if found is None or found["se"] is None else found["se"]
             nation[key] = Column(*(np.array([x]) for x in (score, se, np.nan, np.nan, True)))
         self.nation_changes = _changes(nation, [groups.get(("nation", "ID", None))])
 
-    def _nation_score(self, key: str) -> dict | None:
+    def nation_score(self, key: str) -> dict | None:
         """Return the nation's SCORE object of one key (None where it has none)."""
         if key == "employer_branding":
             return None if self.branding is None else self.branding.get("nation")
@@ -294,188 +300,6 @@ class PeriodScores:
         if key.startswith("values:"):
             found = found[0]
         return None if found is None else score_dict(*found)
-
-    # -- the §11 document ---------------------------------------------------------------------
-
-    def document(self, *, period=None, instrument=None, method_version="1") -> dict:
-        """Return the METHOD.md §11 results document of these numbers."""
-        return {
-            "method_version": method_version,
-            "period": period,
-            "instrument": instrument,
-            "groups": self.groups(),
-        }
-
-    def groups(self) -> list[dict]:
-        """Return every group of the document: nation, institutions by code, units."""
-        data = self.data
-        institutions = data.institutions
-        order = sorted(range(len(institutions)), key=lambda i: institutions[i])
-        table = self.table
-        institution_base = self.offsets["institution"]
-        unit_base = self.offsets["unit"]
-        institution_scores = {}
-        for i in range(len(institutions)):
-            if self.institution_suppressed[i]:
-                continue
-            scores = table.scores(institution_base + i)
-            if self.branding is not None and i in self.branding:
-                scores = dict(scores, employer_branding=self.branding[i])
-            institution_scores[i] = scores
-        unit_scores = {
-            u: table.scores(unit_base + u)
-            for u in range(len(data.units))
-            if not self.unit_suppressed[u]
-        }
-        institution_changes = ChangeObjects(self.institution_changes)
-        unit_changes = ChangeObjects(self.unit_changes)
-        institution_benchmarks = BenchmarkObjects(self.institution_benchmarks)
-        unit_benchmarks = BenchmarkObjects(self.unit_benchmarks)
-        documents = [self._nation_document()]
-        unit_documents = []
-        for i in order:
-            code = institutions[i]
-            suppressed = bool(self.institution_suppressed[i])
-            eligible = bool(self.institution_eligible[i])
-            document = _head(
-                "institution",
-                code,
-                "ID",
-                int(self.institution_n[i]),
-                _maybe(self.institution_pop, i),
-                _maybe(self.institution_min, i),
-                eligible,
-                suppressed,
-            )
-            documents.append(document)
-            members = self.units_of[i]
-            if not suppressed:
-                scores = institution_scores[i]
-                document.update(_scores_json(scores))
-                change = institution_changes.of(i)
-                if change is not None:
-                    document["change"] = change
-                if eligible:
-                    document["benchmark"] = institution_benchmarks.of(i)
-                units = {}
-                for unit_code, u in members:
-                    units[unit_code] = _cell(
-                        int(self.unit_n[u]),
-                        _maybe(self.unit_pop, u),
-                        bool(self.unit_suppressed[u]),
-                        unit_scores.get(u),
-                    )
-                breakdowns = {"unit": units}
-                breakdowns.update(self._attribute_breakdowns("institution", i))
-                document["breakdowns"] = breakdowns
-            for unit_code, u in members:
-                unit_suppressed = bool(self.unit_suppressed[u])
-                unit_document = _head(
-                    "unit",
-                    unit_code,
-                    code,
-                    int(self.unit_n[u]),
-                    _maybe(self.unit_pop, u),
-                    _maybe(self.unit_min, u),
-                    bool(self.unit_eligible[u]),
-                    unit_suppressed,
-                )
-                if not unit_suppressed:
-                    unit_document.update(_scores_json(unit_scores[u]))
-                    change = unit_changes.of(u)
-                    if change is not None:
-                        unit_document["change"] = change
-                    if self.unit_eligible[u]:
-                        unit_document["benchmark"] = unit_benchmarks.of(u)
-                unit_documents.append(unit_document)
-        return documents + unit_documents
-
-    def _nation_document(self) -> dict:
-        suppressed = self.nation_n < self.method.threshold
-        eligible = self.nation_minimum is not None and self.nation_n >= self.nation_minimum
-        document = _head(
-            "nation",
-            "ID",
-            None,
-            self.nation_n,
-            self.nation_population,
-            self.nation_minimum,
-            eligible,
-            suppressed,
-        )
-        if suppressed:
-            return document
-        if not self.nation_has_peers:
-            # §9 (1.2): fewer than 3 eligible institutions: no national score (the pooled ones
-            # included: they would be those institutions' own); the public-survey pool is
-            # ruled by its own complementary suppression (branding.py).
-            scores = {
-                "values": dict.fromkeys(VALUE_CODES),
-                "behaviours": dict.fromkeys(BEHAVIOUR_CODES),
-                **dict.fromkeys(key for key in INDEX_KEYS if key != "employer_branding"),
-                "pilihan_nilai": hide_top_tens(
-                    {"matches": {}}, personal=False, current=False, wanted=False
-                ),
-            }
-            if self.branding is not None:
-                scores["employer_branding"] = self.branding.get("nation")
-            document.update(_scores_json(scores))
-            document["breakdowns"] = self._attribute_breakdowns("nation", None)
-            return document
-        pooled = self.table.scores(self.offsets["nation"])
-        scores = {"values": {}, "behaviours": {}}
-        for d in VALUE_CODES:
-            found, favourable = self.nation_scores[f"values:{d}"]
-            pooled_value = pooled["values"][d]
-            scores["values"][d] = (
-                None
-                if found is None
-                else score_dict(
-                    *found,
-                    favourable=favourable,
-                    alpha=pooled_value["alpha"] if pooled_value else None,
-                )
-            )
-        for j in BEHAVIOUR_CODES:
-            found = self.nation_scores[f"behaviours:{j}"]
-            scores["behaviours"][j] = None if found is None else score_dict(*found)
-        for key in INDEX_KEYS:
-            if key == "engagement":
-                found = self.nation_scores[key]
-                scores[key] = None if found is None else score_dict(*found, eligible=True)
-            elif key != "employer_branding":
-                scores[key] = self._nation_score(key)
-        if self.branding is not None:
-            scores["employer_branding"] = self.branding.get("nation")
-        scores["pilihan_nilai"] = pooled["pilihan_nilai"]
-        document.update(_scores_json(scores))
-        change = ChangeObjects(self.nation_changes).of(0)
-        if change is not None:
-            document["change"] = change
-        document["breakdowns"] = self._attribute_breakdowns("nation", None)
-        return document
-
-    def _attribute_breakdowns(self, level: str, institution: int | None) -> dict:
-        """Return the gender, employment type and age band breakdowns of one parent."""
-        table = self.table
-        result = {}
-        for name, categories in BREAKDOWN_CATEGORIES.items():
-            base = self.offsets[f"{level}:{name}"]
-            if institution is not None:
-                base += institution * len(categories)
-            cells = {}
-            for c, code in enumerate(categories):
-                row = base + c
-                n = table.n[row]
-                if n <= 0:
-                    continue
-                suppressed = bool(self.cell_suppressed[row])
-                if institution is None and not self.nation_has_peers:
-                    suppressed = True  # pools fewer than 3 eligible institutions (§9, 1.2)
-                scores = None if suppressed else table.scores(row, with_evaluation=False)
-                cells[code] = _cell(n, table.population[row], suppressed, scores)
-            result[name] = cells
-        return result
 
 
 def _sources(table) -> dict:
@@ -548,125 +372,3 @@ def _changes(columns: dict[str, Column], befores: list) -> dict[str, Changes]:
         significant = np.where(np.isfinite(root), significant.astype(np.int8), -1)
         result[key] = Changes(defined, delta, round_shown_array(delta), significant)
     return result
-
-
-def _value_code(key: str) -> str | None:
-    """Return the value code of a "values:BP" key, None for an index key."""
-    return key.split(":", 1)[1] if key.startswith("values:") else None
-
-
-class ChangeObjects:
-    """Builds the §11 `change` objects of the groups of one level from their arrays.
-
-    The arrays are turned into Python lists once; one object is then a few list reads.
-    """
-
-    def __init__(self, changes: dict):
-        self.known = changes["_known"].tolist()
-        self.keys = [
-            (
-                key,
-                _value_code(key),
-                changes[key].defined.tolist(),
-                changes[key].delta.tolist(),
-                changes[key].shown.tolist(),
-                [None if x < 0 else bool(x) for x in changes[key].significant.tolist()],
-            )
-            for key in SCORE_KEYS
-        ]
-
-    def of(self, g: int) -> dict | None:
-        """Return the `change` object of group g, or None when it has no previous group."""
-        if not self.known[g]:
-            return None
-        result = {}
-        values = {}
-        for key, value, defined, delta, shown, significant in self.keys:
-            if not defined[g]:
-                continue
-            entry = {"delta": delta[g], "shown": shown[g], "significant": significant[g]}
-            if value is None:
-                result[key] = entry
-            else:
-                values[value] = entry
-        result["values"] = values
-        return result
-
-
-class BenchmarkObjects:
-    """Builds the §11 `benchmark` objects of the groups of one level from their arrays."""
-
-    def __init__(self, benchmarks: dict[str, PeerStatistics]):
-        self.keys = [
-            (
-                key,
-                _value_code(key),
-                statistics.of.tolist(),
-                statistics.median.tolist(),
-                statistics.p75.tolist(),
-                statistics.percentile_rank.tolist(),
-                statistics.rank.tolist(),
-            )
-            for key, statistics in benchmarks.items()
-        ]
-
-    def of(self, g: int) -> dict:
-        """Return the `benchmark` object of group g."""
-        values = {}
-        result = {"values": values}
-        for key, value, of, median, p75, percentile_rank, rank in self.keys:
-            peers = of[g]
-            if not peers:
-                continue
-            entry = {
-                "median": median[g],
-                "p75": p75[g],
-                "percentile_rank": percentile_rank[g],
-                "rank": rank[g],
-                "of": peers,
-            }
-            if value is None:
-                result[key] = entry
-            else:
-                values[value] = entry
-        return result
-
-
-def _head(level, code, parent, n, population, minimum, eligible, suppressed) -> dict:
-    rate = n / population if population else None
-    return {
-        "level": level,
-        "code": code,
-        "parent": parent,
-        "n": int(n),
-        "population": None if population is None else int(population),
-        "response_rate": rate,
-        "minimum": None if minimum is None else int(minimum),
-        "eligible": bool(eligible),
-        "suppressed": bool(suppressed),
-    }
-
-
-def _cell(n, population, suppressed, scores) -> dict:
-    cell = {
-        "n": int(n),
-        "population": None if population is None else int(population),
-        "suppressed": bool(suppressed),
-    }
-    if not suppressed and scores is not None:
-        cell.update(_scores_json(scores, cell=True))
-    return cell
-
-
-def _scores_json(scores: dict, cell: bool = False) -> dict:
-    document = {"values": scores["values"], "behaviours": scores["behaviours"]}
-    for key in INDEX_KEYS:
-        if key == "employer_branding" and ("employer_branding" not in scores or cell):
-            continue
-        document[key] = scores.get(key)
-    document["pilihan_nilai"] = scores["pilihan_nilai"]
-    return document
-
-
-def _maybe(array, index):
-    return None if array is None else int(array[index])

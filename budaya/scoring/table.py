@@ -4,7 +4,6 @@ import numpy as np
 
 from budaya.scoring import indices
 from budaya.scoring.document import ScoreColumn
-from budaya.scoring.respondent import MEASURES
 from budaya.scoring.spec import BEHAVIOUR_CODES, VALUE_CODES, Method, ScoringSpec
 from budaya.scoring.stats import Sums
 
@@ -46,28 +45,37 @@ class GroupTable:
         # shown group or cell too. Nulled here, every score built from it (I from the value
         # scores, the headline from I), its change, benchmark and national mean go with it.
         k = method.threshold
-        measures = {}
         self.columns = {}
-        for name in MEASURES:
-            mean, se, n = indices.mean_and_se(sums, name, population, weighted)
-            measures[name] = (mean, se, n)
-            self.columns[name] = ScoreColumn(_below_k_null(mean, n, k), se, n, raw=mean)
-        value_means = np.stack([measures[f"v:{d}"][0] for d in VALUE_CODES], axis=-1)
-        _, imp_se, imp_n = measures["imp"]
+
+        def column(name, found):
+            score, se, n = found
+            self.columns[name] = ScoreColumn(_below_k_null(score, n, k), se, n, raw=score)
+            return score
+
+        value_scores = [
+            column(f"v:{d}", indices.skor_nilai(sums, d, population, weighted)) for d in VALUE_CODES
+        ]
+        for j in BEHAVIOUR_CODES:
+            column(f"b:{j}", indices.skor_perilaku(sums, j, population, weighted))
+        column("eng", indices.indeks_keterikatan(sums, population, weighted))
+        column("kpo", indices.indeks_keselarasan_pribadi_organisasi(sums, population, weighted))
+        column("kch", indices.indeks_keselarasan_saat_ini_harapan(sums, population, weighted))
         # I's own n (respondents with a valid i[r]) is at most each value's n.
-        raw_implementation = indices.implementation_index(value_means)
+        imp_se, imp_n = indices.implementasi_se(sums, population, weighted)
+        raw_implementation = indices.indeks_implementasi(np.stack(value_scores, axis=-1))
         implementation = _below_k_null(raw_implementation, imp_n, k)
         self.implementation = ScoreColumn(implementation, imp_se, imp_n, raw=raw_implementation)
         self.evaluation = ScoreColumn(
             evaluation, np.full_like(evaluation, np.nan), evaluation * np.nan
         )
-        survey_weight = float(method.survey_weight)
-        evaluation_weight = float(method.evaluation_weight)
-        headline = survey_weight * implementation + evaluation_weight * evaluation
-        raw_headline = survey_weight * raw_implementation + evaluation_weight * evaluation
-        self.headline = ScoreColumn(headline, survey_weight * imp_se, imp_n, raw=raw_headline)
-        engagement_n = measures["eng"][2]
-        self.engagement_eligible = engagement_n >= method.engagement_minimum
+        # The headline follows I's null: computed from the nulled I, and from the raw I.
+        weights = (method.survey_weight, method.evaluation_weight)
+        headline, headline_se = indices.indeks_berakhlak(
+            implementation, evaluation, imp_se, *weights
+        )
+        raw_headline, _ = indices.indeks_berakhlak(raw_implementation, evaluation, imp_se, *weights)
+        self.headline = ScoreColumn(headline, headline_se, imp_n, raw=raw_headline)
+        self.engagement_eligible = self.columns["eng"].n >= method.engagement_minimum
         self.favourable = {
             d: indices.value_favourable(spec, sums, d, weighted) for d in VALUE_CODES
         }
