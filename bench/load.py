@@ -535,7 +535,7 @@ def count_stored(expected: int) -> None:
     """Print how many responses and used invitations the database holds against `expected`."""
     from budaya.survey.models import Invitation, Response
 
-    stored, used = Response.objects.count(), Invitation.objects.filter(used=True).count()
+    stored, used = Response.objects.count(), Invitation.objects.used().count()
     print(f"stored responses {stored}, used invitations {used}, respondents {expected}")
 
 

@@ -30,8 +30,9 @@ from django.db import connection, connections
 from django.db.utils import ConnectionHandler
 
 from budaya.settings import database_from_url
+from budaya.survey.drafts import draft_key
 from budaya.survey.models import Draft, Invitation, Response
-from budaya.survey.services import find_invitation
+from budaya.survey.services import find_invitation, read_draft
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 RESPONDENTS = 30
@@ -219,14 +220,13 @@ def test_a_killed_worker_and_a_postgresql_restart_lose_no_submission(private_pos
     assert after_restart, "no respondent completed after the restart: the load did not go on"
     assert len(ok_first) + len(ok_later) + len(stored_unanswered) == RESPONDENTS
     assert Response.objects.count() == RESPONDENTS
-    assert Invitation.objects.filter(used=True).count() == RESPONDENTS
-    assert Invitation.objects.filter(used=False).count() == DRAFTERS
+    assert Invitation.objects.used().count() == RESPONDENTS
+    assert Invitation.objects.unused().count() == DRAFTERS
 
     first_pages = [step for step in steps if step.items][:DRAFT_PAGES]
     expected = {item.code: min(2, item.points) for step in first_pages for item in step.items}
     for token in drafter_tokens:
         invitation = find_invitation(token)
         assert not invitation.used
-        draft = Draft.objects.get(invitation=invitation)
-        assert draft.data["answers"] == expected
+        assert read_draft(invitation, draft_key(token))["answers"] == expected
     assert Draft.objects.count() == DRAFTERS  # a submit removes its draft
