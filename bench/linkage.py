@@ -212,9 +212,12 @@ def attack(period, truth: list, used_only: bool) -> dict:
     """Return the figures of one attack round (see the module docstring)."""
     from budaya.survey.models import Response
 
+    # Only this period's responses (the demo also fills a second, open period).
+    ours = {key(pk) for pk in Response.objects.filter(period=period).values_list("pk", flat=True)}
+    truth = [(pk, entry) for pk, entry in truth if key(pk) in ours]
     right = {key(pk): entry for pk, entry in truth}
     # Only the responses whose submitter is known (all of them: the whole period is recorded).
-    total = Response.objects.filter(period=period).count()
+    total = len(ours)
     by_demographics = {key(pk): e for pk, e in demographic_ties(period, used_only).items()}
     by_xmin = xmin_ties(period)
     tied = {**by_demographics, **by_xmin}
@@ -258,7 +261,8 @@ def run(seed: int = 2026) -> tuple[dict, dict, dict]:
 
     truth = record_submissions()
     demo = setup_demo(seed=seed)
-    period = demo.period
+    # The demo's open period (its first period is closed and released already).
+    period = demo.open_period
     fieldwork = attack(period, truth, used_only=False)
     with_key = attack(period, truth, used_only=True)
     close_period(period)

@@ -494,9 +494,37 @@ def test_the_privacy_text_tells_the_respondent_about_stored_demographics_and_sea
         "hanya disimpan selama di unit Anda ada sedikitnya 5 pegawai dengan ciri yang sama" in text
     )
     assert "Saat survei ditutup, catatan itu dihapus" in text
-    assert "pengelola basis data secara teknis masih dapat menghubungkan" in text
+    assert "Basis data atau cadangannya saja tidak cukup untuk menghubungkan" in text
+    assert "pengelola yang juga memegang kunci rahasia server" in text
     client.cookies["django_language"] = "en"
     english = " ".join(
         client.get(reverse("survey:landing", args=[tokens[entries[0].pk]])).content.decode().split()
     )
     assert "stored only while your unit has at least 5 employees" in english
+
+
+def test_sealing_after_the_secret_key_changed_says_the_marks_no_longer_match(
+    answered, caplog, settings
+):
+    # Submission marks are keyed by SECRET_KEY (budaya.survey.marks): with another key, no used
+    # invitation is recognised any more. Sealing cannot repair that, but must not be silent.
+    period, institution, entries, tokens, done = answered
+    settings.SECRET_KEY = "another-key-" + "x" * 50
+    assert not Invitation.objects.filter(period=period).used().exists()
+    close_period(period)
+    assert "4 submission marks match no invitation" in caplog.text
+    assert not SubmissionMark.objects.filter(period=period).exists()
+
+
+def test_a_submit_writes_a_mark_that_names_no_invitation_and_sealing_deletes_it(answered):
+    period, institution, entries, tokens, done = answered
+    marks = list(SubmissionMark.objects.filter(period=period).values_list("mark", flat=True))
+    assert len(marks) == 4
+    names = set()
+    for invitation in Invitation.objects.filter(period=period):
+        names |= {str(invitation.pk), invitation.token_hash, str(invitation.roster_entry_id)}
+    assert not names & set(marks)
+    assert {f.attname for f in SubmissionMark._meta.concrete_fields} == {"id", "period_id", "mark"}
+    assert {i.mark for i in Invitation.objects.filter(period=period).used()} == set(marks)
+    close_period(period)
+    assert not SubmissionMark.objects.exists()

@@ -93,7 +93,16 @@ def _forget_who_answered(period, day) -> int:
             cursor.execute(
                 f"UPDATE {table} SET created_on = %s WHERE period_id = %s", [day, period.pk]
             )
-    SubmissionMark.objects.filter(period=period).delete()
+    marks, _by_model = SubmissionMark.objects.filter(period=period).delete()
+    if marks > len(used_ids):
+        # Marks no invitation's mark matches: SECRET_KEY changed while the period was open (or a
+        # backup was restored under another key). Those invitations cannot be told apart now.
+        logger.error(
+            "sealing %s: %d submission marks match no invitation (BUDAYA_SECRET_KEY changed "
+            "during fieldwork?); their invitations keep working links after a reopen",
+            period.code,
+            marks - len(used_ids),
+        )
     return len(used_ids)
 
 
