@@ -32,6 +32,16 @@ def submission_mark(period_id: int, invitation_id: int, key: bytes | None = None
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
+def marks_of(pairs, key: bytes | None = None):
+    """Yield (invitation id, mark) for (period id, invitation id) pairs: `submission_mark` for
+    many invitations at once (sealing, `InvitationQuerySet.answered_ids`), the key prepared once."""
+    base = hmac.new(mark_key() if key is None else key, digestmod=hashlib.sha256)
+    for period_id, invitation_id in pairs:
+        mac = base.copy()
+        mac.update(f"{int(period_id)}:{int(invitation_id)}".encode())
+        yield invitation_id, mac.hexdigest()
+
+
 def advisory_lock_id(mark: str) -> int:
     """Return the signed 64-bit PostgreSQL advisory-lock id of a mark (serialises a draft save
     with a submit of the same invitation without writing or locking any row)."""

@@ -27,13 +27,10 @@ class InvitationQuerySet(models.QuerySet):
 
     def answered_ids(self) -> set[int]:
         """Return the ids of the invitations in this queryset that have a submission mark."""
-        from budaya.survey.marks import mark_key, submission_mark
+        from budaya.survey.marks import marks_of
 
-        key = mark_key()
-        by_mark = {
-            submission_mark(period_id, pk, key): pk
-            for pk, period_id in self.order_by().values_list("pk", "period_id").iterator()
-        }
+        pairs = self.order_by().values_list("period_id", "pk").iterator()
+        by_mark = {mark: pk for pk, mark in marks_of(pairs)}
         found = set()
         marks = list(by_mark)
         for start in range(0, len(marks), 5000):

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from budaya.roster.models import RosterEntry
 from budaya.survey import physical
+from budaya.survey.marks import marks_of
 from budaya.survey.models import Draft, Invitation, SharedAccess, SharedCode, SubmissionMark
 
 logger = logging.getLogger("budaya")
@@ -72,7 +73,9 @@ def _forget_who_answered(period, day) -> int:
     """Give used invitations (those with a submission mark) random hashes, delete the period's
     marks, level `created_on`; return how many were used. Every invitation of the period is
     rewritten (on PostgreSQL: one statement, so all carry the closing transaction's `xmin`)."""
-    used_ids = sorted(Invitation.objects.filter(period=period).answered_ids())
+    marks = set(SubmissionMark.objects.filter(period=period).values_list("mark", flat=True))
+    ids = Invitation.objects.filter(period=period).order_by("pk").values_list("pk", flat=True)
+    used_ids = [pk for pk, mark in marks_of((period.pk, pk) for pk in ids) if mark in marks]
     table = Invitation._meta.db_table
     day = connection.ops.adapt_datefield_value(day)
     with connection.cursor() as cursor:
@@ -93,15 +96,15 @@ def _forget_who_answered(period, day) -> int:
             cursor.execute(
                 f"UPDATE {table} SET created_on = %s WHERE period_id = %s", [day, period.pk]
             )
-    marks, _by_model = SubmissionMark.objects.filter(period=period).delete()
-    if marks > len(used_ids):
+    deleted, _by_model = SubmissionMark.objects.filter(period=period).delete()
+    if deleted > len(used_ids):
         # Marks no invitation's mark matches: SECRET_KEY changed while the period was open (or a
         # backup was restored under another key). Those invitations cannot be told apart now.
         logger.error(
             "sealing %s: %d submission marks match no invitation (BUDAYA_SECRET_KEY changed "
             "during fieldwork?); their invitations keep working links after a reopen",
             period.code,
-            marks - len(used_ids),
+            deleted - len(used_ids),
         )
     return len(used_ids)
 
