@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection, connections
@@ -131,8 +132,11 @@ def complete(respondent, load):
         respondent.close()
 
 
-def test_a_killed_worker_and_a_postgresql_restart_lose_no_submission(private_postgres):
+def test_a_killed_worker_and_a_postgresql_restart_lose_no_submission(private_postgres, monkeypatch):
     cluster, url = private_postgres
+    # The server keys submission marks with its SECRET_KEY (budaya.survey.marks); the checks
+    # below read them with this process's, so both use the same.
+    monkeypatch.setenv("BUDAYA_SECRET_KEY", settings.SECRET_KEY)
     load = bench_module("load")
     tokens = load.make_invitations(RESPONDENTS + DRAFTERS, code="FAULT")
     drafter_tokens, tokens = tokens[:DRAFTERS], tokens[DRAFTERS:]
