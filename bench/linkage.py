@@ -12,11 +12,15 @@ the database and the roster and nothing else, and knows the product's rules:
 
 - demographics: a response's candidates are the roster employees of its unit whose stored
   combination (budaya.survey.services.stored_demographics: the rule is public) equals the
-  response's; during fieldwork only those whose invitation is marked used. Employees tied by one
-  response are struck from the others' candidates, until nothing changes. A response is tied
-  when one candidate is left (and the bench checks it is the right one);
-- transaction ids (PostgreSQL): a response whose `xmin` equals exactly one invitation's `xmin`
-  (a submit writes both in one transaction) is tied to that invitation's employee;
+  response's. Employees tied by one response are struck from the others' candidates, until
+  nothing changes. A response is tied when one candidate is left (and the bench checks it is the
+  right one). The database alone does not say who has answered (a submit writes a keyed
+  submission mark, budaya.survey.marks); a second fieldwork round plays someone who also holds
+  the server's SECRET_KEY, computes every invitation's mark and keeps only the employees whose
+  mark exists;
+- transaction ids (PostgreSQL): a response whose `xmin` equals the `xmin` or `xmax` of rows
+  naming exactly one employee (invitations, roster entries, shared-link browser admissions) is
+  tied to that employee;
 - physical order: the responses in the order the file or heap holds them (SQLite `rowid` when the
   table has one, else the table's own order; PostgreSQL `ctid`), compared with the true
   submission order: how many sit at their true position, and Spearman's rho.
@@ -60,8 +64,8 @@ def record_submissions():
     truth = []
     original = services.submit_response
 
-    def recording(invitation, cleaned):
-        response = original(invitation, cleaned)
+    def recording(invitation, cleaned, key=None):
+        response = original(invitation, cleaned, key)
         truth.append((response.pk, invitation.roster_entry_id))
         return response
 
@@ -98,11 +102,11 @@ def demographic_ties(period, used_only: bool) -> dict:
 
     entries = list(RosterEntry.objects.filter(period=period).select_related("period"))
     used = set()
-    if used_only:
+    if used_only:  # needs the server's SECRET_KEY (the submission marks' key)
         used = set(
-            Invitation.objects.filter(period=period, used=True).values_list(
-                "roster_entry_id", flat=True
-            )
+            Invitation.objects.filter(period=period)
+            .used()
+            .values_list("roster_entry_id", flat=True)
         )
     cells_of = {}
     stored_of = defaultdict(set)  # (unit, stored combination) -> candidate entry ids
@@ -134,26 +138,39 @@ def demographic_ties(period, used_only: bool) -> dict:
     return tied
 
 
+# Rows that name one employee: (transaction id, roster entry id), `xmin` and `xmax` (a live row's
+# `xmax` is the last transaction that locked or tried to delete it).
+NAMING_ROWS = (
+    "SELECT xmin::text, roster_entry_id FROM survey_invitation WHERE period_id = %(p)s",
+    "SELECT xmax::text, roster_entry_id FROM survey_invitation WHERE period_id = %(p)s "
+    "AND xmax::text <> '0'",
+    "SELECT xmin::text, id FROM roster_rosterentry WHERE period_id = %(p)s",
+    "SELECT xmax::text, id FROM roster_rosterentry WHERE period_id = %(p)s AND xmax::text <> '0'",
+    "SELECT a.xmin::text, i.roster_entry_id FROM survey_sharedaccess a JOIN survey_invitation i "
+    "ON i.id = a.invitation_id WHERE i.period_id = %(p)s",
+    "SELECT a.xmax::text, i.roster_entry_id FROM survey_sharedaccess a JOIN survey_invitation i "
+    "ON i.id = a.invitation_id WHERE i.period_id = %(p)s AND a.xmax::text <> '0'",
+)
+
+
 def xmin_ties(period) -> dict:
     """PostgreSQL: return {response id: roster entry id} where a response's transaction id is
-    that of exactly one invitation."""
+    that of rows naming exactly one employee (`NAMING_ROWS`)."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         return {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT xmin::text, roster_entry_id FROM survey_invitation WHERE period_id = %s",
-            [period.pk],
-        )
-        by_xmin = defaultdict(list)
-        for xmin, entry in cursor.fetchall():
-            by_xmin[xmin].append(entry)
+        by_xmin = defaultdict(set)
+        for sql in NAMING_ROWS:
+            cursor.execute(sql, {"p": period.pk})
+            for xid, entry in cursor.fetchall():
+                by_xmin[xid].add(entry)
         cursor.execute(
             "SELECT xmin::text, id FROM survey_response WHERE period_id = %s", [period.pk]
         )
         return {
-            str(pk).replace("-", ""): by_xmin[xmin][0]
+            str(pk).replace("-", ""): next(iter(by_xmin[xmin]))
             for xmin, pk in cursor.fetchall()
             if len(by_xmin.get(xmin, ())) == 1
         }
@@ -195,9 +212,12 @@ def attack(period, truth: list, used_only: bool) -> dict:
     """Return the figures of one attack round (see the module docstring)."""
     from budaya.survey.models import Response
 
+    # Only this period's responses (the demo also fills a second, open period).
+    ours = {key(pk) for pk in Response.objects.filter(period=period).values_list("pk", flat=True)}
+    truth = [(pk, entry) for pk, entry in truth if key(pk) in ours]
     right = {key(pk): entry for pk, entry in truth}
     # Only the responses whose submitter is known (all of them: the whole period is recorded).
-    total = Response.objects.filter(period=period).count()
+    total = len(ours)
     by_demographics = {key(pk): e for pk, e in demographic_ties(period, used_only).items()}
     by_xmin = xmin_ties(period)
     tied = {**by_demographics, **by_xmin}
@@ -224,7 +244,7 @@ def report(label: str, figures: dict) -> str:
         f"  responses: {figures['responses']} (left out: "
         + ", ".join(f"{field} {n}" for field, n in figures["left_out"].items())
         + ")\n"
-        f"  tied by demographics (+ used flags): {figures['demographics']} "
+        f"  tied by demographics: {figures['demographics']} "
         f"({figures['demographics_right']} right)\n"
         f"  tied by transaction id (xmin): {figures['xmin']}\n"
         f"  tied to one person, any way: {figures['tied']} ({figures['tied_right']} right)\n"
@@ -233,19 +253,22 @@ def report(label: str, figures: dict) -> str:
     )
 
 
-def run(seed: int = 2026) -> tuple[dict, dict]:
-    """Set up the demo, attack during fieldwork and after closing; return both figures."""
+def run(seed: int = 2026) -> tuple[dict, dict, dict]:
+    """Set up the demo, attack during fieldwork (the database holder; with the server's secret
+    key too) and after closing; return the three figures."""
     from budaya.demodata.web import setup_demo
     from budaya.results.services import close_period
 
     truth = record_submissions()
     demo = setup_demo(seed=seed)
-    period = demo.period
-    fieldwork = attack(period, truth, used_only=True)
+    # The demo's open period (its first period is closed and released already).
+    period = demo.open_period
+    fieldwork = attack(period, truth, used_only=False)
+    with_key = attack(period, truth, used_only=True)
     close_period(period)
     period.refresh_from_db()
     closed = attack(period, truth, used_only=False)
-    return fieldwork, closed
+    return fieldwork, with_key, closed
 
 
 def main(argv=None) -> int:
@@ -268,8 +291,14 @@ def main(argv=None) -> int:
     if args.full_demographics:
         store_full_demographics()
         print("storing full demographics (as before METHOD 1.2)")
-    fieldwork, closed = run(args.seed)
-    print(report("during fieldwork (period open, used flags present):", fieldwork))
+    fieldwork, with_key, closed = run(args.seed)
+    print(report("during fieldwork (period open; database and roster only):", fieldwork))
+    print(
+        report(
+            "during fieldwork, also holding the server's SECRET_KEY (submission marks readable):",
+            with_key,
+        )
+    )
     print(report("after closing (period sealed):", closed))
     return 0
 

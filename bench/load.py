@@ -58,6 +58,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def bench_secret_key() -> str:
+    """Return the secret key of the bench's servers: BUDAYA_SECRET_KEY, else a random one made
+    once and kept in this process's settings (so marks written by the server can be read here)."""
+    key = os.environ.get("BUDAYA_SECRET_KEY")
+    if not key:
+        key = os.environ["BUDAYA_SECRET_KEY"] = secrets.token_urlsafe(50)
+        from django.conf import settings
+
+        if settings.configured:
+            settings.SECRET_KEY = key
+    return key
+
+
 def start_server(database_url: str, port: int, workers: int = 2, threads: int = 4):
     """Start gunicorn on 127.0.0.1:`port` with generous rate limits; return it once it answers."""
     env = {
@@ -68,8 +81,10 @@ def start_server(database_url: str, port: int, workers: int = 2, threads: int = 
         "BUDAYA_RATE_RESPONDENT": "10000000/600",
         "BUDAYA_RATE_FAILURES": "10000000/600",
         "PYTHONPATH": str(ROOT),
-        # The WSGI app refuses to start without a key outside debug; a bench run makes its own.
-        "BUDAYA_SECRET_KEY": os.environ.get("BUDAYA_SECRET_KEY") or secrets.token_urlsafe(50),
+        # The WSGI app refuses to start without a key outside debug; a bench run makes its own,
+        # once, and this process uses it too (it reads the server's submission marks,
+        # budaya.survey.marks, in `count_stored`).
+        "BUDAYA_SECRET_KEY": bench_secret_key(),
     }
     command = [sys.executable, "-m", "gunicorn", "budaya.wsgi:application"]
     command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
@@ -535,7 +550,7 @@ def count_stored(expected: int) -> None:
     """Print how many responses and used invitations the database holds against `expected`."""
     from budaya.survey.models import Invitation, Response
 
-    stored, used = Response.objects.count(), Invitation.objects.filter(used=True).count()
+    stored, used = Response.objects.count(), Invitation.objects.used().count()
     print(f"stored responses {stored}, used invitations {used}, respondents {expected}")
 
 

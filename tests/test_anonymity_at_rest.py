@@ -4,7 +4,7 @@
   against the unit's roster (age band left out first, then employment type, then gender).
 - SQLite keeps no insertion-ordered rowid for responses; on PostgreSQL, after sealing, neither
   the physical order nor the transaction ids follow the submission order.
-- Sealing at closing clears every `used` flag (participation counts stay right) and a reopened
+- Sealing at closing deletes every submission mark (participation counts stay right) and a reopened
   period still lets the unused personal links, and only those, answer.
 """
 
@@ -26,7 +26,7 @@ from budaya.roster.models import RosterEntry
 from budaya.security.generalise import stored_cell, stored_levels
 from budaya.survey import physical
 from budaya.survey.drafts import draft_key
-from budaya.survey.models import Draft, Invitation, Response
+from budaya.survey.models import Draft, Invitation, Response, SubmissionMark
 from budaya.survey.services import (
     InvitationsSealed,
     clean_submission,
@@ -296,11 +296,11 @@ def test_postgresql_after_sealing_neither_position_nor_xmin_follows_the_submissi
             cursor.execute("SELECT pg_relation_filenode('survey_response')")
             return cursor.fetchone()[0]
 
-    # While open (the attack this closes): heap order is submission order, one xmin per submit,
-    # and each response shares its xmin with the invitation its submit marked used.
+    # While open: heap order is submission order and one xmin per submit, but no invitation
+    # carries a submit's xmin any more (a submit writes its mark and the response only).
     assert physical_ids(period) == order
     assert len(set(xmins("survey_response"))) == 40
-    assert set(xmins("survey_response")) <= set(xmins("survey_invitation"))
+    assert not set(xmins("survey_response")) & set(xmins("survey_invitation"))
     before = filenode()
     close_period(period)
     stored_order = physical_ids(period)
@@ -328,22 +328,19 @@ def answered(unit_world, instrument):
     done = entries[:3] + entries[-1:]
     for entry in done:
         submit(entry, tokens[entry.pk], instrument)
-    save_draft(
-        find_invitation(tokens[entries[5].pk]),
-        support.full_draft(instrument),
-        draft_key(tokens[entries[5].pk]),
-    )
+    drafting = tokens[entries[5].pk]
+    save_draft(find_invitation(drafting), support.full_draft(instrument), draft_key(drafting))
     return period, institution, entries, tokens, done
 
 
 def test_closing_clears_every_used_flag_while_participation_counts_stay_right(answered):
     period, institution, entries, tokens, done = answered
-    used_hashes = set(Invitation.objects.filter(used=True).values_list("token_hash", flat=True))
+    used_hashes = set(Invitation.objects.used().values_list("token_hash", flat=True))
     assert len(used_hashes) == 4  # the old code keeps these flags for ever
     close_period(period)
     period.refresh_from_db()
     assert period.sealed_on is not None
-    assert not Invitation.objects.filter(used=True).exists()
+    assert not Invitation.objects.used().exists()
     assert not Draft.objects.exists()
     # The used invitations' hashes were replaced by random ones: their links no longer work.
     assert not Invitation.objects.filter(token_hash__in=used_hashes).exists()
@@ -392,9 +389,9 @@ def test_after_a_reopen_an_unused_link_answers_and_a_used_one_does_not(
     assert page.status_code == 404
     assert Response.objects.filter(period=period).count() == 5
     # The late submit marks its invitation used again, until the next close seals it too.
-    assert Invitation.objects.filter(used=True).count() == 1
+    assert Invitation.objects.used().count() == 1
     close_period(period)
-    assert not Invitation.objects.filter(used=True).exists()
+    assert not Invitation.objects.used().exists()
     assert find_invitation(tokens[late.pk]) is None
 
 
@@ -418,8 +415,9 @@ def test_the_linkage_bench_finds_the_ties_the_used_flags_and_a_one_person_unit_a
     unit_world, instrument
 ):
     # A unit of one cannot be protected (the unit is always stored): the bench must find that tie
-    # during fieldwork and after closing. While open, the used flags narrow a pooled cell to who
-    # has answered: the one man under 30 who answered is tied until the flags are gone
+    # during fieldwork and after closing. While open, whoever also holds the server's SECRET_KEY
+    # can compute the submission marks and narrow a pooled cell to who has answered: the one man
+    # under 30 who answered is tied until sealing deletes the marks; the database alone cannot
     # (docs/anonymity.md, known limits).
     import sys
 
@@ -441,7 +439,9 @@ def test_the_linkage_bench_finds_the_ties_the_used_flags_and_a_one_person_unit_a
         return {key(pk): entry for pk, entry in demographic_ties(period, used_only).items()}
 
     assert ties(used_only=True) == {lonely.pk.hex: alone.pk, young.pk.hex: entries[5].pk}
+    assert ties(used_only=False) == {lonely.pk.hex: alone.pk}
     close_period(period)
+    assert not SubmissionMark.objects.filter(period=period).exists()
     assert ties(used_only=False) == {lonely.pk.hex: alone.pk}
 
 
@@ -481,7 +481,7 @@ def test_a_failing_compaction_after_sealing_is_logged_and_the_results_are_still_
     result_set = close_period(period)
     assert result_set.period_id == period.pk
     assert "CLUSTER of the response and invitation tables failed: lock timeout" in caplog.text
-    assert not Invitation.objects.filter(period=period, used=True).exists()
+    assert not Invitation.objects.filter(period=period).used().exists()
 
 
 def test_the_privacy_text_tells_the_respondent_about_stored_demographics_and_sealing(
@@ -494,9 +494,37 @@ def test_the_privacy_text_tells_the_respondent_about_stored_demographics_and_sea
         "hanya disimpan selama di unit Anda ada sedikitnya 5 pegawai dengan ciri yang sama" in text
     )
     assert "Saat survei ditutup, catatan itu dihapus" in text
-    assert "pengelola basis data secara teknis masih dapat menghubungkan" in text
+    assert "Basis data atau cadangannya saja tidak cukup untuk menghubungkan" in text
+    assert "pengelola yang juga memegang kunci rahasia server" in text
     client.cookies["django_language"] = "en"
     english = " ".join(
         client.get(reverse("survey:landing", args=[tokens[entries[0].pk]])).content.decode().split()
     )
     assert "stored only while your unit has at least 5 employees" in english
+
+
+def test_sealing_after_the_secret_key_changed_says_the_marks_no_longer_match(
+    answered, caplog, settings
+):
+    # Submission marks are keyed by SECRET_KEY (budaya.survey.marks): with another key, no used
+    # invitation is recognised any more. Sealing cannot repair that, but must not be silent.
+    period, institution, entries, tokens, done = answered
+    settings.SECRET_KEY = "another-key-" + "x" * 50
+    assert not Invitation.objects.filter(period=period).used().exists()
+    close_period(period)
+    assert "4 submission marks match no invitation" in caplog.text
+    assert not SubmissionMark.objects.filter(period=period).exists()
+
+
+def test_a_submit_writes_a_mark_that_names_no_invitation_and_sealing_deletes_it(answered):
+    period, institution, entries, tokens, done = answered
+    marks = list(SubmissionMark.objects.filter(period=period).values_list("mark", flat=True))
+    assert len(marks) == 4
+    names = set()
+    for invitation in Invitation.objects.filter(period=period):
+        names |= {str(invitation.pk), invitation.token_hash, str(invitation.roster_entry_id)}
+    assert not names & set(marks)
+    assert {f.attname for f in SubmissionMark._meta.concrete_fields} == {"id", "period_id", "mark"}
+    assert {i.mark for i in Invitation.objects.filter(period=period).used()} == set(marks)
+    close_period(period)
+    assert not SubmissionMark.objects.exists()

@@ -55,7 +55,8 @@ def test_a_restore_never_brings_drafts_back_even_from_a_doctored_archive(
         "model": "survey.draft",
         "pk": draft.pk,
         "fields": {
-            "invitation": draft.invitation_id,
+            "period": draft.period_id,
+            "locator": draft.locator,
             "ciphertext": "AAAA",
             "updated_on": draft.updated_on.isoformat(),
         },

@@ -172,4 +172,4 @@ def test_a_respondent_completes_the_survey_on_a_small_screen_and_participation_r
     assert stored.comment == "Rapat lebih singkat."
     assert stored.unit.code == "U2"
     assert not Draft.objects.exists()
-    assert Invitation.objects.filter(used=True).count() == 1
+    assert Invitation.objects.used().count() == 1

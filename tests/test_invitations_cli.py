@@ -74,7 +74,7 @@ def test_exporting_again_issues_new_links_and_the_old_ones_stop_working(world, t
 
 def test_used_invitations_are_left_out_of_the_export(world, tmp_path):
     period, institution, entries, tokens = world
-    Invitation.objects.filter(roster_entry=entries[1]).update(used=True)
+    support.mark_used(Invitation.objects.filter(roster_entry=entries[1]))
     out = tmp_path / "undangan.csv"
     main(["invitations", period.code, institution.code, "--out", str(out)])
     assert {row[0] for row in read_csv(out)[1:]} == {entries[0].nip, entries[2].nip}

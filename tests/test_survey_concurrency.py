@@ -81,7 +81,7 @@ def test_concurrent_service_submits_with_one_token_store_exactly_one_response():
 
     def work():
         stale = Invitation.objects.get(pk=invitation.pk)  # each thread sees it unused
-        return submit_response(stale, cleaned)
+        return submit_response(stale, cleaned, draft_key(token))
 
     results = run_together(work)
     stored = [r for r in results if isinstance(r, Response)]
@@ -146,19 +146,20 @@ def make_invited_pair():
 
 def hold_submits_of(thread_name, monkeypatch):
     """Make submits in the thread `thread_name` pause inside their transaction, after the claim
-    (with the period's lock) and the response's insert; return (paused, release) events."""
+    (the mark's insert, with the period's lock) and before the response's insert; return
+    (paused, release) events."""
     from budaya.survey import services
 
     paused, release = threading.Event(), threading.Event()
-    real = services.delete_draft
+    real = services.new_response
 
-    def held(invitation_pk):
+    def held(*args, **kwargs):
         if threading.current_thread().name == thread_name:
             paused.set()
             release.wait(timeout=60)
-        return real(invitation_pk)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "delete_draft", held)
+    monkeypatch.setattr(services, "new_response", held)
     return paused, release
 
 
@@ -196,7 +197,7 @@ def test_a_submit_in_progress_does_not_hold_up_another_submit_of_the_same_period
     assert finished_while_held, "the second submit waited for the first one's transaction"
     assert isinstance(results["held"], Response) and isinstance(results["other"], Response)
     assert Response.objects.count() == 2
-    assert Invitation.objects.filter(used=True).count() == 2
+    assert Invitation.objects.used().count() == 2
 
 
 def test_closing_the_period_waits_for_a_submit_in_progress_and_refuses_later_submits(
@@ -228,4 +229,4 @@ def test_closing_the_period_waits_for_a_submit_in_progress_and_refuses_later_sub
         submit_response(second, cleaned)
     assert Response.objects.count() == 1
     assert not Invitation.objects.get(pk=second.pk).used
-    assert not Draft.objects.filter(invitation=second).exists()  # closing deletes every draft
+    assert not Draft.objects.filter(period=period).exists()  # closing deletes every draft

@@ -9,10 +9,10 @@ import json
 from django.test import Client
 from django.urls import reverse
 
-from budaya.survey.drafts import decrypt_draft, draft_key, encrypt_draft
+from budaya.survey.drafts import decrypt_draft, draft_key, draft_locator, encrypt_draft
 from budaya.survey.flow import steps_of
 from budaya.survey.models import Draft
-from budaya.survey.services import find_invitation, hash_token, save_draft
+from budaya.survey.services import find_invitation, hash_token, read_draft, save_draft
 from tests import test_survey_support as support
 
 instrument = support.instrument
@@ -34,10 +34,13 @@ def test_the_stored_draft_holds_no_answer_in_any_readable_form(world, instrument
     assert instrument.survey_items[0].code not in readable and plain not in readable
     assert SECRET_COMMENT.encode("utf-16-le") not in stored
     assert len(stored) == 12 + len(plain.encode()) + 16  # nonce + ciphertext + tag, no more
-    # Every other column of the row is the invitation and a day.
+    # Every other column of the row is the period, the locator and a day: nothing names the
+    # invitation (the locator is derived from the respondent's key, budaya.survey.drafts).
     assert {f.attname for f in Draft._meta.concrete_fields} == {
-        "id", "invitation_id", "ciphertext", "updated_on",
+        "id", "period_id", "locator", "ciphertext", "updated_on",
     }  # fmt: skip
+    assert Draft.objects.get().locator == draft_locator(draft_key(token))
+    assert invitation.token_hash not in {Draft.objects.get().locator}
 
 
 def test_a_draft_opens_only_with_the_token_of_its_own_link(world, instrument):
@@ -46,23 +49,28 @@ def test_a_draft_opens_only_with_the_token_of_its_own_link(world, instrument):
     invitation = find_invitation(token)
     data = support.full_draft(instrument, answer=3)
     save_draft(invitation, data, draft_key(token))
-    blob = Draft.objects.get().ciphertext
-    assert decrypt_draft(blob, draft_key(token), invitation.pk) == data
-    assert decrypt_draft(blob, draft_key(other_token), invitation.pk) is None
+    draft = Draft.objects.get()
+    blob, locator = draft.ciphertext, draft.locator
+    assert decrypt_draft(blob, draft_key(token), locator) == data
+    assert decrypt_draft(blob, draft_key(other_token), locator) is None
     # What the server stores about the token (its SHA-256) is no key either.
-    assert decrypt_draft(blob, draft_key(invitation.token_hash), invitation.pk) is None
-    assert decrypt_draft(blob, bytes.fromhex(hash_token(token)), invitation.pk) is None
-    # Bound to its invitation row: moved under another invitation, it does not open.
-    other = find_invitation(other_token)
-    assert decrypt_draft(blob, draft_key(token), other.pk) is None
+    assert decrypt_draft(blob, draft_key(invitation.token_hash), locator) is None
+    assert decrypt_draft(blob, bytes.fromhex(hash_token(token)), locator) is None
+    # Bound to its locator: moved under another respondent's locator, it does not open.
+    other_locator = draft_locator(draft_key(other_token))
+    assert decrypt_draft(blob, draft_key(token), other_locator) is None
+    Draft.objects.update(locator=other_locator)
+    assert read_draft(find_invitation(other_token), draft_key(other_token)) is None
+    assert read_draft(find_invitation(token), draft_key(token)) is None
 
 
 def test_each_save_uses_a_fresh_nonce(world, instrument):
     key = draft_key("some-token")
     data = support.full_draft(instrument)
-    first, second = encrypt_draft(data, key, 7), encrypt_draft(data, key, 7)
+    locator = draft_locator(key)
+    first, second = encrypt_draft(data, key, locator), encrypt_draft(data, key, locator)
     assert first[:12] != second[:12] and first != second
-    assert decrypt_draft(first, key, 7) == decrypt_draft(second, key, 7) == data
+    assert decrypt_draft(first, key, locator) == decrypt_draft(second, key, locator) == data
 
 
 def test_a_draft_that_does_not_open_is_no_draft_never_an_error_page(client, world, instrument):
@@ -88,7 +96,7 @@ def test_the_web_flow_saves_a_draft_only_its_link_reopens(client, world, instrum
     answers = {item.code: "2" for item in steps[0].items}
     client.post(reverse("survey:step", args=[token, 1]), {**answers, "action": "later"})
     draft = Draft.objects.get()
-    opened = decrypt_draft(draft.ciphertext, draft_key(token), draft.invitation_id)
+    opened = decrypt_draft(draft.ciphertext, draft_key(token), draft.locator)
     assert opened["answers"] == {code: 2 for code in answers}
     resumed = Client().get(reverse("survey:step", args=[token, 1])).content.decode()
     assert f'name="{steps[0].items[0].code}" value="2" checked' in resumed
@@ -108,8 +116,8 @@ def test_on_the_shared_path_the_draft_key_is_the_browsers_own_secret(world, inst
     browser.post(reverse("survey:shared_step", args=[link.slug, 1]), {**answers, "action": "next"})
     draft = Draft.objects.get()
     secret = browser.cookies[COOKIE_NAME].value
-    assert decrypt_draft(draft.ciphertext, draft_key(secret), draft.invitation_id) is not None
+    assert decrypt_draft(draft.ciphertext, draft_key(secret), draft.locator) is not None
     token = tokens[entries[0].pk]
-    assert decrypt_draft(draft.ciphertext, draft_key(token), draft.invitation_id) is None
+    assert decrypt_draft(draft.ciphertext, draft_key(token), draft.locator) is None
     page = browser.get(reverse("survey:shared_step", args=[link.slug, 1])).content.decode()
     assert f'name="{steps[0].items[0].code}" value="5" checked' in page

@@ -78,7 +78,7 @@ def admitted_client(link, entry) -> Client:
 def test_the_nip_and_the_birth_date_inside_it_are_no_longer_enough(client, world, link):
     period, institution, entries, tokens = world
     entry = entries[0]
-    before = list(Invitation.objects.values_list("pk", "token_hash", "used"))
+    before = list(Invitation.objects.values_list("pk", "token_hash"))
     old_style = client.post(url_of(link), {"nip": entry.nip, "birth_date": entry.nip[:8]})
     assert old_style.status_code == 200 and "Location" not in old_style
     asked = ask_code(client, link, entry.nip)
@@ -88,7 +88,7 @@ def test_the_nip_and_the_birth_date_inside_it_are_no_longer_enough(client, world
         assert refused.status_code == 200 and "Kode salah" in refused.content.decode()
     assert not SharedAccess.objects.exists()
     assert shared_module.COOKIE_NAME not in client.cookies
-    assert list(Invitation.objects.values_list("pk", "token_hash", "used")) == before
+    assert list(Invitation.objects.values_list("pk", "token_hash")) == before
     assert not Response.objects.exists()
 
 

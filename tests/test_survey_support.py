@@ -82,3 +82,16 @@ def full_draft(instrument, answer=4):
         "picks": {"personal": codes[:3], "current": codes[2:5], "wanted": codes[-2:]},
         "comment": "Lebih banyak pelatihan.",
     }
+
+
+def mark_used(invitations) -> None:
+    """Record the invitations (a queryset) as answered, as a submit does: their submission marks
+    (budaya.survey.marks); the invitation rows are not written."""
+    from budaya.survey.models import SubmissionMark
+
+    SubmissionMark.objects.bulk_create(
+        [
+            SubmissionMark(period_id=invitation.period_id, mark=invitation.mark)
+            for invitation in invitations
+        ]
+    )

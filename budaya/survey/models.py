@@ -5,6 +5,11 @@ invitation, a roster entry or an account; it carries only its unit, the demograp
 k-anonymous against the roster, and the day it was submitted. Nothing here stores a time finer
 than a day. On SQLite the response table is a WITHOUT ROWID table (budaya.survey.physical), so
 rows are kept in random-id order, never in insertion order.
+
+Whether an invitation has answered is not stored on it: a submit writes a `SubmissionMark` (a
+keyed hash of period and invitation, budaya.survey.marks) and the response, nothing else, so on
+PostgreSQL no row naming an invitation carries the submit's transaction id. A `Draft` names no
+invitation either: it is found by a locator derived from the respondent's secret.
 """
 
 import uuid
@@ -17,8 +22,39 @@ GENDER_CHOICES = [("L", _("Laki-laki")), ("P", _("Perempuan"))]
 EMPLOYMENT_CHOICES = [("PNS", "PNS"), ("PPPK", "PPPK")]
 
 
+class InvitationQuerySet(models.QuerySet):
+    """Invitations, with the answered ones found through their submission marks."""
+
+    def answered_ids(self) -> set[int]:
+        """Return the ids of the invitations in this queryset that have a submission mark."""
+        from budaya.survey.marks import marks_of
+
+        pairs = self.order_by().values_list("period_id", "pk").iterator()
+        by_mark = {mark: pk for pk, mark in marks_of(pairs)}
+        found = set()
+        marks = list(by_mark)
+        for start in range(0, len(marks), 5000):
+            chunk = marks[start : start + 5000]
+            found.update(
+                SubmissionMark.objects.filter(mark__in=chunk).values_list("mark", flat=True)
+            )
+        return {by_mark[mark] for mark in found}
+
+    def used(self):
+        """Return the invitations of this queryset that have answered (a mark exists)."""
+        return self.filter(pk__in=self.answered_ids())
+
+    def unused(self):
+        """Return the invitations of this queryset that have not answered."""
+        return self.exclude(pk__in=self.answered_ids())
+
+
 class Invitation(models.Model):
-    """A personal single-use invitation; only the SHA-256 hex of its token is stored."""
+    """A personal single-use invitation; only the SHA-256 hex of its token is stored.
+
+    `used` is not a column: it is looked up as the invitation's submission mark
+    (budaya.survey.marks), so a submit never writes this row.
+    """
 
     period = models.ForeignKey(
         "periods.Period",
@@ -33,8 +69,9 @@ class Invitation(models.Model):
         verbose_name=_("entri daftar pegawai"),
     )
     token_hash = models.CharField(_("hash token"), max_length=64, unique=True)
-    used = models.BooleanField(_("sudah dipakai"), default=False)
     created_on = models.DateField(_("dibuat pada"))
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["period", "roster_entry"]
@@ -44,6 +81,29 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         state = _("terpakai") if self.used else _("belum dipakai")
         return f"{self.roster_entry.nip} ({state})"
+
+    @property
+    def mark(self) -> str:
+        """Return the submission mark a submit under this invitation stores."""
+        from budaya.survey.marks import submission_mark
+
+        return submission_mark(self.period_id, self.pk)
+
+    @property
+    def used(self) -> bool:
+        """Whether a response was submitted under this invitation (its mark exists); looked up
+        once per instance, and set by `submit_response`."""
+        if getattr(self, "_used", None) is None:
+            self._used = SubmissionMark.objects.filter(mark=self.mark).exists()
+        return self._used
+
+    @used.setter
+    def used(self, value: bool) -> None:
+        self._used = bool(value)
+
+    def refresh_from_db(self, *args, **kwargs):
+        self._used = None
+        super().refresh_from_db(*args, **kwargs)
 
 
 class SharedLink(models.Model):
@@ -138,17 +198,47 @@ class SharedAccess(models.Model):
         return f"SharedAccess {self.pk}"
 
 
+class SubmissionMark(models.Model):
+    """One submitted response's claim on its invitation, without naming it.
+
+    `mark` is HMAC-SHA256 of "<period id>:<invitation id>" under a key derived from SECRET_KEY
+    (budaya.survey.marks); the unique constraint lets exactly one submit per invitation through.
+    No foreign key to the invitation. Deleted at sealing (budaya.survey.sealing).
+    """
+
+    period = models.ForeignKey(
+        "periods.Period",
+        on_delete=models.CASCADE,
+        related_name="submission_marks",
+        verbose_name=_("periode"),
+    )
+    mark = models.CharField(_("tanda pengiriman"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("tanda pengiriman")
+        verbose_name_plural = _("tanda pengiriman")
+
+    def __str__(self) -> str:
+        return f"SubmissionMark {self.pk}"
+
+
 class Draft(models.Model):
-    """Answers saved so far under an invitation (save and resume), encrypted; deleted on submit.
+    """Answers saved so far (save and resume), encrypted; deleted after the submit.
 
     `ciphertext` is a 96-bit nonce followed by the AES-GCM encryption of the draft's JSON, under a
     key derived from the respondent's link token (or the shared-link browser secret), which the
-    server never stores (`budaya.survey.drafts`).
+    server never stores (`budaya.survey.drafts`). The row names no invitation: `locator` is
+    derived from that key too, so only the secret's holder finds the draft. The period is kept so
+    sealing can delete a period's drafts.
     """
 
-    invitation = models.OneToOneField(
-        Invitation, on_delete=models.CASCADE, related_name="draft", verbose_name=_("undangan")
+    period = models.ForeignKey(
+        "periods.Period",
+        on_delete=models.CASCADE,
+        related_name="drafts",
+        verbose_name=_("periode"),
     )
+    locator = models.CharField(_("penunjuk draf"), max_length=64, unique=True)
     ciphertext = models.BinaryField(_("jawaban sementara (terenkripsi)"))
     updated_on = models.DateField(_("diperbarui pada"))
 

@@ -7,8 +7,8 @@ schema editor rebuilds a table without that clause whenever a later migration al
 `ensure_responses_without_rowid` runs after every `migrate` (apps.py) and restores it.
 
 PostgreSQL: rows carry their physical position (`ctid`) and the id of the transaction that wrote
-them (`xmin`); both follow the submission order, and a submit writes the response and the
-invitation's `used` flag with the same `xmin`. At sealing (budaya.survey.sealing) every
+them (`xmin`); both follow the submission order (a submit writes only the response and its
+submission mark, budaya.survey.marks, nothing that names the invitation). At sealing (budaya.survey.sealing) every
 invitation and response of the period is rewritten in the closing transaction, so all carry its
 `xmin`; `compact_tables` (CLUSTER on the primary key, outside any transaction) then rewrites both
 tables in key order, random for responses, as SQLite stores them, and drops the dead old

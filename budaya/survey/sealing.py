@@ -4,10 +4,11 @@
 closing transaction, and again at every later close (a reopened period). It
 - deletes the period's drafts;
 - gives every roster entry of the period an invitation (so having one says nothing about having
-  used the shared link), gives every USED invitation a fresh random token hash (its link stops
-  working; the digest of a random token cannot be told from a real one), sets every `used` flag
-  to false and every invitation's `created_on` to the sealing day: the invitation table no longer
-  says who answered, nor who was reminded;
+  used the shared link), computes every invitation's submission mark (budaya.survey.marks),
+  gives every invitation that has one (a USED invitation) a fresh random token hash (its link
+  stops working; the digest of a random token cannot be told from a real one), deletes the
+  period's marks and sets every invitation's `created_on` to the sealing day: the database no
+  longer says who answered, even to whoever holds the server's secret key, nor who was reminded;
 - on PostgreSQL, rewrites the period's invitations and responses in the closing transaction (one
   `xmin` for all) and, once it has committed, CLUSTERs both tables on their primary keys
   (responses: random UUIDs) (budaya.survey.physical), so neither the physical order nor the
@@ -28,7 +29,8 @@ from django.utils import timezone
 
 from budaya.roster.models import RosterEntry
 from budaya.survey import physical
-from budaya.survey.models import Draft, Invitation, SharedAccess, SharedCode
+from budaya.survey.marks import marks_of
+from budaya.survey.models import Draft, Invitation, SharedAccess, SharedCode, SubmissionMark
 
 logger = logging.getLogger("budaya")
 
@@ -68,9 +70,12 @@ def _invite_everyone(period, day) -> int:
 
 
 def _forget_who_answered(period, day) -> int:
-    """Give used invitations random hashes, clear every `used` flag, level `created_on`; return
-    how many were used. Every invitation of the period is rewritten (on PostgreSQL: one statement,
-    so all carry the closing transaction's `xmin`)."""
+    """Give used invitations (those with a submission mark) random hashes, delete the period's
+    marks, level `created_on`; return how many were used. Every invitation of the period is
+    rewritten (on PostgreSQL: one statement, so all carry the closing transaction's `xmin`)."""
+    marks = set(SubmissionMark.objects.filter(period=period).values_list("mark", flat=True))
+    ids = Invitation.objects.filter(period=period).order_by("pk").values_list("pk", flat=True)
+    used_ids = [pk for pk, mark in marks_of((period.pk, pk) for pk in ids) if mark in marks]
     table = Invitation._meta.db_table
     day = connection.ops.adapt_datefield_value(day)
     with connection.cursor() as cursor:
@@ -78,35 +83,37 @@ def _forget_who_answered(period, day) -> int:
             # sha256 of 32 strong random bytes (gen_random_uuid twice): a real token's digest is
             # the sha256 of 24 random bytes, and the two cannot be told apart.
             cursor.execute(
-                f"SELECT count(*) FROM {table} WHERE period_id = %s AND used", [period.pk]
+                f"UPDATE {table} SET token_hash = CASE WHEN id = ANY(%s) THEN encode(sha256("
+                f"convert_to(gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8')), 'hex') "
+                f"ELSE token_hash END, created_on = %s WHERE period_id = %s",
+                [used_ids, day, period.pk],
             )
-            (used,) = cursor.fetchone()
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET token_hash = %s WHERE id = %s",
+                [(random_token_hash(), pk) for pk in used_ids],
+            )
             cursor.execute(
-                f"UPDATE {table} SET token_hash = CASE WHEN used THEN encode(sha256(convert_to("
-                f"gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8')), 'hex') "
-                f"ELSE token_hash END, used = false, created_on = %s WHERE period_id = %s",
-                [day, period.pk],
+                f"UPDATE {table} SET created_on = %s WHERE period_id = %s", [day, period.pk]
             )
-            return used
-        used_ids = list(
-            Invitation.objects.filter(period=period, used=True).values_list("pk", flat=True)
+    deleted, _by_model = SubmissionMark.objects.filter(period=period).delete()
+    if deleted > len(used_ids):
+        # Marks no invitation's mark matches: SECRET_KEY changed while the period was open (or a
+        # backup was restored under another key). Those invitations cannot be told apart now.
+        logger.error(
+            "sealing %s: %d submission marks match no invitation (BUDAYA_SECRET_KEY changed "
+            "during fieldwork?); their invitations keep working links after a reopen",
+            period.code,
+            deleted - len(used_ids),
         )
-        cursor.executemany(
-            f"UPDATE {table} SET token_hash = %s WHERE id = %s",
-            [(random_token_hash(), pk) for pk in used_ids],
-        )
-        cursor.execute(
-            f"UPDATE {table} SET used = %s, created_on = %s WHERE period_id = %s",
-            [False, day, period.pk],
-        )
-        return len(used_ids)
+    return len(used_ids)
 
 
 def seal_period(period) -> None:
     """Seal a closing period (see the module docstring); run inside the closing transaction.
     Also deletes the shared link's codes and admitted browsers' secrets."""
     day = timezone.localdate()
-    Draft.objects.filter(invitation__period=period).delete()
+    Draft.objects.filter(period=period).delete()
     SharedAccess.objects.filter(invitation__period=period).delete()
     SharedCode.objects.filter(shared_link__period=period).delete()
     _invite_everyone(period, day)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.utils import timezone, translation
@@ -26,8 +26,9 @@ from budaya.interchange import age_band
 from budaya.periods.models import Period
 from budaya.roster.models import RosterEntry
 from budaya.security.generalise import stored_cell, stored_levels
-from budaya.survey.drafts import decrypt_draft, encrypt_draft
-from budaya.survey.models import Draft, Invitation, Response, SharedLink
+from budaya.survey.drafts import decrypt_draft, draft_key, draft_locator, encrypt_draft
+from budaya.survey.marks import advisory_lock_id
+from budaya.survey.models import Draft, Invitation, Response, SharedLink, SubmissionMark
 
 PICK_FIELDS = ("personal", "current", "wanted")
 COMMENT_MAX_LENGTH = 2000
@@ -94,20 +95,35 @@ def shared_link_url(shared: SharedLink) -> str:
     return f"{settings.BASE_URL}/i/{shared.slug}/"
 
 
+def with_draft(queryset, locator: str):
+    """Return `queryset` annotated with `draft_blob`: the ciphertext of the draft at `locator`
+    (None when there is none), read in the same query."""
+    blob = Draft.objects.filter(locator=locator).values("ciphertext")[:1]
+    return queryset.annotate(draft_blob=models.Subquery(blob))
+
+
+def remember_draft(invitation: Invitation, locator: str) -> Invitation:
+    """Keep the draft read with the invitation (`with_draft`) for `read_draft`."""
+    invitation.loaded_drafts = {locator: invitation.draft_blob}
+    return invitation
+
+
 def find_invitation(token: str) -> Invitation | None:
     """Return the invitation of a plain token, or None when no invitation has that token."""
     if not token or len(token) > 100:
         return None
-    # One query for every respondent page: the invitation with its period, its roster entry and
-    # its draft, if any. No ORDER BY: the hash is unique. The entry's period is the invitation's.
-    found = (
-        Invitation.objects.select_related("period", "roster_entry", "draft")
-        .filter(token_hash=hash_token(token))
-        .order_by()[:1]
-    )
+    # One query: the invitation with its period, its roster entry and the draft of this token's
+    # locator, if any. No ORDER BY: the hash is unique. The entry's period is the invitation's.
+    locator = draft_locator(draft_key(token))
+    found = with_draft(
+        Invitation.objects.select_related("period", "roster_entry").filter(
+            token_hash=hash_token(token)
+        ),
+        locator,
+    ).order_by()[:1]
     if found and found[0].roster_entry.period_id == found[0].period_id:
         found[0].roster_entry.period = found[0].period
-    return found[0] if found else None
+    return remember_draft(found[0], locator) if found else None
 
 
 def create_invitations(
@@ -135,9 +151,15 @@ def create_invitations(
                 roster_entry__in=entries
             )
         }
+        # Used = has a submission mark (budaya.survey.marks); a submit never locks the row, and
+        # a used invitation given a new token here still refuses a second answer (the mark is
+        # keyed by the invitation, not by its token).
+        answered = Invitation.objects.filter(
+            pk__in=[invitation.pk for invitation in existing.values()]
+        ).answered_ids()
         for entry in entries:
             invitation = existing.get(entry.pk)
-            if invitation is not None and invitation.used:
+            if invitation is not None and invitation.pk in answered:
                 continue
             token = new_token()
             if invitation is None:
@@ -291,44 +313,67 @@ def encode_answers(instrument: Instrument, answers: dict[str, int]) -> str:
 
 # The plain statements of a submit are written out: through the ORM they cost about four times
 # the CPU (query compilation, the delete collector), on every submit.
-CLAIM_SQL = (
-    f"UPDATE {Invitation._meta.db_table} SET used = %s WHERE id = %s AND NOT used AND period_id IN "
-    f"(SELECT id FROM {Period._meta.db_table} WHERE id = %s AND state = %s AND opens_on <= %s "
-    f"AND closes_on >= %s{{lock}})"
+MARK_TABLE = SubmissionMark._meta.db_table
+PERIOD_OPEN_SQL = (
+    f"EXISTS (SELECT 1 FROM {Period._meta.db_table} WHERE id = %s AND state = %s "
+    f"AND opens_on <= %s AND closes_on >= %s{{lock}})"
 )
-DELETE_DRAFT_SQL = f"DELETE FROM {Draft._meta.db_table} WHERE invitation_id = %s"
+# PostgreSQL: the advisory lock (no row is written or locked) serialises this submit with a draft
+# save of the same invitation (`save_draft`); ON CONFLICT DO NOTHING waits for a concurrent
+# insert of the same mark and then inserts nothing if it committed.
+CLAIM_SQL = {
+    "postgresql": (
+        f"INSERT INTO {MARK_TABLE} (period_id, mark) SELECT %s, %s "
+        f"FROM (SELECT pg_advisory_xact_lock(%s)) AS held WHERE "
+        + PERIOD_OPEN_SQL.format(lock=" FOR SHARE")
+        + " ON CONFLICT (mark) DO NOTHING"
+    ),
+    "other": (
+        f"INSERT INTO {MARK_TABLE} (period_id, mark) SELECT %s, %s WHERE "
+        + PERIOD_OPEN_SQL.format(lock="")
+        + " ON CONFLICT (mark) DO NOTHING"
+    ),
+}
+DELETE_DRAFT_SQL = f"DELETE FROM {Draft._meta.db_table} WHERE locator = %s"
 
 
 def claim(invitation: Invitation, today) -> bool:
-    """Mark an unused invitation of a period open `today` used; return whether it did.
+    """Insert the invitation's submission mark if its period is open `today`; return whether it
+    did.
 
-    One statement, to be run in a transaction. The update locks the invitation's row: a
-    concurrent claim of the same invitation waits for this transaction, then claims nothing. On
-    PostgreSQL the period's row is share-locked as it is checked: closing a period locks it for
-    update (`close_period`), so a close waits for the submits holding the share lock, and a submit
-    that comes during a close waits for it and then finds the period closed. Share locks do not
-    wait for each other, so submits of one period do not queue behind each other. (SQLite: the
-    IMMEDIATE transaction holds the database's write lock already.)
+    One statement, to be run in the submit's transaction; it writes the mark and nothing that
+    names the invitation. The mark is unique: a concurrent claim of the same invitation waits for
+    this transaction, then claims nothing. On PostgreSQL the period's row is share-locked as it is
+    checked: closing a period locks it for update (`close_period`), so a close waits for the
+    submits holding the share lock, and a submit that comes during a close waits for it and then
+    finds the period closed. Share locks do not wait for each other, so submits of one period do
+    not queue behind each other. (SQLite: the IMMEDIATE transaction holds the database's write
+    lock already.)
     """
-    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
     day = connection.ops.adapt_datefield_value(today)
-    params = [True, invitation.pk, invitation.period_id, Period.State.OPEN, day, day]
+    mark = invitation.mark
+    check = [invitation.period_id, Period.State.OPEN, day, day]
     with connection.cursor() as cursor:
-        cursor.execute(CLAIM_SQL.format(lock=lock), params)
+        if connection.vendor == "postgresql":
+            sql, params = CLAIM_SQL["postgresql"], [invitation.period_id, mark]
+            params += [advisory_lock_id(mark), *check]
+        else:
+            sql, params = CLAIM_SQL["other"], [invitation.period_id, mark, *check]
+        cursor.execute(sql, params)
         return cursor.rowcount == 1
 
 
 def refusal(invitation: Invitation) -> Exception:
     """Return why the invitation could not be claimed: used already, or its period not open."""
-    if Invitation.objects.filter(pk=invitation.pk, used=True).exists():
+    if SubmissionMark.objects.filter(mark=invitation.mark).exists():
         return InvitationUsed(_("Jawaban dengan tautan ini sudah dikirim."))
     return PeriodNotOpen(_("Survei periode ini sedang tidak dibuka."))
 
 
-def delete_draft(invitation_pk: int) -> None:
-    """Delete the draft of an invitation, if there is one."""
+def delete_draft(locator: str) -> None:
+    """Delete the draft at `locator`, if there is one."""
     with connection.cursor() as cursor:
-        cursor.execute(DELETE_DRAFT_SQL, [invitation_pk])
+        cursor.execute(DELETE_DRAFT_SQL, [locator])
 
 
 def unit_roster_cells(period, unit_id) -> dict[tuple, int]:
@@ -395,14 +440,21 @@ def new_response(
     )
 
 
-def submit_response(invitation: Invitation, cleaned: Cleaned) -> Response:
-    """Store the anonymous response, delete the draft and mark the invitation used, atomically.
+def submit_response(invitation: Invitation, cleaned: Cleaned, key: bytes | None = None) -> Response:
+    """Store the anonymous response and the invitation's submission mark, atomically; then
+    delete the draft encrypted with `key` (the respondent's draft key) or, without `key`, the
+    drafts read or saved with this `invitation` object (`find_invitation`, `find_access`,
+    `save_draft`).
 
-    The invitation is claimed with one conditional update that also checks its period is open
-    (see `claim`): of concurrent submits with one token exactly one stores a response, the others
-    raise InvitationUsed; a period closed meanwhile raises PeriodNotOpen and nothing changes.
-    The period's settings and the roster entry are those loaded with the invitation: both are
-    locked once a period opens.
+    The invitation is claimed with one conditional insert of its mark that also checks its period
+    is open (see `claim`): of concurrent submits with one token exactly one stores a response,
+    the others raise InvitationUsed; a period closed meanwhile raises PeriodNotOpen and nothing
+    changes. The transaction writes the mark and the response only: on PostgreSQL no row that
+    names the invitation, its roster entry, a draft or a shared-link browser carries its
+    transaction id. The draft is deleted in a transaction of its own once the response is stored
+    (a failure in between leaves an encrypted draft nobody can reach, deleted at sealing). The
+    period's settings and the roster entry are those loaded with the invitation: both are locked
+    once a period opens.
     """
     today = timezone.localdate()
     period = invitation.period
@@ -415,48 +467,73 @@ def submit_response(invitation: Invitation, cleaned: Cleaned) -> Response:
             raise refusal(invitation)
         response = new_response(period, entry, encoded, cleaned, today, cells)
         response.save(force_insert=True)
-        delete_draft(invitation.pk)
     invitation.used = True
+    locators = (
+        [draft_locator(key)] if key is not None else list(getattr(invitation, "loaded_drafts", ()))
+    )
+    for locator in locators:
+        delete_draft(locator)
     return response
 
 
-def save_draft(invitation: Invitation, data: dict, key: bytes) -> Draft:
-    """Store the answers so far under an unused invitation, encrypted with `key`; return the draft.
+DRAFT_TABLE = Draft._meta.db_table
+SAVE_DRAFT_SQL = (
+    f"INSERT INTO {DRAFT_TABLE} (period_id, locator, ciphertext, updated_on) "
+    f"SELECT %s, %s, %s, %s WHERE NOT EXISTS (SELECT 1 FROM {MARK_TABLE} WHERE mark = %s) "
+    f"ON CONFLICT (locator) DO UPDATE SET ciphertext = excluded.ciphertext, "
+    f"updated_on = excluded.updated_on"
+)
+
+
+def save_draft(invitation: Invitation, data: dict, key: bytes) -> str:
+    """Store the answers so far under an unused invitation, encrypted with `key`; return the
+    draft's locator.
 
     `key` comes from `budaya.survey.drafts.draft_key` of the respondent's token (or shared-link
-    browser secret); the stored row holds only ciphertext and the day. The invitation row is
-    locked (as a submit's claim locks it), so a draft is never written after the response was
-    stored; the draft is then inserted or updated in one statement.
+    browser secret); the stored row holds only the locator derived from the key, the period,
+    ciphertext and the day, nothing that names the invitation. The invitation row is neither
+    written nor locked: on PostgreSQL the save takes the advisory lock a submit of the same
+    invitation takes (`claim`), then inserts or updates the draft in one statement only if the
+    invitation's mark does not exist, so a draft is never written after the response was stored.
+    (SQLite: the IMMEDIATE transaction holds the database's write lock already.)
     """
-    ciphertext = encrypt_draft(data, key, invitation.pk)
+    locator = draft_locator(key)
+    ciphertext = encrypt_draft(data, key, locator)
+    mark = invitation.mark
     with transaction.atomic():
-        used = (
-            Invitation.objects.select_for_update(no_key=True)
-            .values_list("used", flat=True)
-            .get(pk=invitation.pk)
-        )
-        if used:
-            raise InvitationUsed(_("Jawaban dengan tautan ini sudah dikirim."))
-        [draft] = Draft.objects.bulk_create(
-            [
-                Draft(
-                    invitation_id=invitation.pk,
-                    ciphertext=ciphertext,
-                    updated_on=timezone.localdate(),
-                )
-            ],
-            update_conflicts=True,
-            unique_fields=["invitation"],
-            update_fields=["ciphertext", "updated_on"],
-        )
-    return draft
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [advisory_lock_id(mark)])
+            cursor.execute(
+                SAVE_DRAFT_SQL,
+                [
+                    invitation.period_id,
+                    locator,
+                    ciphertext,
+                    connection.ops.adapt_datefield_value(timezone.localdate()),
+                    mark,
+                ],
+            )
+            saved = cursor.rowcount == 1
+    if not saved:
+        invitation.used = True
+        raise InvitationUsed(_("Jawaban dengan tautan ini sudah dikirim."))
+    invitation.loaded_drafts = {**getattr(invitation, "loaded_drafts", {}), locator: ciphertext}
+    return locator
 
 
 def read_draft(invitation: Invitation, key: bytes) -> dict | None:
-    """Return the invitation's draft data (loaded with it by `find_invitation`) decrypted with
-    `key`, or None when there is no draft or it does not open with that key."""
-    try:
-        draft = invitation.draft
-    except Draft.DoesNotExist:
-        return None
-    return decrypt_draft(draft.ciphertext, key, invitation.pk)
+    """Return the draft data encrypted with `key` (read with the invitation by `find_invitation`
+    or `find_access` when that key's draft was loaded, else read now), or None when there is no
+    draft or it does not open with that key."""
+    locator = draft_locator(key)
+    loaded = getattr(invitation, "loaded_drafts", {})
+    if locator in loaded:
+        blob = loaded[locator]
+    else:
+        blob = (
+            Draft.objects.filter(locator=locator, period_id=invitation.period_id)
+            .values_list("ciphertext", flat=True)
+            .first()
+        )
+    return decrypt_draft(blob, key, locator)

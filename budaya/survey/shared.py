@@ -10,6 +10,8 @@ database (a new cookie does not reset them). Codes are stored as keyed hashes on
 After a correct code the browser gets its own random secret (cookie); only its hash is stored,
 mapped to the invitation (`SharedAccess`). The invitation's token is not touched, so the
 personal link keeps working; whichever submits first wins (one response, `submit_response`).
+A submit neither writes nor deletes the `SharedAccess` row (sealing deletes them at closing), so
+on PostgreSQL that row never carries a submit's transaction id.
 """
 
 import datetime as dt
@@ -21,12 +23,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from budaya.roster.models import RosterEntry
-from budaya.survey.models import Invitation, SharedAccess, SharedCode, SharedLink
+from budaya.survey.drafts import draft_key, draft_locator
+from budaya.survey.models import Draft, Invitation, SharedAccess, SharedCode, SharedLink
 from budaya.survey.services import hash_token, new_token
 
 CODE_DIGITS = 6
@@ -216,21 +219,23 @@ def find_access(shared: SharedLink, secret: str) -> Invitation | None:
     """Return the invitation a shared-link browser secret was admitted to, or None.
 
     Only an invitation of the link's own period and institution counts. Loaded as
-    `find_invitation` loads one: with its period, roster entry and draft.
+    `find_invitation` loads one: with its period, roster entry and the draft of this secret.
     """
     if not secret or len(secret) > 100:
         return None
+    locator = draft_locator(draft_key(secret))
+    blob = Draft.objects.filter(locator=locator).values("ciphertext")[:1]
     access = (
-        SharedAccess.objects.select_related(
-            "invitation__period", "invitation__roster_entry", "invitation__draft"
-        )
+        SharedAccess.objects.select_related("invitation__period", "invitation__roster_entry")
         .filter(secret_hash=hash_token(secret))
+        .annotate(draft_blob=Subquery(blob))
         .order_by()
         .first()
     )
     if access is None:
         return None
     invitation = access.invitation
+    invitation.loaded_drafts = {locator: access.draft_blob}
     if (
         invitation.period_id != shared.period_id
         or invitation.roster_entry.institution_id != shared.institution_id

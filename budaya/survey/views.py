@@ -284,7 +284,7 @@ def handle_step(request, respondent: Respondent, number: int):
     if step.kind == flow.REVIEW:
         if action != "submit":
             return go(respondent, steps, step, action)
-        return submit(request, invitation, instrument, data)
+        return submit(request, respondent, instrument, data)
 
     lang = current_lang()
     if step.items:
@@ -330,11 +330,13 @@ def handle_step(request, respondent: Respondent, number: int):
     return go(respondent, steps, step, "next" if action == "skip" else action)
 
 
-def submit(request, invitation, instrument, data):
-    """Store the response from the draft; a second submit (other tab, double click) is harmless."""
+def submit(request, respondent: Respondent, instrument, data):
+    """Store the response from the draft, then delete that draft; a second submit (other tab,
+    double click) is harmless."""
+    invitation = respondent.invitation
     try:
         cleaned = clean_submission(instrument, data)
-        submit_response(invitation, cleaned)
+        submit_response(invitation, cleaned, respondent.draft_key)
     except InvitationUsed:
         return message_page(request, "used")
     except PeriodNotOpen:
