@@ -80,8 +80,9 @@ def unit_results_page(request, period_code, institution_code, unit_code):
 
 
 def export_bytes(period, institution, unit, fmt: str) -> tuple[bytes, str]:
-    """Return (content, file name) of a PDF, workbook or CSV of an institution or unit."""
-    from budaya.reports.exports import csv_text, workbook_bytes
+    """Return (content, file name) of a PDF, workbook or CSV files (a zip of one CSV per
+    table, named .zip) of an institution or unit."""
+    from budaya.reports.exports import csv_download, workbook_bytes
     from budaya.reports.pdf import pdf_bytes
     from budaya.reports.press import press_summary
 
@@ -99,7 +100,8 @@ def export_bytes(period, institution, unit, fmt: str) -> tuple[bytes, str]:
     elif fmt == "xlsx":
         content = workbook_bytes(report)
     else:
-        content = ("\ufeff" + csv_text(report)).encode("utf-8")
+        # One CSV per table, in a zip when there are several (the name says .zip then).
+        return csv_download(report, stem)
     return content, f"{stem}.{fmt}"
 
 
@@ -107,7 +109,8 @@ def _download(period, institution, unit, fmt):
     if fmt not in FORMATS:
         raise Http404("Format tidak dikenal.")
     content, filename = export_bytes(period, institution, unit, fmt)
-    response = HttpResponse(content, content_type=FORMATS[fmt])
+    content_type = "application/zip" if filename.endswith(".zip") else FORMATS[fmt]
+    response = HttpResponse(content, content_type=content_type)
     safe_name = "".join(ch if ch.isalnum() or ch in "-._" else "_" for ch in filename)
     response["Content-Disposition"] = f'attachment; filename="{safe_name}"'
     return response
