@@ -292,7 +292,10 @@ def test_the_interchange_style_is_fixed_whatever_the_language():
 
 
 def test_the_responses_export_stays_machine_readable_in_every_language(varied, tmp_path):
+    from budaya.survey.models import Response
+
     period = varied["period"]
+    Response.objects.filter(period=period).update(picks_wanted="=SUM(A1)")
     written = {}
     for language in ("id", "en"):
         out = tmp_path / f"{language}.csv"
@@ -304,4 +307,41 @@ def test_the_responses_export_stays_machine_readable_in_every_language(varied, t
     assert text.startswith("institution,unit,gender,employment_type,age_band,")  # no BOM, ','
     rows = list(csv.reader(io.StringIO(text)))  # ',' between cells (picks use ';' inside)
     assert len({len(row) for row in rows}) == 1 and len(rows) > 1
-    assert "'=SUM(A1)" in {cell for row in rows for cell in row}  # the planted pick, guarded
+    assert {row[-1] for row in rows[1:]} == {"'=SUM(A1)"}  # the planted pick, guarded
+
+
+# --- the PDF's tables -------------------------------------------------------------------------
+
+
+def test_the_pdf_data_appendix_holds_the_workbook_tables_rendered_by_the_base(computed):
+    from budaya.reports.exports import tables
+    from budaya.reports.pdf import report_html
+    from budaya.results.presenters import build_report
+    from budaya.results.store import latest_set
+
+    world, _result_set, groups = computed
+    world["inst_a"].name = ATTACKS[0]
+    world["inst_a"].save()
+    period = world["period"]
+    report = build_report(period, latest_set(period), world["inst_a"], None)
+    html = report_html(report)
+    assert 'id="tabel-data"' in html
+    captions = [table.name for table in tables(report)]
+    assert captions == ["Ringkasan", "Indeks", "Nilai", "Perilaku", "Rincian", "Unit"]
+    for caption in captions:
+        assert f"<caption>{caption}</caption>" in html
+    assert "<td>&#x27;=HYPERLINK(&quot;http://x&quot;,&quot;klik&quot;)</td>" in html
+    shown = groups[("institution", "INST-A")]["values"]["BP"]["shown"]
+    assert f'<td class="num">{shown:.1f}</td>'.replace(".", ",") in html  # decimal comma
+
+
+def test_a_response_rate_is_a_percentage_kept_exact():
+    from budaya.interchange.exporters import PERCENT, Cell
+
+    table = Table("t", columns("Ukuran", "Nilai"), [["Tingkat respons", Cell(5 / 6, PERCENT)]])
+    sheet = load_workbook(io.BytesIO(xlsx_bytes([table]))).active
+    assert sheet["B2"].value == 5 / 6 and sheet["B2"].number_format == "0.0%"
+    assert '<td class="num">83,3 %</td>' in str(html_table(table, "id"))
+    assert csv_bytes(table, ENGLISH).decode("utf-8-sig").splitlines()[1] == (
+        f"Tingkat respons,{5 / 6!r}"
+    )

@@ -10,7 +10,8 @@ Every download and written file that is a table goes through here:
   apostrophe, so '=HYPERLINK(...)', '+1', '@x' and '-2' given as text stay inert text. Numbers
   (int, float) stay numbers and are never guarded or converted to text;
 - column kinds say how numbers are shown: TEXT, INTEGER, SCORE (one decimal: XLSX number
-  format '0.0'), DECIMAL2 ('0.00'), NUMBER (as given), DATE and DATETIME. A text value in a
+  format '0.0'), DECIMAL2 ('0.00'), NUMBER (as given), PERCENT (a fraction 0..1 such as a
+  response rate: XLSX '0.0%', the CSV keeps the fraction), DATE and DATETIME. A text value in a
   numeric column (e.g. "kurang dari 10 responden" in a score column) is text and is guarded.
   Renderers never round: they show the engine's `shown` values, which already have the kind's
   decimals; a value with more decimals is written in full rather than re-rounded;
@@ -52,6 +53,7 @@ class Kind(Enum):
     SCORE = ("score", 1, "0.0")
     DECIMAL2 = ("decimal2", 2, "0.00")
     NUMBER = ("number", None, "General")
+    PERCENT = ("percent", None, "0.0%")  # a fraction 0..1 (response rates), shown as 83.3 %
     DATE = ("date", None, "yyyy-mm-dd")
     DATETIME = ("datetime", None, "yyyy-mm-dd hh:mm:ss")
 
@@ -61,12 +63,13 @@ class Kind(Enum):
         self.number_format = number_format
 
 
-TEXT, INTEGER, SCORE, DECIMAL2, NUMBER, DATE, DATETIME = (
+TEXT, INTEGER, SCORE, DECIMAL2, NUMBER, PERCENT, DATE, DATETIME = (
     Kind.TEXT,
     Kind.INTEGER,
     Kind.SCORE,
     Kind.DECIMAL2,
     Kind.NUMBER,
+    Kind.PERCENT,
     Kind.DATE,
     Kind.DATETIME,
 )
@@ -77,6 +80,22 @@ class Column:
     header: str
     kind: Kind = TEXT
     width: float | None = None  # in characters; None: from the longest cell (10 to 60)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A value with its own kind, for tables whose column mixes kinds (a key/value summary)."""
+
+    value: object
+    kind: Kind
+
+
+def _unwrap(value, kind: Kind) -> tuple[object, Kind]:
+    return (value.value, value.kind) if isinstance(value, Cell) else (value, kind)
+
+
+def _kind_of(kinds: list[Kind], i: int) -> Kind:
+    return kinds[i] if i < len(kinds) else TEXT
 
 
 @dataclass
@@ -159,7 +178,7 @@ def csv_rows(table: Table, style: CsvStyle) -> Iterator[list[str]]:
     kinds = [column.kind for column in table.columns]
     for row in table.rows:
         yield [
-            cell_text(value, kinds[i] if i < len(kinds) else TEXT, style.decimal)
+            cell_text(*_unwrap(value, _kind_of(kinds, i)), style.decimal)
             for i, value in enumerate(row)
         ]
 
@@ -249,6 +268,7 @@ def xlsx_value(value):
 
 
 def _display_length(value) -> int:
+    """Return roughly how many characters a cell takes on screen."""
     if value is None:
         return 0
     if isinstance(value, float):
@@ -273,10 +293,14 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
     bold = Font(bold=True)
     seen: set[str] = set()
     for table in tables:
-        rows = [[xlsx_value(value) for value in row] for row in table.rows]
+        kinds = [column.kind for column in table.columns]
+        rows, row_kinds = [], []
+        for row in table.rows:
+            pairs = [_unwrap(value, _kind_of(kinds, i)) for i, value in enumerate(row)]
+            rows.append([xlsx_value(value) for value, _kind in pairs])
+            row_kinds.append([kind for _value, kind in pairs])
         sheet = workbook.create_sheet(sheet_title(table.name, seen))
         sheet.freeze_panes = "A2"
-        kinds = [column.kind for column in table.columns]
         for i, column in enumerate(table.columns):
             width = column.width
             if width is None:
@@ -291,11 +315,10 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
             cell.font = bold
             header.append(cell)
         sheet.append(header)
-        for row in rows:
+        for row, cell_kinds in zip(rows, row_kinds, strict=True):
             cells = []
-            for i, value in enumerate(row):
+            for value, kind in zip(row, cell_kinds, strict=True):
                 cell = WriteOnlyCell(sheet, value=value)
-                kind = kinds[i] if i < len(kinds) else TEXT
                 if isinstance(value, str):
                     cell.data_type = "s"  # text is never a formula, never a number
                     cell.number_format = "@"
@@ -303,7 +326,7 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
                     cell.number_format = DATETIME.number_format
                 elif isinstance(value, dt.date):
                     cell.number_format = DATE.number_format
-                elif value is not None and kind.decimals is not None:
+                elif value is not None and (kind.decimals is not None or kind is PERCENT):
                     cell.number_format = kind.number_format
                 cells.append(cell)
             sheet.append(cells)
@@ -315,6 +338,20 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
 
 
 # --- HTML ---------------------------------------------------------------------------------
+
+
+def html_number(value: int | float, kind: Kind, decimal: str) -> str:
+    """Return a number as a reader sees it on a page: the kind's decimals, and a fraction of
+    the PERCENT kind as a percentage. A value with more decimals than its kind (a percentile
+    rank, a response rate) is rounded for display by the engine's rule (METHOD.md §6,
+    `round_shown`), as the pages do; shown scores already have their decimals."""
+    from budaya.scoring.rounding import round_shown
+
+    if kind is PERCENT and isinstance(value, float | int):
+        return number_text(round_shown(value * 100), SCORE, decimal) + " %"
+    if isinstance(value, float) and kind.decimals is not None:
+        return number_text(round_shown(value, kind.decimals), kind, decimal)
+    return number_text(value, kind, decimal)
 
 
 def html_table(table: Table, language: str | None = None, css_class: str = "export-table"):
@@ -334,10 +371,10 @@ def html_table(table: Table, language: str | None = None, css_class: str = "expo
     )
     for row in table.rows:
         cells = []
-        for i, value in enumerate(row):
-            kind = kinds[i] if i < len(kinds) else TEXT
+        for i, raw in enumerate(row):
+            value, kind = _unwrap(raw, _kind_of(kinds, i))
             if _is_number(value):
-                cells.append(f'<td class="num">{escape(number_text(value, kind, decimal))}</td>')
+                cells.append(f'<td class="num">{escape(html_number(value, kind, decimal))}</td>')
             else:
                 cells.append(f"<td>{escape(cell_text(value, kind, decimal))}</td>")
         parts.append("<tr>" + "".join(cells) + "</tr>")

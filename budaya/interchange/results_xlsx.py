@@ -9,7 +9,7 @@ from pathlib import Path
 from budaya.interchange.exporters import (
     DECIMAL2,
     INTEGER,
-    NUMBER,
+    PERCENT,
     SCORE,
     Table,
     columns,
@@ -53,7 +53,7 @@ def write_results_xlsx(results: dict, path: Path, threshold: int) -> None:
             "Induk",
             ("n", INTEGER),
             ("Populasi", INTEGER),
-            ("Tingkat respons", NUMBER),
+            ("Tingkat respons", PERCENT),
             ("Minimum", INTEGER),
             "Memenuhi syarat",
             "Disembunyikan",

@@ -13,7 +13,9 @@ from budaya.interchange.exporters import (
     DECIMAL2,
     INTEGER,
     NUMBER,
+    PERCENT,
     SCORE,
+    Cell,
     Exporter,
     Table,
     columns,
@@ -49,7 +51,7 @@ def tables(report: dict) -> list[Table]:
         ["Nama", report["name"]],
         ["Responden (n)", group.get("n")],
         ["Populasi", group.get("population")],
-        ["Tingkat respons", group.get("response_rate")],
+        ["Tingkat respons", Cell(group.get("response_rate"), PERCENT)],
         ["Minimum responden", group.get("minimum")],
         ["Memenuhi syarat", _yes_no(group.get("eligible"))],
         ["Disembunyikan", _yes_no(group.get("suppressed"))],
@@ -195,7 +197,7 @@ def tables(report: dict) -> list[Table]:
             "Unit",
             ("Skor", SCORE),
             "Kategori",
-            ("Peringkat persentil", NUMBER),
+            ("Peringkat persentil", SCORE),
             ("n", INTEGER),
         )
         result.append(Table("Unit", unit_columns, units))
