@@ -30,11 +30,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 
 # The one character set of the formula guard (see the module docstring).
 FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
@@ -100,7 +103,8 @@ def _kind_of(kinds: list[Kind], i: int) -> Kind:
 
 @dataclass
 class Table:
-    """A named table. `rows` may be any iterable for CSV streaming; XLSX and HTML read it once."""
+    """A named table. `rows` may be any iterable (a generator for streaming); each renderer
+    reads it once."""
 
     name: str
     columns: list[Column]
@@ -280,10 +284,17 @@ def _display_length(value) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def xlsx_bytes(tables: Sequence[Table]) -> bytes:
-    """Return the tables as an XLSX workbook: one table per sheet, a bold header row that
-    stays in view (frozen panes at A2), column widths (given, or from the longest cell,
-    10 to 60 characters) and number formats by column kind ('0.0' for scores)."""
+WIDTH_SAMPLE = 1000  # rows read before a sheet is written, to size its columns
+
+
+def write_xlsx(tables: Sequence[Table], target) -> None:
+    """Write the tables as an XLSX workbook to `target` (a path or a binary file): one table
+    per sheet, a bold header row that stays in view (frozen panes at A2), column widths (given,
+    or from the longest cell of the header and the first WIDTH_SAMPLE rows, 10 to 60
+    characters) and number formats by column kind ('0.0' for scores).
+
+    Streaming: rows are read from each table's iterable as they are written (openpyxl's
+    write-only mode), so a national workbook is never held whole in memory."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -292,22 +303,33 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     seen: set[str] = set()
+    styles: dict[str, object] = {}
+
+    def formats(sheet, number_format: str):
+        """Return the style of a number format, made once (assigning a format to every cell
+        through openpyxl's descriptors is slow on large sheets)."""
+        if number_format not in styles:
+            prototype = WriteOnlyCell(sheet)
+            prototype.number_format = number_format
+            styles[number_format] = prototype._style
+        return styles[number_format]
+
     for table in tables:
         kinds = [column.kind for column in table.columns]
-        rows, row_kinds = [], []
-        for row in table.rows:
+
+        def prepare(row, kinds=kinds):
             pairs = [_unwrap(value, _kind_of(kinds, i)) for i, value in enumerate(row)]
-            rows.append([xlsx_value(value) for value, _kind in pairs])
-            row_kinds.append([kind for _value, kind in pairs])
+            return [xlsx_value(value) for value, _kind in pairs], [kind for _v, kind in pairs]
+
+        rows = iter(table.rows)
+        sample = [prepare(row) for row in itertools.islice(rows, WIDTH_SAMPLE)]
         sheet = workbook.create_sheet(sheet_title(table.name, seen))
         sheet.freeze_panes = "A2"
         for i, column in enumerate(table.columns):
             width = column.width
             if width is None:
-                longest = max(
-                    [len(column.header)] + [_display_length(r[i]) for r in rows if i < len(r)]
-                )
-                width = min(max(longest + 2, MIN_WIDTH), MAX_WIDTH)
+                lengths = [_display_length(v[i]) for v, _k in sample if i < len(v)]
+                width = min(max(max([len(column.header), *lengths]) + 2, MIN_WIDTH), MAX_WIDTH)
             sheet.column_dimensions[get_column_letter(i + 1)].width = width
         header = []
         for name in table.headers:
@@ -315,25 +337,29 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
             cell.font = bold
             header.append(cell)
         sheet.append(header)
-        for row, cell_kinds in zip(rows, row_kinds, strict=True):
+        for values, cell_kinds in itertools.chain(sample, map(prepare, rows)):
             cells = []
-            for value, kind in zip(row, cell_kinds, strict=True):
+            for value, kind in zip(values, cell_kinds, strict=True):
                 cell = WriteOnlyCell(sheet, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # text is never a formula, never a number
-                    cell.number_format = "@"
                 elif isinstance(value, dt.datetime):
-                    cell.number_format = DATETIME.number_format
+                    cell._style = copy(formats(sheet, DATETIME.number_format))
                 elif isinstance(value, dt.date):
-                    cell.number_format = DATE.number_format
+                    cell._style = copy(formats(sheet, DATE.number_format))
                 elif value is not None and (kind.decimals is not None or kind is PERCENT):
-                    cell.number_format = kind.number_format
+                    cell._style = copy(formats(sheet, kind.number_format))
                 cells.append(cell)
             sheet.append(cells)
     if not tables:
         workbook.create_sheet("Tabel")
+    workbook.save(target if not isinstance(target, Path) else str(target))
+
+
+def xlsx_bytes(tables: Sequence[Table]) -> bytes:
+    """Return the tables as XLSX bytes (see write_xlsx)."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(tables, buffer)
     return buffer.getvalue()
 
 

@@ -13,7 +13,7 @@ from budaya.interchange.exporters import (
     SCORE,
     Table,
     columns,
-    xlsx_bytes,
+    write_xlsx,
 )
 from budaya.interchange.summary import suppressed_label
 from budaya.scoring.rounding import CATEGORY_NAMES, round_shown
@@ -41,6 +41,90 @@ def _yes_no(flag) -> str | None:
     return None if flag is None else ("ya" if flag else "tidak")
 
 
+def _group_rows(group: dict, hidden: str) -> tuple[list, list, list, list]:
+    """Return one group's rows of the four sheets (Ringkasan, Nilai, Perilaku, Rincian)."""
+    summary, values, behaviours, details = [], [], [], []
+    level = LEVEL_NAMES.get(group.get("level"), group.get("level"))
+    code = group.get("code")
+    head = [
+        level,
+        code,
+        group.get("parent"),
+        group.get("n"),
+        group.get("population"),
+        group.get("response_rate"),
+        group.get("minimum"),
+        _yes_no(group.get("eligible")),
+        _yes_no(group.get("suppressed")),
+    ]
+    if group.get("suppressed"):
+        summary.append(head + [hidden] * 8)
+        values.append([level, code, None, group.get("n"), hidden])
+        behaviours.append([level, code, None, group.get("n"), hidden])
+        return summary, values, behaviours, details
+    headline = group.get("indeks_berakhlak")
+    summary.append(
+        head
+        + [
+            _shown(group.get("implementasi")),
+            _shown(group.get("evaluasi")),
+            _shown(headline),
+            _category(headline),
+            _shown(group.get("engagement")),
+            _shown(group.get("energi_positif")),
+            _shown(group.get("keselarasan_pribadi_organisasi")),
+            _shown(group.get("keselarasan_saat_ini_harapan")),
+        ]
+    )
+    for value_code in VALUE_CODES:
+        score = (group.get("values") or {}).get(value_code)
+        alpha = (score or {}).get("alpha") or {}
+        favourable = (score or {}).get("favourable")
+        values.append(
+            [
+                level,
+                code,
+                value_code,
+                VALUE_NAMES[value_code],
+                (score or {}).get("n"),
+                _shown(score),
+                _category(score),
+                round_shown(favourable),
+                round_shown(alpha.get("value"), 2),
+                alpha.get("n"),
+            ]
+        )
+    for behaviour in BEHAVIOUR_CODES:
+        score = (group.get("behaviours") or {}).get(behaviour)
+        behaviours.append(
+            [level, code, behaviour, (score or {}).get("n"), _shown(score), _category(score)]
+        )
+    for breakdown, cells in (group.get("breakdowns") or {}).items():
+        for cell_code, cell in cells.items():
+            row = [
+                code,
+                BREAKDOWN_NAMES.get(breakdown, breakdown),
+                cell_code,
+                cell.get("n"),
+                cell.get("population"),
+                _yes_no(cell.get("suppressed")),
+            ]
+            if cell.get("suppressed"):
+                row += [hidden] * (1 + len(VALUE_CODES))
+            else:
+                cell_values = cell.get("values") or {}
+                row += [_shown(cell.get("implementasi"))]
+                row += [_shown(cell_values.get(v)) for v in VALUE_CODES]
+            details.append(row)
+    return summary, values, behaviours, details
+
+
+def _sheet_rows(results: dict, hidden: str, sheet: int):
+    """Yield the rows of one sheet, a group at a time (the workbook is written streaming)."""
+    for group in results.get("groups", []):
+        yield from _group_rows(group, hidden)[sheet]
+
+
 def write_results_xlsx(results: dict, path: Path, threshold: int) -> None:
     """Write the workbook of `results` to `path`; suppressed groups and cells show
     'kurang dari k responden' and no score."""
@@ -66,7 +150,6 @@ def write_results_xlsx(results: dict, path: Path, threshold: int) -> None:
             ("Keselarasan Pribadi–Organisasi", SCORE),
             ("Keselarasan Saat Ini–Harapan", SCORE),
         ),
-        [],
     )
     values = Table(
         "Nilai",
@@ -82,12 +165,10 @@ def write_results_xlsx(results: dict, path: Path, threshold: int) -> None:
             ("Alpha", DECIMAL2),
             ("Alpha n", INTEGER),
         ),
-        [],
     )
     behaviours = Table(
         "Perilaku",
         columns("Tingkat", "Kode", "Perilaku", ("n", INTEGER), ("Skor", SCORE), "Kategori"),
-        [],
     )
     details = Table(
         "Rincian",
@@ -101,79 +182,8 @@ def write_results_xlsx(results: dict, path: Path, threshold: int) -> None:
             ("Implementasi", SCORE),
             *((code, SCORE) for code in VALUE_CODES),
         ),
-        [],
     )
-    for group in results.get("groups", []):
-        level = LEVEL_NAMES.get(group.get("level"), group.get("level"))
-        code = group.get("code")
-        head = [
-            level,
-            code,
-            group.get("parent"),
-            group.get("n"),
-            group.get("population"),
-            group.get("response_rate"),
-            group.get("minimum"),
-            _yes_no(group.get("eligible")),
-            _yes_no(group.get("suppressed")),
-        ]
-        if group.get("suppressed"):
-            summary.rows.append(head + [hidden] * 8)
-            values.rows.append([level, code, None, group.get("n"), hidden])
-            behaviours.rows.append([level, code, None, group.get("n"), hidden])
-            continue
-        headline = group.get("indeks_berakhlak")
-        summary.rows.append(
-            head
-            + [
-                _shown(group.get("implementasi")),
-                _shown(group.get("evaluasi")),
-                _shown(headline),
-                _category(headline),
-                _shown(group.get("engagement")),
-                _shown(group.get("energi_positif")),
-                _shown(group.get("keselarasan_pribadi_organisasi")),
-                _shown(group.get("keselarasan_saat_ini_harapan")),
-            ]
-        )
-        for value_code in VALUE_CODES:
-            score = (group.get("values") or {}).get(value_code)
-            alpha = (score or {}).get("alpha") or {}
-            favourable = (score or {}).get("favourable")
-            values.rows.append(
-                [
-                    level,
-                    code,
-                    value_code,
-                    VALUE_NAMES[value_code],
-                    (score or {}).get("n"),
-                    _shown(score),
-                    _category(score),
-                    round_shown(favourable),
-                    round_shown(alpha.get("value"), 2),
-                    alpha.get("n"),
-                ]
-            )
-        for behaviour in BEHAVIOUR_CODES:
-            score = (group.get("behaviours") or {}).get(behaviour)
-            behaviours.rows.append(
-                [level, code, behaviour, (score or {}).get("n"), _shown(score), _category(score)]
-            )
-        for breakdown, cells in (group.get("breakdowns") or {}).items():
-            for cell_code, cell in cells.items():
-                row = [
-                    code,
-                    BREAKDOWN_NAMES.get(breakdown, breakdown),
-                    cell_code,
-                    cell.get("n"),
-                    cell.get("population"),
-                    _yes_no(cell.get("suppressed")),
-                ]
-                if cell.get("suppressed"):
-                    row += [hidden] * (1 + len(VALUE_CODES))
-                else:
-                    cell_values = cell.get("values") or {}
-                    row += [_shown(cell.get("implementasi"))]
-                    row += [_shown(cell_values.get(v)) for v in VALUE_CODES]
-                details.rows.append(row)
-    Path(path).write_bytes(xlsx_bytes([summary, values, behaviours, details]))
+    tables = [summary, values, behaviours, details]
+    for sheet, table in enumerate(tables):
+        table.rows = _sheet_rows(results, hidden, sheet)
+    write_xlsx(tables, path)
