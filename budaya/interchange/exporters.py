@@ -340,16 +340,21 @@ def write_xlsx(tables: Sequence[Table], target) -> None:
         for values, cell_kinds in itertools.chain(sample, map(prepare, rows)):
             cells = []
             for value, kind in zip(values, cell_kinds, strict=True):
-                cell = WriteOnlyCell(sheet, value=value)
                 if isinstance(value, str):
-                    cell.data_type = "s"  # text is never a formula, never a number
+                    # Guarded text never starts with '='; were it to, it is still stored as text.
+                    if value[:1] == "=":
+                        value = WriteOnlyCell(sheet, value=value)
+                        value.data_type = "s"
                 elif isinstance(value, dt.datetime):
-                    cell._style = copy(formats(sheet, DATETIME.number_format))
+                    value = WriteOnlyCell(sheet, value=value)
+                    value._style = copy(formats(sheet, DATETIME.number_format))
                 elif isinstance(value, dt.date):
-                    cell._style = copy(formats(sheet, DATE.number_format))
+                    value = WriteOnlyCell(sheet, value=value)
+                    value._style = copy(formats(sheet, DATE.number_format))
                 elif value is not None and (kind.decimals is not None or kind is PERCENT):
-                    cell._style = copy(formats(sheet, kind.number_format))
-                cells.append(cell)
+                    value = WriteOnlyCell(sheet, value=value)
+                    value._style = copy(formats(sheet, kind.number_format))
+                cells.append(value)
             sheet.append(cells)
     if not tables:
         workbook.create_sheet("Tabel")
