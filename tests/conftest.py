@@ -36,3 +36,14 @@ def _suite_relaxes_totp_and_has_a_secret_key():
     override.enable()
     yield
     override.disable()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Start and leave every test in the default language: a request with the English cookie
+    activates English for the thread, and CSV styles follow the active language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -94,7 +94,7 @@ def test_the_csv_export_neutralises_formulas_and_follows_the_filters(client, wor
     response = client.get("/log-audit/ekspor.csv?action=roster.import")
     assert response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))  # Indonesian style
     assert rows[0] == ["waktu", "pelaku", "tindakan", "instansi", "objek", "rincian"]
     assert len(rows) == 2 and rows[1][2:5] == ["roster.import", "INST-A", "'=1+1"]
     everything = b"".join(client.get("/log-audit/ekspor.csv").streaming_content).decode()

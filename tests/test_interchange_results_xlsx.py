@@ -2,7 +2,8 @@
 
 from openpyxl import load_workbook
 
-from budaya.interchange.results_xlsx import safe_text, write_results_xlsx
+from budaya.interchange.exporters import xlsx_value
+from budaya.interchange.results_xlsx import write_results_xlsx
 from budaya.interchange.summary import format_summary, summary_rows
 from budaya.scoring.spec import BEHAVIOUR_CODES, VALUE_CODES
 
@@ -102,15 +103,15 @@ def results_document():
     }
 
 
-def test_safe_text_neutralises_every_formula_start_and_leaves_the_rest():
-    for text in ("=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "\nx"):
-        assert safe_text(text) == "'" + text
-    assert safe_text("Unit 1") == "Unit 1"
-    assert safe_text("a=b") == "a=b"
-    assert safe_text("") == ""
-    assert safe_text(-1.5) == -1.5
-    assert safe_text(None) is None
-    assert safe_text("bell\x07") == "bell"
+def test_xlsx_values_neutralise_every_formula_start_and_leave_the_rest():
+    for text in ("=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "\nx", "\uff1d1+2"):
+        assert xlsx_value(text) == "'" + text
+    assert xlsx_value("Unit 1") == "Unit 1"
+    assert xlsx_value("a=b") == "a=b"
+    assert xlsx_value("") == ""
+    assert xlsx_value(-1.5) == -1.5
+    assert xlsx_value(None) is None
+    assert xlsx_value("bell\x07") == "bell"
 
 
 def test_the_workbook_has_its_four_sheets_with_shown_scores(tmp_path):

@@ -16,7 +16,7 @@ world = support.world
 
 def read_csv(path):
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.reader(handle))
+        return list(csv.reader(handle, delimiter=";"))  # Indonesian style (the default language)
 
 
 def test_it_writes_a_csv_with_nip_name_unit_and_a_working_link(world, tmp_path, capsys, settings):

@@ -6,6 +6,7 @@ import io
 import re
 import shutil
 import subprocess
+import zipfile
 
 import pytest
 from django.urls import reverse
@@ -30,6 +31,21 @@ PLANTED_PATTERN = re.compile(r"(?<![\d.,])3[.,]1(?![\d])")
 def workbook_cells(content: bytes) -> dict[str, list[list]]:
     book = load_workbook(io.BytesIO(content), read_only=True)
     return {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book}
+
+
+def csv_files(content: bytes) -> dict[str, str]:
+    """Return the CSV files of a results CSV download (a zip of one CSV per table): name →
+    text (UTF-8 with a byte-order mark). A group whose scores are hidden has one table: one CSV."""
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        return {"hasil-ringkasan.csv": content.decode("utf-8-sig")}
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return {name: archive.read(name).decode("utf-8-sig") for name in archive.namelist()}
+
+
+def csv_table(files: dict[str, str], table: str) -> list[list[str]]:
+    """Return the rows of the file of `table` (Indonesian style: ';' between cells)."""
+    (text,) = [text for name, text in files.items() if name.endswith(f"-{table}.csv")]
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
 
 
 def download(client, name, args, fmt):
@@ -83,7 +99,7 @@ def test_the_workbook_holds_the_stored_numbers_with_its_five_sheets(client, comp
     group = groups[("institution", "INST-A")]
     client.force_login(world["evaluator_a"])
     sheets = workbook_cells(download(client, "results_download", ["P-2026", "INST-A"], "xlsx"))
-    assert list(sheets) == ["Ringkasan", "Nilai", "Perilaku", "Rincian", "Unit"]
+    assert list(sheets) == ["Ringkasan", "Indeks", "Nilai", "Perilaku", "Rincian", "Unit"]
     values = {row[0]: row for row in sheets["Nilai"][1:]}
     for code in VALUE_CODES:
         stored = group["values"][code]
@@ -91,7 +107,7 @@ def test_the_workbook_holds_the_stored_numbers_with_its_five_sheets(client, comp
         assert values[code][5] == round_shown(stored["favourable"])
     behaviours = {row[1]: row[4] for row in sheets["Perilaku"][1:]}
     assert behaviours == {code: group["behaviours"][code]["shown"] for code in BEHAVIOUR_CODES}
-    summary = {row[0]: row for row in sheets["Ringkasan"] if row}
+    summary = {row[0]: row for row in sheets["Indeks"] if row}
     assert summary["Indeks Implementasi BerAKHLAK"][1] == group["implementasi"]["shown"]
     details = {(row[0], row[1]): row for row in sheets["Rincian"][1:]}
     assert details[("Unit kerja", "KECIL")][6] == "kurang dari 10 responden"
@@ -107,10 +123,11 @@ def test_exported_cells_are_neutralised_against_formula_injection(client, comput
     sheets = workbook_cells(download(client, "results_download", ["P-2026", "INST-A"], "xlsx"))
     names = [row[1] for row in sheets["Ringkasan"] if row and row[0] == "Nama"]
     assert names == ['\'=HYPERLINK("http://x","klik")']
-    text = download(client, "results_download", ["P-2026", "INST-A"], "csv").decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
-    assert ["Ringkasan", "Nama", '\'=HYPERLINK("http://x","klik")'] in rows
-    assert not any(cell.startswith("=") for row in rows for cell in row)
+    files = csv_files(download(client, "results_download", ["P-2026", "INST-A"], "csv"))
+    assert ["Nama", '\'=HYPERLINK("http://x","klik")'] in csv_table(files, "ringkasan")
+    for table in ("ringkasan", "indeks", "nilai", "perilaku", "rincian", "unit"):
+        rows = csv_table(files, table)
+        assert not any(cell.startswith("=") for row in rows for cell in row)
 
 
 def plant_hidden_scores(result_set, institution="INST-A", units=("KECIL", "SEDANG")):
@@ -168,7 +185,7 @@ def test_no_output_shows_any_score_of_a_unit_below_k(client, computed, tmp_path,
     ):
         workbook = workbook_cells(download(client, name, args, "xlsx"))
         outputs[f"xlsx {args}"] = repr(workbook)
-        outputs[f"csv {args}"] = download(client, name, args, "csv").decode("utf-8-sig")
+        outputs[f"csv {args}"] = repr(csv_files(download(client, name, args, "csv")))
         if shutil.which("pdftotext"):
             outputs[f"pdf {args}"] = pdf_text(download(client, name, args, "pdf"), tmp_path)
     current = latest_set(period)
@@ -190,10 +207,12 @@ def test_the_cli_writes_pdf_workbook_and_csv_of_a_unit(computed, tmp_path):
     for flag in ("--xlsx", "--csv"):
         out = tmp_path / f"besar{flag.replace('--', '.')}"
         assert main(["report", "P-2026", "INST-A", "--unit", "BESAR", flag, str(out)]) == 0
-        assert out.stat().st_size > 0
-    rows = list(csv.reader(io.StringIO((tmp_path / "besar.csv").read_text("utf-8"))))
-    values = {row[1]: row for row in rows if row and row[0] == "Nilai"}
-    assert float(values["BP"][3]) == besar["values"]["BP"]["shown"]
+    assert (tmp_path / "besar.xlsx").stat().st_size > 0
+    # Several tables: one CSV per table in a zip, written next to the name given.
+    assert not (tmp_path / "besar.csv").exists()
+    files = csv_files((tmp_path / "besar.zip").read_bytes())
+    values = {row[0]: row for row in csv_table(files, "nilai")[1:]}
+    assert values["BP"][2] == format_number(besar["values"]["BP"]["shown"])  # decimal comma
     sheets = workbook_cells((tmp_path / "besar.xlsx").read_bytes())
     assert "Unit" not in sheets  # a unit has no units of its own
 

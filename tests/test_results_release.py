@@ -3,6 +3,9 @@ carried-over survey scores when fewer than k responses changed, reopening by nat
 administrators only, no compute button, the release as a background job."""
 # ruff: noqa: F811 - pytest fixtures imported from tests.web_fixtures are parameters here
 
+import io
+import zipfile
+
 import pytest
 from django.urls import NoReverseMatch, reverse
 
@@ -93,10 +96,12 @@ def test_the_differencing_attack_fails_fewer_than_k_new_responses_leave_scores_u
     )
     html = client.get(reverse("unit_results", args=[period.code, "INST-A", "RAYA"])).content
     assert "dibawa dari rilis 1" in html.decode()
-    csv_text = client.get(
+    content = client.get(
         reverse("unit_results_download", args=[period.code, "INST-A", "RAYA", "csv"])
-    ).content.decode("utf-8-sig")
-    assert "Skor survei dibawa dari rilis,1" in csv_text
+    ).content
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:  # one CSV per table
+        summary = archive.read(f"hasil-{period.code}-INST-A-RAYA-ringkasan.csv").decode()
+    assert "Skor survei dibawa dari rilis;1" in summary
 
     # k - 1 more: now k responses differ from release 1, whose scores are shown.
     third = reopen_add_close(big, instrument, k - 1, seed=78)

@@ -59,7 +59,8 @@ def test_the_csv_export_issues_working_links(client, world, page):
     login_as(client, "institution_admin", institution)
     response = client.post(page, {"action": "csv"})
     assert response["Content-Disposition"].startswith("attachment;")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))  # Indonesian style
     assert rows[0] == ["nip", "name", "unit", "link"] and len(rows) == 4
     token = rows[1][3].rsplit("/s/", 1)[1].strip("/")
     assert find_invitation(token) is not None

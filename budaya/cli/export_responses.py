@@ -1,6 +1,5 @@
 """`budaya export-responses PERIOD --out FILE.csv`: raw responses, k-anonymous combinations."""
 
-import csv
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -8,8 +7,8 @@ from pathlib import Path
 import numpy as np
 
 from budaya.cli import CommandError, setup_django
+from budaya.interchange.exporters import INTERCHANGE, csv_writer, guard
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 20_000  # rows read and written at a time
 
 
@@ -34,8 +33,8 @@ def register(subparsers) -> None:
 
 
 def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """Return one text cell through the exporter base's formula guard (None: empty)."""
+    return "" if value is None else guard(str(value))
 
 
 # Answer digits to CSV cells: "0" (no answer) becomes an empty cell.
@@ -203,7 +202,8 @@ def run(args) -> int:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             combinations = Combinations(responses, k)
-            writer = csv.writer(handle, lineterminator="\r\n")
+            # An interchange file (METHOD.md §11): ',' and the decimal point, whatever the language.
+            writer = csv_writer(handle, INTERCHANGE)
             writer.writerow(header)
             for chunk in chunks(rows, CHUNK):
                 lines = [

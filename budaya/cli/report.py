@@ -23,7 +23,13 @@ def register(subparsers) -> None:
     output.add_argument("--press", action="store_true", help="ringkasan pers / press summary")
     output.add_argument("--pdf", type=Path, metavar="FILE")
     output.add_argument("--xlsx", type=Path, metavar="FILE")
-    output.add_argument("--csv", type=Path, metavar="FILE")
+    output.add_argument(
+        "--csv",
+        type=Path,
+        metavar="FILE",
+        help="satu CSV per tabel dalam zip (FILE dengan akhiran .zip) / one CSV per table, "
+        "zipped (FILE with the .zip suffix)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -53,11 +59,14 @@ def run(args) -> int:
     from budaya.reports.pdf import PdfError
 
     try:
-        content, _name = export_bytes(period, institution, unit, fmt)
+        content, name = export_bytes(period, institution, unit, fmt)
     except Http404 as error:
         raise CommandError(f"{error} / the group is not in the stored results") from None
     except PdfError as error:
         raise CommandError(str(error)) from None
+    if name.endswith(".zip") and path.suffix.lower() != ".zip":
+        # Several tables: one CSV per table, in a zip next to the name given.
+        path = path.with_suffix(".zip")
     path.write_bytes(content)
     scope = f"{institution.code}/{unit.code}" if unit else institution.code
     print(f"Laporan {fmt.upper()} {scope} ditulis ke / written to {path} ({len(content):,} B).")

@@ -1,17 +1,24 @@
-"""Write a results document (METHOD.md §11) as a workbook: Ringkasan, Nilai, Perilaku, Rincian."""
+"""Write a results document (METHOD.md §11) as a workbook: Ringkasan, Nilai, Perilaku, Rincian.
+
+Rendered by the one exporter base (budaya.interchange.exporters): one table per sheet, frozen
+header row, widths, '0.0' for scores, and its formula guard on every text cell.
+"""
 
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-
+from budaya.interchange.exporters import (
+    DECIMAL2,
+    INTEGER,
+    PERCENT,
+    SCORE,
+    Table,
+    columns,
+    write_xlsx,
+)
 from budaya.interchange.summary import suppressed_label
 from budaya.scoring.rounding import CATEGORY_NAMES, round_shown
 from budaya.scoring.spec import BEHAVIOUR_CODES, VALUE_CODES, VALUE_NAMES
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 LEVEL_NAMES = {"nation": "nasional", "institution": "instansi", "unit": "unit"}
 BREAKDOWN_NAMES = {
     "unit": "unit",
@@ -19,21 +26,6 @@ BREAKDOWN_NAMES = {
     "employment_type": "jenis kepegawaian",
     "age_band": "kelompok usia",
 }
-
-
-def safe_text(value):
-    """Return a cell value that a spreadsheet shows as text, never runs as a formula.
-
-    Text starting with = + - @ or a tab, CR or LF gets a leading apostrophe (so a unit code
-    like '=HYPERLINK(...)' stays inert); characters XLSX cannot hold are removed. Other
-    values pass unchanged.
-    """
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _shown(score: dict | None):
@@ -49,138 +41,149 @@ def _yes_no(flag) -> str | None:
     return None if flag is None else ("ya" if flag else "tidak")
 
 
-class _Sheet:
-    """A write-only sheet whose every text cell goes through safe_text."""
+def _group_rows(group: dict, hidden: str) -> tuple[list, list, list, list]:
+    """Return one group's rows of the four sheets (Ringkasan, Nilai, Perilaku, Rincian)."""
+    summary, values, behaviours, details = [], [], [], []
+    level = LEVEL_NAMES.get(group.get("level"), group.get("level"))
+    code = group.get("code")
+    head = [
+        level,
+        code,
+        group.get("parent"),
+        group.get("n"),
+        group.get("population"),
+        group.get("response_rate"),
+        group.get("minimum"),
+        _yes_no(group.get("eligible")),
+        _yes_no(group.get("suppressed")),
+    ]
+    if group.get("suppressed"):
+        summary.append(head + [hidden] * 8)
+        values.append([level, code, None, group.get("n"), hidden])
+        behaviours.append([level, code, None, group.get("n"), hidden])
+        return summary, values, behaviours, details
+    headline = group.get("indeks_berakhlak")
+    summary.append(
+        head
+        + [
+            _shown(group.get("implementasi")),
+            _shown(group.get("evaluasi")),
+            _shown(headline),
+            _category(headline),
+            _shown(group.get("engagement")),
+            _shown(group.get("energi_positif")),
+            _shown(group.get("keselarasan_pribadi_organisasi")),
+            _shown(group.get("keselarasan_saat_ini_harapan")),
+        ]
+    )
+    for value_code in VALUE_CODES:
+        score = (group.get("values") or {}).get(value_code)
+        alpha = (score or {}).get("alpha") or {}
+        favourable = (score or {}).get("favourable")
+        values.append(
+            [
+                level,
+                code,
+                value_code,
+                VALUE_NAMES[value_code],
+                (score or {}).get("n"),
+                _shown(score),
+                _category(score),
+                round_shown(favourable),
+                round_shown(alpha.get("value"), 2),
+                alpha.get("n"),
+            ]
+        )
+    for behaviour in BEHAVIOUR_CODES:
+        score = (group.get("behaviours") or {}).get(behaviour)
+        behaviours.append(
+            [level, code, behaviour, (score or {}).get("n"), _shown(score), _category(score)]
+        )
+    for breakdown, cells in (group.get("breakdowns") or {}).items():
+        for cell_code, cell in cells.items():
+            row = [
+                code,
+                BREAKDOWN_NAMES.get(breakdown, breakdown),
+                cell_code,
+                cell.get("n"),
+                cell.get("population"),
+                _yes_no(cell.get("suppressed")),
+            ]
+            if cell.get("suppressed"):
+                row += [hidden] * (1 + len(VALUE_CODES))
+            else:
+                cell_values = cell.get("values") or {}
+                row += [_shown(cell.get("implementasi"))]
+                row += [_shown(cell_values.get(v)) for v in VALUE_CODES]
+            details.append(row)
+    return summary, values, behaviours, details
 
-    def __init__(self, workbook: Workbook, title: str, header: list[str]):
-        self.sheet = workbook.create_sheet(title)
-        self.sheet.freeze_panes = "A2"
-        bold = Font(bold=True)
-        cells = []
-        for name in header:
-            cell = WriteOnlyCell(self.sheet, value=safe_text(name))
-            cell.font = bold
-            cells.append(cell)
-        self.sheet.append(cells)
 
-    def append(self, values: list) -> None:
-        self.sheet.append([safe_text(value) for value in values])
+def _sheet_rows(results: dict, hidden: str, sheet: int):
+    """Yield the rows of one sheet, a group at a time (the workbook is written streaming)."""
+    for group in results.get("groups", []):
+        yield from _group_rows(group, hidden)[sheet]
 
 
 def write_results_xlsx(results: dict, path: Path, threshold: int) -> None:
     """Write the workbook of `results` to `path`; suppressed groups and cells show
     'kurang dari k responden' and no score."""
     hidden = suppressed_label(threshold)
-    workbook = Workbook(write_only=True)
-    summary = _Sheet(
-        workbook,
+    summary = Table(
         "Ringkasan",
-        [
+        columns(
             "Tingkat",
             "Kode",
             "Induk",
-            "n",
-            "Populasi",
-            "Tingkat respons",
-            "Minimum",
+            ("n", INTEGER),
+            ("Populasi", INTEGER),
+            ("Tingkat respons", PERCENT),
+            ("Minimum", INTEGER),
             "Memenuhi syarat",
             "Disembunyikan",
-            "Indeks Implementasi",
-            "Evaluasi",
-            "Indeks BerAKHLAK",
+            ("Indeks Implementasi", SCORE),
+            ("Evaluasi", SCORE),
+            ("Indeks BerAKHLAK", SCORE),
             "Kategori",
-            "Keterikatan Pegawai",
-            "Energi Positif",
-            "Keselarasan Pribadi–Organisasi",
-            "Keselarasan Saat Ini–Harapan",
-        ],
+            ("Keterikatan Pegawai", SCORE),
+            ("Energi Positif", SCORE),
+            ("Keselarasan Pribadi–Organisasi", SCORE),
+            ("Keselarasan Saat Ini–Harapan", SCORE),
+        ),
     )
-    values = _Sheet(
-        workbook,
+    values = Table(
         "Nilai",
-        ["Tingkat", "Kode", "Nilai", "Nama nilai", "n", "Skor", "Kategori", "% favorabel"]
-        + ["Alpha", "Alpha n"],
+        columns(
+            "Tingkat",
+            "Kode",
+            "Nilai",
+            "Nama nilai",
+            ("n", INTEGER),
+            ("Skor", SCORE),
+            "Kategori",
+            ("% favorabel", SCORE),
+            ("Alpha", DECIMAL2),
+            ("Alpha n", INTEGER),
+        ),
     )
-    behaviours = _Sheet(
-        workbook, "Perilaku", ["Tingkat", "Kode", "Perilaku", "n", "Skor", "Kategori"]
+    behaviours = Table(
+        "Perilaku",
+        columns("Tingkat", "Kode", "Perilaku", ("n", INTEGER), ("Skor", SCORE), "Kategori"),
     )
-    details = _Sheet(
-        workbook,
+    details = Table(
         "Rincian",
-        ["Kelompok", "Rincian", "Sel", "n", "Populasi", "Disembunyikan", "Implementasi"]
-        + list(VALUE_CODES),
+        columns(
+            "Kelompok",
+            "Rincian",
+            "Sel",
+            ("n", INTEGER),
+            ("Populasi", INTEGER),
+            "Disembunyikan",
+            ("Implementasi", SCORE),
+            *((code, SCORE) for code in VALUE_CODES),
+        ),
     )
-    for group in results.get("groups", []):
-        level = LEVEL_NAMES.get(group.get("level"), group.get("level"))
-        code = group.get("code")
-        head = [
-            level,
-            code,
-            group.get("parent"),
-            group.get("n"),
-            group.get("population"),
-            group.get("response_rate"),
-            group.get("minimum"),
-            _yes_no(group.get("eligible")),
-            _yes_no(group.get("suppressed")),
-        ]
-        if group.get("suppressed"):
-            summary.append(head + [hidden] * 8)
-            values.append([level, code, None, group.get("n"), hidden])
-            behaviours.append([level, code, None, group.get("n"), hidden])
-            continue
-        headline = group.get("indeks_berakhlak")
-        summary.append(
-            head
-            + [
-                _shown(group.get("implementasi")),
-                _shown(group.get("evaluasi")),
-                _shown(headline),
-                _category(headline),
-                _shown(group.get("engagement")),
-                _shown(group.get("energi_positif")),
-                _shown(group.get("keselarasan_pribadi_organisasi")),
-                _shown(group.get("keselarasan_saat_ini_harapan")),
-            ]
-        )
-        for value_code in VALUE_CODES:
-            score = (group.get("values") or {}).get(value_code)
-            alpha = (score or {}).get("alpha") or {}
-            favourable = (score or {}).get("favourable")
-            values.append(
-                [
-                    level,
-                    code,
-                    value_code,
-                    VALUE_NAMES[value_code],
-                    (score or {}).get("n"),
-                    _shown(score),
-                    _category(score),
-                    round_shown(favourable),
-                    round_shown(alpha.get("value"), 2),
-                    alpha.get("n"),
-                ]
-            )
-        for behaviour in BEHAVIOUR_CODES:
-            score = (group.get("behaviours") or {}).get(behaviour)
-            behaviours.append(
-                [level, code, behaviour, (score or {}).get("n"), _shown(score), _category(score)]
-            )
-        for breakdown, cells in (group.get("breakdowns") or {}).items():
-            for cell_code, cell in cells.items():
-                row = [
-                    code,
-                    BREAKDOWN_NAMES.get(breakdown, breakdown),
-                    cell_code,
-                    cell.get("n"),
-                    cell.get("population"),
-                    _yes_no(cell.get("suppressed")),
-                ]
-                if cell.get("suppressed"):
-                    row += [hidden] * (1 + len(VALUE_CODES))
-                else:
-                    cell_values = cell.get("values") or {}
-                    row += [_shown(cell.get("implementasi"))]
-                    row += [_shown(cell_values.get(v)) for v in VALUE_CODES]
-                details.append(row)
-    workbook.save(str(path))
+    tables = [summary, values, behaviours, details]
+    for sheet, table in enumerate(tables):
+        table.rows = _sheet_rows(results, hidden, sheet)
+    write_xlsx(tables, path)

@@ -1,19 +1,26 @@
-"""Write one institution's or unit's results as an Excel workbook or a CSV file.
+"""Write one institution's or unit's results as an Excel workbook or CSV files.
 
 Both read the report dictionary of `budaya.results.presenters.build_report` (so they hold the
-numbers the page shows) and pass every cell through `safe_text`, so no cell runs as a formula.
-Sheets: Ringkasan (summary), Nilai (values), Perilaku (behaviours), Rincian (breakdowns),
-Unit (the institution's units).
+numbers the page shows, the engine's `shown` values, never re-rounded) and are rendered by the
+one exporter base (budaya.interchange.exporters): formula guard on text cells, one table per
+sheet with a frozen header, widths and '0.0' score formats; CSV as one file per table in a zip,
+in the language's style (Indonesian: ';' and the decimal comma; English: ',' and the point).
+Tables: Ringkasan (summary), Indeks (indices), Nilai (values), Perilaku (behaviours), Rincian
+(breakdowns), Unit (the institution's units).
 """
 
-import csv
-import io
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
-from budaya.interchange.results_xlsx import safe_text
+from budaya.interchange.exporters import (
+    DECIMAL2,
+    INTEGER,
+    NUMBER,
+    PERCENT,
+    SCORE,
+    Cell,
+    Exporter,
+    Table,
+    columns,
+    csv_style,
+)
 from budaya.scoring.rounding import round_shown
 from budaya.scoring.spec import VALUE_CODES
 
@@ -32,12 +39,11 @@ def _significant(row: dict):
     return None if not change else _yes_no(change.get("significant"))
 
 
-def sheets(report: dict) -> list[tuple[str, list[str], list[list]]]:
-    """Return the tables of the report: (sheet name, header, rows), cells not yet neutralised."""
+def tables(report: dict) -> list[Table]:
+    """Return the tables of the report, one per sheet or CSV file (cells not yet guarded)."""
     group = report.get("group") or {}
     hidden = report["hidden_text"]
     code = report["unit"].code if report["unit"] else report["institution"].code
-    summary_header = ["Ukuran", "Nilai"]
     summary = [
         ["Periode", report["period"].code],
         ["Tingkat", {"institution": "instansi", "unit": "unit"}[report["level"]]],
@@ -45,7 +51,7 @@ def sheets(report: dict) -> list[tuple[str, list[str], list[list]]]:
         ["Nama", report["name"]],
         ["Responden (n)", group.get("n")],
         ["Populasi", group.get("population")],
-        ["Tingkat respons", group.get("response_rate")],
+        ["Tingkat respons", Cell(group.get("response_rate"), PERCENT)],
         ["Minimum responden", group.get("minimum")],
         ["Memenuhi syarat", _yes_no(group.get("eligible"))],
         ["Disembunyikan", _yes_no(group.get("suppressed"))],
@@ -57,30 +63,22 @@ def sheets(report: dict) -> list[tuple[str, list[str], list[list]]]:
     if carried:
         # METHOD.md §12: survey scores kept from an earlier release (fewer than k changed).
         summary.append(["Skor survei dibawa dari rilis", carried.get("from_release")])
-    index_header = ["Indeks", "Skor", "Kategori", "n", "Perubahan", "Perubahan bermakna"]
-    values_header = ["Kode", "Nilai", "Skor", "Kategori", "n", "% favorabel", "Alpha"]
-    values_header += ["Perubahan", "Perubahan bermakna", "Nasional"]
-    behaviour_header = ["Peringkat", "Kode", "Perilaku", "Nilai", "Skor", "Kategori", "Catatan"]
-    detail_header = ["Rincian", "Kode", "Sel", "n", "Populasi", "Disembunyikan", "Implementasi"]
-    detail_header += list(VALUE_CODES)
-    unit_header = ["Peringkat", "Kode", "Unit", "Skor", "Kategori", "Peringkat persentil", "n"]
+    summary_table = Table("Ringkasan", columns("Ukuran", ("Nilai", NUMBER)), summary)
     if not report.get("visible"):
         summary.append(["Skor", hidden])
-        return [("Ringkasan", summary_header, summary)]
-    summary.append([])
-    summary.append(index_header)
-    for row in report["indices"] + report["others"]:
-        summary.append(
-            [
-                row["label"],
-                row["shown"],
-                row["category_label"],
-                row["n"],
-                _change(row),
-                _significant(row),
-            ]
-        )
-    summary.append(["Entropi budaya (100 − Energi Positif)", report["entropy"]])
+        return [summary_table]
+    indices = [
+        [
+            row["label"],
+            row["shown"],
+            row["category_label"],
+            row["n"],
+            _change(row),
+            _significant(row),
+        ]
+        for row in report["indices"] + report["others"]
+    ]
+    indices.append(["Entropi budaya (100 − Energi Positif)", report["entropy"]])
     values = [
         [
             row["code"],
@@ -122,11 +120,63 @@ def sheets(report: dict) -> list[tuple[str, list[str], list[list]]]:
             else:
                 line += [row["implementasi"]["shown"]] + [v["shown"] for v in row["values"]]
             details.append(line)
-    tables = [
-        ("Ringkasan", summary_header, summary),
-        ("Nilai", values_header, values),
-        ("Perilaku", behaviour_header, behaviours),
-        ("Rincian", detail_header, details),
+    result = [
+        summary_table,
+        Table(
+            "Indeks",
+            columns(
+                "Indeks",
+                ("Skor", SCORE),
+                "Kategori",
+                ("n", INTEGER),
+                ("Perubahan", SCORE),
+                "Perubahan bermakna",
+            ),
+            indices,
+        ),
+        Table(
+            "Nilai",
+            columns(
+                "Kode",
+                "Nilai",
+                ("Skor", SCORE),
+                "Kategori",
+                ("n", INTEGER),
+                ("% favorabel", SCORE),
+                ("Alpha", DECIMAL2),
+                ("Perubahan", SCORE),
+                "Perubahan bermakna",
+                ("Nasional", SCORE),
+            ),
+            values,
+        ),
+        Table(
+            "Perilaku",
+            columns(
+                ("Peringkat", INTEGER),
+                "Kode",
+                "Perilaku",
+                "Nilai",
+                ("Skor", SCORE),
+                "Kategori",
+                "Catatan",
+            ),
+            behaviours,
+        ),
+        Table(
+            "Rincian",
+            columns(
+                "Rincian",
+                "Kode",
+                "Sel",
+                ("n", INTEGER),
+                ("Populasi", INTEGER),
+                "Disembunyikan",
+                ("Implementasi", SCORE),
+                *((code, SCORE) for code in VALUE_CODES),
+            ),
+            details,
+        ),
     ]
     if report["level"] == "institution":
         units = [
@@ -141,36 +191,36 @@ def sheets(report: dict) -> list[tuple[str, list[str], list[list]]]:
             ]
             for row in report["unit_ranking"]
         ]
-        tables.append(("Unit", unit_header, units))
-    return tables
+        unit_columns = columns(
+            ("Peringkat", INTEGER),
+            "Kode",
+            "Unit",
+            ("Skor", SCORE),
+            "Kategori",
+            ("Peringkat persentil", SCORE),
+            ("n", INTEGER),
+        )
+        result.append(Table("Unit", unit_columns, units))
+    return result
+
+
+class ReportExporter(Exporter):
+    """The results downloads of one institution or unit (`stem` names the files)."""
+
+    def __init__(self, report: dict, stem: str):
+        self.report = report
+        self.stem = stem
+
+    def tables(self) -> list[Table]:
+        return tables(self.report)
 
 
 def workbook_bytes(report: dict) -> bytes:
-    """Return the report's .xlsx workbook as bytes; every text cell is neutralised."""
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for title, header, rows in sheets(report):
-        sheet = workbook.create_sheet(title)
-        cells = []
-        for name in header:
-            cell = WriteOnlyCell(sheet, value=safe_text(name))
-            cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
-        for row in rows:
-            sheet.append([safe_text(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """Return the report's .xlsx workbook as bytes (one table per sheet)."""
+    return ReportExporter(report, "hasil").xlsx()[0]
 
 
-def csv_text(report: dict) -> str:
-    """Return the report as one CSV (UTF-8, comma): a 'lembar' column names each table."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for title, header, rows in sheets(report):
-        writer.writerow([safe_text(v) for v in ["lembar", *header]])
-        for row in rows:
-            writer.writerow([safe_text(v) for v in [title, *row]] if row else [])
-        writer.writerow([])
-    return buffer.getvalue()
+def csv_download(report: dict, stem: str, language: str | None = None) -> tuple[bytes, str]:
+    """Return (content, file name) of the report's CSV files: a zip of one CSV per table
+    (`stem.zip`), or `stem.csv` when there is one table (a group whose scores are hidden)."""
+    return ReportExporter(report, stem).csv(csv_style(language))

@@ -13,7 +13,7 @@ from django.urls import reverse
 from budaya.institutions.access import require_institution_access, require_unit_access
 from budaya.institutions.models import Institution, Unit
 from budaya.periods.models import Period
-from budaya.reports.exports import csv_text, workbook_bytes
+from budaya.reports.exports import csv_download, workbook_bytes
 from budaya.reports.pdf import pdf_bytes
 from budaya.reports.press import press_summary
 from budaya.results import store
@@ -80,7 +80,8 @@ def unit_results_page(request, period_code, institution_code, unit_code):
 
 
 def export_bytes(period, institution, unit, fmt: str) -> tuple[bytes, str]:
-    """Return (content, file name) of a PDF, workbook or CSV of an institution or unit."""
+    """Return (content, file name) of a PDF, workbook or CSV files (a zip of one CSV per
+    table, named .zip) of an institution or unit."""
     result_set = store.latest_set(period)
     if result_set is None:
         if not store.is_released(period):
@@ -95,7 +96,8 @@ def export_bytes(period, institution, unit, fmt: str) -> tuple[bytes, str]:
     elif fmt == "xlsx":
         content = workbook_bytes(report)
     else:
-        content = ("\ufeff" + csv_text(report)).encode("utf-8")
+        # One CSV per table, in a zip when there are several (the name says .zip then).
+        return csv_download(report, stem)
     return content, f"{stem}.{fmt}"
 
 
@@ -103,7 +105,8 @@ def _download(period, institution, unit, fmt):
     if fmt not in FORMATS:
         raise Http404("Format tidak dikenal.")
     content, filename = export_bytes(period, institution, unit, fmt)
-    response = HttpResponse(content, content_type=FORMATS[fmt])
+    content_type = "application/zip" if filename.endswith(".zip") else FORMATS[fmt]
+    response = HttpResponse(content, content_type=content_type)
     safe_name = "".join(ch if ch.isalnum() or ch in "-._" else "_" for ch in filename)
     response["Content-Disposition"] = f'attachment; filename="{safe_name}"'
     return response

@@ -1,7 +1,8 @@
 """Render an institution's or unit's report as an A4 PDF with WeasyPrint.
 
 The PDF is the page's `_report_body.html` (the same inline SVG charts and numbers) in a print
-layout with a short methodology appendix. Only local files are used: WeasyPrint is given a URL
+layout with a data appendix (the workbook's tables, through budaya.interchange.exporters) and a
+short methodology appendix. Only local files are used: WeasyPrint is given a URL
 fetcher that allows no protocol, so a report never reaches the network.
 """
 
@@ -18,12 +19,16 @@ class PdfError(Exception):
 
 
 def report_html(report: dict, press: str = "") -> str:
-    """Return the standalone HTML of the PDF (styles inline, charts as inline SVG)."""
+    """Return the standalone HTML of the PDF (styles inline, charts as inline SVG); its data
+    appendix holds the workbook's tables, rendered by the one exporter base."""
+    from budaya.reports.exports import ReportExporter
+
     return render_to_string(
         "reports/report_pdf.html",
         {
             "report": report,
             "press": press,
+            "tables": ReportExporter(report, "hasil").html("id"),  # the PDF is Indonesian
             "styles": RESULTS_CSS.read_text("utf-8") + "\n" + PDF_CSS.read_text("utf-8"),
         },
     )

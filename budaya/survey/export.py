@@ -1,66 +1,50 @@
 """Write issued invitations as CSV or XLSX for mail merge (columns nip, name, unit, link).
 
-Cells that a spreadsheet would read as a formula (starting with =, +, -, @, tab or carriage
-return) are prefixed with an apostrophe so they stay text.
+Rendered by the one exporter base (budaya.interchange.exporters): its formula guard keeps
+every cell text (a leading = + - @ tab CR LF gets an apostrophe), the CSV follows the
+language's style (Indonesian ';', English ','), and every XLSX cell is stored as text (NIPs keep
+all 18 digits).
 """
 
-import csv
-import io
 from pathlib import Path
 
-from openpyxl import Workbook
-
+from budaya.interchange.exporters import Column, Table, csv_style
+from budaya.interchange.exporters import csv_bytes as table_csv_bytes
+from budaya.interchange.exporters import xlsx_bytes as tables_xlsx_bytes
 from budaya.survey.services import invitation_link
 
 COLUMNS = ("nip", "name", "unit", "link")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+WIDTHS = (20, 32, 32, 60)
 
 
-def neutralise(value) -> str:
-    """Return `value` as text that no spreadsheet evaluates as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+def _text(value) -> str:
+    return "" if value is None else str(value)
 
 
 def invitation_rows(issued) -> list[list[str]]:
-    """Return the neutralised rows (nip, name, unit, link) of (entry, token) pairs."""
+    """Return the rows (nip, name, unit, link) of (entry, token) pairs, every cell text."""
     return [
-        [
-            neutralise(entry.nip),
-            neutralise(entry.name),
-            neutralise(entry.unit.name),
-            neutralise(invitation_link(token)),
-        ]
+        [_text(entry.nip), _text(entry.name), _text(entry.unit.name), invitation_link(token)]
         for entry, token in issued
     ]
 
 
-def csv_bytes(issued) -> bytes:
+def invitation_table(issued) -> Table:
+    return Table(
+        "undangan",
+        [Column(name, width=width) for name, width in zip(COLUMNS, WIDTHS, strict=True)],
+        invitation_rows(issued),
+    )
+
+
+def csv_bytes(issued, language: str | None = None) -> bytes:
     """Return the invitations as a UTF-8 CSV (with a byte-order mark for spreadsheets)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(invitation_rows(issued))
-    return buffer.getvalue().encode("utf-8-sig")
+    return table_csv_bytes(invitation_table(issued), csv_style(language))
 
 
 def xlsx_bytes(issued) -> bytes:
     """Return the invitations as an XLSX workbook; every cell is stored as text."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "undangan"
-    sheet.append(list(COLUMNS))
-    for row in invitation_rows(issued):
-        sheet.append(row)
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.data_type = "s"  # never a formula, never a number (NIPs keep all 18 digits)
-            cell.number_format = "@"
-    for letter, width in zip("ABCD", (20, 32, 32, 60), strict=True):
-        sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return tables_xlsx_bytes([invitation_table(issued)])
 
 
 def write_invitations(issued, path: Path) -> str:
