@@ -1,4 +1,7 @@
-"""`budaya demo [--port P] [--no-serve]`: a ready-to-try Budaya on SQLite, then serve it.
+"""`budaya demo [--port P] [--no-serve] [--no-worker]`: a ready-to-try Budaya, then serve it.
+
+When it serves, the demo also starts one `budaya worker` process (unless --no-worker) and stops
+it when the server stops.
 
 The demo runs outside debug like production, with two demo-only settings made before Django
 loads: a random secret key generated once into var/demo-secret-key (mode 0600) unless
@@ -8,6 +11,7 @@ an authenticator app (said on screen).
 
 import os
 import secrets
+import signal
 from pathlib import Path
 
 from budaya.cli import CommandError, setup_django
@@ -62,6 +66,11 @@ def register(subparsers) -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument(
         "--no-serve", action="store_true", help="berhenti setelah persiapan / stop after setup"
+    )
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="jangan jalankan pekerja latar belakang / do not start the background worker",
     )
     parser.add_argument("--seed", type=int, default=2026, help=argparse_suppress())
     parser.set_defaults(func=run)
@@ -119,5 +128,21 @@ def run(args) -> int:
     if args.no_serve:
         return 0
     print(f"Server: {base}  (Ctrl+C untuk berhenti / to stop)", flush=True)
-    call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, insecure_serving=True)
+    from budaya.cli import _worker_process
+
+    worker = None if args.no_worker else _worker_process.start_worker()
+
+    def stop_serving(signum, frame):
+        raise SystemExit(0)
+
+    previous = signal.signal(signal.SIGTERM, stop_serving)
+    try:
+        call_command(
+            "runserver", f"127.0.0.1:{args.port}", use_reloader=False, insecure_serving=True
+        )
+    except KeyboardInterrupt:
+        pass
+    finally:
+        _worker_process.stop(worker)
+        signal.signal(signal.SIGTERM, previous)
     return 0

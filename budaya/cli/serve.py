@@ -1,4 +1,8 @@
-"""`budaya serve [--host H] [--port P]`: run the production web server (gunicorn)."""
+"""`budaya serve [--host H] [--port P] [--no-worker]`: the production web server (gunicorn).
+
+Unless --no-worker is given, serve also starts one `budaya worker` process beside gunicorn and
+stops both on SIGTERM/SIGINT/SIGHUP or when gunicorn exits (budaya/cli/_worker_process.py).
+"""
 
 import os
 import shutil
@@ -33,6 +37,14 @@ def register(subparsers) -> None:
         default=env_int("BUDAYA_THREADS", DEFAULT_THREADS, minimum=1),
         metavar="N",
         help="thread per proses / threads per process (BUDAYA_THREADS, default 4)",
+    )
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help=(
+            "jangan jalankan pekerja latar belakang (pekerja berjalan di mesin lain) / do not "
+            "start the background worker (it runs elsewhere)"
+        ),
     )
     parser.set_defaults(func=run)
 
@@ -88,5 +100,9 @@ def run(args) -> int:
         flush=True,
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "budaya.settings")
-    os.execv(command[0], command)
-    return 0  # pragma: no cover - execv does not return
+    if getattr(args, "no_worker", False):
+        os.execv(command[0], command)
+    from budaya.cli import _worker_process
+
+    worker = _worker_process.start_worker()
+    return _worker_process.supervise(_worker_process.start(command), worker)
