@@ -88,19 +88,21 @@ def test_it_writes_the_probolinggo_release_from_the_stored_results(probolinggo):
     institution, periods = probolinggo
     text = press_summary(periods[2024], latest_set(periods[2024]), institution)
     assert text.startswith(
-        "Indeks BerAKHLAK Kabupaten Probolinggo tahun 2024 mencapai 78,0 dengan kategori "
-        "A (Sehat). Angka ini naik 15,7 poin dari 62,3 (B, Cukup Sehat) pada tahun 2023."
+        "Indeks BerAKHLAK Kabupaten Probolinggo tahun 2024 mencapai skor 78,0 (skala 0–100) "
+        "dengan kategori A (Sehat). Angka ini naik 15,7 poin dari skor 62,3 (B, Cukup Sehat) "
+        "pada tahun 2023."
     )
     assert (
         "Survei diikuti 8.607 responden, terdiri atas 3.699 laki-laki dan 4.908 perempuan, "
         "serta 4.912 PNS dan 3.695 PPPK." in text
     )
     assert (
-        "Nilai tertinggi adalah Harmonis dengan skor 85,0%, disusul Loyal 83,0%, Akuntabel "
-        "80,0%, Kompeten 78,0% dan Kolaboratif 77,0%. Nilai terendah adalah Berorientasi "
-        "Pelayanan dan Adaptif masing-masing 75,0%." in text
+        "Nilai tertinggi adalah Harmonis dengan skor 85,0 (skala 0–100), disusul Loyal dengan "
+        "skor 83,0, Akuntabel dengan skor 80,0, Kompeten dengan skor 78,0 dan Kolaboratif "
+        "dengan skor 77,0. Nilai terendah adalah Berorientasi Pelayanan dan Adaptif "
+        "masing-masing dengan skor 75,0." in text
     )
-    assert "Indeks Evaluasi Budaya Kerja 74,0" in text
+    assert "Indeks Evaluasi Budaya Kerja (skor 74,0)" in text
 
 
 def test_without_a_finalised_evaluation_it_says_so_and_leads_with_implementasi(probolinggo):
@@ -112,8 +114,10 @@ def test_without_a_finalised_evaluation_it_says_so_and_leads_with_implementasi(p
     text = press_summary(periods[2024], result_set, institution)
     first = text.split("\n\n")[0]
     assert "belum difinalkan" in first and "Indeks BerAKHLAK belum dapat ditetapkan" in first
-    assert "Indeks Implementasi BerAKHLAK mencapai 79,0 dengan kategori A (Sehat)" in first
-    assert "mencapai 78,0" not in text
+    assert (
+        "Indeks Implementasi BerAKHLAK mencapai skor 79,0 (skala 0–100) dengan kategori A (Sehat)"
+    ) in first
+    assert "mencapai skor 78,0" not in text
 
 
 def test_a_suppressed_or_ineligible_group_gets_no_score_in_the_release(probolinggo):
@@ -141,18 +145,41 @@ def test_ties_at_the_top_are_joined_with_each(probolinggo):
     result_set.document["groups"][1] = institution_group(values=values)
     result_set = next_release(result_set)
     text = press_summary(periods[2024], result_set, institution)
-    assert "Nilai tertinggi adalah Akuntabel, Harmonis dan Loyal masing-masing 81,0%" in text
-    assert "disusul Berorientasi Pelayanan, Kompeten dan Kolaboratif masing-masing 70,0%" in text
-    assert "Nilai terendah adalah Adaptif dengan skor 60,5%." in text
+    assert (
+        "Nilai tertinggi adalah Akuntabel, Harmonis dan Loyal masing-masing dengan skor 81,0 "
+        "(skala 0–100)" in text
+    )
+    assert (
+        "disusul Berorientasi Pelayanan, Kompeten dan Kolaboratif masing-masing dengan skor 70,0"
+        in text
+    )
+    assert "Nilai terendah adalah Adaptif dengan skor 60,5." in text
 
 
 def test_the_cli_prints_the_release(probolinggo, capsys):
     assert main(["report", "2024", "KAB-PROB", "--press"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Indeks BerAKHLAK Kabupaten Probolinggo tahun 2024 mencapai 78,0")
+    assert out.startswith("Indeks BerAKHLAK Kabupaten Probolinggo tahun 2024 mencapai skor 78,0")
 
 
 def test_names_are_joined_the_indonesian_way():
     assert join_names(["A"]) == "A"
     assert join_names(["A", "B"]) == "A dan B"
     assert join_names(["A", "B", "C"]) == "A, B dan C"
+
+
+def test_index_scores_are_written_as_scores_on_a_0_to_100_scale_never_as_percentages(probolinggo):
+    import re
+
+    institution, periods = probolinggo
+    text = press_summary(periods[2024], latest_set(periods[2024]), institution)
+    assert "%" not in text
+    assert not re.search(r"\d%", text)
+    assert "mencapai skor 78,0 (skala 0–100)" in text
+    assert "Harmonis dengan skor 85,0 (skala 0–100)" in text
+    result_set = latest_set(periods[2024])
+    flat = {code: 80.0 for code in ("BP", "AK", "KO", "HA", "LO", "AD", "KL")}
+    result_set.document["groups"][1] = institution_group(values=flat)
+    text = press_summary(periods[2024], next_release(result_set), institution)
+    assert "Ketujuh nilai BerAKHLAK sama, masing-masing dengan skor 80,0 (skala 0–100)." in text
+    assert "%" not in text

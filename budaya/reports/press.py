@@ -10,6 +10,15 @@ from budaya.results import store
 from budaya.scoring.rounding import CATEGORY_NAMES
 from budaya.scoring.spec import VALUE_CODES, VALUE_NAMES
 
+# Index scores are on a 0–100 scale, not percentages: the press text writes them as
+# "skor 74,2 (skala 0–100)" and never with a % sign ("% favorabel" elsewhere is a percentage).
+SCALE = "(skala 0–100)"
+
+
+def score_text(value, scale: bool = True) -> str:
+    """Return 'skor 74,2 (skala 0–100)' (or 'skor 74,2' when the scale was already said)."""
+    return f"skor {d.number(value)}" + (f" {SCALE}" if scale else "")
+
 
 def join_names(names: list[str]) -> str:
     """Return 'A', 'A dan B', 'A, B dan C'."""
@@ -45,12 +54,12 @@ def _change_sentence(group, key, label, previous) -> str:
     if delta == 0:
         text = f"{label} tidak berubah dibanding periode sebelumnya"
         if before:
-            text += f" ({d.number(d.shown(before))}; {_category_inline(before)}{when})"
+            text += f" ({score_text(d.shown(before), False)}; {_category_inline(before)}{when})"
     else:
         verb = "naik" if delta > 0 else "turun"
         text = f"Angka ini {verb} {d.number(abs(delta))} poin"
         if before:
-            text += f" dari {d.number(d.shown(before))} ({_category_inline(before)}){when}"
+            text += f" dari {score_text(d.shown(before), False)} ({_category_inline(before)}){when}"
         else:
             text += " dibanding periode sebelumnya"
     if change.get("significant") is False:
@@ -92,19 +101,19 @@ def _values(group: dict) -> str:
         else:
             levels.append((value, [name]))
 
-    def phrase(value, names, lead=" dengan skor "):
-        each = " masing-masing " if len(names) > 1 else lead
-        return f"{join_names(names)}{each}{d.number(value)}%"
+    def phrase(value, names, scale=True):
+        each = " masing-masing dengan " if len(names) > 1 else " dengan "
+        return f"{join_names(names)}{each}{score_text(value, scale)}"
 
     top_value, top_names = levels[0]
     if len(levels) == 1:
-        return f"Ketujuh nilai BerAKHLAK sama, masing-masing {d.number(top_value)}%."
+        return f"Ketujuh nilai BerAKHLAK sama, masing-masing dengan {score_text(top_value)}."
     text = "Nilai tertinggi adalah " + phrase(top_value, top_names)
-    middle = [phrase(value, names, " ") for value, names in levels[1:-1]]
+    middle = [phrase(value, names, False) for value, names in levels[1:-1]]
     if middle:
         text += ", disusul " + join_names(middle)
     low_value, low_names = levels[-1]
-    return text + ". Nilai terendah adalah " + phrase(low_value, low_names) + "."
+    return text + ". Nilai terendah adalah " + phrase(low_value, low_names, False) + "."
 
 
 def press_summary(period, result_set, institution, unit=None) -> str:
@@ -138,7 +147,7 @@ def press_summary(period, result_set, institution, unit=None) -> str:
     implementasi = d.score(group, "implementasi")
     if headline:
         first = (
-            f"Indeks BerAKHLAK {name} {when} mencapai {d.number(d.shown(headline))} dengan "
+            f"Indeks BerAKHLAK {name} {when} mencapai {score_text(d.shown(headline))} dengan "
             f"kategori {_category(headline)}. "
             + _change_sentence(group, "indeks_berakhlak", "Indeks BerAKHLAK", previous)
         )
@@ -146,8 +155,8 @@ def press_summary(period, result_set, institution, unit=None) -> str:
         if implementasi and evaluasi:
             first += (
                 f" Indeks ini menggabungkan hasil survei pegawai, Indeks Implementasi "
-                f"BerAKHLAK {d.number(d.shown(implementasi))}, dengan Indeks Evaluasi Budaya "
-                f"Kerja {d.number(d.shown(evaluasi))}."
+                f"BerAKHLAK ({score_text(d.shown(implementasi), False)}), dengan Indeks Evaluasi "
+                f"Budaya Kerja ({score_text(d.shown(evaluasi), False)})."
             )
         paragraphs.append(first.strip())
     else:
@@ -158,7 +167,7 @@ def press_summary(period, result_set, institution, unit=None) -> str:
         if implementasi:
             paragraphs[-1] += (
                 f" Dari survei pegawai, Indeks Implementasi BerAKHLAK mencapai "
-                f"{d.number(d.shown(implementasi))} dengan kategori {_category(implementasi)}. "
+                f"{score_text(d.shown(implementasi))} dengan kategori {_category(implementasi)}. "
                 + _change_sentence(group, "implementasi", "Indeks Implementasi", previous)
             ).rstrip()
     paragraphs.append(_respondents(group))
@@ -172,7 +181,7 @@ def press_summary(period, result_set, institution, unit=None) -> str:
     ):
         found = d.score(group, key)
         if found:
-            extra.append(f"{label} {d.number(d.shown(found))}")
+            extra.append(f"{label} dengan {score_text(d.shown(found), False)}")
     if extra:
-        paragraphs.append("Survei yang sama mencatat " + join_names(extra) + ".")
+        paragraphs.append(f"Survei yang sama mencatat {join_names(extra)} {SCALE}.")
     return "\n\n".join(paragraphs)
