@@ -15,7 +15,7 @@ from budaya.interchange.exporters import (
     columns,
     write_xlsx,
 )
-from budaya.interchange.summary import suppressed_label
+from budaya.interchange.summary import eligibility_sentence, suppressed_label
 from budaya.scoring.rounding import CATEGORY_NAMES, round_shown
 from budaya.scoring.spec import BEHAVIOUR_CODES, VALUE_CODES, VALUE_NAMES
 
@@ -186,4 +186,7 @@ def write_results_xlsx(results: dict, path: Path, threshold: int) -> None:
     tables = [summary, values, behaviours, details]
     for sheet, table in enumerate(tables):
         table.rows = _sheet_rows(results, hidden, sheet)
-    write_xlsx(tables, path)
+    notes = Table(
+        "Keterangan", columns("Istilah", "Arti"), [["Memenuhi syarat", eligibility_sentence()]]
+    )
+    write_xlsx([*tables, notes], path)

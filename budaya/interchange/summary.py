@@ -1,5 +1,7 @@
 """Return the short Indonesian summary table that `budaya score` prints after scoring."""
 
+from django.utils.translation import gettext_noop
+
 from budaya.scoring.rounding import CATEGORY_NAMES, format_number
 
 
@@ -76,3 +78,23 @@ def format_summary(results: dict, threshold: int) -> str:
         if number == 0:
             lines.append("  ".join("-" * width for width in widths))
     return "\n".join(lines)
+
+
+# The one sentence that explains eligibility (METHOD.md §8) on the results page, in the PDF (the
+# same template) and in the workbooks; marked for translation here and translated at use.
+ELIGIBILITY_SENTENCE = gettext_noop(
+    "Memenuhi syarat berarti jumlah responden mencapai minimum Slovin, N / (1 + N·e²) dibulatkan "
+    "ke atas (N: jumlah pegawai, e: batas galat periode); kelompok yang belum memenuhi syarat "
+    "tidak masuk peringkat, pembanding dan laporan publik."
+)
+
+
+def eligibility_sentence() -> str:
+    """Return the eligibility sentence in the active language (Indonesian without Django)."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return ELIGIBILITY_SENTENCE
+    from django.utils.translation import gettext
+
+    return gettext(ELIGIBILITY_SENTENCE)

@@ -21,6 +21,7 @@ from budaya.interchange.exporters import (
     columns,
     csv_style,
 )
+from budaya.interchange.summary import eligibility_sentence
 from budaya.scoring.rounding import round_shown
 from budaya.scoring.spec import VALUE_CODES
 
@@ -54,6 +55,7 @@ def tables(report: dict) -> list[Table]:
         ["Tingkat respons", Cell(group.get("response_rate"), PERCENT)],
         ["Minimum responden", group.get("minimum")],
         ["Memenuhi syarat", _yes_no(group.get("eligible"))],
+        ["Arti memenuhi syarat", eligibility_sentence()],
         ["Disembunyikan", _yes_no(group.get("suppressed"))],
     ]
     result_set = report.get("result_set")

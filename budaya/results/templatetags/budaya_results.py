@@ -2,6 +2,7 @@
 
 from django import template
 
+from budaya.interchange.summary import eligibility_sentence as _eligibility_sentence
 from budaya.scoring.rounding import CATEGORY_NAMES, format_number
 
 register = template.Library()
@@ -59,3 +60,9 @@ def num(value):
     if value is None or value == "":
         return "–"
     return format_number(float(value))
+
+
+@register.simple_tag
+def eligibility_sentence():
+    """Return the one sentence that explains eligibility (shared with the PDF and workbooks)."""
+    return _eligibility_sentence()
