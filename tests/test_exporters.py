@@ -109,7 +109,7 @@ def test_the_audit_export_guards_every_attack(db, world):
         log_action(world["admin_a"], "period.open", target=attack, detail={"x": attack})
     text = "".join(audit_csv_lines(_audit_entries(), "en"))
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert {row[4] for row in rows[1:]} == {"'" + attack for attack in ATTACKS}
+    assert {row[5] for row in rows[1:]} == {"'" + attack for attack in ATTACKS}
     assert all(inert(cell) for row in rows for cell in row)
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from budaya.audit.export import csv_lines
+from budaya.audit.labels import action_label, detail_text
 from budaya.audit.models import AuditEntry
 from budaya.institutions.access import is_national_admin
 from budaya.institutions.models import Institution
@@ -56,17 +57,26 @@ def audit_log(request):
     require_national_admin(request)
     entries, filters = filtered_entries(request.GET)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "entry": entry,
+            "action_label": action_label(entry.action),
+            "detail": detail_text(entry.detail),
+        }
+        for entry in page
+    ]
+    stored_actions = AuditEntry.objects.order_by("action").values_list("action", flat=True)
     query = urlencode({k: v for k, v in filters.items() if v})
     return render(
         request,
         "audit/list.html",
         {
             "page": page,
+            "rows": rows,
+            "time_zone": timezone.get_current_timezone_name(),
             "filters": filters,
             "query": query,
-            "actions": AuditEntry.objects.order_by("action")
-            .values_list("action", flat=True)
-            .distinct(),
+            "actions": [(action, action_label(action)) for action in stored_actions.distinct()],
             "institutions": Institution.objects.order_by("code").values_list("code", "name"),
         },
     )

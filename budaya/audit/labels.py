@@ -1,0 +1,125 @@
+"""Readable audit entries: a translated label per action and the detail as plain text.
+
+The log stores dotted action names ("results.release") and a small JSON detail; people read
+"Hasil dirilis" / "Results released" and "versi: 3; pemicu: Penutupan periode". An action or a
+detail key this table does not know (yet) is shown as stored, never dropped.
+"""
+
+from django.utils import formats
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS = {
+    "branding.link_create": _("Tautan survei citra pemberi kerja dibuat"),
+    "evaluation.criterion_save": _("Jawaban kriteria evaluasi disimpan"),
+    "evaluation.evidence_remove": _("Bukti evaluasi dihapus"),
+    "evaluation.finalise": _("Evaluasi difinalkan"),
+    "evaluation.import": _("Evaluasi diimpor"),
+    "evaluation.judge": _("Kriteria evaluasi dinilai"),
+    "evaluation.reopen": _("Evaluasi dibuka kembali"),
+    "evaluation.return": _("Evaluasi dikembalikan untuk revisi"),
+    "evaluation.submit": _("Evaluasi diajukan"),
+    "invitations.issue": _("Undangan dibuat"),
+    "invitations.send": _("Undangan dikirim"),
+    "period.close": _("Periode ditutup"),
+    "period.create": _("Periode dibuat"),
+    "period.open": _("Periode dibuka"),
+    "period.reopen": _("Periode dibuka kembali"),
+    "results.release": _("Hasil dirilis"),
+    "roster.import": _("Daftar pegawai diimpor"),
+    "security.totp_disable": _("Verifikasi dua langkah dimatikan"),
+    "security.totp_enable": _("Verifikasi dua langkah diaktifkan"),
+    "shared_link.create": _("Tautan bersama dibuat"),
+    "user.add": _("Pengguna ditambahkan"),
+    "user.update": _("Pengguna diubah"),
+}
+
+DETAIL_LABELS = {
+    "carried_over": _("skor dibawa dari rilis sebelumnya"),
+    "closes_on": _("ditutup pada"),
+    "created": pgettext_lazy("audit detail", "dibuat"),
+    "criteria": _("kriteria"),
+    "criterion": _("kriteria"),
+    "decision": _("keputusan"),
+    "file": _("berkas"),
+    "files": _("berkas"),
+    "final_level": _("level akhir"),
+    "issued": _("undangan dibuat"),
+    "levels": _("level"),
+    "links": _("tautan"),
+    "note": _("catatan"),
+    "opens_on": _("dibuka pada"),
+    "instrument": _("instrumen"),
+    "period": _("periode"),
+    "reason": _("alasan"),
+    "removed": _("dihapus"),
+    "revised_criteria": _("kriteria direvisi"),
+    "role": _("peran"),
+    "score": _("skor"),
+    "self_level": _("level mandiri"),
+    "sent": _("terkirim"),
+    "trigger": _("pemicu"),
+    "unit": _("unit"),
+    "updated": _("diperbarui"),
+    "version": _("versi"),
+}
+
+# Stored codes of a few details, with the same wording as the choices they come from
+# (ResultSet.Trigger, CriterionEntry.Decision, Role.Name), which lie in higher layers.
+VALUE_LABELS = {
+    "trigger": {
+        "close": _("Penutupan periode"),
+        "manual": _("Hitung sekarang"),
+        "cli": _("Baris perintah"),
+    },
+    "decision": {
+        "pending": _("Belum dinilai"),
+        "accepted": _("Diterima"),
+        "changed": _("Level diubah evaluator"),
+        "returned": _("Perlu revisi"),
+    },
+    "role": {
+        "national_admin": _("Administrator nasional"),
+        "institution_admin": _("Administrator instansi"),
+        "unit_liaison": _("Penghubung unit"),
+        "evaluator": _("Evaluator"),
+    },
+}
+
+
+def action_label(action: str) -> str:
+    """Return the translated label of `action`, or the stored name when it has none."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+def value_text(value, key: str = "") -> str:
+    """Return one detail value as text: yes/no, lists and mappings spelled out, numbers in the
+    active language's notation."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "–"
+    if isinstance(value, bool):
+        return gettext("ya") if value else gettext("tidak")
+    if isinstance(value, int | float):
+        return (
+            formats.number_format(value, use_l10n=True) if isinstance(value, float) else str(value)
+        )
+    if isinstance(value, list | tuple):
+        return ", ".join(value_text(item, key) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {value_text(v, key)}" for k, v in value.items())
+    known = VALUE_LABELS.get(key, {}).get(str(value))
+    return str(known) if known is not None else str(value)
+
+
+def detail_text(detail) -> str:
+    """Return the detail as 'label: value; label: value' in the active language ('' if none)."""
+    if not detail:
+        return ""
+    if not isinstance(detail, dict):
+        return value_text(detail)
+    parts = []
+    for key, value in detail.items():
+        label = DETAIL_LABELS.get(key)
+        parts.append(f"{label if label is not None else key}: {value_text(value, key)}")
+    return "; ".join(parts)
