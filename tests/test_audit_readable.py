@@ -84,6 +84,7 @@ def test_the_page_shows_labels_readable_details_and_local_time(client, world, la
     page = html.unescape(client.get("/log-audit/").content.decode())
     row = re.search(r"<tr>\s*<td><time.*?</tr>", page, re.S).group(0)
     assert "2026-03-02 06:30" in row and "23:30" not in row
+    assert 'datetime="2026-03-02T06:30:05+0700"' in row
     assert expected["label"] in row and expected["detail"] in row
     assert "{" not in row and "'trigger'" not in row  # no Python dict
     assert "Asia/Jakarta" in page

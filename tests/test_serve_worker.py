@@ -169,3 +169,23 @@ def test_demo_serves_with_a_worker_and_sigterm_stops_both(environment):
     finally:
         if server.poll() is None:
             server.kill()
+
+
+def test_a_killed_serve_leaves_no_orphaned_worker(environment):
+    env, database = environment
+    port = free_port()
+    command = [sys.executable, "-m", "budaya", "serve", "--port", str(port), "--workers", "1"]
+    server, row = start_and_find_worker(command, env, database, database.parent)
+    try:
+        assert row is not None
+        spawned = children(server.pid)
+        assert row[0] in spawned
+        server.kill()  # no chance to clean up: the kernel tells the children (PR_SET_PDEATHSIG)
+        server.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(alive(pid) for pid in spawned):
+            time.sleep(0.2)
+        assert [pid for pid in spawned if alive(pid)] == []
+    finally:
+        if server.poll() is None:
+            server.kill()
