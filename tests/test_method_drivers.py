@@ -251,14 +251,15 @@ def test_relative_weights_is_vectorised_over_groups():
     moments = []
     for _ in range(2):
         z = rng.normal(size=(60, 22)) + rng.normal(size=(60, 1))
-        centred = z - z.mean(axis=0)
-        moments.append((60, z.mean(axis=0), centred.T @ centred))
+        moments.append((60, z.sum(axis=0), z.T @ z))
     count = np.array([m[0] for m in moments])
-    mean = np.stack([m[1] for m in moments])
-    m2 = np.stack([m[2] for m in moments])
-    r2, weights = relative_weights(count, mean, m2)
+    s1 = np.stack([m[1] for m in moments])
+    s2 = np.stack([m[2] for m in moments])
+    constant = np.zeros((2, 22), dtype=bool)
+    r2, weights = relative_weights(count, s1, s2, constant)
     for g in range(2):
-        alone_r2, alone = relative_weights(count[g : g + 1], mean[g : g + 1], m2[g : g + 1])
+        one = slice(g, g + 1)
+        alone_r2, alone = relative_weights(count[one], s1[one], s2[one], constant[one])
         assert r2[g] == pytest.approx(alone_r2[0], abs=1e-12)
         assert weights[g] == pytest.approx(alone[0], abs=1e-12)
         assert weights[g].sum() == pytest.approx(r2[g], abs=1e-12)

@@ -16,123 +16,190 @@ variance has no drivers (its correlations with engagement are undefined).
 Johnson, J. W. (2000). A heuristic method for estimating the relative weight of predictor
 variables in multiple regression. Multivariate Behavioral Research, 35(1), 1–19.
 
-The computation is split so that it is additive like every other sum of the engine: the
-respondent stage gives each complete case its vector z = (b_1..b_21, e); `unit_moments`
-accumulates per unit the count, mean and centred cross-product matrix Σ(z − z̄)(z − z̄)ᵀ;
-`pool_moments` combines them exactly into institutions (and institutions into the nation,
-which pools the complete cases of the eligible institutions, as national α and national
-breakdown cells do, §9); `relative_weights` turns the moments of many groups into their
-weights with one batched eigendecomposition.
+The computation is additive like every other sum of the engine: `unit_moments` (one compiled
+pass over the answers) gives each complete case its vector z = (b_1..b_21, e) and accumulates
+per unit the count, Σz, Σzzᵀ (z shifted by 50 to keep the sums small) and each column's min
+and max (a column is constant, zero variance, exactly where they are equal); `pool_moments`
+adds units into institutions and institutions into the nation, which pools the complete cases
+of the eligible institutions, as national α and national breakdown cells do (§9);
+`relative_weights` turns the sums of many groups into their weights with one batched
+eigendecomposition.
 """
 
 import math
 
 import numpy as np
 
-from budaya.scoring.respondent import MeanBuilder, item_scores
+# numba's njit, imported through the kernel module, which points numba's cache at a writable folder
+from budaya.scoring.kernel import njit, prange
 from budaya.scoring.spec import BEHAVIOUR_CODES, ScoringSpec
 
 MINIMUM_COMPLETE_CASES = 30
 EIGENVALUE_TOLERANCE = 1e-12
-# A score column whose variance is below this share of max(mean², 1) counts as constant: the
-# smallest real variance of scores on 0..100 (one answer one step away among n respondents)
-# is many orders above it, rounding in the centred sums many orders below.
-ZERO_VARIANCE = 1e-12
 P = len(BEHAVIOUR_CODES)  # predictors; column P of z is engagement
 
 
-def complete_cases(spec: ScoringSpec, answers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return (z, complete): z (n, 22) float64 of b_1..b_21 and engagement per respondent
-    (§2: a behaviour score from one answered item, engagement from half its items), and the
-    mask of complete cases. Respondents who are not complete cases have z = 0."""
-    n = answers.shape[0]
-    behaviours = {j: MeanBuilder(n) for j in BEHAVIOUR_CODES}
-    engagement = MeanBuilder(n)
-    for column, item in enumerate(spec.survey_items):
-        if item.target == "engagement":
-            builder = engagement
-        elif item.value is not None and item.target in behaviours:
-            builder = behaviours[item.target]
-        else:
+SHIFT = 50.0  # scores are on 0..100: sums of (z − 50) keep the cross products small
+
+
+@njit(cache=True)
+def _by_unit(unit, n_units):
+    """Return (order, starts): respondent indices grouped by unit (a counting sort)."""
+    starts = np.zeros(n_units + 1, dtype=np.int64)
+    for r in range(unit.shape[0]):
+        starts[unit[r] + 1] += 1
+    for g in range(n_units):
+        starts[g + 1] += starts[g]
+    fill = starts[:-1].copy()
+    order = np.empty(unit.shape[0], dtype=np.int64)
+    for r in range(unit.shape[0]):
+        g = unit[r]
+        order[fill[g]] = r
+        fill[g] += 1
+    return order, starts
+
+
+@njit(cache=True, parallel=True)
+def _accumulate(answers, target, step, reverse, points, unit, n_units, engagement_minimum):
+    """Per unit (in parallel; a unit's respondents at a time, so its sums stay in cache) the
+    complete cases' count, Σ(z − 50), Σ(z − 50)(z − 50)ᵀ (upper triangle) and each column's
+    min and max."""
+    width = P + 1
+    order, starts = _by_unit(unit, n_units)
+    count = np.zeros(n_units, dtype=np.int64)
+    s1 = np.zeros((n_units, width))
+    s2 = np.zeros((n_units, width, width))
+    low = np.full((n_units, width), np.inf)
+    high = np.full((n_units, width), -np.inf)
+    for g in prange(n_units):
+        if starts[g + 1] == starts[g]:
             continue
-        score, answered, _ = item_scores(answers[:, column], item.points, item.reverse)
-        builder.add(score, answered)
-    z = np.zeros((n, P + 1))
-    complete = np.ones(n, dtype=bool)
-    for j, code in enumerate(BEHAVIOUR_CODES):
-        score, valid = behaviours[code].mean(1)
-        z[:, j] = score
-        complete &= valid
-    if engagement.items == 0:
-        complete[:] = False
-    else:
-        score, valid = engagement.mean(math.ceil(engagement.items / 2))
-        z[:, P] = score
-        complete &= valid
-    z[~complete] = 0.0
-    return z, complete
+        total = np.zeros(width)
+        answered = np.zeros(width, dtype=np.int64)
+        z = np.zeros(width)
+        sum1 = np.zeros(width)
+        sum2 = np.zeros((width, width))
+        lo = np.full(width, np.inf)
+        hi = np.full(width, -np.inf)
+        complete_count = 0
+        for position in range(starts[g], starts[g + 1]):
+            r = order[position]
+            total[:] = 0.0
+            answered[:] = 0
+            for c in range(answers.shape[1]):
+                t = target[c]
+                x = answers[r, c]
+                if t < 0 or x == 0:
+                    continue
+                keyed = points[c] + 1 - x if reverse[c] else x
+                total[t] += (keyed - 1) * step[c]
+                answered[t] += 1
+            complete = answered[P] >= engagement_minimum
+            for j in range(P):
+                if answered[j] == 0:
+                    complete = False
+            if not complete:
+                continue
+            complete_count += 1
+            for j in range(width):
+                value = total[j] / answered[j]
+                lo[j] = min(lo[j], value)
+                hi[j] = max(hi[j], value)
+                z[j] = value - SHIFT
+                sum1[j] += z[j]
+            for j in range(width):
+                zj = z[j]
+                for k in range(j, width):
+                    sum2[j, k] += zj * z[k]
+        count[g] = complete_count
+        s1[g] = sum1
+        s2[g] = sum2
+        low[g] = lo
+        high[g] = hi
+    return count, s1, s2, low, high
 
 
-def unit_moments(z: np.ndarray, complete: np.ndarray, group: np.ndarray, n_groups: int):
-    """Return (count (G,), mean (G, 22), m2 (G, 22, 22)) of the complete cases per group,
-    m2 the centred cross-product sums Σ(z − z̄)(z − z̄)ᵀ."""
-    rows = np.flatnonzero(complete)
-    g = np.asarray(group)[rows]
-    count = np.bincount(g, minlength=n_groups).astype(np.int64)
-    width = z.shape[1]
-    order = rows[np.argsort(g, kind="stable")]
-    sorted_z = z[order]
-    mean = np.zeros((n_groups, width))
-    m2 = np.zeros((n_groups, width, width))
-    ends = np.cumsum(count)
-    starts = ends - count
-    for index in np.flatnonzero(count):
-        block = sorted_z[starts[index] : ends[index]]
-        centre = block.mean(axis=0)
-        block = block - centre
-        mean[index] = centre
-        m2[index] = block.T @ block
-    return count, mean, m2
+def unit_moments(spec: ScoringSpec, answers: np.ndarray, unit: np.ndarray, n_units: int):
+    """Return (count (U,), s1 (U, 22), s2 (U, 22, 22), low, high) of the complete cases per
+    unit: count, Σ(z − 50), Σ(z − 50)(z − 50)ᵀ, and each column's min and max (a column is
+    constant where they are equal). Complete cases (§13): all 21 behaviour scores (one answered
+    item each) and an engagement score (half its items answered, §2). Unweighted."""
+    items = spec.survey_items
+    index = {code: j for j, code in enumerate(BEHAVIOUR_CODES)}
+    target = np.full(len(items), -1, dtype=np.int64)
+    for c, item in enumerate(items):
+        if item.target == "engagement":
+            target[c] = P
+        elif item.value is not None and item.target in index:
+            target[c] = index[item.target]
+    engagement_items = int(np.count_nonzero(target == P))
+    if engagement_items == 0:  # no engagement score: no complete case
+        target[:] = -1
+    engagement_minimum = max(1, math.ceil(engagement_items / 2))
+    step = np.array([100.0 / (item.points - 1) for item in items])
+    reverse = np.array([item.reverse for item in items], dtype=np.bool_)
+    points = np.array([item.points for item in items], dtype=np.int64)
+    count, s1, s2, low, high = _accumulate(
+        np.ascontiguousarray(answers),
+        target,
+        step,
+        reverse,
+        points,
+        np.asarray(unit, dtype=np.int64),
+        n_units,
+        engagement_minimum,
+    )
+    upper = np.triu_indices(P + 1, 1)
+    s2[:, upper[1], upper[0]] = s2[:, upper[0], upper[1]]
+    return count, s1, s2, low, high
 
 
-def pool_moments(count, mean, m2, parent: np.ndarray, n_parents: int, members=None):
-    """Combine group moments into their parents' (exact pooled formula); `members` (bool per
-    group) restricts which groups are pooled."""
-    count = np.asarray(count, dtype=np.int64)
+def pool_moments(moments, parent: np.ndarray, n_parents: int, members=None):
+    """Add group sums into their parents' (`members`, bool per group, restricts which)."""
+    count, s1, s2, low, high = moments
     parent = np.asarray(parent, dtype=np.intp)
     if members is not None:
-        count = np.where(members, count, 0)
-    total = np.bincount(parent, weights=count, minlength=n_parents)
-    weighted = np.zeros((n_parents, mean.shape[1]))
-    np.add.at(weighted, parent, mean * count[:, None])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        pooled_mean = np.where(total[:, None] > 0, weighted / total[:, None], 0.0)
-    shift = np.where(count[:, None] > 0, mean - pooled_mean[parent], 0.0)
-    spread = np.where(count[:, None, None] > 0, m2, 0.0) + count[:, None, None] * (
-        shift[:, :, None] * shift[:, None, :]
-    )
-    pooled_m2 = np.zeros((n_parents,) + m2.shape[1:])
-    np.add.at(pooled_m2, parent, spread)
-    return total.astype(np.int64), pooled_mean, pooled_m2
+        keep = np.asarray(members, dtype=bool)
+        count, s1, s2, low, high = (a[keep] for a in moments)
+        parent = parent[keep]
+    order = np.argsort(parent, kind="stable")
+    parent = parent[order]
+    starts = np.searchsorted(parent, np.arange(n_parents))
+    present = np.bincount(parent, minlength=n_parents) > 0
+    out = [np.zeros((n_parents,) + a.shape[1:], dtype=a.dtype) for a in (count, s1, s2)]
+    out += [np.full((n_parents, P + 1), np.inf), np.full((n_parents, P + 1), -np.inf)]
+    if parent.size:
+        firsts = starts[present]
+        for target, source, reduce in (
+            (out[0], count, np.add),
+            (out[1], s1, np.add),
+            (out[2], s2, np.add),
+            (out[3], low, np.minimum),
+            (out[4], high, np.maximum),
+        ):
+            target[present] = reduce.reduceat(source[order], firsts, axis=0)
+    return tuple(out)
 
 
-def relative_weights(count, mean, m2) -> tuple[np.ndarray, np.ndarray]:
-    """Return (r2 (G,), weights (G, 21)) of Johnson's relative weights for groups' moments,
-    NaN where a group has fewer than 30 complete cases or engagement has zero variance."""
+def relative_weights(count, s1, s2, constant) -> tuple[np.ndarray, np.ndarray]:
+    """Return (r2 (G,), weights (G, 21)) of Johnson's relative weights of many groups from
+    their complete-case count, Σz and Σzzᵀ (z may be shifted by a constant) and the mask of
+    constant columns; NaN where a group has fewer than 30 complete cases or constant
+    engagement. One batched eigendecomposition for all groups."""
     count = np.asarray(count, dtype=float)
     n_groups = count.shape[0]
     r2 = np.full(n_groups, np.nan)
     weights = np.full((n_groups, P), np.nan)
-    if n_groups == 0:
-        return r2, weights
-    variance = np.diagonal(m2, axis1=1, axis2=2) / np.maximum(count, 1.0)[:, None]
-    constant = variance <= ZERO_VARIANCE * np.maximum(mean**2, 1.0)
+    constant = np.asarray(constant, dtype=bool)
     ok = (count >= MINIMUM_COMPLETE_CASES) & ~constant[:, P]
     if not ok.any():
         return r2, weights
-    m2 = m2[ok]
+    n = count[ok]
+    s1 = s1[ok]
     constant = constant[ok]
-    scale = np.sqrt(np.where(constant, 0.0, np.diagonal(m2, axis1=1, axis2=2)))
+    m2 = s2[ok] - s1[:, :, None] * s1[:, None, :] / n[:, None, None]
+    diagonal = np.diagonal(m2, axis1=1, axis2=2)
+    scale = np.sqrt(np.where(constant | (diagonal <= 0), 0.0, diagonal))
     inverse = np.divide(1.0, scale, out=np.zeros_like(scale), where=scale > 0)
     correlation = m2 * inverse[:, :, None] * inverse[:, None, :]
     r_xx = correlation[:, :P, :P]
@@ -142,10 +209,11 @@ def relative_weights(count, mean, m2) -> tuple[np.ndarray, np.ndarray]:
     kept = eigenvalues >= EIGENVALUE_TOLERANCE * largest
     root = np.sqrt(np.where(kept, eigenvalues, 0.0))
     inverse_root = np.divide(1.0, root, out=np.zeros_like(root), where=kept)
-    half = np.einsum("gik,gk,gjk->gij", q, root, q)  # Λ_½ = Q Λ^½ Qᵀ
-    half_inverse = np.einsum("gik,gk,gjk->gij", q, inverse_root, q)
-    beta = np.einsum("gij,gj->gi", half_inverse, r_xy)
-    epsilon = np.einsum("gjk,gk->gj", half**2, beta**2)
+    q_t = q.transpose(0, 2, 1)
+    half = (q * root[:, None, :]) @ q_t  # Λ_½ = Q Λ^½ Qᵀ
+    # β = Λ_½⁺ r_xy = Q Λ^-½ Qᵀ r_xy
+    beta = (q @ (inverse_root * (q_t @ r_xy[:, :, None])[:, :, 0])[:, :, None])[:, :, 0]
+    epsilon = ((half * half) @ (beta * beta)[:, :, None])[:, :, 0]
     epsilon[constant[:, :P]] = 0.0
     weights[ok] = epsilon
     r2[ok] = epsilon.sum(axis=1)
@@ -206,29 +274,26 @@ def period_drivers(
     Weights are never used (§13: unweighted even when weighting is on).
     """
     n_units = len(unit_institution)
-    z, complete = complete_cases(spec, answers)
-    u_count, u_mean, u_m2 = unit_moments(z, complete, respondent_unit, n_units)
-    del z
-    i_count, i_mean, i_m2 = pool_moments(u_count, u_mean, u_m2, unit_institution, n_institutions)
-    n_count, n_mean, n_m2 = pool_moments(
-        i_count,
-        i_mean,
-        i_m2,
+    units = unit_moments(spec, answers, respondent_unit, n_units)
+    institutions = pool_moments(units, unit_institution, n_institutions)
+    nation = pool_moments(
+        institutions,
         np.zeros(n_institutions, dtype=np.intp),
         1,
         members=np.asarray(institution_eligible, dtype=bool),
     )
 
-    def level(count, mean, m2, shown):
-        shown = np.asarray(shown, dtype=bool)
+    def level(moments, shown):
+        count, s1, s2, low, high = moments
         r2 = np.full(count.shape[0], np.nan)
         weights = np.full((count.shape[0], P), np.nan)
-        rows = np.flatnonzero(shown & (count >= MINIMUM_COMPLETE_CASES))
-        r2[rows], weights[rows] = relative_weights(count[rows], mean[rows], m2[rows])
+        rows = np.flatnonzero(np.asarray(shown, dtype=bool) & (count >= MINIMUM_COMPLETE_CASES))
+        constant = low[rows] == high[rows]
+        r2[rows], weights[rows] = relative_weights(count[rows], s1[rows], s2[rows], constant)
         return count, r2, weights
 
     return GroupDrivers(
-        level(u_count, u_mean, u_m2, unit_shown),
-        level(i_count, i_mean, i_m2, institution_shown),
-        level(n_count, n_mean, n_m2, np.array([bool(nation_shown)])),
+        level(units, unit_shown),
+        level(institutions, institution_shown),
+        level(nation, np.array([bool(nation_shown)])),
     )
