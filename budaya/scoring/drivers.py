@@ -60,7 +60,7 @@ def _by_unit(unit, n_units):
 
 
 @njit(cache=True, parallel=True)
-def _accumulate(answers, target, step, reverse, points, unit, n_units, engagement_minimum):
+def _accumulate(answers, columns, target, score, unit, n_units, engagement_minimum):
     """Per unit (in parallel; a unit's respondents at a time, so its sums stay in cache) the
     complete cases' count, Σ(z − 50), Σ(z − 50)(z − 50)ᵀ (upper triangle) and each column's
     min and max."""
@@ -86,14 +86,11 @@ def _accumulate(answers, target, step, reverse, points, unit, n_units, engagemen
             r = order[position]
             total[:] = 0.0
             answered[:] = 0
-            for c in range(answers.shape[1]):
-                t = target[c]
-                x = answers[r, c]
-                if t < 0 or x == 0:
-                    continue
-                keyed = points[c] + 1 - x if reverse[c] else x
-                total[t] += (keyed - 1) * step[c]
-                answered[t] += 1
+            for i in range(columns.shape[0]):
+                x = answers[r, columns[i]]
+                t = target[i]
+                total[t] += score[i, x]
+                answered[t] += x != 0
             complete = answered[P] >= engagement_minimum
             for j in range(P):
                 if answered[j] == 0:
@@ -109,7 +106,7 @@ def _accumulate(answers, target, step, reverse, points, unit, n_units, engagemen
                 sum1[j] += z[j]
             for j in range(width):
                 zj = z[j]
-                for k in range(j, width):
+                for k in range(width):
                     sum2[j, k] += zj * z[k]
         count[g] = complete_count
         s1[g] = sum1
@@ -126,25 +123,31 @@ def unit_moments(spec: ScoringSpec, answers: np.ndarray, unit: np.ndarray, n_uni
     item each) and an engagement score (half its items answered, §2). Unweighted."""
     items = spec.survey_items
     index = {code: j for j, code in enumerate(BEHAVIOUR_CODES)}
-    target = np.full(len(items), -1, dtype=np.int64)
+    columns, target = [], []
     for c, item in enumerate(items):
         if item.target == "engagement":
-            target[c] = P
+            columns.append(c)
+            target.append(P)
         elif item.value is not None and item.target in index:
-            target[c] = index[item.target]
-    engagement_items = int(np.count_nonzero(target == P))
+            columns.append(c)
+            target.append(index[item.target])
+    engagement_items = target.count(P)
     if engagement_items == 0:  # no engagement score: no complete case
-        target[:] = -1
+        columns, target = [], []
     engagement_minimum = max(1, math.ceil(engagement_items / 2))
-    step = np.array([100.0 / (item.points - 1) for item in items])
-    reverse = np.array([item.reverse for item in items], dtype=np.bool_)
-    points = np.array([item.points for item in items], dtype=np.int64)
+    # score[i, x]: the §2 item score of answer x (1..K) to the i-th used item, 0 for missing
+    widest = max((items[c].points for c in columns), default=1)
+    score = np.zeros((len(columns), max(widest + 1, 256)))
+    for i, c in enumerate(columns):
+        item = items[c]
+        answers_of = np.arange(1, item.points + 1)
+        keyed = item.points + 1 - answers_of if item.reverse else answers_of
+        score[i, 1 : item.points + 1] = (keyed - 1) * (100.0 / (item.points - 1))
     count, s1, s2, low, high = _accumulate(
         np.ascontiguousarray(answers),
-        target,
-        step,
-        reverse,
-        points,
+        np.array(columns, dtype=np.int64),
+        np.array(target, dtype=np.int64),
+        score,
         np.asarray(unit, dtype=np.int64),
         n_units,
         engagement_minimum,
@@ -181,6 +184,43 @@ def pool_moments(moments, parent: np.ndarray, n_parents: int, members=None):
     return tuple(out)
 
 
+@njit(cache=True, parallel=True)
+def _johnson(correlation, tolerance):
+    """Johnson's raw weights ε (G, 21) from correlation matrices (G, 22, 22) of the 21
+    behaviours and engagement (last): per group (in parallel) R_xx = Q Λ Qᵀ,
+    Λ_½ = Q Λ^½ Qᵀ, β = Λ_½⁺ r_xy = Q Λ^-½ Qᵀ r_xy, ε_j = Σ_k (Λ_½)_jk² β_k², eigenvalues
+    below tolerance · the largest counted as zero."""
+    groups = correlation.shape[0]
+    epsilon = np.zeros((groups, P))
+    for g in prange(groups):
+        eigenvalues, q = np.linalg.eigh(np.ascontiguousarray(correlation[g, :P, :P]))
+        largest = eigenvalues.max()
+        root = np.zeros(P)
+        rotated = np.zeros(P)  # Λ^-½ Qᵀ r_xy
+        for m in range(P):
+            if eigenvalues[m] >= tolerance * largest and eigenvalues[m] > 0:
+                root[m] = np.sqrt(eigenvalues[m])
+                projection = 0.0
+                for k in range(P):
+                    projection += q[k, m] * correlation[g, k, P]
+                rotated[m] = projection / root[m]
+        beta = np.zeros(P)
+        for k in range(P):
+            total = 0.0
+            for m in range(P):
+                total += q[k, m] * rotated[m]
+            beta[k] = total * total  # β_k²
+        for j in range(P):
+            total = 0.0
+            for k in range(P):
+                half = 0.0
+                for m in range(P):
+                    half += q[j, m] * root[m] * q[k, m]
+                total += half * half * beta[k]
+            epsilon[g, j] = total
+    return epsilon
+
+
 def relative_weights(count, s1, s2, constant) -> tuple[np.ndarray, np.ndarray]:
     """Return (r2 (G,), weights (G, 21)) of Johnson's relative weights of many groups from
     their complete-case count, Σz and Σzzᵀ (z may be shifted by a constant) and the mask of
@@ -202,18 +242,7 @@ def relative_weights(count, s1, s2, constant) -> tuple[np.ndarray, np.ndarray]:
     scale = np.sqrt(np.where(constant | (diagonal <= 0), 0.0, diagonal))
     inverse = np.divide(1.0, scale, out=np.zeros_like(scale), where=scale > 0)
     correlation = m2 * inverse[:, :, None] * inverse[:, None, :]
-    r_xx = correlation[:, :P, :P]
-    r_xy = correlation[:, :P, P]
-    eigenvalues, q = np.linalg.eigh(r_xx)
-    largest = eigenvalues.max(axis=1, keepdims=True)
-    kept = eigenvalues >= EIGENVALUE_TOLERANCE * largest
-    root = np.sqrt(np.where(kept, eigenvalues, 0.0))
-    inverse_root = np.divide(1.0, root, out=np.zeros_like(root), where=kept)
-    q_t = q.transpose(0, 2, 1)
-    half = (q * root[:, None, :]) @ q_t  # Λ_½ = Q Λ^½ Qᵀ
-    # β = Λ_½⁺ r_xy = Q Λ^-½ Qᵀ r_xy
-    beta = (q @ (inverse_root * (q_t @ r_xy[:, :, None])[:, :, 0])[:, :, None])[:, :, 0]
-    epsilon = ((half * half) @ (beta * beta)[:, :, None])[:, :, 0]
+    epsilon = _johnson(np.ascontiguousarray(correlation), EIGENVALUE_TOLERANCE)
     epsilon[constant[:, :P]] = 0.0
     weights[ok] = epsilon
     r2[ok] = epsilon.sum(axis=1)
