@@ -22,8 +22,9 @@ per unit the count, Σz, Σzzᵀ (z shifted by 50 to keep the sums small) and ea
 and max (a column is constant, zero variance, exactly where they are equal); `pool_moments`
 adds units into institutions and institutions into the nation, which pools the complete cases
 of the eligible institutions, as national α and national breakdown cells do (§9);
-`relative_weights` turns the sums of many groups into their weights with one batched
-eigendecomposition.
+`relative_weights` turns the sums of many groups into correlation matrices at once and their
+weights in one compiled loop over the groups (`_johnson`, in parallel, one eigendecomposition
+per group).
 """
 
 import math
@@ -37,7 +38,6 @@ from budaya.scoring.spec import BEHAVIOUR_CODES, ScoringSpec
 MINIMUM_COMPLETE_CASES = 30
 EIGENVALUE_TOLERANCE = 1e-12
 P = len(BEHAVIOUR_CODES)  # predictors; column P of z is engagement
-
 
 SHIFT = 50.0  # scores are on 0..100: sums of (z − 50) keep the cross products small
 
@@ -225,7 +225,7 @@ def relative_weights(count, s1, s2, constant) -> tuple[np.ndarray, np.ndarray]:
     """Return (r2 (G,), weights (G, 21)) of Johnson's relative weights of many groups from
     their complete-case count, Σz and Σzzᵀ (z may be shifted by a constant) and the mask of
     constant columns; NaN where a group has fewer than 30 complete cases or constant
-    engagement. One batched eigendecomposition for all groups."""
+    engagement. Vectorised over the groups; the eigendecompositions run in `_johnson`."""
     count = np.asarray(count, dtype=float)
     n_groups = count.shape[0]
     r2 = np.full(n_groups, np.nan)
