@@ -210,8 +210,8 @@ class RssPeak:
 class EnginePhases:
     """Wall time of the engine's phases during one call: the checks, the compiled cell sums
     (`accumulate_responses`), the roster counts, the scores table (`GroupTable`), the
-    decisions (`PeriodScores`: suppression, national means, benchmarks, change); "other" is
-    the rest of `score_period`.
+    decisions (`PeriodScores`: suppression, national means, benchmarks, change), the §13
+    drivers of engagement (`period_drivers`); "other" is the rest of `score_period`.
 
     Used as a context manager around a call; it wraps the engine module's names and restores
     them on exit (four clock reads per call, nothing else)."""
@@ -222,6 +222,7 @@ class EnginePhases:
         "count_roster": "roster",
         "GroupTable": "scores table",
         "PeriodScores": "decisions",
+        "period_drivers": "drivers",
     }
 
     def __enter__(self):

@@ -11,6 +11,7 @@ import numpy as np
 
 from budaya.scoring.branding import branding_scores
 from budaya.scoring.data import BrandingData, SurveyData
+from budaya.scoring.drivers import period_drivers
 from budaya.scoring.eligibility import slovin_minimum, slovin_minimums
 from budaya.scoring.groups import BREAKDOWN_CATEGORIES, PeriodScores
 from budaya.scoring.indices import indeks_evaluasi
@@ -159,7 +160,7 @@ def score_period(
     nation_minimum = (
         slovin_minimum(nation_population, method.margin) if nation_population is not None else None
     )
-    return PeriodScores(
+    scores = PeriodScores(
         spec=spec,
         method=method,
         data=data,
@@ -188,6 +189,20 @@ def score_period(
         else None,
         previous=previous,
     )
+    # §13: drivers of engagement of every shown group, unweighted, from the respondents'
+    # behaviour and engagement scores (the nation pools the eligible institutions).
+    scores.drivers = period_drivers(
+        spec,
+        data.answers,
+        data.unit,
+        unit_institution,
+        n_institutions,
+        unit_shown=~scores.unit_suppressed,
+        institution_shown=~scores.institution_suppressed,
+        institution_eligible=institution_eligible,
+        nation_shown=not scores.nation_suppressed and scores.nation_has_peers,
+    )
+    return scores
 
 
 def _flat(array):

@@ -100,6 +100,8 @@ class PeriodScores:
         self.nation_population = nation_population
         self.nation_minimum = nation_minimum
         self.branding = branding
+        # §13 drivers of engagement (drivers.GroupDrivers), set by engine.score_period.
+        self.drivers = None
         self.nation_suppressed = nation_n < method.threshold
         self.nation_eligible = nation_minimum is not None and nation_n >= nation_minimum
         n_institutions = len(data.institutions)

@@ -53,6 +53,7 @@ def group_documents(numbers: PeriodScores) -> list[dict]:
     unit_changes = ChangeObjects(numbers.unit_changes)
     institution_benchmarks = BenchmarkObjects(numbers.institution_benchmarks)
     unit_benchmarks = BenchmarkObjects(numbers.unit_benchmarks)
+    drivers = numbers.drivers  # §13, after a shown group's other keys
     documents = [_nation_document(numbers)]
     unit_documents = []
     for i in order:
@@ -90,6 +91,8 @@ def group_documents(numbers: PeriodScores) -> list[dict]:
             breakdowns = {"unit": units}
             breakdowns.update(_attribute_breakdowns(numbers, "institution", i))
             document["breakdowns"] = breakdowns
+            if drivers is not None:
+                document["drivers"] = drivers.of_institution(i)
         for unit_code, u in members:
             unit_suppressed = bool(numbers.unit_suppressed[u])
             unit_document = _head(
@@ -109,6 +112,8 @@ def group_documents(numbers: PeriodScores) -> list[dict]:
                     unit_document["change"] = change
                 if numbers.unit_eligible[u]:
                     unit_document["benchmark"] = unit_benchmarks.of(u)
+                if drivers is not None:
+                    unit_document["drivers"] = drivers.of_unit(u)
             unit_documents.append(unit_document)
     return documents + unit_documents
 
@@ -144,6 +149,8 @@ def _nation_document(numbers: PeriodScores) -> dict:
             scores["employer_branding"] = numbers.branding.get("nation")
         document.update(_scores_json(scores))
         document["breakdowns"] = _attribute_breakdowns(numbers, "nation", None)
+        if numbers.drivers is not None:
+            document["drivers"] = None  # fewer than 3 eligible institutions: no national data
         return document
     pooled = numbers.table.scores(numbers.offsets["nation"])
     scores = {"values": {}, "behaviours": {}}
@@ -176,6 +183,8 @@ def _nation_document(numbers: PeriodScores) -> dict:
     if change is not None:
         document["change"] = change
     document["breakdowns"] = _attribute_breakdowns(numbers, "nation", None)
+    if numbers.drivers is not None:
+        document["drivers"] = numbers.drivers.of_nation()
     return document
 
 
