@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "budaya.institutions",
     "budaya.periods",
     "budaya.roster",
@@ -88,6 +90,16 @@ INSTALLED_APPS = [
     "budaya.evaluation",
     "budaya.public",
 ]
+
+# Background work (releases, PDFs, e-mails, imports, exports): Django's Tasks framework
+# (the django-tasks backport) with its database backend; `budaya worker` runs the queue, and
+# `budaya serve` and `budaya demo` start that worker themselves.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
