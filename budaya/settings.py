@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "budaya.security",
     "budaya.evaluation",
     "budaya.public",
+    "ninja",  # serves the API docs' own assets (no CDN)
+    "budaya.api",
 ]
 
 # Background work (releases, PDFs, e-mails, imports, exports): Django's Tasks framework
@@ -239,6 +241,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 BUDAYA_RATE_LIMITS = {
     "respondent": env_rate("BUDAYA_RATE_RESPONDENT", "300/600"),
     "failures": env_rate("BUDAYA_RATE_FAILURES", "100/600"),
+    "api": env_rate("BUDAYA_RATE_API", "600/60"),  # per API token
 }
 # Rate-limit counters live in Django's cache: per process by default. Several gunicorn workers
 # share them through Redis when BUDAYA_REDIS_URL names one (atomic counters, recommended), or

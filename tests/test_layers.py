@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("public",),  # the public employer-branding survey
     ("results",),  # compute, release and store results; close and reopen periods
     ("reports",),  # results pages, downloads, PDFs, press summary, report and release jobs
+    ("api",),  # the REST API (/api/v1/), API tokens, national open data
     ("demodata",),  # demo data: files for `budaya score`, the web demo (`budaya demo`)
     ("backup",),  # backup and restore archives
     ("cli",),  # the `budaya` command

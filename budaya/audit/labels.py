@@ -10,6 +10,8 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
+    "api.token_create": _("Token API dibuat"),
+    "api.token_revoke": _("Token API dicabut"),
     "branding.link_create": _("Tautan survei citra pemberi kerja dibuat"),
     "evaluation.criterion_save": _("Jawaban kriteria evaluasi disimpan"),
     "evaluation.evidence_remove": _("Bukti evaluasi dihapus"),

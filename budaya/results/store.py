@@ -171,27 +171,42 @@ def change_basis(result_set: ResultSet) -> dict:
     return {**result_set.head, "groups": groups}
 
 
+def json_pieces(result_set: ResultSet, institution_code: str | None = None, keep=None, counted=None):
+    """Yield the document (or with an institution code, the nation, that institution and its
+    units as groups) as text pieces that together equal `json.dumps(document,
+    ensure_ascii=False, indent=1)`, one group at a time. `keep(group)`, when given, chooses
+    groups further; `counted`, a list, receives one item per group written."""
+    if "groups" not in result_set.head:
+        yield json.dumps(result_set.head, ensure_ascii=False, indent=1)
+        return
+    marker = f"groups-{uuid.uuid4().hex}"
+    head = {**result_set.head, "groups": marker}
+    before, _, after = json.dumps(head, ensure_ascii=False, indent=1).partition(f'"{marker}"')
+    yield before
+    count = 0
+    for text in group_texts(result_set, institution_code):
+        data = orjson.loads(text)
+        if keep is not None and not keep(data):
+            continue
+        # A group sits two levels deep: one more indent of two spaces on each of its lines
+        # (JSON strings never hold a raw newline).
+        group = json.dumps(data, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+        yield ("[\n  " if count == 0 else ",\n  ") + group
+        count += 1
+        if counted is not None:
+            counted.append(1)
+    yield "\n ]" if count else "[]"
+    yield after
+
+
 def write_json(result_set: ResultSet, handle, institution_code: str | None = None) -> int:
     """Write the document (or with an institution code, the nation, that institution and its
     units as groups) to a text handle exactly as `json.dumps(document, ensure_ascii=False,
     indent=1)` would, one group at a time; return the number of groups written."""
-    if "groups" not in result_set.head:
-        handle.write(json.dumps(result_set.head, ensure_ascii=False, indent=1))
-        return 0
-    marker = f"groups-{uuid.uuid4().hex}"
-    head = {**result_set.head, "groups": marker}
-    before, _, after = json.dumps(head, ensure_ascii=False, indent=1).partition(f'"{marker}"')
-    handle.write(before)
-    count = 0
-    for text in group_texts(result_set, institution_code):
-        # A group sits two levels deep: one more indent of two spaces on each of its lines
-        # (JSON strings never hold a raw newline).
-        group = json.dumps(orjson.loads(text), ensure_ascii=False, indent=1).replace("\n", "\n  ")
-        handle.write(("[\n  " if count == 0 else ",\n  ") + group)
-        count += 1
-    handle.write("\n ]" if count else "[]")
-    handle.write(after)
-    return count
+    counted: list = []
+    for piece in json_pieces(result_set, institution_code, counted=counted):
+        handle.write(piece)
+    return len(counted)
 
 
 def group(result_set: ResultSet, level: str, code: str, parent: str = "") -> dict | None:
