@@ -5,7 +5,8 @@
 (METHOD.md §8: groups below their minimum are left out of published reports; nothing under k
 is ever shown), and a national row when the nation's scores exist (METHOD.md §9: at least three
 eligible institutions). Scores are the shown (rounded) figures of the released document; a
-score the document holds as null (resting on fewer than k respondents) stays empty.
+score the document holds as null (resting on fewer than k respondents, or an Indeks BerAKHLAK
+without a finalised evaluation, METHOD.md §5) stays empty.
 """
 
 import csv
@@ -66,10 +67,14 @@ def _shown(score) -> tuple:
 
 
 def published(group: dict) -> bool:
-    """Return True for a group open data may show: eligible, not suppressed, with an index."""
-    if group.get("suppressed") or not group.get("eligible") and group.get("level") != "nation":
+    """Return True for a group open data may show: an eligible, unsuppressed institution, or
+    the nation when it has scores (METHOD.md §9: they need three eligible institutions)."""
+    if group.get("suppressed"):
         return False
-    return isinstance(group.get(INDEX_KEY), dict)
+    if group.get("level") == "nation":
+        scores = [group.get(INDEX_KEY), *(group.get("values") or {}).values()]
+        return any(isinstance(score, dict) for score in scores)
+    return bool(group.get("eligible"))
 
 
 def rows_of(period: Period) -> tuple[int, list[dict]]:

@@ -171,7 +171,9 @@ def change_basis(result_set: ResultSet) -> dict:
     return {**result_set.head, "groups": groups}
 
 
-def json_pieces(result_set: ResultSet, institution_code: str | None = None, keep=None, counted=None):
+def json_pieces(
+    result_set: ResultSet, institution_code: str | None = None, keep=None, counted=None
+):
     """Yield the document (or with an institution code, the nation, that institution and its
     units as groups) as text pieces that together equal `json.dumps(document,
     ensure_ascii=False, indent=1)`, one group at a time. `keep(group)`, when given, chooses
