@@ -25,9 +25,11 @@ def test_the_api_docs_render_from_local_assets_under_the_csp(live_server):
             page.on("request", lambda request: requests.append(request.url))
             page.on(
                 "console",
-                lambda message: blocked.append(message.text)
-                if "Content Security Policy" in message.text and "script" in message.text
-                else None,
+                lambda message: (
+                    blocked.append(message.text)
+                    if "Content Security Policy" in message.text and "script" in message.text
+                    else None
+                ),
             )
             page.goto(url)
             page.wait_for_selector(".opblock-summary-path", timeout=20000)

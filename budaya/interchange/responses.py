@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from budaya.interchange.columnar import kind_of, read_clean, text_table_of_parquet
 from budaya.interchange.errors import Problems
 from budaya.interchange.tables import check_header, open_table, row_width_problem
 from budaya.scoring.spec import AGE_BANDS, EMPLOYMENT_TYPES, GENDERS, PickValue, ScoringSpec
@@ -114,7 +115,9 @@ def encode_picks(
 def read_responses(
     path: Path, spec: ScoringSpec, max_picks: int, problems: Problems | None = None
 ) -> Responses | None:
-    """Return the responses of a CSV file; record each problem (raise them when no collector).
+    """Return the responses of a CSV or Parquet file; record each problem (raise them when no
+    collector). A clean file is read column by column (budaya.interchange.columnar); any other
+    is read row by row, which names every problem with its row and column.
 
     Returns None when the file cannot be read at all (missing, empty, missing columns).
     """
@@ -126,21 +129,9 @@ def read_responses(
     return result
 
 
-def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> Responses | None:
-    table = open_table(path, problems)
-    if table is None:
-        return None
-    items = spec.survey_items
-    item_codes = [item.code for item in items]
-    columns = check_header(
-        table, REQUIRED_COLUMNS, ("weight", *PICK_COLUMNS, *item_codes), problems
-    )
-    if columns is None:
-        for _ in table.rows:  # still report unreadable rows further down
-            pass
-        return None
+def _missing_column_warnings(path, columns, item_codes, spec) -> list[str]:
+    """Return the warnings for item and values-selection columns the file lacks."""
     warnings = []
-    present = [i for i, code in enumerate(item_codes) if code in columns]
     missing = [code for code in item_codes if code not in columns]
     if missing:
         warnings.append(
@@ -153,6 +144,69 @@ def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> 
             f"{path}: kolom pilihan nilai tidak ada, dianggap kosong / values-selection "
             f"columns missing, treated as empty: {', '.join(missing_picks)}"
         )
+    return warnings
+
+
+def _read_columnar(path: Path, spec: ScoringSpec, max_picks: int) -> Responses | None:
+    """Return the responses of a clean file read column by column, or None (budaya.interchange
+    .columnar: the row reader then reads it and reports every problem)."""
+    found = read_clean(
+        path, spec, max_picks, REQUIRED_COLUMNS, PICK_COLUMNS, _pick_codes(spec.pick_values)
+    )
+    if found is None:
+        return None
+    items = spec.survey_items
+    item_codes = [item.code for item in items]
+    given, present = found["given"], found["present"]
+    if present and found["top"] > min(items[i].points for i in present):
+        scale_problems = Problems()
+        rows = np.arange(2, given.shape[0] + 2)
+        _check_item_scales(given, present, items, rows, path, scale_problems)
+        if scale_problems:
+            return None
+    answers = np.zeros((given.shape[0], len(items)), dtype=np.uint8)
+    answers[:, present] = given
+    return Responses(
+        path=path,
+        pairs=found["pairs"],
+        pair_first_row=found["pair_first_row"],
+        pair_rows=found["pair_rows"],
+        pair=found["pair"],
+        gender=found["gender"],
+        employment=found["employment"],
+        age_band=found["age_band"],
+        answers=answers,
+        picks=found["picks"],
+        weight=found["weight"],
+        warnings=_missing_column_warnings(path, found["columns"], item_codes, spec),
+    )
+
+
+def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> Responses | None:
+    if kind_of(path) == "parquet":
+        # Parquet holds typed cells; the row reader reads their text, as polars writes it.
+        responses = _read_columnar(path, spec, max_picks)
+        if responses is not None:
+            return responses
+        table = text_table_of_parquet(path, problems)
+    else:
+        responses = _read_columnar(path, spec, max_picks) if kind_of(path) else None
+        if responses is not None:
+            return responses
+        table = open_table(path, problems)
+    if table is None:
+        return None
+    items = spec.survey_items
+    item_codes = [item.code for item in items]
+    columns = check_header(
+        table, REQUIRED_COLUMNS, ("weight", *PICK_COLUMNS, *item_codes), problems
+    )
+    if columns is None:
+        for _ in table.rows:  # still report unreadable rows further down
+            pass
+        return None
+    warnings = _missing_column_warnings(path, columns, item_codes, spec)
+    present = [i for i, code in enumerate(item_codes) if code in columns]
 
     top = max((items[i].points for i in present), default=1)
     answer_of = {"": 0, **{str(x): x for x in range(1, top + 1)}}

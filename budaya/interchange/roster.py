@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from budaya.interchange.columnar import kind_of, read_clean_roster
 from budaya.interchange.errors import Problems
 from budaya.interchange.nip import NipError, check_nip
 from budaya.interchange.tables import check_header, open_table, row_width_problem
@@ -58,7 +59,8 @@ def cell_text(cell) -> str:
 
 
 def read_roster(path: Path, problems: Problems | None = None) -> Roster | None:
-    """Return the roster of a CSV or XLSX file; record each problem (raise when no collector).
+    """Return the roster of a CSV, XLSX or Parquet file; record each problem (raise when no
+    collector).
 
     `nip` follows the one NIP rule of `budaya.interchange.nip` (the same as `import-roster`):
     18 digits with a valid birth date and gender digit; separators and a leading apostrophe are
@@ -74,6 +76,14 @@ def read_roster(path: Path, problems: Problems | None = None) -> Roster | None:
 
 
 def _read(path: Path, problems: Problems) -> Roster | None:
+    if kind_of(path):
+        # A clean CSV or Parquet file is read column by column (budaya.interchange.columnar);
+        # any other is read row by row, which names every problem with its row and column.
+        found = read_clean_roster(
+            path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, GENDERS, EMPLOYMENT_TYPES
+        )
+        if found is not None:
+            return Roster(path=path, **found)
     table = open_table(path, problems, allow_xlsx=True, allow_parquet=True)
     if table is None:
         return None

@@ -1,0 +1,175 @@
+"""The columnar reader of `budaya score`: a clean file gives exactly the arrays of the row
+reader, a bad file exactly the row reader's messages (it is read again row by row), for the
+responses and the roster, in CSV and Parquet."""
+
+import dataclasses
+
+import numpy as np
+import polars as pl
+import pytest
+
+from budaya.demodata import generate
+from budaya.demodata.files import write_responses, write_roster
+from budaya.instruments import load_instrument
+from budaya.interchange import columnar, read_responses, read_roster
+from budaya.interchange import responses as responses_module
+from budaya.interchange import roster as roster_module
+from budaya.interchange.errors import InputError, Problems
+
+INSTRUMENT = load_instrument("berakhlak-2026")
+SPEC = INSTRUMENT.scoring_spec()
+MAX_PICKS = INSTRUMENT.max_picks
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ingest")
+    data = generate(4, 2500, 7, previous=False)
+    write_responses(data, folder / "responses.csv")
+    write_roster(data, folder / "roster.csv")
+    return folder
+
+
+def row_reader_only(monkeypatch):
+    monkeypatch.setattr(responses_module, "read_clean", lambda *a, **k: None)
+    monkeypatch.setattr(roster_module, "read_clean_roster", lambda *a, **k: None)
+
+
+def same_responses(a, b):
+    for field in dataclasses.fields(a):
+        x, y = getattr(a, field.name), getattr(b, field.name)
+        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+            assert x is not None and y is not None, field.name
+            assert x.dtype == y.dtype and x.shape == y.shape, field.name
+            assert np.array_equal(x, y), field.name
+        else:
+            assert x == y, field.name
+
+
+def read_both(monkeypatch, reader, *args):
+    fast = reader(*args)
+    with monkeypatch.context() as patch:
+        row_reader_only(patch)
+        slow = reader(*args)
+    return fast, slow
+
+
+def test_a_clean_responses_file_is_read_by_columns_into_the_same_arrays(files, monkeypatch):
+    path = files / "responses.csv"
+    # The columnar reader really reads it: the row reader's file opener is never called.
+    with monkeypatch.context() as patch:
+        patch.setattr(responses_module, "open_table", lambda *a, **k: pytest.fail("row reader"))
+        fast = read_responses(path, SPEC, MAX_PICKS)
+    with monkeypatch.context() as patch:
+        row_reader_only(patch)
+        slow = read_responses(path, SPEC, MAX_PICKS)
+    assert fast.n > 1000
+    same_responses(fast, slow)
+
+
+def test_weights_missing_columns_and_empty_cells_read_the_same(files, tmp_path, monkeypatch):
+    frame = pl.read_csv(files / "responses.csv", infer_schema=False)
+    weights = np.linspace(0.5, 2.0, frame.height).round(3)
+    frame = frame.with_columns(
+        weight=pl.Series([f"{w:g}" for w in weights]),
+        BP1_1=pl.when(pl.int_range(pl.len()) % 7 == 0).then(pl.lit("")).otherwise("BP1_1"),
+        pick_current=pl.when(pl.int_range(pl.len()) % 5 == 0)
+        .then(pl.lit(""))
+        .otherwise("pick_current"),
+        gender=pl.when(pl.int_range(pl.len()) % 11 == 0).then(pl.lit("")).otherwise("gender"),
+    ).drop("KL3_2", "pick_wanted")
+    path = tmp_path / "variant.csv"
+    frame.write_csv(path)
+    fast, slow = read_both(monkeypatch, read_responses, path, SPEC, MAX_PICKS)
+    assert fast.weight is not None and fast.warnings and fast.warnings == slow.warnings
+    same_responses(fast, slow)
+
+
+def test_parquet_responses_and_roster_read_the_same_as_their_csv(files, tmp_path, monkeypatch):
+    for name in ("responses", "roster"):
+        frame = pl.read_csv(files / f"{name}.csv", infer_schema=False)
+        if name == "roster":
+            frame = frame.with_columns(pl.col("birth_year").cast(pl.Int32))
+        frame.write_parquet(tmp_path / f"{name}.parquet")
+    csv_responses = read_responses(files / "responses.csv", SPEC, MAX_PICKS)
+    parquet_responses = read_responses(tmp_path / "responses.parquet", SPEC, MAX_PICKS)
+    same_responses(dataclasses.replace(parquet_responses, path=csv_responses.path), csv_responses)
+    fast, slow = read_both(monkeypatch, read_roster, tmp_path / "roster.parquet")
+    same_responses(fast, slow)
+
+
+def test_a_clean_roster_is_read_by_columns_into_the_same_arrays(files, monkeypatch):
+    path = files / "roster.csv"
+    with monkeypatch.context() as patch:
+        patch.setattr(roster_module, "open_table", lambda *a, **k: pytest.fail("row reader"))
+        fast = read_roster(path)
+    with monkeypatch.context() as patch:
+        row_reader_only(patch)
+        slow = read_roster(path)
+    same_responses(fast, slow)
+
+
+def problems_of(reader, *args) -> list:
+    problems = Problems()
+    reader(*args, problems)
+    return [str(p) for p in problems.items]
+
+
+def bad_variants(text: str) -> dict[str, str]:
+    """Return name → file text of one-fault variants of a clean CSV text."""
+    header, first, second, *rest = text.splitlines()
+    cells = first.split(",")
+    return {
+        "short row": "\n".join([header, ",".join(cells[:-2]), second, *rest]),
+        "long row": "\n".join([header, first + ",x", second, *rest]),
+        "blank line": "\n".join([header, first, "", second, *rest]),
+        "spaces": "\n".join([header, first.replace(",", " ,", 3), second, *rest]),
+        "repeated first row": "\n".join([header, first, first, second, *rest]),
+        "quoted newline": "\n".join([header, first.replace(",", ',"a\nb",', 1), *rest]),
+        "bad code": "\n".join([header, first.replace(",L,", ",X,").replace(",P,", ",X,"), *rest]),
+        "unknown column": "\n".join(
+            [header + ",extra", *(r + ",1" for r in [first, second, *rest])]
+        ),
+        "bare CR": "\r".join([header, first, second, *rest]),
+    }
+
+
+@pytest.mark.parametrize("kind", ["responses", "roster"])
+def test_bad_files_get_exactly_the_row_readers_messages(files, tmp_path, monkeypatch, kind):
+    lines = (files / f"{kind}.csv").read_text(encoding="utf-8").splitlines()[:40]
+    text = "\n".join(lines) + "\n"
+    variants = bad_variants(text)
+    if kind == "responses":
+        answer = lines[1].split(",")
+        answer[10] = "9"
+        variants["answer out of scale"] = "\n".join([lines[0], ",".join(answer), *lines[2:]])
+        picks = lines[1].rsplit(",", 1)
+        variants["unknown pick"] = "\n".join([lines[0], picks[0] + ",ZZ9", *lines[2:]])
+        reader, extra = read_responses, (SPEC, MAX_PICKS)
+    else:
+        nip = lines[1].split(",")
+        nip[0] = nip[0][:4] + "13" + nip[0][6:]  # month 13
+        variants["nip"] = "\n".join([lines[0], ",".join(nip), *lines[2:]])
+        reader, extra = read_roster, ()
+    for name, content in variants.items():
+        path = tmp_path / f"{kind}-{name.replace(' ', '-')}.csv"
+        path.write_text(content, encoding="utf-8", newline="")
+        fast = problems_of(reader, path, *extra)
+        with monkeypatch.context() as patch:
+            row_reader_only(patch)
+            slow = problems_of(reader, path, *extra)
+        assert fast == slow, name
+        if name not in ("blank line", "bare CR", "spaces"):  # accepted by both readers
+            assert slow, f"{name}: the row reader finds a problem"
+
+
+def test_the_columnar_checks_refuse_what_they_do_not_recognise(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"\xef\xbb\xbfa,b\n1,2\n")
+    assert columnar.kind_of(path) is None  # a byte-order mark: the row reader
+    path.write_bytes(b"a,b\n1,2\n4,5\n")
+    assert columnar.frame_of(path, "csv").height == 2
+    path.write_bytes(b"a,b\n1\n")
+    assert columnar.frame_of(path, "csv") is None
+    with pytest.raises(InputError):
+        read_responses(path, SPEC, MAX_PICKS)
