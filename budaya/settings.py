@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "budaya.security",
     "budaya.evaluation",
     "budaya.public",
+    "budaya.actions",
 ]
 
 # Background work (releases, PDFs, e-mails, imports, exports): Django's Tasks framework
