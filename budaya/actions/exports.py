@@ -83,7 +83,7 @@ class PlansExporter(Exporter):
                 columns(
                     _("Periode"),
                     _("Unit"),
-                    _("Rencana"),
+                    _("Rencana aksi"),
                     _("Tindakan"),
                     _("Penanggung jawab"),
                     (_("Mulai"), DATE),
