@@ -415,3 +415,19 @@ def test_the_home_page_links_the_plan_pages(client, released):
     client.force_login(released["liaison_a"])
     page = client.get(reverse("home")).content.decode()
     assert reverse("actions:overview", args=["INST-A"]) in page
+
+
+def test_the_plan_pages_speak_english_with_the_english_cookie(client, released, settings):
+    world = released
+    plan = make_plan(world)
+    make_action(plan, make_agent(world), due=dt.date(2000, 1, 1))
+    client.force_login(world["admin_a"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("actions:overview", args=["INST-A"])).content.decode()
+    assert "Plans by value and status" in page and "Overdue actions" in page
+    assert "Rencana per nilai" not in page
+    assert "Berorientasi Pelayanan" in page  # value names stay Indonesian
+    page = client.get(reverse("actions:plan_new", args=["INST-A"])).content.decode()
+    assert "Behaviours with the lowest scores" in page
+    page = client.get(reverse("actions:agents", args=["INST-A"])).content.decode()
+    assert "Being a change agent gives no access to any result." in page

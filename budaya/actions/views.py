@@ -131,8 +131,10 @@ def plan_new(request, institution_code):
         raise PermissionDenied(gettext("Anda tidak berhak membuat rencana aksi di sini."))
     periods = list(_periods())
     source = request.POST if request.method == "POST" else request.GET
+    # By default the newest closed period: the one whose released results a plan follows up.
+    closed = [p for p in periods if p.state == Period.State.CLOSED]
     period = next((p for p in periods if p.code == source.get("periode")), None) or (
-        periods[0] if periods else None
+        (closed or periods or [None])[0]
     )
     unit_code = source.get("unit", scopes[0][0])
     if unit_code not in {code for code, _label in scopes}:
