@@ -78,6 +78,8 @@ def test_a_weak_behaviour_becomes_a_plan_whose_done_action_is_offered_next_year(
             page.goto(results_url)
             page.locator("#link-action-plans").click()
             page.wait_for_load_state()
+            page.locator("#new-plan").click()
+            page.wait_for_load_state()
             assert_fits_360(page)
             assert_accessible(page)
             first = page.locator("#weakest li").first

@@ -7,6 +7,7 @@ and raise `ActionError` with a message naming what is wrong, changing nothing.
 import datetime as dt
 from statistics import median
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from budaya.actions.models import (
 )
 from budaya.audit.services import log_action
 from budaya.evaluation.evidence import check_upload
+from budaya.institutions.models import Role
 from budaya.instruments import InstrumentError, load_instrument
 from budaya.results import display, store
 from budaya.roster.models import RosterEntry
@@ -213,10 +215,6 @@ def _owner(plan: Plan, owner: str, users_allowed):
 def owner_users(plan_or_institution, unit=None):
     """Return the staff accounts that may own an action: the institution's administrators and,
     for a unit's plan, that unit's liaisons."""
-    from django.contrib.auth import get_user_model
-
-    from budaya.institutions.models import Role
-
     institution = getattr(plan_or_institution, "institution", plan_or_institution)
     unit = getattr(plan_or_institution, "unit", unit)
     roles = Role.objects.filter(institution=institution, role=Role.Name.INSTITUTION_ADMIN)

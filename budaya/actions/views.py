@@ -80,6 +80,9 @@ def overview(request, institution_code):
     chosen = request.GET.get("periode", "")
     if chosen:
         plans = plans.filter(period__code=chosen)
+    unit = _unit_of(institution, request.GET.get("unit", ""))
+    if unit is not None:
+        plans = plans.filter(unit=unit)
     plans = list(plans)
     labels = services.focus_labels(None, lang())
     for plan in plans:
@@ -107,6 +110,7 @@ def overview(request, institution_code):
             "overdue": overdue,
             "periods": _periods(),
             "chosen": chosen,
+            "unit": unit,
             "can_plan": bool(_scope_choices(request.user, institution))
             and (
                 access.can_manage_institution(request.user, institution)
@@ -133,8 +137,9 @@ def plan_new(request, institution_code):
     source = request.POST if request.method == "POST" else request.GET
     # By default the newest closed period: the one whose released results a plan follows up.
     closed = [p for p in periods if p.state == Period.State.CLOSED]
-    period = next((p for p in periods if p.code == source.get("periode")), None) or (
-        (closed or periods or [None])[0]
+    period = (
+        next((p for p in periods if p.code == source.get("periode")), None)
+        or ((closed or periods or [None])[0])
     )
     unit_code = source.get("unit", scopes[0][0])
     if unit_code not in {code for code, _label in scopes}:
