@@ -63,7 +63,7 @@ def send_overdue_reminder(action_id: int, day: str) -> bool:
     today = dt.date.fromisoformat(day)
     with transaction.atomic():
         action = (
-            Action.objects.select_for_update()
+            Action.objects.select_for_update(of=("self",))
             .select_related("plan__institution", "plan__unit", "plan__period")
             .filter(pk=action_id)
             .first()
