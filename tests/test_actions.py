@@ -431,3 +431,19 @@ def test_the_plan_pages_speak_english_with_the_english_cookie(client, released, 
     assert "Behaviours with the lowest scores" in page
     page = client.get(reverse("actions:agents", args=["INST-A"])).content.decode()
     assert "Being a change agent gives no access to any result." in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_task_backend_worker_sends_the_queued_reminder(released, settings):
+    """The README's way: `budaya remind-overdue` queues into settings.TASKS (the database
+    backend), and django_tasks_db's worker (`django-admin db_worker`) sends the e-mail."""
+    from django.core.management import call_command
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    plan = make_plan(released)
+    make_action(plan, make_agent(released), due=dt.date(2000, 1, 1), title="Lewat jauh")
+    mail.outbox = []
+    assert budaya_main(["remind-overdue", "--date", TODAY.isoformat()]) == 0
+    assert mail.outbox == []  # queued, not sent yet
+    call_command("db_worker", batch=True, no_startup_delay=True, interval=0)
+    assert len(mail.outbox) == 1 and "Lewat jauh" in mail.outbox[0].subject
