@@ -426,6 +426,7 @@ def test_the_plan_pages_speak_english_with_the_english_cookie(client, released, 
     page = client.get(reverse("actions:overview", args=["INST-A"])).content.decode()
     assert "Plans by value and status" in page and "Overdue actions" in page
     assert "Rencana per nilai" not in page
+    assert all(f">{label}</th>" in page for label in ("Planned", "Running", "Done", "Cancelled"))
     assert "Berorientasi Pelayanan" in page  # value names stay Indonesian
     page = client.get(reverse("actions:plan_new", args=["INST-A"])).content.decode()
     assert "Behaviours with the lowest scores" in page

@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from budaya.scoring.spec import BEHAVIOUR_CODES, VALUE_CODES
 
@@ -108,10 +109,10 @@ class Action(models.Model):
     """One action of a plan, with an owner (a staff account or a change agent) and dates."""
 
     class Status(models.TextChoices):
-        PLANNED = "rencana", _("Rencana")
-        RUNNING = "berjalan", _("Berjalan")
-        DONE = "selesai", _("Selesai")
-        CANCELLED = "batal", _("Batal")
+        PLANNED = "rencana", pgettext_lazy("action status", "Rencana")
+        RUNNING = "berjalan", pgettext_lazy("action status", "Berjalan")
+        DONE = "selesai", pgettext_lazy("action status", "Selesai")
+        CANCELLED = "batal", pgettext_lazy("action status", "Batal")
 
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="actions", verbose_name=_("rencana aksi")
