@@ -4,7 +4,6 @@ Permissions are checked by the views (budaya.actions.access); these functions ch
 and raise `ActionError` with a message naming what is wrong, changing nothing.
 """
 
-import datetime as dt
 from statistics import median
 
 from django.contrib.auth import get_user_model
@@ -324,10 +323,6 @@ def remove_evidence(evidence: Evidence, user) -> None:
     )
 
 
-def is_overdue(action: Action, today=None) -> bool:
-    return action.is_overdue(today or timezone.localdate())
-
-
 def overdue_actions(today=None):
     """Return the actions not done or cancelled whose due date has passed."""
     today = today or timezone.localdate()
@@ -472,7 +467,3 @@ def overview_rows(plans, today) -> dict:
                     if action.status != Status.DONE:
                         target["overdue"] += 1
     return {"values": [row for row in by_value.values() if row["plans"]], "totals": totals}
-
-
-def previous_day(day: dt.date, days: int) -> dt.date:
-    return day - dt.timedelta(days=days)
