@@ -448,3 +448,43 @@ def test_the_database_task_backend_worker_sends_the_queued_reminder(released, se
     assert mail.outbox == []  # queued, not sent yet
     call_command("db_worker", batch=True, no_startup_delay=True, interval=0)
     assert len(mail.outbox) == 1 and "Lewat jauh" in mail.outbox[0].subject
+
+
+def test_the_internalisation_log_per_role(client, released, media):
+    world = released
+    besar = services.log_activity(
+        world["inst_a"], world["units"]["BESAR"], world["admin_a"], held_on=dt.date(2026, 7, 1),
+        kind="coaching", focus="KO", participants=12, title="Coaching unit besar",
+    )  # fmt: skip
+    sedang = services.log_activity(
+        world["inst_a"], world["units"]["SEDANG"], world["admin_a"], held_on=dt.date(2026, 7, 2),
+        kind="inovasi", focus="AD", participants=5, title="Inovasi unit sedang",
+    )  # fmt: skip
+    url = reverse("actions:activities", args=["INST-A"])
+    client.force_login(world["liaison_a"])
+    page = client.get(url).content.decode()
+    assert "Coaching unit besar" in page and "Inovasi unit sedang" not in page
+    assert client.get(reverse("actions:activity", args=["INST-A", sedang.pk])).status_code == 403
+    assert client.get(reverse("actions:activity", args=["INST-A", besar.pk])).status_code == 200
+    response = client.post(
+        url,
+        {"held_on": "2026-07-03", "kind": "apel_nilai", "focus": "BP", "participants": "40",
+         "title": "Apel Senin", "unit": "BESAR", "evidence": [pdf("apel.pdf")]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    logged = Activity.objects.get(title="Apel Senin")
+    assert logged.unit == world["units"]["BESAR"] and logged.evidence.get().kind == "pdf"
+    response = client.post(
+        url,
+        {"held_on": "2026-07-03", "kind": "apel_nilai", "focus": "BP", "participants": "-1",
+         "title": "Salah", "unit": "BESAR"},
+    )  # fmt: skip
+    assert response.status_code == 400 and not Activity.objects.filter(title="Salah").exists()
+    for reader in ("national", "evaluator_a"):
+        client.force_login(world[reader])
+        page = client.get(url).content.decode()
+        assert "Inovasi unit sedang" in page and 'id="catat"' not in page
+        assert client.post(url, {"title": "x"}).status_code == 403
+    client.force_login(world["admin_b"])
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("actions:activity", args=["INST-A", besar.pk])).status_code == 403
