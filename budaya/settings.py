@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "budaya.public",
     "ninja",  # serves the API docs' own assets (no CDN)
     "budaya.api",
+    "budaya.actions",
 ]
 
 # Background work (releases, PDFs, e-mails, imports, exports): Django's Tasks framework

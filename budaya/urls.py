@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("budaya.evaluation.urls")),
     path("", include("budaya.public.urls")),
     path("", include("budaya.api.urls")),
+    path("", include("budaya.actions.urls")),
 ]
 
 # The respondent pages (survey app, another module's routes) live at the site root.

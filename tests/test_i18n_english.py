@@ -189,5 +189,8 @@ def test_the_compiled_catalogue_matches_the_po_file():
                 compiled.ngettext(entry["msgid"], entry["msgid_plural"], 2),
             )
             assert got == (entry["msgstr[0]"], entry["msgstr[1]"]), entry["msgid"]
+        elif "msgctxt" in entry:
+            got = compiled.pgettext(entry["msgctxt"], entry["msgid"])
+            assert got == entry["msgstr"], (entry["msgctxt"], entry["msgid"])
         else:
             assert compiled.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]

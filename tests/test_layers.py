@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("evaluation",),  # Evaluasi Budaya Kerja
     ("public",),  # the public employer-branding survey
     ("results",),  # compute, release and store results; close and reopen periods
+    ("actions",),  # action plans, change agents, internalisation log (offers evidence upward)
     ("reports",),  # results pages, downloads, PDFs, press summary, report and release jobs
     ("api",),  # the REST API (/api/v1/), API tokens, national open data
     ("demodata",),  # demo data: files for `budaya score`, the web demo (`budaya demo`)

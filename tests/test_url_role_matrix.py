@@ -86,6 +86,17 @@ EXPECTED = {
     "evaluation:unit": ("GET", UNIT_A),
     "evaluation:unit_action": ("POST", UNIT_A),
     "evaluation:evidence": None,  # needs a stored file: tests/test_evaluation_evidence.py
+    # Rencana aksi (institution A; the plan, action and activity are unit BESAR's;
+    # tests/test_actions.py goes further: POSTs per role, unit B's plan, read-only national)
+    "actions:overview": ("GET", UNIT_A),
+    "actions:plan_new": ("GET", frozenset({"admin_a", "liaison_a"})),  # national reads only
+    "actions:plan": ("GET", UNIT_A),
+    "actions:action": ("GET", UNIT_A),
+    "actions:agents": ("GET", VIEW_A),
+    "actions:activities": ("GET", UNIT_A),
+    "actions:activity": ("GET", UNIT_A),
+    "actions:export": ("GET", VIEW_A),
+    "actions:evidence": None,  # needs a stored file: tests/test_actions.py
     # public employer-branding survey (no login)
     "public:survey": ("GET", EVERYONE),
     "public:thanks": ("GET", EVERYONE),
@@ -144,6 +155,20 @@ def params(world):
     from budaya.reports.models import ReportJob
 
     release(period)  # results pages and downloads need stored results
+    import datetime as dt
+
+    from budaya.actions import services as actions
+
+    besar = world["units"]["BESAR"]
+    plan = actions.create_plan(period, inst_a, besar, None, focus="BP1", title="Rencana")
+    action = actions.add_action(
+        plan, None, title="Tindakan", owner=f"u:{world['admin_a'].pk}",
+        starts_on=dt.date(2026, 6, 1), due_on=dt.date(2026, 7, 1),
+    )  # fmt: skip
+    activity = actions.log_activity(
+        inst_a, besar, None, held_on=dt.date(2026, 6, 2), kind="apel_nilai", focus="BP",
+        participants=10, title="Apel",
+    )  # fmt: skip
     job = ReportJob.objects.create(kind=ReportJob.Kind.ALL_PDFS, period=period)
     return {
         "period_code": period.code,
@@ -158,6 +183,9 @@ def params(world):
         "link_slug": link_for(period, inst_a).slug,
         "fmt": "csv",
         "job_id": job.pk,
+        "plan_id": plan.pk,
+        "action_id": action.pk,
+        "activity_id": activity.pk,
     }
 
 

@@ -18,6 +18,7 @@ from budaya.evaluation import access, services
 from budaya.evaluation.evidence import EvidenceRejected, max_bytes
 from budaya.evaluation.forms import CriterionForm, JudgementForm, ReopenForm
 from budaya.evaluation.models import Evaluation, EvidenceFile, deadline_for
+from budaya.evaluation.offers import offers_for
 from budaya.institutions.access import is_national_admin
 from budaya.institutions.models import Institution, Unit
 from budaya.periods.models import Period
@@ -54,8 +55,9 @@ def action_url(period, institution, unit=None) -> str:
     return reverse("evaluation:unit_action", args=[period.code, institution.code, unit.code])
 
 
-def criterion_rows(evaluation, rubric, editable, judging, bound=None):
-    """Return one template row per rubric criterion with its entry, evidence and forms."""
+def criterion_rows(evaluation, rubric, editable, judging, bound=None, offered=None):
+    """Return one template row per rubric criterion with its entry, evidence, the evidence
+    other apps offer (budaya.evaluation.offers; never a judgement) and forms."""
     entries = (
         {e.criterion: e for e in evaluation.entries.prefetch_related("evidence")}
         if evaluation
@@ -67,7 +69,8 @@ def criterion_rows(evaluation, rubric, editable, judging, bound=None):
         row = {"criterion": criterion, "entry": entry, "name": criterion.name.get(lang()),
                "evidence_text": criterion.evidence.get(lang()),
                "levels": [(lv.level, lv.descriptor.get(lang())) for lv in criterion.levels],
-               "evidence": list(entry.evidence.all()) if entry else []}  # fmt: skip
+               "evidence": list(entry.evidence.all()) if entry else [],
+               "offered": (offered or {}).get(criterion.code, [])}  # fmt: skip
         if entry is not None and criterion.code in editable:
             form = bound if bound is not None and bound.prefix == criterion.code else None
             row["fill_form"] = form or CriterionForm(
@@ -119,7 +122,14 @@ def render_detail(request, period, institution, unit, bound=None, status=200):
         "institution": institution,
         "unit": unit,
         "evaluation": evaluation,
-        "rows": criterion_rows(evaluation, rubric, editable, judging, bound),
+        "rows": criterion_rows(
+            evaluation,
+            rubric,
+            editable,
+            judging,
+            bound,
+            offered=offers_for(evaluation, [c.code for c in rubric]),
+        ),
         "can_fill": can_fill,
         "can_submit": bool(can_fill and evaluation and evaluation.state in ("draft", "returned")),
         "judging": judging,

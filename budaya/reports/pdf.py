@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 
+from budaya.actions.reports import plans_for_report
+
 RESULTS_CSS = Path(__file__).resolve().parent.parent / "results/static/budaya/results.css"
 PDF_CSS = Path(__file__).resolve().parent / "templates/reports/pdf.css"
 
@@ -29,6 +31,7 @@ def report_html(report: dict, press: str = "") -> str:
             "report": report,
             "press": press,
             "tables": ReportExporter(report, "hasil").html("id"),  # the PDF is Indonesian
+            "plans": plans_for_report(report),  # actions/_pdf_plans.html
             "styles": RESULTS_CSS.read_text("utf-8") + "\n" + PDF_CSS.read_text("utf-8"),
         },
     )
