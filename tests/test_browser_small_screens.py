@@ -10,6 +10,7 @@ set, in which case it fails.
 # ruff: noqa: F811 - pytest fixtures imported from tests are parameters here
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
@@ -50,6 +51,40 @@ WIDEST = """(() => {
   }
   return out.slice(0, 5).join(', ');
 })()"""
+
+# A box that scrolls sideways must be reachable and named (keyboard users scroll it with the
+# arrow keys) and show its "geser" hint; a box that does not scroll shows no hint.
+SCROLL_BOXES = """(() => {
+  const problems = [];
+  for (const box of document.querySelectorAll('.table-wrap, .table-scroll, .chart-figure')) {
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    const hint = box.previousElementSibling;
+    const shown = hint && hint.classList.contains('scroll-hint') && !hint.hidden;
+    const what = (box.id || box.className) + ': ';
+    if (scrolls && !box.classList.contains('scrolls')) problems.push(what + 'not marked');
+    if (scrolls && box.getAttribute('tabindex') !== '0') problems.push(what + 'not focusable');
+    if (scrolls && !box.getAttribute('aria-label')) problems.push(what + 'no label');
+    if (scrolls !== Boolean(shown)) problems.push(what + 'hint ' + (shown ? 'shown' : 'missing'));
+  }
+  return problems;
+})()"""
+
+# The axe rules a scroll box touches (other rules belong to the pages' own tests).
+AXE_SCROLL_RULES = {
+    "runOnly": {
+        "type": "rule",
+        "values": [
+            "scrollable-region-focusable",
+            "aria-allowed-role",
+            "aria-allowed-attr",
+            "aria-prohibited-attr",
+            "landmark-unique",
+            "nested-interactive",
+            "color-contrast",
+        ],
+    },
+    "resultTypes": ["violations"],
+}
 
 
 def staff_pages() -> list[tuple[str, frozenset]]:
@@ -94,7 +129,8 @@ def test_no_staff_page_scrolls_sideways_at_360_px(live_server, world, params, tm
         client.force_login(world[role])
         sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
     url = live_server.url
-    wide, checked = [], 0
+    wide, unusable, checked, axed = [], [], 0, set()
+    axe = Axe()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
@@ -118,6 +154,13 @@ def test_no_staff_page_scrolls_sideways_at_360_px(live_server, world, params, tm
                     shot = tmp_path / f"{role}-{label.replace(':', '-').replace('?', '-')}.png"
                     page.screenshot(path=str(shot), full_page=True)
                     checked += 1
+                    for problem in page.evaluate(SCROLL_BOXES):
+                        unusable.append(f"{label} as {role}: {problem}")
+                    if page.locator(".scrolls").count() and label not in axed:
+                        axed.add(label)
+                        found = axe.run(page, options=AXE_SCROLL_RULES)
+                        if found.violations_count:
+                            unusable.append(f"{label} as {role}: axe: {found.generate_report()}")
                     if width > VIEWPORT["width"]:
                         culprits = page.evaluate(WIDEST)
                         wide.append(
@@ -128,3 +171,5 @@ def test_no_staff_page_scrolls_sideways_at_360_px(live_server, world, params, tm
             browser.close()
     assert checked >= 25
     assert not wide, "\n".join(wide)
+    assert not unusable, "\n".join(unusable)
+    assert axed, "no page had a table that scrolls sideways at 360 px: the cue went unchecked"
