@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from budaya.institutions.access import is_national_admin
+from budaya.language import localized
 from budaya.periods.models import Period
 from budaya.periods.services import PeriodStateError
 from budaya.reports import jobs
@@ -113,7 +114,7 @@ def period_close(request, period_code):
     try:
         close_period(period, actor=request.user, queue=queue_release)
     except PeriodStateError as error:
-        messages.error(request, str(error))
+        messages.error(request, localized(error))
     else:
         messages.success(request, _("Periode ditutup; rilis hasil masuk antrean (budaya worker)."))
     return redirect("period_manage", period.code)
@@ -145,7 +146,7 @@ def period_reopen(request, period_code):
     try:
         reopen_period(period, request.POST.get("reason", ""), actor=request.user)
     except PeriodStateError as error:
-        messages.error(request, str(error))
+        messages.error(request, localized(error))
     else:
         messages.success(
             request, _("Periode dibuka kembali; skornya tidak ditampilkan sampai ditutup lagi.")
