@@ -11,10 +11,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from budaya.audit.services import log_action
-from budaya.language import Message
 from budaya.evaluation.services import finalised_evaluations
 from budaya.institutions.access import is_national_admin
 from budaya.instruments import InstrumentError, load_instrument
+from budaya.language import Message
 from budaya.periods.models import Period
 from budaya.periods.services import PeriodStateError
 from budaya.public.results import branding_data, branding_segments
@@ -107,9 +107,7 @@ def compute_document(period: Period, timings: dict | None = None) -> dict:
                 instrument=period.instrument,
             )
     except ValueError as error:
-        raise ComputeError(
-            Message("mesin skor menolak data", tail=f": {error}")
-        ) from error
+        raise ComputeError(Message("mesin skor menolak data", tail=f": {error}")) from error
     # Public survey by segment and reasons: a separate top-level key, §11 groups untouched.
     with _phase(timings, "segments"):
         segments = branding_segments(period, instrument, int(period.threshold))
