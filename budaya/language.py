@@ -10,6 +10,7 @@ a page shows `localized(error)` in the reader's language.
 """
 
 from django.conf import settings
+from django.http import Http404
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -86,3 +87,16 @@ def localized(value, language: str | None = None) -> str:
     if isinstance(value, Message):
         return value.localized(language)
     return str(value)
+
+
+class ReaderText(str):
+    """Text written for the person who reached a 404 page (already in their language); the
+    404 template shows an exception message only when it is one of these, never Django's own
+    English 'No … matches the given query.'"""
+
+    for_reader = True
+
+
+def not_found(text: str) -> Http404:
+    """Return an Http404 whose message (translated by the caller) the 404 page shows."""
+    return Http404(ReaderText(text))

@@ -76,3 +76,18 @@ def test_the_period_page_shows_a_refusal_in_the_readers_language(client, world):
     page = client.post(url, {"reason": ""}, follow=True).content.decode()
     assert "a reason for reopening is required" in page
     assert "alasan membuka kembali wajib diisi" not in page
+
+
+def test_a_404_page_says_why_in_the_readers_language_and_never_djangos_english(client, world):
+    client.force_login(world["admin_a"])
+    url = reverse("results_download", args=[world["period"].code, "INST-A", "xlsx"])
+    response = client.get(url)  # the period is still open: no results yet
+    assert response.status_code == 404
+    assert "Hasil muncul setelah periode ditutup." in response.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(url)
+    assert "Results appear after the period closes." in response.content.decode()
+    missing = client.get(reverse("results_download", args=["NO-SUCH", "INST-A", "xlsx"]))
+    assert missing.status_code == 404
+    assert "matches the given query" not in missing.content.decode()
+    assert "Page not found" in missing.content.decode()

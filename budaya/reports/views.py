@@ -6,13 +6,13 @@ will."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from budaya.institutions.access import is_national_admin
-from budaya.language import localized
+from budaya.language import localized, not_found
 from budaya.periods.models import Period
 from budaya.periods.services import PeriodStateError
 from budaya.reports import jobs
@@ -81,7 +81,7 @@ def job_download(request, period_code, job_id):
     try:
         handle = open(job.output, "rb")  # noqa: SIM115 (FileResponse closes it)
     except OSError as error:
-        raise Http404("Berkas hasil tidak ditemukan.") from error
+        raise not_found(_("Berkas hasil tidak ditemukan.")) from error
     return FileResponse(handle, as_attachment=True, filename=f"laporan-{period_code}.zip")
 
 
