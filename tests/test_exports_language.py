@@ -82,3 +82,23 @@ def test_the_indonesian_csv_download_is_a_zip_of_tables_with_the_decimal_comma(c
     assert lines[0].startswith("Kode;Nilai;Skor;")
     score = lines[1].split(";")[2]
     assert "," in score and "." not in score
+
+
+def test_the_score_workbook_follows_the_language_and_stays_indonesian_by_default(tmp_path):
+    from budaya.interchange.results_xlsx import write_results_xlsx
+
+    group = {"level": "institution", "code": "X", "parent": "ID", "n": 8, "population": 25,
+             "response_rate": 0.32, "minimum": 20, "eligible": False, "suppressed": True}  # fmt: skip
+    path = tmp_path / "hasil.xlsx"
+    write_results_xlsx({"groups": [group]}, path, threshold=10)
+    sheet = load_workbook(path)["Ringkasan"]
+    assert [c.value for c in sheet[1]][:3] == ["Tingkat", "Kode", "Induk"]
+    assert [c.value for c in sheet[2]][:2] == ["instansi", "X"]
+    assert "kurang dari 10 responden" in [c.value for c in sheet[2]]
+    with translation.override("en"):
+        write_results_xlsx({"groups": [group]}, path, threshold=10)
+    book = load_workbook(path)
+    assert book.sheetnames[0] == "Summary" and book["Summary"].freeze_panes == "A2"
+    row = [c.value for c in book["Summary"][2]]
+    assert row[:2] == ["institution", "X"] and row[7:9] == ["no", "yes"]
+    assert "fewer than 10 respondents" in row
