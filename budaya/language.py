@@ -3,9 +3,14 @@
 Django's LocaleMiddleware would follow the browser's Accept-Language, so a phone set to English
 would get English pages; the product is Indonesian first, and English only on request (the
 language switch stores the choice in the language cookie).
+
+`Message` is the one way a service error reaches both the command line and a page: gettext
+with the Indonesian text as msgid; the command line prints "Indonesian / English" as before,
+a page shows `localized(error)` in the reader's language.
 """
 
 from django.conf import settings
+from django.http import Http404
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -24,3 +29,74 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class Message(str):
+    """A user-facing message of a service error, translated by gettext.
+
+    `msgid` is the Indonesian text with `{name}` fields; its English is the msgstr of the
+    catalogue (budaya/locale/en/LC_MESSAGES/django.po). The string itself is
+    "Indonesian / English", what the command line prints and logs (its texts stay as they
+    always were); `localized(...)` gives the active language's text alone, for pages.
+    `tail` is untranslated text (a quoted error of a library) that follows both languages.
+    A field may itself be a Message (or an exception carrying one): it is rendered in the
+    same language, and in full ("id / en") on the Indonesian side of the bilingual string.
+    """
+
+    msgid: str
+    fields: dict
+
+    def __new__(cls, msgid: str, *, tail: str = "", **fields):
+        indonesian = _render(msgid, fields, None, nested=str)
+        english = _render(msgid, fields, "en", nested=lambda v: localized(v, "en"))
+        text = indonesian if english == indonesian else f"{indonesian} / {english}"
+        self = super().__new__(cls, text + tail)
+        self.msgid, self.fields, self.tail = msgid, fields, tail
+        return self
+
+    def localized(self, language: str | None = None) -> str:
+        """Return the message in `language` (default: the active language) alone."""
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        if not language.lower().startswith("en"):
+            text = _render(self.msgid, self.fields, None, nested=lambda v: localized(v, "id"))
+        else:
+            text = _render(self.msgid, self.fields, "en", nested=lambda v: localized(v, "en"))
+        return text + self.tail
+
+
+def _render(msgid: str, fields: dict, language: str | None, nested) -> str:
+    """Return `msgid` translated into `language` (None: the Indonesian msgid itself) with its
+    fields filled in; Message fields and exceptions carrying one go through `nested`."""
+    if language is None:
+        text = msgid
+    else:
+        with translation.override(language):
+            text = translation.gettext(msgid)
+    values = {
+        key: nested(value) if isinstance(value, Message | BaseException) else value
+        for key, value in fields.items()
+    }
+    return text.format(**values)
+
+
+def localized(value, language: str | None = None) -> str:
+    """Return a Message, or an exception whose first argument is one, in the active language
+    (or `language`); any other value as str()."""
+    if isinstance(value, BaseException):
+        value = value.args[0] if value.args else str(value)
+    if isinstance(value, Message):
+        return value.localized(language)
+    return str(value)
+
+
+class ReaderText(str):
+    """Text written for the person who reached a 404 page (already in their language); the
+    404 template shows an exception message only when it is one of these, never Django's own
+    English 'No … matches the given query.'"""
+
+    for_reader = True
+
+
+def not_found(text: str) -> Http404:
+    """Return an Http404 whose message (translated by the caller) the 404 page shows."""
+    return Http404(ReaderText(text))

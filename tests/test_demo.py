@@ -54,6 +54,19 @@ def test_the_demo_sets_everything_up_and_can_run_twice(db, capsys, client):
         < 1e-9
     )
 
+    # A mandated census: 80-95 % answer, so most units reach their Slovin minimum and the
+    # unit ranking is filled; DPUPR stays just below its minimum, the two small Kecamatan are
+    # suppressed (fewer than k respondents).
+    assert 0.80 <= own["response_rate"] <= 0.95
+    units = {g["code"]: g for g in document["groups"] if g["level"] == "unit"}
+    assert len(units) == 12
+    assert all(0.80 <= g["response_rate"] <= 0.97 for g in units.values())
+    eligible = {code for code, g in units.items() if g["eligible"] and not g["suppressed"]}
+    assert len(eligible) >= 8 and "DPUPR" not in eligible
+    assert units["KEC-UTARA"]["suppressed"] and units["KEC-SELATAN"]["suppressed"]
+    ranks = [units[code]["benchmark"]["implementasi"]["rank"] for code in eligible]
+    assert sorted(ranks)[0] == 1 and all(rank is not None for rank in ranks)
+
     # Last year's closed period gives every index a change figure.
     previous = Period.objects.get(code="DEMO-2025")
     assert previous.state == "closed" and previous.closes_on < period.opens_on
@@ -74,6 +87,11 @@ def test_the_demo_sets_everything_up_and_can_run_twice(db, capsys, client):
     assert client.login(username="admin", password=password)
     page = client.get("/periode/DEMO-2026/instansi/KAB-CONTOH/hasil/").content.decode()
     assert 'data-score="indeks_berakhlak"' in page
+    ranking = page.split('id="unit-ranking"', 1)[1].split("</section>", 1)[0]
+    # ranked on the Indeks BerAKHLAK: the eligible units with a finalised evaluation
+    indexed = {code for code in eligible if (units[code]["indeks_berakhlak"] or {}).get("shown")}
+    assert len(indexed) >= 5
+    assert set(re.findall(r'<tr data-unit="([\w-]+)"', ranking)) == indexed
     page = client.get("/periode/DEMO-2027/instansi/KAB-CONTOH/hasil/").content.decode()
     assert "Hasil muncul setelah periode ditutup" in page and "data-score" not in page
     participation = client.get("/periode/DEMO-2027/instansi/KAB-CONTOH/partisipasi/")

@@ -45,7 +45,12 @@ def test_page_pdf_and_workbook_carry_exactly_the_one_sentence(client, computed, 
     page = client.get(reverse("results", args=["P-2026", "INST-A"])).content.decode()
     assert sentence in html.unescape(page)
     workbook = workbook_cells(download(client, "results_download", ["P-2026", "INST-A"], "xlsx"))
-    assert ["Arti memenuhi syarat", sentence] in [row[:2] for row in workbook["Ringkasan"]]
+    # sheet and row names follow the reader's language too
+    sheet, name = {
+        "id": ("Ringkasan", "Arti memenuhi syarat"),
+        "en": ("Summary", "What eligible means"),
+    }[language]
+    assert [name, sentence] in [row[:2] for row in workbook[sheet]]
     if shutil.which("pdftotext"):
         pdf = pdf_text(download(client, "results_download", ["P-2026", "INST-A"], "pdf"), tmp_path)
         assert sentence in flat(pdf)
@@ -54,5 +59,6 @@ def test_page_pdf_and_workbook_carry_exactly_the_one_sentence(client, computed, 
     with translation.override(language):
         path = tmp_path / "hasil.xlsx"
         write_results_xlsx({"groups": []}, path, threshold=10)
-    notes = [list(row) for row in load_workbook(path)["Keterangan"].iter_rows(values_only=True)]
+    notes_sheet = {"id": "Keterangan", "en": "Notes"}[language]
+    notes = [list(row) for row in load_workbook(path)[notes_sheet].iter_rows(values_only=True)]
     assert ["Memenuhi syarat", sentence] in notes

@@ -183,3 +183,23 @@ def test_index_scores_are_written_as_scores_on_a_0_to_100_scale_never_as_percent
     text = press_summary(periods[2024], next_release(result_set), institution)
     assert "Ketujuh nilai BerAKHLAK sama, masing-masing dengan skor 80,0 (skala 0–100)." in text
     assert "%" not in text
+
+
+def test_an_english_reader_gets_the_release_in_english_with_the_same_numbers(probolinggo):
+    from django.utils import translation
+
+    institution, periods = probolinggo
+    with translation.override("en"):
+        text = press_summary(periods[2024], latest_set(periods[2024]), institution)
+    assert text.startswith(
+        "The Indeks BerAKHLAK of Kabupaten Probolinggo in 2024 reached score 78,0 (scale 0–100), "
+        "category A (Sehat). This is up 15,7 points from score 62,3 (B, Cukup Sehat) in 2023."
+    )
+    assert "8.607 respondents took part in the survey, of whom 3.699 men and 4.908 women" in text
+    assert "The highest value is Harmonis with score 85,0 (scale 0–100)" in text
+    for indonesian in ("Survei diikuti", "Nilai tertinggi", "skala", "mencapai", " dengan "):
+        assert indonesian not in text
+    # the command line and the PDF stay Indonesian
+    assert press_summary(periods[2024], latest_set(periods[2024]), institution).startswith(
+        "Indeks BerAKHLAK Kabupaten Probolinggo tahun 2024"
+    )

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,6 +21,7 @@ from budaya.evaluation.models import Evaluation, EvidenceFile, deadline_for
 from budaya.evaluation.offers import offers_for
 from budaya.institutions.access import is_national_admin
 from budaya.institutions.models import Institution, Unit
+from budaya.language import not_found
 from budaya.periods.models import Period
 from budaya.scoring.document import score_dict
 
@@ -167,7 +168,7 @@ def act(request, period_code, institution_code, unit_code=None):
             access.require_fill(user, institution, unit)
             code = request.POST.get("criterion", "")
             if code not in rubric:
-                raise Http404("unknown criterion")
+                raise not_found(gettext("Kriteria tidak dikenal."))
             form = CriterionForm(rubric[code], lang(), request.POST, request.FILES, prefix=code)
             if not form.is_valid():
                 return render_detail(request, period, institution, unit, bound=form, status=400)
@@ -203,7 +204,7 @@ def act(request, period_code, institution_code, unit_code=None):
             access.require_judge(user, institution)
             code = request.POST.get("criterion", "")
             if code not in rubric:
-                raise Http404("unknown criterion")
+                raise not_found(gettext("Kriteria tidak dikenal."))
             form = JudgementForm(rubric[code], lang(), request.POST, prefix=f"j-{code}")
             if not form.is_valid():
                 raise services.EvaluationError(_invalid_judgement())

@@ -20,6 +20,11 @@ Every download and written file that is a table goes through here:
   point), with a byte-order mark so spreadsheets read UTF-8. `INTERCHANGE` is the fixed style of
   the METHOD.md §11 interchange files (',' and the decimal point, no byte-order mark), whatever
   the language;
+- headers and table names are Indonesian msgids: human-facing renderers give them in the active
+  language through gettext (`label`), so every sheet, old or new, is English for an English
+  reader once its words are in the catalogue; names of indices and values stay Indonesian.
+  Interchange CSV headers (METHOD.md §11) are never translated; file names in a zip keep the
+  Indonesian table name, so they do not change with the language;
 - several tables as CSV come as one file per table in a zip (`csv_download`); as XLSX, one
   table per sheet with a bold, frozen header row, column widths and number formats
   (`xlsx_bytes`); as HTML, one escaped <table> per table (`html_table`).
@@ -41,6 +46,22 @@ from pathlib import Path
 
 # The one character set of the formula guard (see the module docstring).
 FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+
+
+def label(text: str) -> str:
+    """Return a header or table name in the active language (gettext, the Indonesian text being
+    the msgid); text without a catalogue entry, or without Django, unchanged. Only an English
+    reader gets a translation: the msgids are Indonesian already, and Django's own Indonesian
+    catalogue would otherwise turn English column names such as 'name' into 'nama'."""
+    from django.conf import settings
+
+    if not text or not isinstance(text, str) or not settings.configured:
+        return text
+    from django.utils import translation
+
+    if not (translation.get_language() or "").lower().startswith("en"):
+        return text
+    return translation.gettext(text)
 
 
 def guard(text: str) -> str:
@@ -178,7 +199,8 @@ def cell_text(value, kind: Kind = TEXT, decimal: str = ".") -> str:
 
 def csv_rows(table: Table, style: CsvStyle) -> Iterator[list[str]]:
     """Yield the header and the rows of `table` as guarded text cells."""
-    yield [guard(header) for header in table.headers]
+    translate = style is not INTERCHANGE
+    yield [guard(label(header) if translate else header) for header in table.headers]
     kinds = [column.kind for column in table.columns]
     for row in table.rows:
         yield [
@@ -323,17 +345,18 @@ def write_xlsx(tables: Sequence[Table], target) -> None:
 
         rows = iter(table.rows)
         sample = [prepare(row) for row in itertools.islice(rows, WIDTH_SAMPLE)]
-        sheet = workbook.create_sheet(sheet_title(table.name, seen))
+        sheet = workbook.create_sheet(sheet_title(label(table.name), seen))
         sheet.freeze_panes = "A2"
         for i, column in enumerate(table.columns):
             width = column.width
             if width is None:
                 lengths = [_display_length(v[i]) for v, _k in sample if i < len(v)]
-                width = min(max(max([len(column.header), *lengths]) + 2, MIN_WIDTH), MAX_WIDTH)
+                longest = max([len(label(column.header)), *lengths])
+                width = min(max(longest + 2, MIN_WIDTH), MAX_WIDTH)
             sheet.column_dimensions[get_column_letter(i + 1)].width = width
         header = []
         for name in table.headers:
-            cell = WriteOnlyCell(sheet, value=xlsx_value(name))
+            cell = WriteOnlyCell(sheet, value=xlsx_value(label(name)))
             cell.font = bold
             header.append(cell)
         sheet.append(header)
@@ -394,10 +417,11 @@ def html_table(table: Table, language: str | None = None, css_class: str = "expo
 
     decimal = csv_style(language).decimal
     kinds = [column.kind for column in table.columns]
-    parts = [f'<table class="{escape(css_class)}">', f"<caption>{escape(table.name)}</caption>"]
+    caption = escape(label(table.name))
+    parts = [f'<table class="{escape(css_class)}">', f"<caption>{caption}</caption>"]
     parts.append(
         "<thead><tr>"
-        + "".join(f'<th scope="col">{escape(guard(h))}</th>' for h in table.headers)
+        + "".join(f'<th scope="col">{escape(guard(label(h)))}</th>' for h in table.headers)
         + "</tr></thead><tbody>"
     )
     for row in table.rows:

@@ -13,6 +13,7 @@ from budaya.interchange.exporters import (
     SCORE,
     Table,
     columns,
+    label,
     write_xlsx,
 )
 from budaya.interchange.summary import eligibility_sentence, suppressed_label
@@ -38,13 +39,13 @@ def _category(score: dict | None) -> str | None:
 
 
 def _yes_no(flag) -> str | None:
-    return None if flag is None else ("ya" if flag else "tidak")
+    return None if flag is None else label("ya" if flag else "tidak")
 
 
 def _group_rows(group: dict, hidden: str) -> tuple[list, list, list, list]:
     """Return one group's rows of the four sheets (Ringkasan, Nilai, Perilaku, Rincian)."""
     summary, values, behaviours, details = [], [], [], []
-    level = LEVEL_NAMES.get(group.get("level"), group.get("level"))
+    level = label(LEVEL_NAMES.get(group.get("level"), group.get("level")))
     code = group.get("code")
     head = [
         level,

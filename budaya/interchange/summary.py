@@ -4,10 +4,21 @@ from django.utils.translation import gettext_noop
 
 from budaya.scoring.rounding import CATEGORY_NAMES, format_number
 
+# The text shown instead of a hidden score (METHOD.md §8), translated at use; the same msgid as
+# the pages' (budaya.results.display.suppressed_text) and templates'.
+SUPPRESSED_LABEL = gettext_noop("kurang dari %(threshold)s responden")
+
 
 def suppressed_label(threshold: int) -> str:
-    """Return the text shown instead of a score for a group or cell below the threshold k."""
-    return f"kurang dari {threshold} responden"
+    """Return the text shown instead of a score for a group or cell below the threshold k, in
+    the active language (Indonesian without Django, or with no language chosen)."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return SUPPRESSED_LABEL % {"threshold": threshold}
+    from django.utils.translation import gettext
+
+    return gettext(SUPPRESSED_LABEL) % {"threshold": threshold}
 
 
 def score_text(score: dict | None, *, with_category: bool = False) -> str:

@@ -6,8 +6,12 @@ one exporter base (budaya.interchange.exporters): formula guard on text cells, o
 sheet with a frozen header, widths and '0.0' score formats; CSV as one file per table in a zip,
 in the language's style (Indonesian: ';' and the decimal comma; English: ',' and the point).
 Tables: Ringkasan (summary), Indeks (indices), Nilai (values), Perilaku (behaviours), Rincian
-(breakdowns), Unit (the institution's units).
+(breakdowns), Unit (the institution's units). Headers and table names are translated by the
+exporter base; the summary's row names and the yes/no cells here (gettext), so an English
+reader gets English words around the numbers.
 """
+
+from django.utils.translation import gettext as _
 
 from budaya.interchange.exporters import (
     DECIMAL2,
@@ -27,7 +31,7 @@ from budaya.scoring.spec import VALUE_CODES
 
 
 def _yes_no(flag) -> str | None:
-    return None if flag is None else ("ya" if flag else "tidak")
+    return None if flag is None else (_("ya") if flag else _("tidak"))
 
 
 def _change(row: dict):
@@ -46,28 +50,28 @@ def tables(report: dict) -> list[Table]:
     hidden = report["hidden_text"]
     code = report["unit"].code if report["unit"] else report["institution"].code
     summary = [
-        ["Periode", report["period"].code],
-        ["Tingkat", {"institution": "instansi", "unit": "unit"}[report["level"]]],
-        ["Kode", code],
-        ["Nama", report["name"]],
-        ["Responden (n)", group.get("n")],
-        ["Populasi", group.get("population")],
-        ["Tingkat respons", Cell(group.get("response_rate"), PERCENT)],
-        ["Minimum responden", group.get("minimum")],
-        ["Memenuhi syarat", _yes_no(group.get("eligible"))],
-        ["Arti memenuhi syarat", eligibility_sentence()],
-        ["Disembunyikan", _yes_no(group.get("suppressed"))],
+        [_("Periode"), report["period"].code],
+        [_("Tingkat"), {"institution": _("instansi"), "unit": _("unit")}[report["level"]]],
+        [_("Kode"), code],
+        [_("Nama"), report["name"]],
+        [_("Responden (n)"), group.get("n")],
+        [_("Populasi"), group.get("population")],
+        [_("Tingkat respons"), Cell(group.get("response_rate"), PERCENT)],
+        [_("Minimum responden"), group.get("minimum")],
+        [_("Memenuhi syarat"), _yes_no(group.get("eligible"))],
+        [_("Arti memenuhi syarat"), eligibility_sentence()],
+        [_("Disembunyikan"), _yes_no(group.get("suppressed"))],
     ]
     result_set = report.get("result_set")
     if result_set is not None:
-        summary.append(["Rilis", result_set.version])
+        summary.append([_("Rilis"), result_set.version])
     carried = report.get("carried_over")
     if carried:
         # METHOD.md §12: survey scores kept from an earlier release (fewer than k changed).
-        summary.append(["Skor survei dibawa dari rilis", carried.get("from_release")])
+        summary.append([_("Skor survei dibawa dari rilis"), carried.get("from_release")])
     summary_table = Table("Ringkasan", columns("Ukuran", ("Nilai", NUMBER)), summary)
     if not report.get("visible"):
-        summary.append(["Skor", hidden])
+        summary.append([_("Skor"), hidden])
         return [summary_table]
     indices = [
         [
@@ -80,7 +84,7 @@ def tables(report: dict) -> list[Table]:
         ]
         for row in report["indices"] + report["others"]
     ]
-    indices.append(["Entropi budaya (100 − Energi Positif)", report["entropy"]])
+    indices.append([_("Entropi budaya (100 − Energi Positif)"), report["entropy"]])
     values = [
         [
             row["code"],
@@ -96,7 +100,7 @@ def tables(report: dict) -> list[Table]:
         ]
         for row in report["values"]
     ]
-    marks = {"strong": "terkuat", "weak": "terlemah"}
+    marks = {"strong": _("terkuat"), "weak": _("terlemah")}
     behaviours = [
         [
             row["rank"],
@@ -112,7 +116,7 @@ def tables(report: dict) -> list[Table]:
     details = []
     breakdowns = list(report["breakdowns"])
     if report["unit_rows"]:
-        breakdowns.insert(0, {"title": "Unit kerja", "rows": report["unit_rows"]})
+        breakdowns.insert(0, {"title": _("Unit kerja"), "rows": report["unit_rows"]})
     for breakdown in breakdowns:
         for row in breakdown["rows"]:
             line = [breakdown["title"], row["code"], row["label"], row["n"], row["population"]]

@@ -6,12 +6,14 @@ the page's sections (budaya.results.sections) and render; they compute no score.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from budaya.institutions.access import require_institution_access, require_unit_access
 from budaya.institutions.models import Institution, Unit
+from budaya.language import not_found
 from budaya.periods.models import Period
 from budaya.reports.exports import csv_download, workbook_bytes
 from budaya.reports.pdf import pdf_bytes
@@ -85,11 +87,11 @@ def export_bytes(period, institution, unit, fmt: str) -> tuple[bytes, str]:
     result_set = store.latest_set(period)
     if result_set is None:
         if not store.is_released(period):
-            raise Http404("Hasil muncul setelah periode ditutup.")
-        raise Http404("Belum ada hasil tersimpan.")
+            raise not_found(_("Hasil muncul setelah periode ditutup."))
+        raise not_found(_("Belum ada hasil tersimpan."))
     report = build_report(period, result_set, institution, unit)
     if report["group"] is None:
-        raise Http404("Kelompok ini tidak ada dalam hasil tersimpan.")
+        raise not_found(_("Kelompok ini tidak ada dalam hasil tersimpan."))
     stem = f"hasil-{period.code}-{institution.code}" + (f"-{unit.code}" if unit else "")
     if fmt == "pdf":
         content = pdf_bytes(report, press_summary(period, result_set, institution, unit))
@@ -103,7 +105,7 @@ def export_bytes(period, institution, unit, fmt: str) -> tuple[bytes, str]:
 
 def _download(period, institution, unit, fmt):
     if fmt not in FORMATS:
-        raise Http404("Format tidak dikenal.")
+        raise not_found(_("Format tidak dikenal."))
     content, filename = export_bytes(period, institution, unit, fmt)
     content_type = "application/zip" if filename.endswith(".zip") else FORMATS[fmt]
     response = HttpResponse(content, content_type=content_type)

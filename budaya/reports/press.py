@@ -1,9 +1,16 @@
-"""Return a press summary: Indonesian paragraphs in the style of a government news release.
+"""Return a press summary: paragraphs in the style of a government news release.
+
+Indonesian first; every phrase is a gettext msgid (Indonesian), so an English reader of the
+results page gets the English release. The command line (`budaya report --press`) and the PDF
+write Indonesian, as before.
 
 Built from the stored results only. Counts of respondents by gender and employment type come
 from the breakdowns' `n` (a count, shown even for a hidden cell); every score goes through
 `budaya.results.display`, so nothing of a suppressed group appears.
 """
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from budaya.results import display as d
 from budaya.results import store
@@ -12,24 +19,27 @@ from budaya.scoring.spec import VALUE_CODES, VALUE_NAMES
 
 # Index scores are on a 0–100 scale, not percentages: the press text writes them as
 # "skor 74,2 (skala 0–100)" and never with a % sign ("% favorabel" elsewhere is a percentage).
-SCALE = "(skala 0–100)"
+SCALE = gettext_noop("(skala 0–100)")
 
 
 def score_text(value, scale: bool = True) -> str:
     """Return 'skor 74,2 (skala 0–100)' (or 'skor 74,2' when the scale was already said)."""
-    return f"skor {d.number(value)}" + (f" {SCALE}" if scale else "")
+    text = _("skor %(score)s") % {"score": d.number(value)}
+    return text + (f" {_(SCALE)}" if scale else "")
 
 
 def join_names(names: list[str]) -> str:
     """Return 'A', 'A dan B', 'A, B dan C'."""
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " dan " + names[-1]
+    return ", ".join(names[:-1]) + " " + _("dan") + " " + names[-1]
 
 
 def period_label(code: str) -> str:
     """Return 'tahun 2026' for a year-like period code, else 'periode CODE'."""
-    return f"tahun {code}" if code.isdigit() and len(code) == 4 else f"periode {code}"
+    if code.isdigit() and len(code) == 4:
+        return _("tahun %(year)s") % {"year": code}
+    return _("periode %(code)s") % {"code": code}
 
 
 def _category(score: dict | None) -> str:
@@ -50,30 +60,36 @@ def _change_sentence(group, key, label, previous) -> str:
     before = None
     if previous is not None:
         before = d.score(previous[1], key)
-    when = f" pada {period_label(previous[0])}" if previous is not None else ""
+    when = ""
+    if previous is not None:
+        when = " " + _("pada %(period)s") % {"period": period_label(previous[0])}
     if delta == 0:
-        text = f"{label} tidak berubah dibanding periode sebelumnya"
+        text = _("%(label)s tidak berubah dibanding periode sebelumnya") % {"label": label}
         if before:
             text += f" ({score_text(d.shown(before), False)}; {_category_inline(before)}{when})"
     else:
-        verb = "naik" if delta > 0 else "turun"
-        text = f"Angka ini {verb} {d.number(abs(delta))} poin"
-        if before:
-            text += f" dari {score_text(d.shown(before), False)} ({_category_inline(before)}){when}"
+        points = {"delta": d.number(abs(delta))}
+        if delta > 0:
+            text = _("Angka ini naik %(delta)s poin") % points
         else:
-            text += " dibanding periode sebelumnya"
+            text = _("Angka ini turun %(delta)s poin") % points
+        if before:
+            earlier = _("dari %(score)s") % {"score": score_text(d.shown(before), False)}
+            text += f" {earlier} ({_category_inline(before)}){when}"
+        else:
+            text += " " + _("dibanding periode sebelumnya")
     if change.get("significant") is False:
-        text += "; perubahan ini belum bermakna secara statistik"
+        text += "; " + _("perubahan ini belum bermakna secara statistik")
     return text + "."
 
 
 def _respondents(group: dict) -> str:
     n = group.get("n") or 0
-    text = f"Survei diikuti {d.number(int(n))} responden"
+    text = _("Survei diikuti %(n)s responden") % {"n": d.number(int(n))}
     parts = []
     cells = group.get("breakdowns") or {}
     gender = cells.get("gender") or {}
-    words = {"L": "laki-laki", "P": "perempuan"}
+    words = {"L": _("laki-laki"), "P": _("perempuan")}
     found = [f"{d.number(int(gender[c]['n']))} {words[c]}" for c in ("L", "P") if c in gender]
     if found:
         parts.append(join_names(found))
@@ -82,7 +98,7 @@ def _respondents(group: dict) -> str:
     if found:
         parts.append(join_names(found))
     if parts:
-        text += ", terdiri atas " + ", serta ".join(parts)
+        text += ", " + _("terdiri atas") + " " + (", " + _("serta") + " ").join(parts)
     return text + "."
 
 
@@ -102,18 +118,21 @@ def _values(group: dict) -> str:
             levels.append((value, [name]))
 
     def phrase(value, names, scale=True):
-        each = " masing-masing dengan " if len(names) > 1 else " dengan "
-        return f"{join_names(names)}{each}{score_text(value, scale)}"
+        each = _("masing-masing dengan") if len(names) > 1 else _("dengan")
+        return f"{join_names(names)} {each} {score_text(value, scale)}"
 
     top_value, top_names = levels[0]
     if len(levels) == 1:
-        return f"Ketujuh nilai BerAKHLAK sama, masing-masing dengan {score_text(top_value)}."
-    text = "Nilai tertinggi adalah " + phrase(top_value, top_names)
+        return _("Ketujuh nilai BerAKHLAK sama, masing-masing dengan %(score)s.") % {
+            "score": score_text(top_value)
+        }
+    text = _("Nilai tertinggi adalah %(phrase)s") % {"phrase": phrase(top_value, top_names)}
     middle = [phrase(value, names, False) for value, names in levels[1:-1]]
     if middle:
-        text += ", disusul " + join_names(middle)
+        text += ", " + _("disusul %(rest)s") % {"rest": join_names(middle)}
     low_value, low_names = levels[-1]
-    return text + ". Nilai terendah adalah " + phrase(low_value, low_names, False) + "."
+    lowest = _("Nilai terendah adalah %(phrase)s") % {"phrase": phrase(low_value, low_names, False)}
+    return f"{text}. {lowest}."
 
 
 def press_summary(period, result_set, institution, unit=None) -> str:
@@ -127,47 +146,65 @@ def press_summary(period, result_set, institution, unit=None) -> str:
         name = f"{unit.name} {institution.name}"
     when = period_label(period.code)
     if group is None:
-        return f"Belum ada hasil {name} untuk {when}."
+        return _("Belum ada hasil %(name)s untuk %(when)s.") % {"name": name, "when": when}
     if not d.visible(group):
-        return (
-            f"Hasil {name} untuk {when} tidak dipublikasikan karena jumlah respondennya kurang "
-            f"dari {period.threshold} orang."
-        )
+        return _(
+            "Hasil %(name)s untuk %(when)s tidak dipublikasikan karena jumlah respondennya "
+            "kurang dari %(k)s orang."
+        ) % {"name": name, "when": when, "k": period.threshold}
     if not group.get("eligible"):
         minimum = group.get("minimum")
-        need = f" dari minimum {d.number(int(minimum))}" if minimum is not None else ""
-        return (
-            f"{name} belum memenuhi jumlah minimum responden untuk {when} "
-            f"({d.number(int(group.get('n') or 0))} responden{need}), sehingga belum memperoleh "
-            f"Indeks BerAKHLAK.\n\n{_respondents(group)}"
-        )
+        need = ""
+        if minimum is not None:
+            need = " " + _("dari minimum %(minimum)s") % {"minimum": d.number(int(minimum))}
+        short = _(
+            "%(name)s belum memenuhi jumlah minimum responden untuk %(when)s (%(n)s "
+            "responden%(need)s), sehingga belum memperoleh Indeks BerAKHLAK."
+        ) % {"name": name, "when": when, "n": d.number(int(group.get("n") or 0)), "need": need}
+        return f"{short}\n\n{_respondents(group)}"
     previous = store.previous_summary(period, level, code, parent)
     paragraphs = []
     headline = d.score(group, "indeks_berakhlak")
     implementasi = d.score(group, "implementasi")
     if headline:
         first = (
-            f"Indeks BerAKHLAK {name} {when} mencapai {score_text(d.shown(headline))} dengan "
-            f"kategori {_category(headline)}. "
+            _("Indeks BerAKHLAK %(name)s %(when)s mencapai %(score)s dengan kategori %(category)s.")
+            % {
+                "name": name,
+                "when": when,
+                "score": score_text(d.shown(headline)),
+                "category": _category(headline),
+            }
+            + " "
             + _change_sentence(group, "indeks_berakhlak", "Indeks BerAKHLAK", previous)
         )
         evaluasi = d.score(group, "evaluasi")
         if implementasi and evaluasi:
-            first += (
-                f" Indeks ini menggabungkan hasil survei pegawai, Indeks Implementasi "
-                f"BerAKHLAK ({score_text(d.shown(implementasi), False)}), dengan Indeks Evaluasi "
-                f"Budaya Kerja ({score_text(d.shown(evaluasi), False)})."
-            )
+            first += " " + _(
+                "Indeks ini menggabungkan hasil survei pegawai, Indeks Implementasi BerAKHLAK "
+                "(%(implementasi)s), dengan Indeks Evaluasi Budaya Kerja (%(evaluasi)s)."
+            ) % {
+                "implementasi": score_text(d.shown(implementasi), False),
+                "evaluasi": score_text(d.shown(evaluasi), False),
+            }
         paragraphs.append(first.strip())
     else:
         paragraphs.append(
-            f"Evaluasi Budaya Kerja {name} untuk {when} belum difinalkan, sehingga Indeks "
-            f"BerAKHLAK belum dapat ditetapkan."
+            _(
+                "Evaluasi Budaya Kerja %(name)s untuk %(when)s belum difinalkan, sehingga Indeks "
+                "BerAKHLAK belum dapat ditetapkan."
+            )
+            % {"name": name, "when": when}
         )
         if implementasi:
             paragraphs[-1] += (
-                f" Dari survei pegawai, Indeks Implementasi BerAKHLAK mencapai "
-                f"{score_text(d.shown(implementasi))} dengan kategori {_category(implementasi)}. "
+                " "
+                + _(
+                    "Dari survei pegawai, Indeks Implementasi BerAKHLAK mencapai %(score)s "
+                    "dengan kategori %(category)s."
+                )
+                % {"score": score_text(d.shown(implementasi)), "category": _category(implementasi)}
+                + " "
                 + _change_sentence(group, "implementasi", "Indeks Implementasi", previous)
             ).rstrip()
     paragraphs.append(_respondents(group))
@@ -181,7 +218,10 @@ def press_summary(period, result_set, institution, unit=None) -> str:
     ):
         found = d.score(group, key)
         if found:
-            extra.append(f"{label} dengan {score_text(d.shown(found), False)}")
+            extra.append(f"{label} {_('dengan')} {score_text(d.shown(found), False)}")
     if extra:
-        paragraphs.append(f"Survei yang sama mencatat {join_names(extra)} {SCALE}.")
+        paragraphs.append(
+            _("Survei yang sama mencatat %(items)s %(scale)s.")
+            % {"items": join_names(extra), "scale": _(SCALE)}
+        )
     return "\n\n".join(paragraphs)

@@ -6,12 +6,13 @@ will."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from budaya.institutions.access import is_national_admin
+from budaya.language import localized, not_found
 from budaya.periods.models import Period
 from budaya.periods.services import PeriodStateError
 from budaya.reports import jobs
@@ -80,7 +81,7 @@ def job_download(request, period_code, job_id):
     try:
         handle = open(job.output, "rb")  # noqa: SIM115 (FileResponse closes it)
     except OSError as error:
-        raise Http404("Berkas hasil tidak ditemukan.") from error
+        raise not_found(_("Berkas hasil tidak ditemukan.")) from error
     return FileResponse(handle, as_attachment=True, filename=f"laporan-{period_code}.zip")
 
 
@@ -113,7 +114,7 @@ def period_close(request, period_code):
     try:
         close_period(period, actor=request.user, queue=queue_release)
     except PeriodStateError as error:
-        messages.error(request, str(error))
+        messages.error(request, localized(error))
     else:
         messages.success(request, _("Periode ditutup; rilis hasil masuk antrean (budaya worker)."))
     return redirect("period_manage", period.code)
@@ -145,7 +146,7 @@ def period_reopen(request, period_code):
     try:
         reopen_period(period, request.POST.get("reason", ""), actor=request.user)
     except PeriodStateError as error:
-        messages.error(request, str(error))
+        messages.error(request, localized(error))
     else:
         messages.success(
             request, _("Periode dibuka kembali; skornya tidak ditampilkan sampai ditutup lagi.")

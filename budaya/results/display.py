@@ -6,12 +6,15 @@ recomputed) and None whenever the holder is suppressed (METHOD.md §8), so an ou
 to check `suppressed` still cannot show a hidden score.
 """
 
+from django.utils.translation import gettext
+
 from budaya.scoring.rounding import CATEGORY_NAMES, format_number
 
 
 def suppressed_text(threshold: int) -> str:
-    """Return the text shown instead of a hidden score: 'kurang dari k responden'."""
-    return f"kurang dari {threshold} responden"
+    """Return the text shown instead of a hidden score, in the active language: 'kurang dari
+    k responden' ('fewer than k respondents')."""
+    return gettext("kurang dari %(threshold)s responden") % {"threshold": threshold}
 
 
 def visible(holder: dict | None) -> bool:

@@ -14,6 +14,7 @@ from budaya.audit.services import log_action
 from budaya.evaluation.services import finalised_evaluations
 from budaya.institutions.access import is_national_admin
 from budaya.instruments import InstrumentError, load_instrument
+from budaya.language import Message
 from budaya.periods.models import Period
 from budaya.periods.services import PeriodStateError
 from budaya.public.results import branding_data, branding_segments
@@ -80,8 +81,7 @@ def compute_document(period: Period, timings: dict | None = None) -> dict:
         raise ComputeError(str(error)) from None
     if not data.institutions:
         raise ComputeError(
-            f"periode {period.code} belum punya daftar pegawai atau jawaban / period "
-            f"{period.code} has no roster and no responses yet"
+            Message("periode {code} belum punya daftar pegawai atau jawaban", code=period.code)
         )
     # Only evaluations of groups the engine knows (institutions with a roster or responses).
     known_units = {(data.institutions[i], code) for i, code in data.units}
@@ -107,9 +107,7 @@ def compute_document(period: Period, timings: dict | None = None) -> dict:
                 instrument=period.instrument,
             )
     except ValueError as error:
-        raise ComputeError(
-            f"mesin skor menolak data / the engine refused the data: {error}"
-        ) from error
+        raise ComputeError(Message("mesin skor menolak data", tail=f": {error}")) from error
     # Public survey by segment and reasons: a separate top-level key, §11 groups untouched.
     with _phase(timings, "segments"):
         segments = branding_segments(period, instrument, int(period.threshold))
@@ -125,14 +123,18 @@ def _refuse_unless_closed(period: Period) -> None:
     """Raise ComputeError unless the period is closed (results exist only after closing)."""
     if period.state == Period.State.DRAFT:
         raise ComputeError(
-            f"periode {period.code} masih draf; hasil hanya dihitung setelah periode ditutup / "
-            f"period {period.code} is still a draft; results are computed only after closing"
+            Message(
+                "periode {code} masih draf; hasil hanya dihitung setelah periode ditutup",
+                code=period.code,
+            )
         )
     if period.state != Period.State.CLOSED:
         raise ComputeError(
-            f"periode {period.code} masih dibuka; hasil dirilis setelah periode ditutup "
-            f"(budaya period close {period.code}) / period {period.code} is still open; results "
-            f"are released only after it closes"
+            Message(
+                "periode {code} masih dibuka; hasil dirilis setelah periode ditutup "
+                "(budaya period close {code})",
+                code=period.code,
+            )
         )
 
 
@@ -257,9 +259,11 @@ def close_period(period: Period, actor=None, queue=None, progress=None):
         locked = Period.objects.select_for_update().get(pk=period.pk)
         if locked.state != Period.State.OPEN:
             raise PeriodStateError(
-                f"periode {locked.code} berstatus {locked.state}; hanya periode yang dibuka dapat "
-                f"ditutup / period {locked.code} is {locked.state}; only an open period can be "
-                f"closed"
+                Message(
+                    "periode {code} berstatus {state}; hanya periode yang dibuka dapat ditutup",
+                    code=locked.code,
+                    state=locked.state,
+                )
             )
         locked.state = Period.State.CLOSED
         locked.save(update_fields=["state"])
@@ -277,8 +281,12 @@ def close_period(period: Period, actor=None, queue=None, progress=None):
         )
     except ComputeError as error:
         raise ComputeError(
-            f"periode ditutup, tetapi hasil belum dirilis: {error}; jalankan budaya compute "
-            f"{period.code} / the period is closed but results were not released"
+            Message(
+                "periode ditutup, tetapi hasil belum dirilis: {error}; jalankan budaya compute "
+                "{code}",
+                error=error,
+                code=period.code,
+            )
         ) from None
 
 
@@ -295,26 +303,29 @@ def reopen_period(period: Period, reason: str, actor=None) -> Period:
     """
     if actor is not None and not is_national_admin(actor):
         raise PeriodStateError(
-            "hanya administrator nasional yang dapat membuka kembali periode / only a national "
-            "administrator can reopen a period"
+            Message("hanya administrator nasional yang dapat membuka kembali periode")
         )
     reason = " ".join((reason or "").split())
     if not reason:
-        raise PeriodStateError(
-            "alasan membuka kembali wajib diisi / a reason for reopening is required"
-        )
+        raise PeriodStateError(Message("alasan membuka kembali wajib diisi"))
     if len(reason) > REASON_MAX:
         raise PeriodStateError(
-            f"alasan terlalu panjang ({len(reason)} karakter, maks. {REASON_MAX}) / reason too "
-            f"long ({len(reason)} characters, at most {REASON_MAX})"
+            Message(
+                "alasan terlalu panjang ({length} karakter, maks. {most})",
+                length=len(reason),
+                most=REASON_MAX,
+            )
         )
     with transaction.atomic():
         period = Period.objects.select_for_update().get(pk=period.pk)
         if period.state != Period.State.CLOSED:
             raise PeriodStateError(
-                f"periode {period.code} berstatus {period.state}; hanya periode yang ditutup dapat "
-                f"dibuka kembali / period {period.code} is {period.state}; only a closed period "
-                f"can be reopened"
+                Message(
+                    "periode {code} berstatus {state}; hanya periode yang ditutup dapat dibuka "
+                    "kembali",
+                    code=period.code,
+                    state=period.state,
+                )
             )
         _mark_counted_responses(period)
         period.state = Period.State.OPEN
