@@ -288,3 +288,21 @@ def test_the_page_is_linked_from_the_home_page_and_the_participation_page(client
     assert f'href="{page}"' in client.get(reverse("home")).content.decode()
     participation = reverse("participation", args=[period.code, institution.code])
     assert f'href="{page}"' in client.get(participation).content.decode()
+
+
+def test_a_backup_never_holds_the_kept_links(world, tmp_path):
+    import json
+    import zipfile
+
+    from budaya.backup.archive import write_backup
+
+    period, institution, entries, tokens = world
+    out = tmp_path / "backup.zip"
+    write_backup(out)
+    with zipfile.ZipFile(out) as archive:
+        rows = [
+            json.loads(line)
+            for line in archive.read("data/survey.invitationbatch.jsonl").decode().splitlines()
+        ]
+    assert len(rows) == 1 and "links" not in rows[0]["fields"]
+    assert rows[0]["fields"]["number"] == 1
