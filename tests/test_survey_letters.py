@@ -64,3 +64,19 @@ def test_the_letters_download_is_a_pdf_and_replaces_no_link(client, world):
     assert response.content[:5] == b"%PDF-"
     assert "surat-undangan" in response["Content-Disposition"]
     assert all(find_invitation(token) for token in tokens.values())
+
+
+def test_letters_can_be_downloaded_per_unit(client, world):
+    period, institution, entries, tokens = world
+    login_as(client, "institution_admin", institution)
+    page = reverse("survey:invitations", args=[period.code, institution.code])
+    html = client.get(page).content.decode()
+    assert '<option value="U1">Sekretariat</option>' in html
+    url = reverse("survey:invitations_download", args=[period.code, institution.code, 1, "pdf"])
+    response = client.get(url, {"unit": "U2"})
+    assert "-U2.pdf" in response["Content-Disposition"]
+    pages = pdf_pages(response.content)
+    if pages is not None:
+        assert len(pages) == 1 and "Pegawai 2" in pages[0]
+    missing = client.get(url, {"unit": "NOPE"}, follow=True).content.decode()
+    assert "tidak mempunyai tautan untuk unit kerja NOPE" in missing

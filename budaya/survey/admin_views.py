@@ -33,7 +33,7 @@ from budaya.survey.delivery import (
     shared_message,
 )
 from budaya.survey.export import csv_bytes, xlsx_bytes
-from budaya.survey.models import InvitationBatch, InvitationDelivery, SharedLink
+from budaya.survey.models import Invitation, InvitationBatch, InvitationDelivery, SharedLink
 from budaya.survey.services import (
     InvitationsSealed,
     ReissueChanged,
@@ -86,6 +86,16 @@ def _batches(period, institution) -> list[InvitationBatch]:
         latest[delivery.batch_id] = delivery
     for batch in batches:
         batch.email_delivery = latest.get(batch.pk)
+        batch.units = (
+            list(
+                Invitation.objects.filter(batch=batch)
+                .order_by("roster_entry__unit__code")
+                .values_list("roster_entry__unit__code", "roster_entry__unit__name")
+                .distinct()
+            )
+            if batch.links_held and batch.current
+            else []
+        )
     return batches
 
 
@@ -261,6 +271,18 @@ def download(request, period_code, institution_code, number, fmt):
             % {"number": batch.number},
         )
         return _back(period, institution)
+    unit = (request.GET.get("unit") or "").strip()
+    suffix = ""
+    if unit:
+        pairs = [pair for pair in pairs if pair[0].unit.code == unit]
+        if not pairs:
+            messages.error(
+                request,
+                _("Kelompok %(number)d tidak mempunyai tautan untuk unit kerja %(unit)s.")
+                % {"number": batch.number, "unit": unit},
+            )
+            return _back(period, institution)
+        suffix = f"-{unit}"
     if fmt == "pdf":
         from budaya.survey.letters import LettersError, letters_pdf
 
@@ -270,17 +292,22 @@ def download(request, period_code, institution_code, number, fmt):
             messages.error(request, str(error))
             return _back(period, institution)
         content_type = "application/pdf"
-        filename = f"surat-undangan-{period.code}-{institution.code}-{batch.number}.pdf"
+        filename = f"surat-undangan-{period.code}-{institution.code}-{batch.number}{suffix}.pdf"
     else:
         body = csv_bytes(pairs) if fmt == "csv" else xlsx_bytes(pairs)
         content_type = "text/csv; charset=utf-8" if fmt == "csv" else XLSX_TYPE
-        filename = f"undangan-{period.code}-{institution.code}-{batch.number}.{fmt}"
+        filename = f"undangan-{period.code}-{institution.code}-{batch.number}{suffix}.{fmt}"
     log_action(
         request.user,
         "invitations.download",
         institution=institution,
         target=f"{period.code} / {institution.code}",
-        detail={"batch": batch.number, "format": fmt, "links": len(pairs)},
+        detail={
+            "batch": batch.number,
+            "format": fmt,
+            "links": len(pairs),
+            **({"unit": unit} if unit else {}),
+        },
     )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
