@@ -201,3 +201,16 @@ def test_shared_link_prints_one_stable_address(world, settings, capsys):
     main(["invitations", period.code, institution.code, "--shared-link"])
     assert capsys.readouterr().out.strip() == first
     assert first.startswith("https://survei.example.go.id/i/")
+
+
+def test_letters_of_one_unit(world, tmp_path, capsys):
+    period, institution, entries, tokens = world
+    out = tmp_path / "surat-u2.pdf"
+    args = ["invitations", period.code, institution.code, "--letters", str(out), "--unit", "U2"]
+    assert main(args) == 0
+    pages = pdf_pages(out.read_bytes())
+    if pages is not None:
+        assert len(pages) == 1 and "Pegawai 2" in pages[0]
+    args[-1] = "NOPE"
+    assert main(args) == 1
+    assert "tidak ada tautan untuk unit kerja NOPE" in capsys.readouterr().err

@@ -79,6 +79,12 @@ def register(subparsers) -> None:
         help="hanya kelompok N / only batch N (for --out, --letters, --forget-links, --reissue)",
     )
     parser.add_argument(
+        "--unit",
+        metavar="CODE",
+        help="hanya pegawai unit kerja CODE / only the employees of work unit CODE (for --out, "
+        "--letters)",
+    )
+    parser.add_argument(
         "--reissue",
         action="store_true",
         help="ganti tautan (semua, atau --batch N): tautan lama berhenti berlaku; meminta "
@@ -237,6 +243,13 @@ def _write(args, period, institution, target) -> int:
                 except LinksGone:
                     if InvitationBatch.objects.filter(pk=one.pk, invitations__isnull=False):
                         gone.append(one.number)
+            if args.unit:
+                pairs = [pair for pair in pairs if pair[0].unit.code == args.unit]
+                if not pairs and target is not None:
+                    raise CommandError(
+                        f"tidak ada tautan untuk unit kerja {args.unit} / "
+                        f"no links for work unit {args.unit}"
+                    )
             if not pairs and target is not None:
                 raise CommandError(_gone_message(gone))
             kind = _write_file(period, institution, pairs, target, args.letters is not None)
