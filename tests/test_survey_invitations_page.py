@@ -306,3 +306,23 @@ def test_a_backup_never_holds_the_kept_links(world, tmp_path):
         ]
     assert len(rows) == 1 and "links" not in rows[0]["fields"]
     assert rows[0]["fields"]["number"] == 1
+
+
+def test_links_issued_before_batches_are_kept_as_an_earlier_batch(client, world, page):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "budaya.survey.migrations.0006_invitation_batches_and_deliveries"
+    )
+    period, institution, entries, tokens = world
+    Invitation.objects.update(batch=None)
+    InvitationBatch.objects.all().delete()
+    migration.earlier_batches(apps, None)
+    batch = InvitationBatch.objects.get()
+    assert (batch.number, batch.kind, batch.size, batch.links_held) == (1, "earlier", 3, False)
+    login_as(client, "institution_admin", institution)
+    html = client.get(page).content.decode()
+    assert "pegawai baru" not in html and "tidak disimpan lagi di server" in html
+    assert all(find_invitation(token) for token in tokens.values())

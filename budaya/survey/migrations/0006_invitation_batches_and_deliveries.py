@@ -12,6 +12,7 @@ def earlier_batches(apps, schema_editor):
     InvitationBatch = apps.get_model("survey", "InvitationBatch")
     groups = (
         Invitation.objects.filter(period__sealed_on__isnull=True, batch__isnull=True)
+        .order_by()
         .values_list("period_id", "roster_entry__institution_id")
         .distinct()
     )
