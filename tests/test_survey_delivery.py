@@ -177,3 +177,55 @@ def test_the_shared_message_names_the_link_and_explains_the_code(world):
     text = shared_message(period, institution, "https://survei.example.go.id/i/abc/")
     assert "https://survei.example.go.id/i/abc/" in text
     assert "NIP" in text and "Kode 6 angka" in text and institution.name in text
+
+
+def run_with(env: dict, *args: str, cwd=None):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    base = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root), "DATABASE_URL": "sqlite:///x.db"}
+    return subprocess.run(
+        [sys.executable, *args],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+    )
+
+
+def test_the_smtp_settings_come_from_budaya_email_variables(tmp_path):
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'budaya.settings';"
+        "from django.conf import settings as s;"
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_USE_TLS,"
+        " s.EMAIL_TIMEOUT, s.BUDAYA_INVITATION_LINKS_DAYS)"
+    )
+    env = {
+        "BUDAYA_EMAIL_HOST": "smtp.example.go.id",
+        "BUDAYA_EMAIL_PORT": "587",
+        "BUDAYA_EMAIL_USER": "survei",
+        "BUDAYA_EMAIL_USE_TLS": "true",
+        "BUDAYA_INVITATION_LINKS_DAYS": "3",
+    }
+    done = run_with(env, "-c", code, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.go.id",
+        "587",
+        "survei",
+        "True",
+        "30",
+        "3",
+    ]
+    assert run_with({}, "-c", code, cwd=tmp_path).stdout.split()[0].endswith("console.EmailBackend")
+
+
+def test_tls_and_ssl_together_stop_every_command_with_one_line(tmp_path):
+    env = {"BUDAYA_EMAIL_USE_TLS": "true", "BUDAYA_EMAIL_USE_SSL": "true"}
+    done = run_with(env, "-m", "budaya", "check", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "BUDAYA_EMAIL_USE_TLS and BUDAYA_EMAIL_USE_SSL cannot both be true" in done.stderr
