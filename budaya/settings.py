@@ -265,8 +265,29 @@ elif BUDAYA_CACHE_DIR:
         }
     }
 
-EMAIL_BACKEND = env_str("BUDAYA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail (invitations, reminders, shared-link codes): SMTP when BUDAYA_EMAIL_HOST is set, else
+# the console backend (prints only; invitation e-mail is then refused outside debug).
+EMAIL_HOST = env_str("BUDAYA_EMAIL_HOST", "localhost")
+EMAIL_BACKEND = env_str(
+    "BUDAYA_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env_is_set("BUDAYA_EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("BUDAYA_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("BUDAYA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("BUDAYA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("BUDAYA_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("BUDAYA_EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "BUDAYA_EMAIL_USE_TLS and BUDAYA_EMAIL_USE_SSL cannot both be true: STARTTLS (port 587) "
+        "or SSL (port 465), not both"
+    )
+EMAIL_TIMEOUT = env_int("BUDAYA_EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("BUDAYA_FROM_EMAIL", "budaya@localhost")
+# Days a batch of personal links stays (encrypted) on the server for letters, files and e-mail.
+BUDAYA_INVITATION_LINKS_DAYS = env_int("BUDAYA_INVITATION_LINKS_DAYS", 7, minimum=1)
 
 # `budaya check` treats the worker as stopped when its heartbeat is older than this.
 BUDAYA_WORKER_HEARTBEAT_SECONDS = env_int("BUDAYA_WORKER_HEARTBEAT_SECONDS", 120, minimum=10)

@@ -18,7 +18,13 @@ from budaya.roster.models import RosterEntry
 from budaya.security.generalise import STAR, generalisation, released_counts
 from budaya.survey.drafts import draft_key
 from budaya.survey.flow import steps_of
-from budaya.survey.models import Draft, Invitation, Response
+from budaya.survey.models import (
+    Draft,
+    Invitation,
+    InvitationBatch,
+    InvitationDelivery,
+    Response,
+)
 from budaya.survey.services import (
     clean_submission,
     create_invitations,
@@ -68,7 +74,9 @@ def test_no_model_relates_a_linking_record_to_response_level_data():
             assert not ("survey.response" in targets and targets & LINKING), label(model)
 
 
-@pytest.mark.parametrize("model", [Response, Invitation, Draft])
+@pytest.mark.parametrize(
+    "model", [Response, Invitation, Draft, InvitationBatch, InvitationDelivery]
+)
 def test_no_time_finer_than_a_day_is_stored_for_responses_invitations_or_drafts(model):
     fine = [
         field.name

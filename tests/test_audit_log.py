@@ -13,7 +13,8 @@ from budaya.institutions.services import add_user
 from budaya.periods.services import create_period, open_period
 from budaya.results.services import close_period
 from budaya.roster.services import import_roster, validate_roster
-from budaya.survey.services import create_invitations, send_invitation_emails
+from budaya.survey.delivery import send_invitation_emails
+from budaya.survey.services import create_invitations
 from tests.web_fixtures import (  # noqa: F401
     PASSWORD,
     _fast_passwords,
@@ -59,7 +60,7 @@ def test_adding_a_user_and_issuing_and_sending_invitations_are_logged(world):
     assert ("user.add", "nasional") in logged
     assert ("invitations.issue", "admin_a") in logged
     issue = AuditEntry.objects.get(action="invitations.issue", actor_name="admin_a")
-    assert issue.detail == {"issued": 48}
+    assert issue.detail == {"issued": 48, "batch": 1}
     assert len(mail.outbox) == 0  # institution B's roster has no e-mail addresses
 
 

@@ -46,3 +46,9 @@ def test_the_kernel_benchmark_refuses_fewer_than_two_calls():
     done = run("bench/kernel.py", "--size", "2000", "--calls", "1")
     assert done.returncode == 2
     assert "--calls must be at least 2" in done.stderr
+
+
+def test_the_letters_benchmark_prints_its_timing():
+    done = run("bench/letters.py", "--letters", "2")
+    assert done.returncode == 0, done.stderr
+    assert "2 letters:" in done.stdout and "s per letter" in done.stdout

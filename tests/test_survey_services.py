@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 
+from budaya.survey.delivery import send_invitation_emails
 from budaya.survey.drafts import draft_key
 from budaya.survey.models import Draft, Invitation, Response
 from budaya.survey.services import (
@@ -19,7 +20,6 @@ from budaya.survey.services import (
     find_invitation,
     invitation_link,
     save_draft,
-    send_invitation_emails,
     submit_response,
 )
 from tests import test_survey_support as support

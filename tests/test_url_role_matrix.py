@@ -66,6 +66,10 @@ EXPECTED = {
     "audit_log": ("GET", NATIONAL),
     "audit_export": ("GET", NATIONAL),
     "survey:invitations": ("GET", ADMIN_A),
+    # a batch's links as csv (here the period is sealed: the links are no longer kept and the
+    # administrator is sent back to the page), and the confirmed reissue
+    "survey:invitations_download": ("GET", ADMIN_A),
+    "survey:invitations_reissue": ("GET", ADMIN_A),
     # respondents (public; the token or slug is the key)
     "survey:landing": ("GET", EVERYONE),
     "survey:step": ("GET", EVERYONE),

@@ -5,7 +5,8 @@ data fits) and the row count of every model. Content types and permissions are l
 recreates them on migrate; references to them use natural keys), and so are sessions and
 login-failure counters (short-lived). Respondents' drafts are never backed up (DESIGN.md,
 "Anonymity model"), nor the shared link's one-time codes and browser secrets (short-lived,
-per-person state of an open period).
+per-person state of an open period), nor the plain personal links an invitation batch keeps for a
+few days (encrypted; budaya.survey.batches): a restored batch has no kept links.
 """
 
 import datetime as dt
@@ -26,6 +27,8 @@ SKIPPED = {
     "survey.sharedcode",
     "survey.sharedaccess",
 }
+# Fields written as absent (restored as null): per model label.
+LEFT_OUT_FIELDS = {"survey.invitationbatch": {"links"}}
 CHUNK = 2000
 
 
@@ -130,12 +133,23 @@ def write_backup(out: Path, progress=None) -> dict:
             with archive.open(name, "w", force_zip64=True) as raw:
                 text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
                 counted = _Counter(model._base_manager.order_by("pk").iterator(chunk_size=CHUNK))
+                left_out = LEFT_OUT_FIELDS.get(model._meta.label_lower)
+                fields = (
+                    [
+                        field.name
+                        for field in model._meta.local_fields
+                        if not field.primary_key and field.name not in left_out
+                    ]
+                    if left_out
+                    else None
+                )
                 serializers.serialize(
                     "jsonl",
                     counted,
                     stream=text,
                     use_natural_foreign_keys=True,
                     cls=encoder,
+                    fields=fields,
                 )
                 text.flush()
                 text.detach()

@@ -1,85 +1,126 @@
-"""The institution administrator's invitation page: export links, send e-mails, shared link."""
+"""The institution administrator's invitation pages: issue links once, deliver them, remind.
+
+- `/undangan/<period>/<institution>/`: counts, the batches of links (letters PDF, XLSX, CSV and
+  e-mail while a batch's links are kept), "issue for N new employees", reminders, the shared
+  link and its ready-to-paste message. Downloading never issues or replaces a link.
+- `/undangan/<period>/<institution>/kelompok/<n>/<fmt>/`: a batch's links as csv, xlsx or pdf.
+- `/undangan/<period>/<institution>/terbitkan-ulang/`: the one way to replace links: it says how
+  many links stop working and needs a ticked confirmation (POST).
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
+from budaya.audit.services import log_action
 from budaya.institutions.access import require_institution_admin
 from budaya.institutions.models import Institution
 from budaya.periods.models import Period
+from budaya.survey.batches import LinksGone, forget_links, purge_expired_links
+from budaya.survey.delivery import (
+    ACTIVE,
+    DeliveryRefused,
+    period_open_today,
+    queue_batch_email,
+    queue_reminders,
+    reminder_counts_shown,
+    reminder_refusal,
+    shared_message,
+)
 from budaya.survey.export import csv_bytes, xlsx_bytes
-from budaya.survey.models import SharedLink
+from budaya.survey.models import Invitation, InvitationBatch, InvitationDelivery, SharedLink
 from budaya.survey.services import (
     InvitationsSealed,
-    create_invitations,
+    ReissueChanged,
+    batch_links,
+    delivered_invitations,
     get_or_create_shared_link,
     invitation_counts,
+    issue_invitations,
     refuse_sealed,
-    send_invitation_emails,
+    reissue_invitations,
     shared_link_url,
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = ("csv", "xlsx", "pdf")
+
+
+def _scope(request, period_code, institution_code):
+    period = get_object_or_404(Period, code=period_code)
+    institution = get_object_or_404(Institution, code=institution_code)
+    require_institution_admin(request, institution)
+    return period, institution
+
+
+def _back(period, institution):
+    return redirect(
+        "survey:invitations", period_code=period.code, institution_code=institution.code
+    )
+
+
+def _batch(period, institution, number) -> InvitationBatch | None:
+    return InvitationBatch.objects.filter(
+        period=period, institution=institution, number=number
+    ).first()
+
+
+def _batches(period, institution) -> list[InvitationBatch]:
+    batches = list(
+        InvitationBatch.objects.filter(period=period, institution=institution)
+        .annotate(
+            current=Count("invitations"),
+            current_with_email=Count("invitations", filter=~Q(invitations__roster_entry__email="")),
+        )
+        .order_by("-number")
+    )
+    latest = {}
+    for delivery in InvitationDelivery.objects.filter(
+        period=period, institution=institution, kind=InvitationDelivery.Kind.EMAIL
+    ).order_by("pk"):
+        latest[delivery.batch_id] = delivery
+    for batch in batches:
+        batch.email_delivery = latest.get(batch.pk)
+        batch.units = (
+            list(
+                Invitation.objects.filter(batch=batch)
+                .order_by("roster_entry__unit__code")
+                .values_list("roster_entry__unit__code", "roster_entry__unit__name")
+                .distinct()
+            )
+            if batch.links_held and batch.current
+            else []
+        )
+    return batches
 
 
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitations(request, period_code, institution_code):
-    """Show invitation counts; POST exports links (CSV/XLSX), sends e-mails or makes a shared link."""
-    period = get_object_or_404(Period, code=period_code)
-    institution = get_object_or_404(Institution, code=institution_code)
-    require_institution_admin(request, institution)
+    """Show the invitation page; POST issues new links, queues e-mail or reminders, deletes a
+    batch's kept links, or makes the shared link. Nothing here replaces a link."""
+    period, institution = _scope(request, period_code, institution_code)
+    purge_expired_links()
     if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action in ("csv", "xlsx", "email"):
-                refuse_sealed(period)
-        except InvitationsSealed as error:
-            messages.error(request, str(error))
-            return redirect(
-                "survey:invitations", period_code=period.code, institution_code=institution.code
-            )
-        if action in ("csv", "xlsx"):
-            issued = create_invitations(period, institution, actor=request.user)
-            body = csv_bytes(issued) if action == "csv" else xlsx_bytes(issued)
-            content_type = "text/csv; charset=utf-8" if action == "csv" else XLSX_TYPE
-            response = HttpResponse(body, content_type=content_type)
-            filename = f"undangan-{period.code}-{institution.code}.{action}"
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
-            return response
-        if action == "email":
-            from budaya.safety import console_email_page_message, console_email_refused
-
-            if console_email_refused():
-                messages.error(request, console_email_page_message())
-                return redirect(
-                    "survey:invitations",
-                    period_code=period.code,
-                    institution_code=institution.code,
-                )
-            sent = send_invitation_emails(period, institution, actor=request.user)
-            messages.success(
-                request,
-                _(
-                    "%(count)d e-mail undangan dikirim. Tautan lama yang belum dipakai untuk "
-                    "penerima ini tidak berlaku lagi."
-                )
-                % {"count": sent},
-            )
-        elif action == "shared":
-            get_or_create_shared_link(period, institution, actor=request.user)
-            messages.success(request, _("Tautan bersama siap dibagikan."))
-        else:
-            messages.error(request, _("Tindakan tidak dikenal."))
-        return redirect(
-            "survey:invitations", period_code=period.code, institution_code=institution.code
-        )
+        _act(request, period, institution, request.POST.get("action", ""))
+        return _back(period, institution)
     shared = SharedLink.objects.filter(period=period, institution=institution).first()
+    batches = _batches(period, institution)
+    reminders = list(
+        InvitationDelivery.objects.filter(
+            period=period, institution=institution, kind=InvitationDelivery.Kind.REMINDER
+        ).order_by("-pk")[:5]
+    )
+    active = any(b.email_delivery and b.email_delivery.state in ACTIVE for b in batches) or any(
+        r.state in ACTIVE for r in reminders
+    )
+    shared_url = shared_link_url(shared) if shared else ""
     return render(
         request,
         "survey/invitations.html",
@@ -87,6 +128,262 @@ def invitations(request, period_code, institution_code):
             "period": period,
             "institution": institution,
             "counts": invitation_counts(period, institution),
-            "shared_url": shared_link_url(shared) if shared else "",
+            "sealed": period.sealed_on is not None,
+            "batches": batches,
+            "reissuable": any(batch.current for batch in batches),
+            "reminders": reminders,
+            "reminder_refusal": reminder_refusal(period, institution),
+            "reminder_counts_shown": reminder_counts_shown(period, institution),
+            "period_open": period_open_today(period),
+            "shared_url": shared_url,
+            "shared_message": shared_message(period, institution, shared_url) if shared_url else "",
+            "refresh": active,
         },
+    )
+
+
+def _act(request, period, institution, action: str) -> None:
+    """Carry out one POST action of the invitation page and leave a message saying what
+    happened (or why nothing did)."""
+    try:
+        if action == "issue":
+            batch, issued = issue_invitations(period, institution, actor=request.user)
+            if batch is None:
+                messages.info(request, _("Semua pegawai di daftar sudah mempunyai tautan."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "%(count)d tautan pribadi diterbitkan sebagai kelompok %(number)d. Unduh "
+                        "surat atau berkasnya, atau kirim e-mail, sebelum %(until)s; setelah itu "
+                        "tautannya tidak disimpan lagi."
+                    )
+                    % {
+                        "count": len(issued),
+                        "number": batch.number,
+                        "until": batch.links_until.strftime("%d-%m-%Y"),
+                    },
+                )
+        elif action == "email":
+            from budaya.safety import console_email_page_message, console_email_refused
+
+            if console_email_refused():
+                messages.error(request, console_email_page_message())
+                return
+            batch = _batch(period, institution, _number(request.POST.get("batch")))
+            if batch is None:
+                messages.error(request, _("Kelompok undangan tidak ditemukan."))
+                return
+            queue_batch_email(batch, actor=request.user)
+            messages.success(
+                request,
+                _(
+                    "E-mail kelompok %(number)d sedang dikirim di latar belakang; kemajuannya "
+                    "tampil di halaman ini. Tidak ada tautan yang diganti."
+                )
+                % {"number": batch.number},
+            )
+        elif action == "remind":
+            from budaya.safety import console_email_page_message, console_email_refused
+
+            if console_email_refused():
+                messages.error(request, console_email_page_message())
+                return
+            queue_reminders(period, institution, actor=request.user)
+            messages.success(
+                request,
+                _(
+                    "Pengingat sedang dikirim di latar belakang ke pegawai yang belum mengisi. "
+                    "Siapa yang menerimanya tidak dicatat."
+                ),
+            )
+        elif action == "forget":
+            batch = _batch(period, institution, _number(request.POST.get("batch")))
+            if batch is None:
+                messages.error(request, _("Kelompok undangan tidak ditemukan."))
+                return
+            if forget_links(InvitationBatch.objects.filter(pk=batch.pk)):
+                log_action(
+                    request.user,
+                    "invitations.forget",
+                    institution=institution,
+                    target=f"{period.code} / {institution.code}",
+                    detail={"batch": batch.number},
+                )
+            messages.success(
+                request,
+                _(
+                    "Tautan kelompok %(number)d dihapus dari server. Tautan yang sudah dibagikan "
+                    "tetap berlaku."
+                )
+                % {"number": batch.number},
+            )
+        elif action == "shared":
+            refuse_sealed(period)
+            get_or_create_shared_link(period, institution, actor=request.user)
+            messages.success(request, _("Tautan bersama siap dibagikan."))
+        elif action in ("csv", "xlsx"):
+            # The former "download" buttons issued new links each time. Downloads are now per
+            # batch (GET) and never replace a link; this old request changes nothing.
+            messages.error(
+                request,
+                _(
+                    "Unduhan kini per kelompok undangan dan tidak pernah mengganti tautan; "
+                    "pakai tombol unduh pada kelompoknya. Tidak ada yang diubah."
+                ),
+            )
+        else:
+            messages.error(request, _("Tindakan tidak dikenal."))
+    except (InvitationsSealed, DeliveryRefused) as error:
+        messages.error(request, str(error))
+
+
+def _number(raw) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return 0
+
+
+@never_cache
+@login_required
+@require_GET
+def download(request, period_code, institution_code, number, fmt):
+    """Send a batch's working links as CSV, XLSX or letters PDF; issues and replaces nothing."""
+    period, institution = _scope(request, period_code, institution_code)
+    if fmt not in FORMATS:
+        raise Http404
+    batch = _batch(period, institution, number)
+    if batch is None:
+        raise Http404
+    purge_expired_links()
+    batch.refresh_from_db()
+    try:
+        pairs = batch_links(batch)
+    except LinksGone:
+        messages.error(
+            request,
+            _(
+                "Tautan kelompok %(number)d tidak disimpan lagi di server (dihapus, lewat masa "
+                "simpan, atau periode disegel), jadi tidak dapat diunduh lagi. Tautan yang sudah "
+                'dibagikan tetap berlaku; tautan baru hanya lewat "Terbitkan ulang".'
+            )
+            % {"number": batch.number},
+        )
+        return _back(period, institution)
+    unit = (request.GET.get("unit") or "").strip()
+    suffix = ""
+    if unit:
+        pairs = [pair for pair in pairs if pair[0].unit.code == unit]
+        if not pairs:
+            messages.error(
+                request,
+                _("Kelompok %(number)d tidak mempunyai tautan untuk unit kerja %(unit)s.")
+                % {"number": batch.number, "unit": unit},
+            )
+            return _back(period, institution)
+        suffix = f"-{unit}"
+    if fmt == "pdf":
+        from budaya.survey.letters import LettersError, letters_pdf
+
+        try:
+            body = letters_pdf(period, institution, pairs)
+        except LettersError as error:
+            messages.error(request, str(error))
+            return _back(period, institution)
+        content_type = "application/pdf"
+        filename = f"surat-undangan-{period.code}-{institution.code}-{batch.number}{suffix}.pdf"
+    else:
+        body = csv_bytes(pairs) if fmt == "csv" else xlsx_bytes(pairs)
+        content_type = "text/csv; charset=utf-8" if fmt == "csv" else XLSX_TYPE
+        filename = f"undangan-{period.code}-{institution.code}-{batch.number}{suffix}.{fmt}"
+    log_action(
+        request.user,
+        "invitations.download",
+        institution=institution,
+        target=f"{period.code} / {institution.code}",
+        detail={
+            "batch": batch.number,
+            "format": fmt,
+            "links": len(pairs),
+            **({"unit": unit} if unit else {}),
+        },
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def reissue(request, period_code, institution_code):
+    """Replace links, after saying how many stop working and a ticked confirmation (POST)."""
+    period, institution = _scope(request, period_code, institution_code)
+    data = request.POST if request.method == "POST" else request.GET
+    raw = (data.get("kelompok") or "").strip()
+    number = _number(raw) if raw else None
+    batches = [
+        batch
+        for batch in InvitationBatch.objects.filter(period=period, institution=institution)
+        .annotate(current=Count("invitations"))
+        .order_by("number")
+        if batch.current
+    ]
+    error = ""
+    if number is not None and not any(batch.number == number for batch in batches):
+        error = _("Kelompok %(number)s tidak ada atau tidak lagi memegang tautan.") % {
+            "number": raw
+        }
+        number = None
+    count = delivered_invitations(period, institution, number).count()
+    if request.method == "POST" and not error:
+        expected = _number(request.POST.get("expected"))
+        if request.POST.get("confirm") != "yes":
+            error = _(
+                "Centang kotak konfirmasi untuk menerbitkan ulang. Tidak ada tautan yang diganti."
+            )
+        elif expected != count:
+            error = _(
+                "Jumlah tautan berubah sejak halaman ini dibuka (sekarang %(count)d). Periksa "
+                "lagi lalu konfirmasi. Tidak ada tautan yang diganti."
+            ) % {"count": count}
+        else:
+            try:
+                batch, issued = reissue_invitations(
+                    period, institution, number=number, expected=count, actor=request.user
+                )
+            except InvitationsSealed as sealed:
+                error = str(sealed)
+            except ReissueChanged as changed:
+                count = changed.args[0]
+                error = _(
+                    "Jumlah tautan berubah sejak halaman ini dibuka (sekarang %(count)d). "
+                    "Periksa lagi lalu konfirmasi. Tidak ada tautan yang diganti."
+                ) % {"count": count}
+            else:
+                if batch is not None:
+                    messages.success(
+                        request,
+                        _(
+                            "%(count)d tautan baru diterbitkan sebagai kelompok %(number)d; "
+                            "%(count)d tautan lama tidak berlaku lagi. Unduh surat atau berkasnya, "
+                            "atau kirim e-mail."
+                        )
+                        % {"count": len(issued), "number": batch.number},
+                    )
+                return _back(period, institution)
+    return render(
+        request,
+        "survey/reissue.html",
+        {
+            "period": period,
+            "institution": institution,
+            "batches": batches,
+            "number": number,
+            "count": count,
+            "error": error,
+            "sealed": period.sealed_on is not None,
+        },
+        status=400 if error and request.method == "POST" else 200,
     )

@@ -70,6 +70,16 @@ class Invitation(models.Model):
     )
     token_hash = models.CharField(_("hash token"), max_length=64, unique=True)
     created_on = models.DateField(_("dibuat pada"))
+    # The batch whose links carry this invitation's current token (budaya.survey.batches); null
+    # for an invitation whose token nobody was ever given (made by the shared link or sealing).
+    batch = models.ForeignKey(
+        "survey.InvitationBatch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("kelompok undangan"),
+    )
 
     objects = InvitationQuerySet.as_manager()
 
@@ -307,3 +317,124 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+
+class InvitationBatch(models.Model):
+    """One issue of personal links for an institution in a period (budaya.survey.batches).
+
+    Links are issued once per person: a batch holds the entries that had no link yet (the first
+    batch, then one per group of new roster entries), or, after an explicit confirmed reissue,
+    the entries whose earlier links stopped working. `links` is the batch's plain links, AES-GCM
+    encrypted under a key derived from SECRET_KEY, kept only until `links_until` (or until the
+    administrator deletes them, or the period is sealed) so the letters, files and e-mails can be
+    produced again without replacing any link; then it is null for good.
+    """
+
+    class Kind(models.TextChoices):
+        ISSUE = "issue", _("diterbitkan")
+        REISSUE = "reissue", _("diterbitkan ulang")
+        EARLIER = "earlier", _("diterbitkan sebelum kelompok undangan")
+
+    period = models.ForeignKey(
+        "periods.Period",
+        on_delete=models.CASCADE,
+        related_name="invitation_batches",
+        verbose_name=_("periode"),
+    )
+    institution = models.ForeignKey(
+        "institutions.Institution",
+        on_delete=models.CASCADE,
+        related_name="invitation_batches",
+        verbose_name=_("instansi"),
+    )
+    number = models.PositiveIntegerField(_("nomor"))
+    kind = models.CharField(_("jenis"), max_length=8, choices=Kind.choices)
+    size = models.PositiveIntegerField(_("tautan diterbitkan"))
+    # For a reissue: the batch number it replaced, or null for every batch of the institution.
+    replaced = models.PositiveIntegerField(_("kelompok yang diganti"), null=True, blank=True)
+    created_on = models.DateField(_("dibuat pada"))
+    links = models.BinaryField(_("tautan (terenkripsi)"), null=True, blank=True)
+    links_until = models.DateField(_("tautan disimpan sampai"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["period", "institution", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "institution", "number"], name="one_batch_number_per_institution"
+            )
+        ]
+        verbose_name = _("kelompok undangan")
+        verbose_name_plural = _("kelompok undangan")
+
+    def __str__(self) -> str:
+        return f"{self.period} / {self.institution.code} #{self.number}"
+
+    @property
+    def links_held(self) -> bool:
+        """Whether the batch's plain links are still kept (encrypted) on the server."""
+        return self.links is not None
+
+
+class InvitationDelivery(models.Model):
+    """One background sending of e-mails (a batch's invitations, or reminders) and its counters.
+
+    Holds counts only: never an address, a name or which entry was (not) sent a message.
+    """
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("e-mail undangan")
+        REMINDER = "reminder", _("pengingat")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("menunggu")
+        RUNNING = "running", _("berjalan")
+        DONE = "done", _("selesai")
+        FAILED = "failed", _("gagal")
+
+    period = models.ForeignKey(
+        "periods.Period",
+        on_delete=models.CASCADE,
+        related_name="invitation_deliveries",
+        verbose_name=_("periode"),
+    )
+    institution = models.ForeignKey(
+        "institutions.Institution",
+        on_delete=models.CASCADE,
+        related_name="invitation_deliveries",
+        verbose_name=_("instansi"),
+    )
+    batch = models.ForeignKey(
+        InvitationBatch,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("kelompok undangan"),
+    )
+    kind = models.CharField(_("jenis"), max_length=8, choices=Kind.choices)
+    state = models.CharField(_("status"), max_length=8, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(_("jumlah"), default=0)
+    sent = models.PositiveIntegerField(_("terkirim"), default=0)
+    failed = models.PositiveIntegerField(_("gagal"), default=0)
+    message = models.TextField(_("pesan"), blank=True)
+    task_id = models.CharField(_("id tugas"), max_length=64, blank=True)
+    created_on = models.DateField(_("dibuat pada"))
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("pengiriman undangan")
+        verbose_name_plural = _("pengiriman undangan")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """Share of the messages handled so far (sent or failed), 0..100."""
+        if not self.total:
+            return 100 if self.finished else 0
+        return min(100, (self.sent + self.failed) * 100 // self.total)

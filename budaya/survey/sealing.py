@@ -2,7 +2,8 @@
 
 `seal_period` runs when a period closes (budaya.results.services.close_period), inside the
 closing transaction, and again at every later close (a reopened period). It
-- deletes the period's drafts;
+- deletes the period's drafts and the plain links its invitation batches still kept
+  (budaya.survey.batches);
 - gives every roster entry of the period an invitation (so having one says nothing about having
   used the shared link), computes every invitation's submission mark (budaya.survey.marks),
   gives every invitation that has one (a USED invitation) a fresh random token hash (its link
@@ -30,7 +31,14 @@ from django.utils import timezone
 from budaya.roster.models import RosterEntry
 from budaya.survey import physical
 from budaya.survey.marks import marks_of
-from budaya.survey.models import Draft, Invitation, SharedAccess, SharedCode, SubmissionMark
+from budaya.survey.models import (
+    Draft,
+    Invitation,
+    InvitationBatch,
+    SharedAccess,
+    SharedCode,
+    SubmissionMark,
+)
 
 logger = logging.getLogger("budaya")
 
@@ -114,6 +122,7 @@ def seal_period(period) -> None:
     Also deletes the shared link's codes and admitted browsers' secrets."""
     day = timezone.localdate()
     Draft.objects.filter(period=period).delete()
+    InvitationBatch.objects.filter(period=period).update(links=None)
     SharedAccess.objects.filter(invitation__period=period).delete()
     SharedCode.objects.filter(shared_link__period=period).delete()
     _invite_everyone(period, day)

@@ -13,22 +13,35 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import connection, models, transaction
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budaya.audit.services import log_action
+from budaya.institutions.models import Institution
 from budaya.instruments import Instrument, load_instrument
 from budaya.interchange import age_band
 from budaya.periods.models import Period
 from budaya.roster.models import RosterEntry
 from budaya.security.generalise import stored_cell, stored_levels
+from budaya.survey.batches import (
+    decrypt_links,
+    forget_links,
+    new_batch,
+    store_links,
+)
 from budaya.survey.drafts import decrypt_draft, draft_key, draft_locator, encrypt_draft
 from budaya.survey.marks import advisory_lock_id
-from budaya.survey.models import Draft, Invitation, Response, SharedLink, SubmissionMark
+from budaya.survey.models import (
+    Draft,
+    Invitation,
+    InvitationBatch,
+    Response,
+    SharedLink,
+    SubmissionMark,
+)
 
 PICK_FIELDS = ("personal", "current", "wanted")
 COMMENT_MAX_LENGTH = 2000
@@ -126,13 +139,66 @@ def find_invitation(token: str) -> Invitation | None:
     return remember_draft(found[0], locator) if found else None
 
 
+class ReissueChanged(Exception):
+    """The number of links a reissue would replace is not the number the administrator
+    confirmed (links were issued or replaced meanwhile): nothing was changed."""
+
+
+def _issue_lock(institution) -> None:
+    """Serialise issues of one institution (PostgreSQL: its row locked until commit)."""
+    Institution.objects.select_for_update().filter(pk=institution.pk).first()
+
+
+def _write_tokens(period, institution, entries, existing, kind, *, replaced=None):
+    """Give each entry a fresh token in a new batch; return (batch, [(entry, token)]).
+
+    `existing` maps roster entry id to its invitation (locked). Call inside a transaction."""
+    today = timezone.localdate()
+    batch = new_batch(period, institution, kind, replaced=replaced)
+    issued, pairs = [], []
+    for entry in entries:
+        invitation = existing.get(entry.pk)
+        token = new_token()
+        if invitation is None:
+            invitation = Invitation.objects.create(
+                period=period,
+                roster_entry=entry,
+                token_hash=hash_token(token),
+                created_on=today,
+                batch=batch,
+            )
+        else:
+            invitation.token_hash = hash_token(token)
+            invitation.created_on = today
+            invitation.batch = batch
+            invitation.save(update_fields=["token_hash", "created_on", "batch"])
+        issued.append((entry, token))
+        pairs.append((invitation.pk, token))
+    batch.size = len(issued)
+    store_links(batch, pairs)
+    return batch, issued
+
+
+def _ordered(entries):
+    return entries.select_related("unit", "institution").order_by("unit__code", "nip")
+
+
+def _locked_invitations(entries) -> dict:
+    return {
+        invitation.roster_entry_id: invitation
+        for invitation in Invitation.objects.select_for_update().filter(roster_entry__in=entries)
+    }
+
+
 def create_invitations(
     period, institution, *, entries=None, only_with_email: bool = False, actor=None
 ) -> list[tuple[RosterEntry, str]]:
     """Issue tokens for the institution's roster entries in `period` and return (entry, token).
 
-    Entries without an invitation get a new one; entries whose invitation is unused get a new
-    token (their old link stops working); entries whose invitation is used are left out.
+    A building block for tests, benchmarks and the demo data; no page or command uses it (they
+    use `issue_invitations` and the confirmed `reissue_invitations`). Entries without an
+    invitation get one; entries whose invitation is unused get a new token (their old link stops
+    working); entries whose invitation is used are left out. The tokens form a new batch.
     `entries` narrows the roster entries (a queryset); `only_with_email` keeps entries with email.
     Raises InvitationsSealed for a sealed period (budaya.survey.sealing).
     """
@@ -141,100 +207,159 @@ def create_invitations(
         entries = RosterEntry.objects.filter(period=period, institution=institution)
     if only_with_email:
         entries = entries.exclude(email="")
-    entries = entries.select_related("unit", "institution").order_by("unit__code", "nip")
-    today = timezone.localdate()
-    issued = []
+    entries = _ordered(entries)
     with transaction.atomic():
-        existing = {
-            invitation.roster_entry_id: invitation
-            for invitation in Invitation.objects.select_for_update().filter(
-                roster_entry__in=entries
-            )
-        }
+        _issue_lock(institution)
+        existing = _locked_invitations(entries)
         # Used = has a submission mark (budaya.survey.marks); a submit never locks the row, and
         # a used invitation given a new token here still refuses a second answer (the mark is
         # keyed by the invitation, not by its token).
         answered = Invitation.objects.filter(
             pk__in=[invitation.pk for invitation in existing.values()]
         ).answered_ids()
-        for entry in entries:
-            invitation = existing.get(entry.pk)
-            if invitation is not None and invitation.pk in answered:
-                continue
-            token = new_token()
-            if invitation is None:
-                Invitation.objects.create(
-                    period=period,
-                    roster_entry=entry,
-                    token_hash=hash_token(token),
-                    created_on=today,
-                )
-            else:
-                invitation.token_hash = hash_token(token)
-                invitation.created_on = today
-                invitation.save(update_fields=["token_hash", "created_on"])
-            issued.append((entry, token))
-        # Only a count: the audit log never names an invitation, a token or an employee.
+        chosen = [
+            entry
+            for entry in entries
+            if existing.get(entry.pk) is None or existing[entry.pk].pk not in answered
+        ]
+        kind = (
+            InvitationBatch.Kind.REISSUE
+            if any(existing.get(e.pk) and existing[e.pk].batch_id for e in chosen)
+            else InvitationBatch.Kind.ISSUE
+        )
+        batch, issued = _write_tokens(period, institution, chosen, existing, kind)
+        # Only counts: the audit log never names an invitation, a token or an employee.
         log_action(
             actor,
             "invitations.issue",
             institution=institution,
             target=f"{period.code} / {institution.code}",
-            detail={"issued": len(issued)},
+            detail={"issued": len(issued), "batch": batch.number},
         )
     return issued
 
 
+def entries_without_link(period, institution):
+    """Return the institution's roster entries that were never given a personal link: no
+    invitation, or one made by the shared link (its token was never shown)."""
+    return RosterEntry.objects.filter(period=period, institution=institution).filter(
+        models.Q(invitation__isnull=True) | models.Q(invitation__batch__isnull=True)
+    )
+
+
+def delivered_invitations(period, institution, number: int | None = None):
+    """Return the invitations whose current link was issued in a batch (all, or batch `number`):
+    the links a reissue of that scope stops."""
+    invitations = Invitation.objects.filter(
+        period=period, roster_entry__institution=institution, batch__isnull=False
+    )
+    if number is not None:
+        invitations = invitations.filter(batch__number=number)
+    return invitations
+
+
+def issue_invitations(period, institution, *, actor=None):
+    """Issue links to every roster entry that has none yet; return (batch, [(entry, token)]).
+
+    The first issue covers the whole roster; a later one only the entries added since (or those
+    who had only used the shared link). It never replaces a link: (None, []) when everyone has
+    one. Raises InvitationsSealed for a sealed period.
+    """
+    refuse_sealed(period)
+    with transaction.atomic():
+        _issue_lock(institution)
+        entries = _ordered(entries_without_link(period, institution))
+        existing = _locked_invitations(entries)
+        entries = list(entries)
+        if not entries:
+            return None, []
+        batch, issued = _write_tokens(
+            period, institution, entries, existing, InvitationBatch.Kind.ISSUE
+        )
+        log_action(
+            actor,
+            "invitations.issue",
+            institution=institution,
+            target=f"{period.code} / {institution.code}",
+            detail={"issued": len(issued), "batch": batch.number},
+        )
+    return batch, issued
+
+
+def reissue_invitations(period, institution, *, number=None, expected=None, actor=None):
+    """Replace the links of batch `number` (None: of every batch) with new ones in a new batch;
+    return (batch, [(entry, token)]).
+
+    Every link of the scope stops working, answered or not (a file of only the unanswered would
+    say who answered; an answered invitation's new link still refuses a second answer). With
+    `expected`, refuses with ReissueChanged unless exactly that many links would stop working.
+    Raises InvitationsSealed for a sealed period.
+    """
+    refuse_sealed(period)
+    with transaction.atomic():
+        _issue_lock(institution)
+        scope = delivered_invitations(period, institution, number)
+        entries = _ordered(RosterEntry.objects.filter(invitation__in=scope))
+        existing = _locked_invitations(entries)
+        entries = list(entries)
+        if expected is not None and len(entries) != expected:
+            raise ReissueChanged(len(entries))
+        if not entries:
+            return None, []
+        old_batches = InvitationBatch.objects.filter(
+            pk__in={invitation.batch_id for invitation in existing.values()}
+        )
+        batch, issued = _write_tokens(
+            period,
+            institution,
+            entries,
+            existing,
+            InvitationBatch.Kind.REISSUE,
+            replaced=number,
+        )
+        # The replaced links are dead: they are no longer kept either.
+        forget_links(old_batches.exclude(pk=batch.pk))
+        log_action(
+            actor,
+            "invitations.reissue",
+            institution=institution,
+            target=f"{period.code} / {institution.code}",
+            detail={"replaced": len(issued), "batch": batch.number},
+        )
+    return batch, issued
+
+
+def batch_links(batch) -> list[tuple[RosterEntry, str]]:
+    """Return the (entry, token) pairs of a batch whose links still work, in unit and NIP order.
+
+    Raises LinksGone when the batch's links are no longer kept. A pair whose invitation moved to
+    a later batch (reissued) or whose token changed is left out: only working links come back.
+    """
+    pairs = dict(decrypt_links(batch))
+    invitations = Invitation.objects.filter(pk__in=list(pairs), batch=batch).select_related(
+        "roster_entry__unit", "roster_entry__institution"
+    )
+    working = [
+        (invitation.roster_entry, pairs[invitation.pk])
+        for invitation in invitations
+        if hash_token(pairs[invitation.pk]) == invitation.token_hash
+    ]
+    return sorted(working, key=lambda pair: (pair[0].unit.code, pair[0].nip))
+
+
 def invitation_counts(period, institution) -> dict[str, int]:
-    """Return roster size, invitations issued, responses received ("used"), and entries with an
-    email address. Responses are counted, not `used` flags: sealing clears the flags."""
+    """Return roster size, invitations issued, responses received ("used"), entries with an
+    email address, and entries without a personal link yet. Responses are counted, not marks:
+    sealing deletes the marks."""
     roster = RosterEntry.objects.filter(period=period, institution=institution)
-    invitations = Invitation.objects.filter(period=period, roster_entry__institution=institution)
+    delivered = delivered_invitations(period, institution)
     return {
         "roster": roster.count(),
         "with_email": roster.exclude(email="").count(),
-        "issued": invitations.count(),
+        "issued": delivered.count(),
         "used": Response.objects.filter(period=period, institution=institution).count(),
+        "without_link": entries_without_link(period, institution).count(),
     }
-
-
-def send_invitation_emails(period, institution, *, connection=None, actor=None) -> int:
-    """E-mail a fresh personal link to every unused entry with an email address; return the count.
-
-    Sending replaces the token of those entries' unused invitations (earlier links stop working).
-    """
-    issued = create_invitations(period, institution, only_with_email=True, actor=actor)
-    if not issued:
-        return 0
-    connection = connection or get_connection()
-    messages = []
-    with translation.override("id"):
-        for entry, token in issued:
-            subject = _("Undangan Survei Budaya Kerja %(period)s") % {"period": period.code}
-            body = _(
-                "Yth. %(name)s,\n\n"
-                "Anda diundang mengisi Survei Budaya Kerja ASN (%(institution)s). "
-                "Pengisian sekitar 10 menit, dan jawaban Anda anonim: yang disimpan hanya jawaban "
-                "serta unit kerja, jenis kelamin, jenis pegawai dan kelompok usia.\n\n"
-                "Tautan pribadi Anda (hanya untuk Anda, sekali kirim):\n%(link)s\n\n"
-                "Survei dibuka %(opens)s sampai %(closes)s.\n"
-            ) % {
-                "name": entry.name,
-                "institution": institution.name,
-                "link": invitation_link(token),
-                "opens": period.opens_on.isoformat(),
-                "closes": period.closes_on.isoformat(),
-            }
-            messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [entry.email]))
-    sent = connection.send_messages(messages) or 0
-    log_action(
-        actor,
-        "invitations.send",
-        institution=institution,
-        target=f"{period.code} / {institution.code}",
-        detail={"sent": sent},
-    )
-    return sent
 
 
 def get_or_create_shared_link(period, institution, actor=None) -> SharedLink:

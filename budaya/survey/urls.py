@@ -1,4 +1,4 @@
-"""Routes of the respondent flow (at the site root) and the invitation page of administrators."""
+"""Routes of the respondent flow (at the site root) and the invitation pages of administrators."""
 
 from django.urls import path
 
@@ -19,5 +19,15 @@ urlpatterns = [
         "undangan/<str:period_code>/<str:institution_code>/",
         admin_views.invitations,
         name="invitations",
+    ),
+    path(
+        "undangan/<str:period_code>/<str:institution_code>/kelompok/<int:number>/<str:fmt>/",
+        admin_views.download,
+        name="invitations_download",
+    ),
+    path(
+        "undangan/<str:period_code>/<str:institution_code>/terbitkan-ulang/",
+        admin_views.reissue,
+        name="invitations_reissue",
     ),
 ]
