@@ -32,6 +32,8 @@ STAFF_ROLES = ("national", "admin_a", "evaluator_a", "liaison_a")
 RUNS = [(role, "id") for role in STAFF_ROLES] + [("national", "en"), ("admin_a", "en")]
 # Pages that answer with a file, not a page.
 DOWNLOADS = {"results_download", "unit_results_download", "report_job_download", "audit_export"}
+# ... and any URL named like one (pages other modules add: "…_download", "…:export").
+DOWNLOAD_NAME_ENDINGS = ("download", "export")
 # Staff pages with query strings worth a look of their own (filters change the tables).
 EXTRA = (("national_results", "?wilayah=timur", "national"),)
 # The site header's background colour: empty without a header (Django's admin pages), clear
@@ -95,6 +97,8 @@ def staff_pages() -> list[tuple[str, frozenset]]:
     pages = []
     for name, spec in EXPECTED.items():
         if not spec or name.startswith("admin:") or name in DOWNLOADS:
+            continue
+        if name.endswith(DOWNLOAD_NAME_ENDINGS):
             continue
         method, allowed = spec
         if method == "GET" and "anonymous" not in allowed and set(allowed) & set(STAFF_ROLES):
