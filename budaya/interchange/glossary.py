@@ -8,7 +8,7 @@ is: the results page (next to each figure), the glossary page, the PDF's glossar
 the workbooks' "Keterangan" sheets all read `entries()` / `explain()`, so there is one wording.
 """
 
-from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import gettext_noop
 
 from budaya.interchange.summary import ELIGIBILITY_SENTENCE
 from budaya.scoring.rounding import CATEGORY_NAMES
@@ -16,12 +16,12 @@ from budaya.scoring.rounding import CATEGORY_NAMES
 # (section title, ((key, title, explanation), ...)), in the glossary's order.
 SECTIONS = (
     (
-        _noop("Indeks utama"),
+        gettext_noop("Indeks utama"),
         (
             (
                 "indeks_berakhlak",
                 "Indeks BerAKHLAK",
-                _noop(
+                gettext_noop(
                     "Angka utama 0–100: 80 % Indeks Implementasi BerAKHLAK ditambah 20 % Indeks "
                     "Evaluasi Budaya Kerja; makin tinggi makin baik."
                 ),
@@ -29,36 +29,38 @@ SECTIONS = (
             (
                 "implementasi",
                 "Indeks Implementasi BerAKHLAK",
-                _noop("Rerata skor tujuh nilai BerAKHLAK menurut jawaban survei pegawai (0–100)."),
+                gettext_noop(
+                    "Rerata skor tujuh nilai BerAKHLAK menurut jawaban survei pegawai (0–100)."
+                ),
             ),
             (
                 "evaluasi",
                 "Indeks Evaluasi Budaya Kerja",
-                _noop(
+                gettext_noop(
                     "Skor 0–100 dari penilaian evaluator atas bukti program budaya kerja, menurut "
                     "bobot kriteria rubrik."
                 ),
             ),
             (
                 "nilai",
-                _noop("Skor nilai"),
-                _noop(
+                gettext_noop("Skor nilai"),
+                gettext_noop(
                     "Rerata skor jawaban pegawai untuk butir-butir satu nilai BerAKHLAK, dari 0 "
                     "(sangat tidak setuju) sampai 100 (sangat setuju)."
                 ),
             ),
             (
                 "perilaku",
-                _noop("Skor perilaku"),
-                _noop(
+                gettext_noop("Skor perilaku"),
+                gettext_noop(
                     "Rerata skor jawaban untuk satu dari 21 perilaku BerAKHLAK (tiga per nilai), "
                     "pada skala 0–100."
                 ),
             ),
             (
                 "kategori",
-                _noop("Kategori A–D"),
-                _noop(
+                gettext_noop("Kategori A–D"),
+                gettext_noop(
                     "A Sehat 75–100, B Cukup Sehat 50–74,9, C Tidak Sehat 25–49,9, D Sangat Tidak "
                     "Sehat di bawah 25; berlaku untuk setiap indeks dan skor nilai."
                 ),
@@ -66,28 +68,28 @@ SECTIONS = (
         ),
     ),
     (
-        _noop("Ketelitian angka"),
+        gettext_noop("Ketelitian angka"),
         (
             (
                 "favorabel",
-                _noop("% favorabel"),
-                _noop(
+                gettext_noop("% favorabel"),
+                gettext_noop(
                     "Persentase jawaban pada dua titik teratas skala (setuju atau sangat setuju) "
                     "untuk butir-butir nilai itu."
                 ),
             ),
             (
                 "ci95",
-                _noop("Interval 95 %"),
-                _noop(
+                gettext_noop("Interval 95 %"),
+                gettext_noop(
                     "Rentang tempat skor sebenarnya hampir pasti berada (95 %), karena tidak "
                     "semua pegawai menjawab; makin sempit, makin pasti skornya."
                 ),
             ),
             (
                 "alpha",
-                _noop("α (Cronbach)"),
-                _noop(
+                gettext_noop("α (Cronbach)"),
+                gettext_noop(
                     "Seberapa konsisten butir-butir satu nilai dijawab (0–1; 0,7 ke atas umumnya "
                     "baik), bila minimal 30 responden menjawab semua butirnya; dalam kurung "
                     "interval 95 %-nya."
@@ -96,39 +98,39 @@ SECTIONS = (
             (
                 "n",
                 "n",
-                _noop("Jumlah responden yang jawabannya dipakai untuk angka itu."),
+                gettext_noop("Jumlah responden yang jawabannya dipakai untuk angka itu."),
             ),
             (
                 "tingkat_respons",
-                _noop("Tingkat respons"),
-                _noop("Jumlah responden dibagi jumlah pegawai pada daftar pegawai periode."),
+                gettext_noop("Tingkat respons"),
+                gettext_noop("Jumlah responden dibagi jumlah pegawai pada daftar pegawai periode."),
             ),
             (
                 "minimum",
-                _noop("Minimum responden"),
-                _noop(
+                gettext_noop("Minimum responden"),
+                gettext_noop(
                     "Jumlah responden yang diperlukan agar hasil kelompok dapat diandalkan, "
                     "dihitung dari jumlah pegawainya (rumus Slovin)."
                 ),
             ),
-            ("memenuhi_syarat", _noop("Memenuhi syarat"), ELIGIBILITY_SENTENCE),
+            ("memenuhi_syarat", gettext_noop("Memenuhi syarat"), ELIGIBILITY_SENTENCE),
         ),
     ),
     (
-        _noop("Keterikatan, energi dan keselarasan"),
+        gettext_noop("Keterikatan, energi dan keselarasan"),
         (
             (
                 "engagement",
                 "Indeks Keterikatan Pegawai",
-                _noop(
+                gettext_noop(
                     "Rerata skor butir keterikatan (semangat, kebanggaan, keinginan bertahan) "
                     "pada skala 0–100."
                 ),
             ),
             (
                 "engagement_minimum",
-                _noop("Minimum responden keterikatan"),
-                _noop(
+                gettext_noop("Minimum responden keterikatan"),
+                gettext_noop(
                     "Indeks keterikatan instansi memenuhi syarat bila minimal 140 pegawai "
                     "menjawab dan instansinya sendiri memenuhi syarat."
                 ),
@@ -136,15 +138,15 @@ SECTIONS = (
             (
                 "energi_positif",
                 "Energi Positif",
-                _noop(
+                gettext_noop(
                     "Persentase pilihan untuk budaya organisasi saat ini yang bukan nilai "
                     "membatasi; makin tinggi, makin sedikit hal yang menghambat."
                 ),
             ),
             (
                 "entropi",
-                _noop("Entropi budaya"),
-                _noop(
+                gettext_noop("Entropi budaya"),
+                gettext_noop(
                     "100 dikurangi Energi Positif: bagian pilihan budaya saat ini yang berupa "
                     "nilai membatasi."
                 ),
@@ -152,7 +154,7 @@ SECTIONS = (
             (
                 "keselarasan_pribadi_organisasi",
                 "Indeks Keselarasan Nilai Pribadi–Organisasi",
-                _noop(
+                gettext_noop(
                     "Seberapa banyak nilai pribadi pegawai juga mereka lihat dalam budaya "
                     "organisasi saat ini (0–100)."
                 ),
@@ -160,7 +162,7 @@ SECTIONS = (
             (
                 "keselarasan_saat_ini_harapan",
                 "Indeks Keselarasan Budaya Saat Ini–Harapan",
-                _noop(
+                gettext_noop(
                     "Seberapa dekat budaya organisasi saat ini dengan budaya yang diharapkan "
                     "pegawai (0–100)."
                 ),
@@ -168,23 +170,23 @@ SECTIONS = (
             (
                 "employer_branding",
                 "Indeks Employer Branding",
-                _noop(
+                gettext_noop(
                     "Rerata skor survei publik tentang instansi sebagai tempat kerja, dari orang "
                     "yang menjawab lewat tautan instansi itu (0–100)."
                 ),
             ),
             (
                 "pilihan_nilai",
-                _noop("Pilihan nilai"),
-                _noop(
+                gettext_noop("Pilihan nilai"),
+                gettext_noop(
                     "Sepuluh nilai yang paling sering dipilih pegawai untuk diri sendiri, untuk "
                     "budaya organisasi saat ini, dan untuk budaya yang diharapkan."
                 ),
             ),
             (
                 "membatasi",
-                _noop("Nilai membatasi"),
-                _noop(
+                gettext_noop("Nilai membatasi"),
+                gettext_noop(
                     "Nilai yang menghambat kerja, misalnya birokratis atau saling menyalahkan; "
                     "dipakai untuk Energi Positif."
                 ),
@@ -192,86 +194,86 @@ SECTIONS = (
         ),
     ),
     (
-        _noop("Perbandingan"),
+        gettext_noop("Perbandingan"),
         (
             (
                 "perubahan",
-                _noop("Perubahan"),
-                _noop(
+                gettext_noop("Perubahan"),
+                gettext_noop(
                     "Selisih skor sekarang dengan skor kelompok yang sama pada periode "
                     "sebelumnya: ▲ naik, ▼ turun."
                 ),
             ),
             (
                 "bermakna",
-                _noop("Bermakna (*)"),
-                _noop(
+                gettext_noop("Bermakna (*)"),
+                gettext_noop(
                     "Tanda * berarti perubahan itu terlalu besar untuk sekadar kebetulan "
                     "(uji 95 %); tanpa * perubahannya bisa jadi hanya kebetulan."
                 ),
             ),
             (
                 "selisih",
-                _noop("Selisih dengan induk"),
-                _noop(
+                gettext_noop("Selisih dengan induk"),
+                gettext_noop(
                     "Skor unit dikurangi skor instansinya (atau skor instansi dikurangi skor "
                     "nasional), dihitung dari angka yang belum dibulatkan; bukan uji statistik."
                 ),
             ),
             (
                 "pembanding",
-                _noop("Pembanding (median, persentil ke-75)"),
-                _noop(
+                gettext_noop("Pembanding (median, persentil ke-75)"),
+                gettext_noop(
                     "Median dan persentil ke-75 skor kelompok sejenis yang memenuhi syarat: "
                     "instansi se-nasional, atau unit dalam instansi yang sama."
                 ),
             ),
             (
                 "peringkat",
-                _noop("Peringkat"),
-                _noop(
+                gettext_noop("Peringkat"),
+                gettext_noop(
                     "Urutan di antara kelompok pembanding yang memenuhi syarat; skor sama "
                     "berbagi peringkat."
                 ),
             ),
             (
                 "peringkat_persentil",
-                _noop("Peringkat persentil"),
-                _noop(
+                gettext_noop("Peringkat persentil"),
+                gettext_noop(
                     "Persentase kelompok pembanding yang skornya lebih rendah (skor yang sama "
                     "dihitung setengah)."
                 ),
             ),
             (
                 "nasional",
-                _noop("Nasional"),
-                _noop(
+                gettext_noop("Nasional"),
+                gettext_noop(
                     "Rerata tanpa bobot dari instansi yang memenuhi syarat; baru ditampilkan bila "
                     "minimal 3 instansi memenuhi syarat."
                 ),
             ),
             (
                 "peta_panas",
-                _noop("Warna peta panas"),
-                _noop(
+                gettext_noop("Warna peta panas"),
+                gettext_noop(
                     "Warna sel mengikuti skor pada skala 0–100: makin gelap, makin tinggi. Angka "
                     "selalu ditulis, jadi warna hanya membantu membaca."
                 ),
             ),
             (
                 "terkuat",
-                _noop("Terkuat dan terlemah"),
-                _noop("Tiga perilaku dengan skor tertinggi dan tiga dengan skor terendah."),
+                gettext_noop("Terkuat dan terlemah"),
+                gettext_noop("Tiga perilaku dengan skor tertinggi dan tiga dengan skor terendah."),
             ),
         ),
     ),
     (
-        _noop("Pendorong keterikatan"),
+        gettext_noop("Pendorong keterikatan"),
         (
             (
                 "bobot",
-                _noop("Bobot pendorong"),
-                _noop(
+                gettext_noop("Bobot pendorong"),
+                gettext_noop(
                     "Seberapa besar tiap perilaku ikut menjelaskan perbedaan keterikatan "
                     "antarpegawai, dalam persen dari seluruh bagian yang terjelaskan (R²); "
                     "dihitung bila minimal 30 responden menjawab semua perilaku dan butir "
@@ -281,23 +283,23 @@ SECTIONS = (
             (
                 "r2",
                 "R²",
-                _noop(
+                gettext_noop(
                     "Bagian perbedaan keterikatan antarpegawai yang dijelaskan oleh 21 perilaku "
                     "bersama-sama, dalam persen."
                 ),
             ),
             (
                 "prioritas",
-                _noop("Prioritas perbaikan"),
-                _noop(
+                gettext_noop("Prioritas perbaikan"),
+                gettext_noop(
                     "Lima perilaku berbobot pendorong terbesar yang skornya di bawah median skor "
                     "perilaku kelompok: memperbaikinya paling mungkin menaikkan keterikatan."
                 ),
             ),
             (
                 "kekuatan",
-                _noop("Kekuatan"),
-                _noop(
+                gettext_noop("Kekuatan"),
+                gettext_noop(
                     "Lima perilaku berbobot pendorong terbesar yang skornya pada atau di atas "
                     "median skor perilaku kelompok: yang perlu dipertahankan."
                 ),
@@ -305,12 +307,12 @@ SECTIONS = (
         ),
     ),
     (
-        _noop("Kerahasiaan dan rilis"),
+        gettext_noop("Kerahasiaan dan rilis"),
         (
             (
                 "disembunyikan",
-                _noop("Disembunyikan (kurang dari k responden)"),
-                _noop(
+                gettext_noop("Disembunyikan (kurang dari k responden)"),
+                gettext_noop(
                     "Demi kerahasiaan, skor kelompok atau sel dengan kurang dari k responden "
                     "tidak ditampilkan di mana pun; kadang sel lain ikut disembunyikan agar sel "
                     "kecil tidak dapat dihitung balik."
@@ -318,8 +320,8 @@ SECTIONS = (
             ),
             (
                 "dibawa",
-                _noop("Dibawa dari rilis sebelumnya"),
-                _noop(
+                gettext_noop("Dibawa dari rilis sebelumnya"),
+                gettext_noop(
                     "Bila jawaban kelompok berubah kurang dari k sejak rilis sebelumnya, skor "
                     "surveinya tidak dihitung ulang, agar perubahan kecil tidak membuka jawaban "
                     "seseorang."

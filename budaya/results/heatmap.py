@@ -135,10 +135,11 @@ def heat_map(
     *,
     keep: dict | None = None,
     eligible_only: bool = False,
+    key: str | None = None,
 ) -> dict:
     """Return what the heat map template shows: headers with their sort links, rows sorted as
     the query asks, the headline key and label, and the problem with the query (or '')."""
-    key = headline_key(groups, parent)
+    key = key or headline_key(groups, parent)
     column, direction, problem = read_sort(query)
     rows = sort_rows(heat_rows(groups, parent, key, names, eligible_only=eligible_only), column,
                      direction)  # fmt: skip
