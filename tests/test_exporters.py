@@ -225,7 +225,15 @@ def test_the_results_download_workbook_has_scores_in_one_decimal(client, compute
     client.force_login(world["admin_a"])
     url = reverse("results_download", args=["P-2026", "INST-A", "xlsx"])
     book = load_workbook(io.BytesIO(client.get(url).content))
-    assert book.sheetnames == ["Ringkasan", "Indeks", "Nilai", "Perilaku", "Pendorong", "Rincian", "Unit"]
+    assert book.sheetnames == [
+        "Ringkasan",
+        "Indeks",
+        "Nilai",
+        "Perilaku",
+        "Pendorong",
+        "Rincian",
+        "Unit",
+    ]
     nilai = book["Nilai"]
     assert nilai.freeze_panes == "A2"
     header = [cell.value for cell in nilai[1]]

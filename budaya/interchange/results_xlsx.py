@@ -8,6 +8,7 @@ header row, widths, '0.0' for scores, and its formula guard on every text cell.
 
 from pathlib import Path
 
+from budaya.interchange import glossary
 from budaya.interchange.exporters import (
     DECIMAL2,
     INTEGER,
@@ -17,7 +18,6 @@ from budaya.interchange.exporters import (
     columns,
     write_xlsx,
 )
-from budaya.interchange import glossary
 from budaya.interchange.summary import eligibility_sentence, suppressed_label
 from budaya.scoring.priorities import driver_priorities
 from budaya.scoring.rounding import CATEGORY_NAMES, round_shown

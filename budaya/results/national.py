@@ -1,9 +1,9 @@
 """Return the national dashboard's context from stored institution summaries (no arithmetic
 beyond counting institutions per stored category)."""
 
-from budaya.institutions.models import Institution
 from django.utils.translation import gettext as _
 
+from budaya.institutions.models import Institution
 from budaya.results import charts, store
 from budaya.results import display as d
 from budaya.results.heatmap import heat_map
@@ -19,9 +19,7 @@ from budaya.scoring.rounding import CATEGORY_NAMES
 RANKED_KEYS = ("indeks_berakhlak", "implementasi")
 
 
-def national_view(
-    result_set, region: str = "", kind: str = "", key: str = "", query=None
-) -> dict:
+def national_view(result_set, region: str = "", kind: str = "", key: str = "", query=None) -> dict:
     """Return nation figures, category spread, the (filtered) heat map of institutions with
     the histogram of their index, and the (filtered) ranking of institutions. `query` (a
     request's GET) sorts the heat map."""
