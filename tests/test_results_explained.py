@@ -189,7 +189,11 @@ def heat_document():
 
     nation = {"level": "nation", "code": "ID", "parent": None, "n": 800, "population": 900,
               "response_rate": 0.9, "eligible": True, "suppressed": False,
-              "implementasi": score(63.0), "values": values_of(60.0)}  # fmt: skip
+              "implementasi": score(63.0), "values": values_of(60.0),
+              "behaviours": {code: score(40.0 + i) for i, code in enumerate(BEHAVIOUR_CODES)},
+              "drivers": {"n": 700, "r2": 0.42,
+                          "weights": {code: 0.02 * ((i * 7) % 21 + 1) / 11
+                                      for i, code in enumerate(BEHAVIOUR_CODES)}}}  # fmt: skip
     return {"method_version": "1", "period": "P-2026", "groups": [
         nation, inst("INST-A", 70.0), inst("INST-B", 50.0), inst("INST-C", 60.0),
         inst("INST-D", 30.0, eligible=False),
@@ -421,3 +425,17 @@ def test_another_institutions_user_cannot_sort_a_heat_map_into_view(client, heat
     assert client.get(url, {"jenis": "kota", "sort": "BP"}).status_code == 403
     client.force_login(heat["liaison_a"])
     assert client.get(url).status_code == 403
+
+
+def test_the_national_dashboard_shows_the_nations_priorities(client, heat):
+    nation = heat_document()["groups"][0]
+    expected = driver_priorities(nation["drivers"], nation["behaviours"])
+    client.force_login(heat["national"])
+    html = client.get(reverse("national_results", args=["P-2026"])).content.decode()
+    section = html[html.index('id="drivers"') :]
+    for block, key in (("priorities", "priorities"), ("strengths", "strengths")):
+        part = section[section.index(f'id="{block}"') :]
+        part = part[: part.index("</ol>")]
+        codes = re.findall(r'data-behaviour="([^"]+)"', part)
+        assert codes == [r["code"] for r in expected[key]] and len(codes) == 5
+    assert "Peka kebutuhan warga" in section  # the instrument's behaviour labels

@@ -9,6 +9,8 @@ from budaya.results import display as d
 from budaya.results.heatmap import heat_map
 from budaya.results.presenters import (
     INDEX_LABELS,
+    behaviour_labels_of,
+    drivers_view,
     national_reason,
     ranking_key,
     ranking_rows,
@@ -104,6 +106,11 @@ def national_view(result_set, region: str = "", kind: str = "", key: str = "", q
         "p75": None if not mark else mark.get("p75"),
         "ranking": shown_rows,
         "heat": heat,
+        # The nation's drivers of engagement (METHOD.md §13; null below 3 eligible institutions)
+        "drivers": drivers_view(
+            store.nation(result_set) if d.drivers(nation) else None,
+            behaviour_labels_of(result_set.period.instrument),
+        ),
         "filter_problem": "; ".join(problems),
         "histogram_bins": bins,
         "histogram_count": len([v for v in shown_scores if v is not None]),

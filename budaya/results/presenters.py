@@ -115,6 +115,11 @@ def score_row(holder: dict | None, key: str, label: str, code: str | None = None
     }
 
 
+def behaviour_labels_of(edition: str) -> dict:
+    """Return the instrument edition's behaviour short labels by code ({} when unknown)."""
+    return _labels(edition)[0]
+
+
 def _labels(edition: str) -> tuple[dict, dict]:
     """Return behaviour short labels and pick-list entries {code: (label, limiting)}."""
     try:
