@@ -317,6 +317,10 @@ def test_the_national_heat_map_filters_by_kind_and_region_and_says_why_rows_are_
     html = client.get(url, {"jenis": "planet"}).content.decode()
     assert "jenis “planet” tidak dikenal" in html
     assert heat_rows(html, "heat") == ["INST-A", "INST-B", "INST-C", "INST-D"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(url, {"jenis": "planet"}).content.decode()
+    assert "Heat map of institutions" in html and "unknown kind “planet”" in html
+    assert "not yet eligible: not compared" in html and "Peta panas" not in html
 
 
 def test_the_national_histogram_counts_the_shown_eligible_institutions(client, heat):

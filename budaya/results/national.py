@@ -1,5 +1,6 @@
-"""Return the national dashboard's context from stored institution summaries (no arithmetic
-beyond counting institutions per stored category)."""
+"""Return the national dashboard's context from stored institution summaries: no arithmetic
+beyond counting institutions per stored category and per 5-point bin of their shown index (the
+histogram), and the heat map's difference to the national score (budaya.results.heatmap)."""
 
 from django.utils.translation import gettext as _
 
