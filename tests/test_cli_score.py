@@ -464,7 +464,14 @@ def test_it_scores_real_files_end_to_end(tmp_path, capsys):
     from openpyxl import load_workbook
 
     workbook = load_workbook(files.xlsx, read_only=True)
-    assert workbook.sheetnames == ["Ringkasan", "Nilai", "Perilaku", "Rincian", "Keterangan"]
+    assert workbook.sheetnames == [
+        "Ringkasan",
+        "Nilai",
+        "Perilaku",
+        "Rincian",
+        "Pendorong",
+        "Keterangan",
+    ]
     workbook.close()
 
     # The second period reads the first as --previous: no change at all.

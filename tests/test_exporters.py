@@ -225,7 +225,15 @@ def test_the_results_download_workbook_has_scores_in_one_decimal(client, compute
     client.force_login(world["admin_a"])
     url = reverse("results_download", args=["P-2026", "INST-A", "xlsx"])
     book = load_workbook(io.BytesIO(client.get(url).content))
-    assert book.sheetnames == ["Ringkasan", "Indeks", "Nilai", "Perilaku", "Rincian", "Unit"]
+    assert book.sheetnames == [
+        "Ringkasan",
+        "Indeks",
+        "Nilai",
+        "Perilaku",
+        "Pendorong",
+        "Rincian",
+        "Unit",
+    ]
     nilai = book["Nilai"]
     assert nilai.freeze_panes == "A2"
     header = [cell.value for cell in nilai[1]]
@@ -281,7 +289,7 @@ def test_the_results_csv_download_follows_the_language(client, computed):
         assert response["Content-Type"] == "application/zip"
         assert 'filename="hasil-P-2026-INST-A.zip"' in response["Content-Disposition"]
         with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
-            assert len(archive.namelist()) == 6
+            assert len(archive.namelist()) == 7  # Pendorong: INST-A has drivers
             text = archive.read("hasil-P-2026-INST-A-nilai.csv").decode("utf-8-sig")
         rows = {row[0]: row for row in csv.reader(io.StringIO(text), delimiter=delimiter)}
         assert rows["BP"][2] == f"{shown:.1f}".replace(".", decimal)
@@ -327,7 +335,7 @@ def test_the_pdf_data_appendix_holds_the_workbook_tables_rendered_by_the_base(co
     html = report_html(report)
     assert 'id="tabel-data"' in html
     captions = [table.name for table in tables(report)]
-    assert captions == ["Ringkasan", "Indeks", "Nilai", "Perilaku", "Rincian", "Unit"]
+    assert captions == ["Ringkasan", "Indeks", "Nilai", "Perilaku", "Pendorong", "Rincian", "Unit"]
     for caption in captions:
         assert f"<caption>{caption}</caption>" in html
     assert "<td>&#x27;=HYPERLINK(&quot;http://x&quot;,&quot;klik&quot;)</td>" in html

@@ -118,7 +118,14 @@ def test_the_workbook_has_its_four_sheets_with_shown_scores(tmp_path):
     path = tmp_path / "hasil.xlsx"
     write_results_xlsx(results_document(), path, threshold=10)
     workbook = load_workbook(path)
-    assert workbook.sheetnames == ["Ringkasan", "Nilai", "Perilaku", "Rincian", "Keterangan"]
+    assert workbook.sheetnames == [
+        "Ringkasan",
+        "Nilai",
+        "Perilaku",
+        "Rincian",
+        "Pendorong",
+        "Keterangan",
+    ]
     summary = list(workbook["Ringkasan"].iter_rows(values_only=True))
     header = summary[0]
     nation = dict(zip(header, summary[1], strict=True))

@@ -99,7 +99,15 @@ def test_the_workbook_holds_the_stored_numbers_with_its_five_sheets(client, comp
     group = groups[("institution", "INST-A")]
     client.force_login(world["evaluator_a"])
     sheets = workbook_cells(download(client, "results_download", ["P-2026", "INST-A"], "xlsx"))
-    assert list(sheets) == ["Ringkasan", "Indeks", "Nilai", "Perilaku", "Rincian", "Unit"]
+    assert list(sheets) == [
+        "Ringkasan",
+        "Indeks",
+        "Nilai",
+        "Perilaku",
+        "Pendorong",
+        "Rincian",
+        "Unit",
+    ]
     values = {row[0]: row for row in sheets["Nilai"][1:]}
     for code in VALUE_CODES:
         stored = group["values"][code]

@@ -42,10 +42,10 @@ def test_the_unit_heat_map_hides_small_units(client, computed):
     client.force_login(world["admin_a"])
     html = client.get(reverse("results", args=["P-2026", "INST-A"])).content.decode()
     table = rows_of(html)
-    besar = groups[("institution", "INST-A")]["breakdowns"]["unit"]["BESAR"]
-    row = table["Unit BESAR (BESAR)"]
+    besar = groups[("unit", "BESAR")]
+    row = table["Unit BESAR (BESAR) · belum memenuhi syarat"]  # unit, n, index, difference, values
     assert row[2] == format_number(besar["implementasi"]["shown"])
-    assert row[3:] == [format_number(besar["values"][c]["shown"]) for c in VALUE_CODES]
+    assert row[4:] == [format_number(besar["values"][c]["shown"]) for c in VALUE_CODES]
     for code in ("KECIL", "SEDANG"):
         assert table[f"Unit {code} ({code})"][2:] == ["kurang dari 10 responden"]
 

@@ -59,6 +59,7 @@ EXPECTED = {
     "unit_results": ("GET", UNIT_A),
     "unit_results_download": ("GET", UNIT_A),
     "national_results": ("GET", NATIONAL),
+    "results_glossary": ("GET", STAFF),  # "Cara membaca hasil": explanations, no data
     "report_jobs": ("GET", NATIONAL),
     "report_job_start": ("POST", NATIONAL),
     "report_job_cancel": ("POST", NATIONAL),

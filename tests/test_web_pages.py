@@ -156,7 +156,7 @@ def test_the_results_page_shows_the_stored_numbers_and_suppresses_small_units(cl
     assert table["Berorientasi Pelayanan"][1] == format_number(group["values"]["BP"]["shown"])
     assert units["KECIL"]["suppressed"] and units["SEDANG"]["suppressed"]
     assert not units["BESAR"]["suppressed"]
-    besar = table["Unit BESAR (BESAR)"]  # the unit × value heat map: unit, n, implementasi, …
+    besar = table["Unit BESAR (BESAR) · belum memenuhi syarat"]  # heat map: unit, n, index, …
     assert besar[2] == format_number(units["BESAR"]["implementasi"]["shown"])
     for code in ("KECIL", "SEDANG"):
         row = table[f"Unit {code} ({code})"]

@@ -1,4 +1,6 @@
-"""Write a results document (METHOD.md §11) as a workbook: Ringkasan, Nilai, Perilaku, Rincian.
+"""Write a results document (METHOD.md §11) as a workbook: Ringkasan, Nilai, Perilaku, Rincian,
+Pendorong (drivers of engagement with priorities and strengths, METHOD.md §13) and Keterangan
+(what each figure means: the glossary, budaya.interchange.glossary).
 
 Rendered by the one exporter base (budaya.interchange.exporters): one table per sheet, frozen
 header row, widths, '0.0' for scores, and its formula guard on every text cell.
@@ -6,6 +8,7 @@ header row, widths, '0.0' for scores, and its formula guard on every text cell.
 
 from pathlib import Path
 
+from budaya.interchange import glossary
 from budaya.interchange.exporters import (
     DECIMAL2,
     INTEGER,
@@ -17,6 +20,7 @@ from budaya.interchange.exporters import (
     write_xlsx,
 )
 from budaya.interchange.summary import eligibility_sentence, suppressed_label
+from budaya.scoring.priorities import driver_priorities
 from budaya.scoring.rounding import CATEGORY_NAMES, round_shown
 from budaya.scoring.spec import BEHAVIOUR_CODES, VALUE_CODES, VALUE_NAMES
 
@@ -126,6 +130,35 @@ def _sheet_rows(results: dict, hidden: str, sheet: int):
         yield from _group_rows(group, hidden)[sheet]
 
 
+MARKS = {"priority": "prioritas perbaikan", "strength": "kekuatan"}
+
+
+def _driver_rows(results: dict):
+    """Yield the Pendorong sheet's rows: per shown group with drivers (METHOD.md §13), every
+    behaviour by weight (share of R² in percent), its score and whether it is a priority or a
+    strength (budaya.scoring.priorities)."""
+    for group in results.get("groups", []):
+        if group.get("suppressed") or not isinstance(group.get("drivers"), dict):
+            continue
+        found = driver_priorities(group["drivers"], group.get("behaviours"))
+        if found is None:
+            continue
+        level = LEVEL_NAMES.get(group.get("level"), group.get("level"))
+        for row in found["rows"]:
+            yield [
+                level,
+                group.get("code"),
+                found["n"],
+                found["r2_shown"],
+                row["rank"],
+                row["code"],
+                row["share_shown"],
+                row["shown"],
+                round_shown(found["median"]),
+                MARKS.get(row["mark"], ""),
+            ]
+
+
 def write_results_xlsx(results: dict, path: Path, threshold: int) -> None:
     """Write the workbook of `results` to `path`; suppressed groups and cells show
     'kurang dari k responden' and no score."""
@@ -187,7 +220,31 @@ def write_results_xlsx(results: dict, path: Path, threshold: int) -> None:
     tables = [summary, values, behaviours, details]
     for sheet, table in enumerate(tables):
         table.rows = _sheet_rows(results, hidden, sheet)
-    notes = Table(
-        "Keterangan", columns("Istilah", "Arti"), [["Memenuhi syarat", eligibility_sentence()]]
+    drivers = Table(
+        "Pendorong",
+        columns(
+            "Tingkat",
+            "Kode",
+            ("Responden lengkap", INTEGER),
+            ("R² (%)", SCORE),
+            ("Urutan bobot", INTEGER),
+            "Perilaku",
+            ("Bobot (% R²)", SCORE),
+            ("Skor", SCORE),
+            ("Median skor perilaku", SCORE),
+            "Catatan",
+        ),
+        _driver_rows(results),
     )
-    write_xlsx([*tables, notes], path)
+    notes = Table(
+        "Keterangan",
+        columns("Istilah", "Arti"),
+        [["Memenuhi syarat", eligibility_sentence()]]
+        + [
+            [term["title"], term["text"]]
+            for section in glossary.entries()
+            for term in section["terms"]
+            if term["key"] != "memenuhi_syarat"
+        ],
+    )
+    write_xlsx([*tables, drivers, notes], path)

@@ -5,7 +5,8 @@ numbers the page shows, the engine's `shown` values, never re-rounded) and are r
 one exporter base (budaya.interchange.exporters): formula guard on text cells, one table per
 sheet with a frozen header, widths and '0.0' score formats; CSV as one file per table in a zip,
 in the language's style (Indonesian: ';' and the decimal comma; English: ',' and the point).
-Tables: Ringkasan (summary), Indeks (indices), Nilai (values), Perilaku (behaviours), Rincian
+Tables: Ringkasan (summary), Indeks (indices), Nilai (values), Perilaku (behaviours), Pendorong
+(drivers of engagement with priorities and strengths, when the group has drivers), Rincian
 (breakdowns), Unit (the institution's units). Headers and table names are translated by the
 exporter base; the summary's row names and the yes/no cells here (gettext), so an English
 reader gets English words around the numbers.
@@ -113,6 +114,19 @@ def tables(report: dict) -> list[Table]:
         ]
         for row in report["behaviours"]
     ]
+    marks_drivers = {"priority": "prioritas perbaikan", "strength": "kekuatan"}
+    drivers = report.get("drivers")
+    driver_rows = [
+        [
+            row["rank"],
+            row["code"],
+            row["label"],
+            row["share_shown"],
+            row["shown"],
+            marks_drivers.get(row["mark"], ""),
+        ]
+        for row in (drivers or {}).get("rows", [])
+    ]
     details = []
     breakdowns = list(report["breakdowns"])
     if report["unit_rows"]:
@@ -169,6 +183,23 @@ def tables(report: dict) -> list[Table]:
             ),
             behaviours,
         ),
+    ]
+    if drivers:
+        result.append(
+            Table(
+                "Pendorong",
+                columns(
+                    ("Urutan bobot", INTEGER),
+                    "Kode",
+                    "Perilaku",
+                    ("Bobot (% R²)", SCORE),
+                    ("Skor", SCORE),
+                    "Catatan",
+                ),
+                driver_rows,
+            )
+        )
+    result += [
         Table(
             "Rincian",
             columns(

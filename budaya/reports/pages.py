@@ -14,13 +14,15 @@ from django.utils.translation import gettext as _
 from budaya.institutions.access import require_institution_access, require_unit_access
 from budaya.institutions.models import Institution, Unit
 from budaya.language import not_found
+from budaya.interchange import glossary
 from budaya.periods.models import Period
 from budaya.reports.exports import csv_download, workbook_bytes
 from budaya.reports.pdf import pdf_bytes
 from budaya.reports.press import press_summary
-from budaya.results import store
+from budaya.results import charts, store
 from budaya.results.presenters import build_report
 from budaya.results.sections import branding_section, evaluation_section
+from budaya.scoring.spec import VALUE_CODES, VALUE_NAMES
 
 FORMATS = {
     "pdf": "application/pdf",
@@ -39,7 +41,7 @@ def _unit(institution_code: str, unit_code: str) -> Unit:
 
 def _page(request, period, institution, unit=None):
     result_set = store.latest_set(period)
-    report = build_report(period, result_set, institution, unit)
+    report = build_report(period, result_set, institution, unit, request.GET)
     if unit is None:
         args = [period.code, institution.code]
         name = "results_download"
@@ -130,3 +132,20 @@ def unit_results_download(request, period_code, institution_code, unit_code, fmt
     unit = _unit(institution_code, unit_code)
     require_unit_access(request, unit)
     return _download(period, unit.institution, unit, fmt)
+
+
+@login_required
+def glossary_page(request):
+    """Render "Cara membaca hasil": every figure of the results pages explained in one
+    sentence (budaya.interchange.glossary), with the legends of value codes and colours. For
+    every signed-in user: it shows no data."""
+    return render(
+        request,
+        "results/glossary.html",
+        {
+            "sections": glossary.entries(),
+            "categories": glossary.category_legend(),
+            "value_legend": [(code, VALUE_NAMES[code]) for code in VALUE_CODES],
+            "heat_legend": charts.heat_legend(_("Skala warna peta panas, 0 sampai 100")),
+        },
+    )

@@ -11,8 +11,12 @@ from pathlib import Path
 from django.template.loader import render_to_string
 
 from budaya.actions.reports import plans_for_report
+from budaya.interchange import glossary
+from budaya.results.charts import heat_legend
+from budaya.scoring.spec import VALUE_CODES, VALUE_NAMES
 
 RESULTS_CSS = Path(__file__).resolve().parent.parent / "results/static/budaya/results.css"
+HEAT_CSS = Path(__file__).resolve().parent.parent / "results/static/budaya/heat.css"
 PDF_CSS = Path(__file__).resolve().parent / "templates/reports/pdf.css"
 
 
@@ -32,7 +36,14 @@ def report_html(report: dict, press: str = "") -> str:
             "press": press,
             "tables": ReportExporter(report, "hasil").html("id"),  # the PDF is Indonesian
             "plans": plans_for_report(report),  # actions/_pdf_plans.html
-            "styles": RESULTS_CSS.read_text("utf-8") + "\n" + PDF_CSS.read_text("utf-8"),
+            "styles": "\n".join(
+                path.read_text("utf-8") for path in (RESULTS_CSS, HEAT_CSS, PDF_CSS)
+            ),
+            # The glossary appendix: the same words as the page and the glossary page.
+            "sections": glossary.entries(),
+            "categories": glossary.category_legend(),
+            "value_legend": [(code, VALUE_NAMES[code]) for code in VALUE_CODES],
+            "heat_legend": heat_legend("Skala warna peta panas, 0 sampai 100"),
         },
     )
 

@@ -6,6 +6,7 @@ from django.urls import path
 from budaya.reports import pages, views
 
 urlpatterns = [
+    path("hasil/cara-membaca/", pages.glossary_page, name="results_glossary"),
     path(
         "periode/<str:period_code>/instansi/<str:institution_code>/hasil/",
         pages.results_page,

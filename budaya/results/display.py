@@ -86,3 +86,26 @@ def entropy_shown(energi: dict | None) -> float | None:
     if value is None:
         return None
     return (1000 - round(float(value) * 10)) / 10
+
+
+def drivers(holder: dict | None) -> dict | None:
+    """Return the stored drivers of engagement (METHOD.md §13: n, r2, weights), None when the
+    group is hidden or has none (fewer than 30 complete cases)."""
+    if not visible(holder):
+        return None
+    found = holder.get("drivers")
+    return found if isinstance(found, dict) else None
+
+
+def change_view(change: dict | None) -> dict | None:
+    """Return a CHANGE as text ('+0,9', '−0,5'), direction and significance, or None."""
+    if not change:
+        return None
+    value = float(change["shown"])
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return {
+        "shown": value,
+        "text": sign + number(abs(value)),
+        "direction": "up" if value > 0 else ("down" if value < 0 else "flat"),
+        "significant": change.get("significant"),
+    }

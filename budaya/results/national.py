@@ -1,11 +1,17 @@
-"""Return the national dashboard's context from stored institution summaries (no arithmetic
-beyond counting institutions per stored category)."""
+"""Return the national dashboard's context from stored institution summaries: no arithmetic
+beyond counting institutions per stored category and per 5-point bin of their shown index (the
+histogram), and the heat map's difference to the national score (budaya.results.heatmap)."""
+
+from django.utils.translation import gettext as _
 
 from budaya.institutions.models import Institution
 from budaya.results import charts, store
 from budaya.results import display as d
+from budaya.results.heatmap import heat_map
 from budaya.results.presenters import (
     INDEX_LABELS,
+    behaviour_labels_of,
+    drivers_view,
     national_reason,
     ranking_key,
     ranking_rows,
@@ -16,13 +22,24 @@ from budaya.scoring.rounding import CATEGORY_NAMES
 RANKED_KEYS = ("indeks_berakhlak", "implementasi")
 
 
-def national_view(result_set, region: str = "", kind: str = "", key: str = "") -> dict:
-    """Return nation figures, category spread and the (filtered) ranking of institutions."""
+def national_view(result_set, region: str = "", kind: str = "", key: str = "", query=None) -> dict:
+    """Return nation figures, category spread, the (filtered) heat map of institutions with
+    the histogram of their index, and the (filtered) ranking of institutions. `query` (a
+    request's GET) sorts the heat map."""
     nation = (store.summaries(result_set, "nation") or [None])[0]
     institutions = store.summaries(result_set, "institution")
     known = {
         row["code"]: row for row in Institution.objects.values("code", "name", "kind", "region")
     }
+    problems = []
+    if region and region not in Institution.Region.values:
+        problems.append(_("wilayah “%(value)s” tidak dikenal") % {"value": region})
+        region = ""
+    if kind and kind not in Institution.Kind.values:
+        problems.append(_("jenis “%(value)s” tidak dikenal") % {"value": kind})
+        kind = ""
+    if key and key not in RANKED_KEYS:
+        problems.append(_("indeks “%(value)s” tidak dikenal") % {"value": key})
     if key not in RANKED_KEYS:
         key = ranking_key(institutions)
     names = {code: row["name"] for code, row in known.items()}
@@ -49,6 +66,26 @@ def national_view(result_set, region: str = "", kind: str = "", key: str = "") -
             spread[letter] += 1
     spread_rows = [(letter, CATEGORY_NAMES[letter], spread[letter]) for letter in spread]
     mark = ranking[0]["benchmark"] if ranking else None
+    # The heat map: institutions of the chosen kind and region (eligible ones with scores; the
+    # others named with why they are not compared), the national score as the parent.
+    chosen = {
+        code
+        for code, row in known.items()
+        if (not region or row["region"] == region) and (not kind or row["kind"] == kind)
+    }
+    heat_groups = [g for g in store.heat_groups(result_set, "institution") if g["code"] in chosen]
+    heat = heat_map(
+        heat_groups,
+        nation,
+        names,
+        query or {},
+        INDEX_LABELS,
+        keep={"wilayah": region, "jenis": kind, "indeks": key},
+        eligible_only=True,
+        key=key,
+    )
+    shown_scores = [row["headline"]["shown"] for row in heat["rows"] if not row["hidden"]]
+    bins = charts.histogram_bins(shown_scores)
     return {
         "nation": nation,
         "key": key,
@@ -69,6 +106,20 @@ def national_view(result_set, region: str = "", kind: str = "", key: str = "") -
         "median": None if not mark else mark.get("median"),
         "p75": None if not mark else mark.get("p75"),
         "ranking": shown_rows,
+        "heat": heat,
+        # The nation's drivers of engagement (METHOD.md §13; null below 3 eligible institutions)
+        "drivers": drivers_view(
+            store.nation(result_set) if d.drivers(nation) else None,
+            behaviour_labels_of(result_set.period.instrument),
+        ),
+        "filter_problem": "; ".join(problems),
+        "histogram_bins": bins,
+        "histogram_count": len([v for v in shown_scores if v is not None]),
+        "histogram": charts.histogram(
+            bins,
+            _("Sebaran %(index)s instansi yang memenuhi syarat, per 5 poin")
+            % {"index": INDEX_LABELS[key]},
+        ),
         "ranked_count": len(ranking),
         "region": region,
         "kind": kind,

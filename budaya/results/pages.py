@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from budaya.institutions.access import is_national_admin
 from budaya.periods.models import Period
 from budaya.results import store
+from budaya.results.display import suppressed_text
 from budaya.results.national import national_view
 
 
@@ -22,7 +23,11 @@ def national_dashboard(request, period_code):
         raise PermissionDenied(_("Hanya administrator nasional."))
     period = get_object_or_404(Period, code=period_code)
     result_set = store.latest_set(period)
-    context = {"period": period, "result_set": result_set}
+    context = {
+        "period": period,
+        "result_set": result_set,
+        "hidden_text": suppressed_text(period.threshold),
+    }
     if result_set is not None:
         context.update(
             national_view(
@@ -30,6 +35,7 @@ def national_dashboard(request, period_code):
                 region=request.GET.get("wilayah", ""),
                 kind=request.GET.get("jenis", ""),
                 key=request.GET.get("indeks", ""),
+                query=request.GET,
             )
         )
     return render(request, "results/national.html", context)

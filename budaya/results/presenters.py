@@ -10,7 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from budaya.instruments import InstrumentError, load_instrument
 from budaya.results import charts, store
 from budaya.results import display as d
+from budaya.results.display import change_view
+from budaya.results.heatmap import heat_map
 from budaya.results.models import ResultGroup
+from budaya.scoring.priorities import driver_priorities
 from budaya.scoring.rounding import format_number
 from budaya.scoring.spec import BEHAVIOUR_CODES, MINIMUM_PEERS, VALUE_CODES, VALUE_NAMES
 
@@ -93,20 +96,6 @@ def benchmark_reason(group: dict | None, key: str, level: str) -> str:
     return str(NOT_ENOUGH_UNITS if level == "unit" else NOT_ENOUGH_INSTITUTIONS)
 
 
-def change_view(change: dict | None) -> dict | None:
-    """Return a CHANGE as text ('+0,9', '−0,5'), direction and significance, or None."""
-    if not change:
-        return None
-    value = float(change["shown"])
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return {
-        "shown": value,
-        "text": sign + d.number(abs(value)),
-        "direction": "up" if value > 0 else ("down" if value < 0 else "flat"),
-        "significant": change.get("significant"),
-    }
-
-
 def score_row(holder: dict | None, key: str, label: str, code: str | None = None) -> dict:
     """Return one row of a score: shown value, text, category, interval, n, change, benchmark."""
     found = d.score(holder, key, code)
@@ -124,6 +113,11 @@ def score_row(holder: dict | None, key: str, label: str, code: str | None = None
         "change": change_view(d.change(holder, key, code)),
         "benchmark": d.benchmark(holder, key, code),
     }
+
+
+def behaviour_labels_of(edition: str) -> dict:
+    """Return the instrument edition's behaviour short labels by code ({} when unknown)."""
+    return _labels(edition)[0]
 
 
 def _labels(edition: str) -> tuple[dict, dict]:
@@ -244,8 +238,10 @@ def ranking_rows(summaries: list[dict], key: str, names: dict) -> list[dict]:
     return rows
 
 
-def build_report(period, result_set, institution, unit=None) -> dict:
-    """Return everything an institution's or unit's results page, PDF and exports show."""
+def build_report(period, result_set, institution, unit=None, query=None) -> dict:
+    """Return everything an institution's or unit's results page, PDF and exports show.
+
+    `query` (a request's GET) sorts the institution's unit heat map (`?sort=&dir=`)."""
     threshold = period.threshold
     nation = store.nation(result_set) if result_set else None
     if result_set is None:
@@ -287,6 +283,12 @@ def build_report(period, result_set, institution, unit=None) -> dict:
             favourable_text=d.number(found.get("favourable")),
             alpha=alpha.get("value"),
             alpha_text=_alpha_text(alpha.get("value")),
+            alpha_ci_text=(
+                f"{_alpha_text(alpha['ci95'][0])}–{_alpha_text(alpha['ci95'][1])}"
+                if alpha.get("ci95")
+                else ""
+            ),
+            alpha_n=alpha.get("n"),
             nation=d.shown(d.score(nation, "values", code)),
             nation_text=(
                 reason
@@ -334,6 +336,8 @@ def build_report(period, result_set, institution, unit=None) -> dict:
         ],
         unit_rows=breakdown_rows(group, "unit", unit_names) if unit is None else [],
         value_codes=VALUE_CODES,
+        value_legend=[(code, VALUE_NAMES[code]) for code in VALUE_CODES],
+        drivers=drivers_view(group, behaviour_labels),
     )
     if unit is None:
         summaries = store.summaries(result_set, "unit", institution.code)
@@ -341,11 +345,46 @@ def build_report(period, result_set, institution, unit=None) -> dict:
         report["unit_ranking_key"] = key
         report["unit_ranking_label"] = INDEX_LABELS[key]
         report["unit_ranking"] = ranking_rows(summaries, key, unit_names)
+        report["heat"] = heat_map(
+            store.heat_groups(result_set, "unit", institution.code),
+            group,
+            unit_names,
+            query or {},
+            INDEX_LABELS,
+        )
     else:
         key = "indeks_berakhlak" if d.benchmark(group, "indeks_berakhlak") else "implementasi"
         report["own_rank"] = d.benchmark(group, key) if group.get("eligible") else None
         report["own_rank_label"] = INDEX_LABELS[key]
     return report
+
+
+MARK_LABELS = {"priority": _("prioritas perbaikan"), "strength": _("kekuatan")}
+
+
+def drivers_view(group: dict | None, labels: dict) -> dict | None:
+    """Return the group's drivers of engagement as shown (METHOD.md §13): every behaviour's
+    weight as a share of R² with its score, and the priorities and strengths chosen by
+    `budaya.scoring.priorities.driver_priorities`; None for a hidden group or one without
+    drivers (fewer than 30 complete cases)."""
+    stored = d.drivers(group)
+    if stored is None:
+        return None
+    behaviours = {code: d.score(group, "behaviours", code) for code in BEHAVIOUR_CODES}
+    found = driver_priorities(stored, behaviours)
+    if found is None:
+        return None
+    for row in found["rows"]:
+        row.update(
+            label=labels.get(row["code"], row["code"]),
+            value_name=VALUE_NAMES[row["code"][:2]],
+            share_text=d.number(row["share_shown"]),
+            text=d.number(row["shown"]),
+            mark_label=str(MARK_LABELS.get(row["mark"], "")),
+        )
+    found["r2_text"] = d.number(found["r2_shown"])
+    found["median_text"] = d.number(found["median_shown"])
+    return found
 
 
 def _alpha_text(value) -> str:

@@ -272,3 +272,31 @@ def light_document(result_set: ResultSet, institution_code: str) -> dict:
         if row is not None
     ]  # fmt: skip
     return {**document_keys(result_set), "groups": groups}
+
+
+def heat_groups(result_set: ResultSet, level: str, parent: str | None = None) -> list[dict]:
+    """Return the summaries of a level's groups (of one parent, if given) in document order,
+    each with its value scores and its whole change (per value too), for heat maps: far less
+    than the whole groups (no behaviours, values selection or breakdowns)."""
+    table = connection.ops.quote_name(ResultGroup._meta.db_table)
+    if connection.vendor == "postgresql":
+        columns = "summary::text, (data -> 'values')::text, (data -> 'change')::text"
+    else:
+        columns = "summary, json_extract(data, '$.values'), json_extract(data, '$.change')"
+    sql = f"SELECT {columns} FROM {table} WHERE result_set_id = %s AND level = %s"
+    params = [result_set.pk, level]
+    if parent is not None:
+        sql += " AND parent = %s"
+        params.append(parent)
+    sql += " ORDER BY position"
+    groups = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for summary, values, change in cursor.fetchall():
+            group = orjson.loads(summary)
+            if values is not None:
+                group["values"] = orjson.loads(values)
+            if change is not None:
+                group["change"] = orjson.loads(change)
+            groups.append(group)
+    return groups

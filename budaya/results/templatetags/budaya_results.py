@@ -2,6 +2,7 @@
 
 from django import template
 
+from budaya.interchange import glossary
 from budaya.interchange.summary import eligibility_sentence as _eligibility_sentence
 from budaya.scoring.rounding import CATEGORY_NAMES, format_number
 
@@ -66,3 +67,22 @@ def num(value):
 def eligibility_sentence():
     """Return the one sentence that explains eligibility (shared with the PDF and workbooks)."""
     return _eligibility_sentence()
+
+
+@register.inclusion_tag("results/_explain.html")
+def explain_terms(*keys, summary=""):
+    """Render a closed <details> with the one-sentence explanations of `keys` (the glossary's
+    words, budaya.interchange.glossary) and a link to the glossary page: no JavaScript."""
+    return {
+        "terms": [
+            {"key": key, "title": glossary.title(key), "text": glossary.explain(key)}
+            for key in keys
+        ],
+        "summary": summary,
+    }
+
+
+@register.simple_tag
+def explain(key):
+    """Return one term's explanation in the active language."""
+    return glossary.explain(key)
