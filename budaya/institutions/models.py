@@ -52,6 +52,9 @@ class Unit(models.Model):
         related_name="children",
         verbose_name=_("unit induk"),
     )
+    # A retired unit keeps its rows (rosters, responses, results of earlier periods) but takes
+    # no new roster entries and no new child units (budaya.institutions.units).
+    retired_on = models.DateField(_("dinonaktifkan pada"), null=True, blank=True)
 
     class Meta:
         ordering = ["institution__code", "code"]
