@@ -66,6 +66,18 @@ EXPECTED = {
     "audit_log": ("GET", NATIONAL),
     "audit_export": ("GET", NATIONAL),
     "survey:invitations": ("GET", ADMIN_A),
+    # periods, institutions, units and staff (tests/test_backoffice_pages.py goes further)
+    "period_list": ("GET", NATIONAL),
+    "period_create": ("GET", NATIONAL),
+    "period_edit": ("GET", NATIONAL),  # an open period: back to the list with a message
+    "period_open": ("POST", NATIONAL),  # an open period: refused with a message
+    "institution_list": ("GET", ADMIN_A | {"admin_b"}),
+    "unit_list": ("GET", ADMIN_A),
+    "unit_import": ("GET", ADMIN_A),
+    "unit_edit": ("GET", ADMIN_A),
+    "staff_list": ("GET", ADMIN_A),
+    "staff_edit": ("GET", ADMIN_A),  # the liaison of institution A
+    "account_activate": ("GET", EVERYONE),  # an invalid link says so; the token is the key
     # respondents (public; the token or slug is the key)
     "survey:landing": ("GET", EVERYONE),
     "survey:step": ("GET", EVERYONE),
@@ -95,7 +107,8 @@ EXPECTED = {
     "admin:results_resultset_add": ("GET", NOBODY),  # result sets come from the engine only
     "admin:audit_auditentry_add": ("GET", NOBODY),  # the audit log is written by code only
     "admin:evaluation_evaluation_add": ("GET", NOBODY),  # evaluations start in the workflow
-    "admin:login": ("GET", NOBODY),  # shadowed by admin_login_redirect: the one login page
+    "admin:login": ("GET", NOBODY),
+    "admin:django_tasks_database_dbtaskresult_add": ("GET", NOBODY),  # tasks come from code only  # shadowed by admin_login_redirect: the one login page
 }
 # Admin URLs with an object id are skipped: they sit behind the same staff check as the index
 # and the changelists tested here.
@@ -149,6 +162,7 @@ def params(world):
         "link_slug": link_for(period, inst_a).slug,
         "fmt": "csv",
         "job_id": job.pk,
+        "user_id": world["liaison_a"].pk,
     }
 
 

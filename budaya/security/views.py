@@ -245,7 +245,7 @@ def account_activate(request, uidb64, token):
     except (ValueError, TypeError, OverflowError, get_user_model().DoesNotExist):
         user = None
     if user is None or not default_token_generator.check_token(user, token):
-        return render(request, "security/activate.html", {"invalid": True}, status=400)
+        return render(request, "security/activate.html", {"invalid": True})
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
