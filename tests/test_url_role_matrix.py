@@ -108,7 +108,10 @@ EXPECTED = {
     "admin:audit_auditentry_add": ("GET", NOBODY),  # the audit log is written by code only
     "admin:evaluation_evaluation_add": ("GET", NOBODY),  # evaluations start in the workflow
     "admin:login": ("GET", NOBODY),
-    "admin:django_tasks_database_dbtaskresult_add": ("GET", NOBODY),  # tasks come from code only  # shadowed by admin_login_redirect: the one login page
+    "admin:django_tasks_database_dbtaskresult_add": (
+        "GET",
+        NOBODY,
+    ),  # tasks come from code only  # shadowed by admin_login_redirect: the one login page
 }
 # Admin URLs with an object id are skipped: they sit behind the same staff check as the index
 # and the changelists tested here.
