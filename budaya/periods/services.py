@@ -9,15 +9,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from budaya.audit.services import log_action
-from budaya.institutions.access import is_national_admin
+from budaya.institutions.access import ADMIN_ROLES, is_national_admin, roles_of
 from budaya.instruments import InstrumentError, load_instrument
 from budaya.periods.models import Period
 
 
 def visible_periods(user) -> list[Period]:
-    """Return the periods a user's home page lists: all for a national administrator, else
-    those past their draft."""
-    if is_national_admin(user):
+    """Return the periods a user's home page lists: all for national and institution
+    administrators (a draft period is when the roster is uploaded), else those past their
+    draft."""
+    if is_national_admin(user) or any(role.role in ADMIN_ROLES for role in roles_of(user)):
         return list(Period.objects.all())
     return list(Period.objects.exclude(state=Period.State.DRAFT))
 
