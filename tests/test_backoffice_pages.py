@@ -378,3 +378,26 @@ def test_staff_role_changes_and_deactivation(client, world):
         .values_list("action", flat=True)
     )
     assert actions == ["user.role_change", "user.role_change", "user.deactivate"]
+
+
+def test_a_roster_naming_a_retired_unit_is_refused(db):
+    from budaya.institutions.management import retire_unit
+    from budaya.interchange.nip import make_nip
+    from budaya.roster.services import RosterImportError, validate_roster
+
+    institution = Institution.objects.create(
+        code="KAB-R", name="Kabupaten R", kind="kabupaten", region="barat"
+    )
+    unit = Unit.objects.create(institution=institution, code="LAMA", name="Unit Lama")
+    period = Period.objects.create(
+        code="R-2026",
+        instrument="berakhlak-2026",
+        opens_on=dt.date(2026, 3, 1),
+        closes_on=dt.date(2026, 4, 30),
+    )
+    nip = make_nip(dt.date(1980, 1, 1), "L", (2010, 1), 1)
+    content = f"nip,nama,jenis_kelamin,jenis_pegawai,unit_kerja\n{nip},A,L,PNS,LAMA\n".encode()
+    assert validate_roster(period, institution, content, "r.csv").total == 1
+    retire_unit(unit)
+    with pytest.raises(RosterImportError, match="LAMA' sudah dinonaktifkan"):
+        validate_roster(period, institution, content, "r.csv")
