@@ -401,3 +401,23 @@ def test_a_roster_naming_a_retired_unit_is_refused(db):
     retire_unit(unit)
     with pytest.raises(RosterImportError, match="LAMA' sudah dinonaktifkan"):
         validate_roster(period, institution, content, "r.csv")
+
+
+def test_branding_links_are_created_on_request_and_scoped(client, world):
+    from budaya.public.models import BrandingLink
+
+    url = "/periode/P-2026/instansi/INST-A/tautan-eb/"
+    client.force_login(world["admin_b"])
+    assert client.get(url).status_code == 403 and client.post(url).status_code == 403
+    client.force_login(world["admin_a"])
+    assert "/eb/" not in client.get(url).content.decode()
+    assert not BrandingLink.objects.exists()  # looking creates nothing
+    assert client.post(url).status_code == 302
+    link = BrandingLink.objects.get(institution=world["inst_a"])
+    assert f"/eb/{link.slug}/" in client.get(url).content.decode()
+    assert f'href="{url}"' in client.get("/").content.decode()
+    assert client.get("/periode/P-2026/tautan-eb/").status_code == 403
+    client.force_login(world["national"])
+    assert client.post("/periode/P-2026/tautan-eb/").status_code == 302
+    assert BrandingLink.objects.filter(institution=None).count() == 1
+    assert AuditEntry.objects.filter(action="branding.link_create").count() == 2

@@ -101,6 +101,8 @@ EXPECTED = {
     # public employer-branding survey (no login)
     "public:survey": ("GET", EVERYONE),
     "public:thanks": ("GET", EVERYONE),
+    "public:national_link": ("GET", NATIONAL),  # the back-office page of the links
+    "public:institution_link": ("GET", ADMIN_A),
     # Django's admin: staff (the national administrator) only
     "admin:logout": None,
     "admin:autocomplete": ("GET", NOBODY),  # refuses a request without its query parameters
