@@ -160,6 +160,8 @@ def test_an_institution_administrator_imports_units_and_a_roster_and_invites_a_l
             click(page, "Kirim undangan akun", role="button")
             row = page.locator("tr[data-user='penghubung.dinkes@example.go.id']")
             assert "menunggu aktivasi" in row.inner_text()
+            click(page, "Akun")  # TOTP enrolment: its QR code and otpauth address fit too
+            assert page.locator(".totp-qr svg").count() == 1
         finally:
             browser.close()
     dinkes = Unit.objects.get(institution=institution, code="DINKES")
