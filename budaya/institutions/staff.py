@@ -99,9 +99,7 @@ def activation_path(user) -> tuple[str, str]:
 @transaction.atomic
 def change_staff_role(assignment: Role, role: str, unit: Unit | None, actor=None) -> Role:
     """Change one role assignment of the institution (role and/or unit)."""
-    assignment = (
-        Role.objects.select_for_update().select_related("institution").get(pk=assignment.pk)
-    )
+    assignment = Role.objects.select_for_update().get(pk=assignment.pk)
     institution = assignment.institution
     if assignment.role not in assignable_roles(actor):
         raise ValidationError(_("Anda tidak dapat mengubah peran ini."))
