@@ -421,3 +421,20 @@ def test_branding_links_are_created_on_request_and_scoped(client, world):
     assert client.post("/periode/P-2026/tautan-eb/").status_code == 302
     assert BrandingLink.objects.filter(institution=None).count() == 1
     assert AuditEntry.objects.filter(action="branding.link_create").count() == 2
+
+
+def test_the_evaluation_deadline_is_set_on_its_page(client, world):
+    from budaya.evaluation.models import deadline_for
+
+    url = "/evaluasi/P-2026/batas/"
+    client.force_login(world["admin_a"])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"deadline": "2026-04-15"}).status_code == 403
+    client.force_login(world["national"])
+    assert f'href="{url}"' in client.get("/").content.decode()
+    assert 'value="2026-04-30"' in client.get(url).content.decode()  # the closing date
+    response = client.post(url, {"deadline": "2026-02-01"})
+    assert response.status_code == 400 and "2026-03-01" in response.content.decode()
+    assert client.post(url, {"deadline": "2026-04-15"}).status_code == 302
+    assert deadline_for(world["period"]) == dt.date(2026, 4, 15)
+    assert AuditEntry.objects.filter(action="evaluation.schedule", target="P-2026").exists()

@@ -92,6 +92,7 @@ EXPECTED = {
     # Evaluasi Budaya Kerja (institution A; tests/test_evaluation_permissions.py goes further)
     "evaluation:national": ("GET", NATIONAL),
     "evaluation:queue": ("GET", NATIONAL | {"evaluator_a"}),
+    "evaluation:deadline": ("GET", NATIONAL),
     "evaluation:overview": ("GET", VIEW_A),
     "evaluation:institution": ("GET", VIEW_A),
     "evaluation:institution_action": ("POST", VIEW_A),  # no action: back to the page
