@@ -438,3 +438,19 @@ def test_the_evaluation_deadline_is_set_on_its_page(client, world):
     assert client.post(url, {"deadline": "2026-04-15"}).status_code == 302
     assert deadline_for(world["period"]) == dt.date(2026, 4, 15)
     assert AuditEntry.objects.filter(action="evaluation.schedule", target="P-2026").exists()
+
+
+def test_an_invitation_whose_mail_fails_creates_no_account(client, world, monkeypatch):
+    import smtplib
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPException("server menolak")
+
+    monkeypatch.setattr("budaya.institutions.views.send_mail", refuse)
+    client.force_login(world["admin_a"])
+    response = client.post(
+        "/instansi/INST-A/petugas/", {"email": "e@example.go.id", "role": "evaluator"}
+    )
+    assert response.status_code == 400 and "tidak ada akun yang dibuat" in response.content.decode()
+    assert not get_user_model().objects.filter(username="e@example.go.id").exists()
+    assert not AuditEntry.objects.filter(action="user.invite").exists()

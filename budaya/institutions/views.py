@@ -5,12 +5,15 @@ national administrator) manages its units (add, rename, move, retire, import a f
 preview first) and its staff (invite by e-mail, change role or unit, deactivate). Every page
 checks the institution against the signed-in user (budaya.institutions.access)."""
 
+import smtplib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -249,13 +252,20 @@ def staff_list(request, institution_code):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = invite_staff(
-                institution, data["email"], data["role"], data["unit"], actor=request.user
-            )
+            with transaction.atomic():  # no account when the e-mail cannot be sent
+                user = invite_staff(
+                    institution, data["email"], data["role"], data["unit"], actor=request.user
+                )
+                _send_activation(request, user, institution)
         except ValidationError as error:
             _put_errors(form, error)
+        except (OSError, smtplib.SMTPException) as error:
+            form.add_error(
+                None,
+                _("E-mail tidak dapat dikirim (%(error)s); tidak ada akun yang dibuat.")
+                % {"error": error},
+            )
         else:
-            _send_activation(request, user, institution)
             messages.success(
                 request,
                 _("Undangan akun dikirim ke %(email)s.") % {"email": user.email},
