@@ -454,3 +454,17 @@ def test_an_invitation_whose_mail_fails_creates_no_account(client, world, monkey
     assert response.status_code == 400 and "tidak ada akun yang dibuat" in response.content.decode()
     assert not get_user_model().objects.filter(username="e@example.go.id").exists()
     assert not AuditEntry.objects.filter(action="user.invite").exists()
+
+
+def test_the_command_line_gives_no_role_on_a_retired_unit(world, monkeypatch, capsys):
+    import sys
+
+    from budaya.cli import main
+    from budaya.institutions.management import retire_unit
+
+    retire_unit(world["units"]["KECIL"])
+    monkeypatch.setattr(sys, "stdin", io.StringIO("rumah-Pohon-sembilan-7\n"))
+    args = ["user", "add", "baru", "--role", "unit_liaison", "--institution", "INST-A"]
+    assert main([*args, "--unit", "KECIL"]) == 1
+    assert "dinonaktifkan" in capsys.readouterr().err
+    assert not Role.objects.filter(user__username="baru").exists()

@@ -152,3 +152,12 @@ class Role(models.Model):
             raise ValidationError({"institution": _("Peran ini memerlukan instansi.")})
         if self.unit_id and self.unit.institution_id != self.institution_id:
             raise ValidationError({"unit": _("Unit kerja harus dari instansi yang sama.")})
+        if self.unit_id and self.unit.retired_on is not None and self._unit_changed():
+            raise ValidationError({"unit": _("Unit kerja ini sudah dinonaktifkan.")})
+
+    def _unit_changed(self) -> bool:
+        """Return True for a new assignment or one moved to another unit (a liaison of a unit
+        retired later keeps seeing its history)."""
+        if self.pk is None:
+            return True
+        return not Role.objects.filter(pk=self.pk, unit_id=self.unit_id).exists()
