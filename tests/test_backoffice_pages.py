@@ -4,6 +4,7 @@ page refuses another institution's administrator and the wrong roles; each actio
 # ruff: noqa: F811 - pytest fixtures imported from tests.web_fixtures are parameters here
 
 import datetime as dt
+import html
 import io
 import re
 
@@ -468,3 +469,30 @@ def test_the_command_line_gives_no_role_on_a_retired_unit(world, monkeypatch, ca
     assert main([*args, "--unit", "KECIL"]) == 1
     assert "dinonaktifkan" in capsys.readouterr().err
     assert not Role.objects.filter(user__username="baru").exists()
+
+
+def test_institutions_import_from_xlsx_after_a_preview(client, world):
+    url = "/instansi/impor/"
+    content = xlsx(
+        [
+            ["code", "name", "kind", "region"],
+            ["KOTA-Y", "Kota Y", "kota", "timur"],
+            ["INST-A", "Instansi A Baru", "kabupaten", "tengah"],
+        ]
+    )
+    client.force_login(world["admin_a"])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"file": upload("i.xlsx", content)}).status_code == 403
+    client.force_login(world["national"])
+    assert 'href="/instansi/impor/"' in client.get("/instansi/").content.decode()
+    response = client.post(url, {"file": upload("i.xlsx", content)})
+    assert "Instansi baru: 1; diubah: 1; tidak berubah: 0" in response.content.decode()
+    assert not Institution.objects.filter(code="KOTA-Y").exists()
+    assert client.post(url, {"confirm": "1"}).status_code == 302
+    assert Institution.objects.get(code="KOTA-Y").region == "timur"
+    assert Institution.objects.get(code="INST-A").name == "Instansi A Baru"
+    assert AuditEntry.objects.filter(action="institution.import").count() == 1
+    bad = xlsx([["code", "name", "kind", "region"], ["KOTA-Z", "Kota Z", "desa", "timur"]])
+    response = client.post(url, {"file": upload("bad.xlsx", bad)})
+    assert response.status_code == 400
+    assert "'desa' bukan jenis" in html.unescape(response.content.decode())

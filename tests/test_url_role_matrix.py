@@ -72,6 +72,7 @@ EXPECTED = {
     "period_edit": ("GET", NATIONAL),  # an open period: back to the list with a message
     "period_open": ("POST", NATIONAL),  # an open period: refused with a message
     "institution_list": ("GET", ADMIN_A | {"admin_b"}),
+    "institution_import": ("GET", NATIONAL),
     "unit_list": ("GET", ADMIN_A),
     "unit_import": ("GET", ADMIN_A),
     "unit_edit": ("GET", ADMIN_A),

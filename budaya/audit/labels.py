@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "evaluation.schedule": _("Batas pengiriman evaluasi ditetapkan"),
     "evaluation.submit": _("Evaluasi diajukan"),
     "institution.create": _("Instansi ditambahkan"),
+    "institution.import": _("Instansi diimpor"),
     "invitations.issue": _("Undangan dibuat"),
     "invitations.send": _("Undangan dikirim"),
     "period.close": _("Periode ditutup"),

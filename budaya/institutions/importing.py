@@ -14,10 +14,13 @@ from budaya.interchange.units import (
 
 __all__ = [
     "TableImportError",
+    "apply_institution_rows",
     "apply_unit_rows",
+    "check_institution_rows",
     "check_unit_rows",
     "import_institutions",
     "import_units",
+    "preview_institution_rows",
     "preview_unit_rows",
     "refuse_oversized",
 ]
@@ -31,6 +34,12 @@ def _lookup_choice(value: str, choices) -> str | None:
 def import_institutions(content: bytes, filename: str) -> tuple[int, int]:
     """Create or update institutions from columns code, name, kind, region; return
     (created, updated)."""
+    return apply_institution_rows(check_institution_rows(content, filename))
+
+
+def check_institution_rows(content: bytes, filename: str) -> list[tuple]:
+    """Return the file's checked rows (code, name, kind, region) or raise TableImportError
+    naming every problem; nothing is written (the web page's preview)."""
     rows = table_rows(content, filename, ("code", "name", "kind", "region"), ())
     problems, clean, seen = [], [], {}
     for number, values in rows:
@@ -74,6 +83,29 @@ def import_institutions(content: bytes, filename: str) -> tuple[int, int]:
             clean.append((code, values["name"], kind, region))
     if problems:
         raise TableImportError(filename, problems)
+    return clean
+
+
+def preview_institution_rows(clean: list[tuple]) -> dict:
+    """Return what applying checked rows would do: rows created, rows changed, unchanged count."""
+    stored = {
+        inst.code: inst for inst in Institution.objects.filter(code__in=[r[0] for r in clean])
+    }
+    created, changed, unchanged = [], [], 0
+    for code, name, kind, region in clean:
+        inst = stored.get(code)
+        row = {"code": code, "name": name, "kind": kind, "region": region}
+        if inst is None:
+            created.append(row)
+        elif (inst.name, inst.kind, inst.region) != (name, kind, region):
+            changed.append(row)
+        else:
+            unchanged += 1
+    return {"created": created, "changed": changed, "unchanged": unchanged}
+
+
+def apply_institution_rows(clean: list[tuple]) -> tuple[int, int]:
+    """Write checked institution rows in one transaction; return (created, updated)."""
     created = updated = 0
     with transaction.atomic():
         for code, name, kind, region in clean:

@@ -30,8 +30,11 @@ from budaya.institutions.forms import (
 )
 from budaya.institutions.importing import (
     TableImportError,
+    apply_institution_rows,
     apply_unit_rows,
+    check_institution_rows,
     check_unit_rows,
+    preview_institution_rows,
     preview_unit_rows,
     refuse_oversized,
 )
@@ -55,6 +58,7 @@ from budaya.institutions.staff import (
 )
 
 UNIT_IMPORT_KEY = "unit_import"
+INSTITUTION_IMPORT_KEY = "institution_import"
 
 
 def _put_errors(form, error: ValidationError) -> None:
@@ -108,6 +112,58 @@ def institution_list(request):
         {"institutions": institutions, "form": form, "national": national},
         status=400 if form is not None and form.errors else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def institution_import(request):
+    """National administrators: a file of institutions, checked and previewed, then written
+    (the rules of `budaya import-institutions`)."""
+    if not is_national_admin(request.user):
+        raise PermissionDenied(_("Hanya administrator nasional."))
+    context = {"form": UnitImportForm(), "kind": "institutions"}
+    context["form"].fields["file"].label = _("Berkas instansi (XLSX atau CSV)")
+    context["form"].fields["file"].help_text = _(
+        "Kolom: code, name, kind (kementerian, lembaga, provinsi, kabupaten, kota), region "
+        "(barat, tengah, timur, pusat)."
+    )
+    if request.method == "GET":
+        return render(request, "institutions/institution_import.html", context)
+    if request.POST.get("confirm"):
+        pending = request.session.pop(INSTITUTION_IMPORT_KEY, None) or {}
+        if not pending.get("rows"):
+            context["problems"] = [_("Pratinjau sudah kedaluwarsa; unggah berkas sekali lagi.")]
+            return render(request, "institutions/institution_import.html", context, status=400)
+        created, updated = apply_institution_rows([tuple(row) for row in pending["rows"]])
+        log_action(
+            request.user,
+            "institution.import",
+            target=pending["filename"],
+            detail={"created": created, "updated": updated},
+        )
+        messages.success(
+            request,
+            _("Instansi tersimpan: %(created)s baru, %(updated)s diperbarui.")
+            % {"created": created, "updated": updated},
+        )
+        return redirect("institution_list")
+    upload = request.FILES.get("file")
+    if upload is None:
+        context["problems"] = [_("Pilih berkas XLSX atau CSV.")]
+        return render(request, "institutions/institution_import.html", context, status=400)
+    try:
+        refuse_oversized(upload.name, upload.size)
+        rows = check_institution_rows(upload.read(), upload.name)
+    except TableImportError as error:
+        context["problems"] = [str(problem) for problem in error.problems]
+        context["filename"] = upload.name
+        return render(request, "institutions/institution_import.html", context, status=400)
+    request.session[INSTITUTION_IMPORT_KEY] = {
+        "filename": upload.name,
+        "rows": [list(row) for row in rows],
+    }
+    context.update(filename=upload.name, preview=preview_institution_rows(rows))
+    return render(request, "institutions/institution_preview.html", context)
 
 
 @login_required
