@@ -62,8 +62,8 @@ def invite_staff(
         raise ValidationError(
             {"email": _("'%(email)s' bukan alamat e-mail.") % {"email": email}}
         ) from None
-    if role not in (Role.Name.UNIT_LIAISON, Role.Name.EVALUATOR):
-        unit = None
+    if role != Role.Name.UNIT_LIAISON:
+        unit = None  # only a liaison is scoped to a unit; the other roles see the institution
     _check_scope(institution, role, unit, actor)
     User = get_user_model()
     if User.objects.filter(username__iexact=email).exists():
@@ -103,7 +103,7 @@ def change_staff_role(assignment: Role, role: str, unit: Unit | None, actor=None
     institution = assignment.institution
     if assignment.role not in assignable_roles(actor):
         raise ValidationError(_("Anda tidak dapat mengubah peran ini."))
-    if role != Role.Name.UNIT_LIAISON and role != Role.Name.EVALUATOR:
+    if role != Role.Name.UNIT_LIAISON:
         unit = None
     _check_scope(institution, role, unit, actor)
     old_role, old_unit = assignment.role, assignment.unit
