@@ -496,3 +496,23 @@ def test_institutions_import_from_xlsx_after_a_preview(client, world):
     response = client.post(url, {"file": upload("bad.xlsx", bad)})
     assert response.status_code == 400
     assert "'desa' bukan jenis" in html.unescape(response.content.decode())
+
+
+def test_a_revoked_account_can_be_invited_again_and_must_set_a_new_password(client, world):
+    client.force_login(world["admin_a"])
+    liaison = world["liaison_a"]
+    assert client.post(f"/instansi/INST-A/petugas/{liaison.pk}/", {"action": "deactivate"})
+    response = client.post(
+        "/instansi/INST-A/petugas/", {"email": "liaison_a", "role": "evaluator"}, follow=True
+    )
+    assert response.status_code == 400  # 'liaison_a' is no e-mail address
+    liaison.email = "liaison@example.go.id"
+    liaison.username = "liaison@example.go.id"
+    liaison.save()
+    response = client.post(
+        "/instansi/INST-A/petugas/", {"email": "liaison@example.go.id", "role": "evaluator"}
+    )
+    assert response.status_code == 302
+    liaison.refresh_from_db()
+    assert liaison.is_active and not liaison.has_usable_password()
+    assert Role.objects.get(user=liaison).role == "evaluator"

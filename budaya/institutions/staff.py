@@ -66,14 +66,22 @@ def invite_staff(
         unit = None  # only a liaison is scoped to a unit; the other roles see the institution
     _check_scope(institution, role, unit, actor)
     User = get_user_model()
-    if User.objects.filter(username__iexact=email).exists():
+    user = User.objects.filter(username__iexact=email).first()
+    if user is not None and Role.objects.filter(user=user).exists():
         raise ValidationError(
             {
-                "email": _("Sudah ada akun %(email)s; ubah perannya di daftar petugas.")
+                "email": _(
+                    "Sudah ada akun %(email)s dengan peran; ubah perannya di daftar petugas "
+                    "instansinya."
+                )
                 % {"email": email}
             }
         )
-    user = User(username=email, email=email, is_active=True)
+    if user is None:
+        user = User(username=email, email=email)
+    # A new account, or one whose access was revoked earlier (no role left): it sets a new
+    # password through the link, so an old password no longer works.
+    user.is_active = True
     user.set_unusable_password()
     user.save()
     assignment = Role(user=user, role=role, institution=institution, unit=unit)
