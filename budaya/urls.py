@@ -7,6 +7,14 @@ from django.urls import include, path
 
 from budaya.health import healthz
 
+
+def _superusers_only(request) -> bool:
+    """Django's admin is for superusers; every daily task has its own back-office page."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _superusers_only
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Before admin/ and accounts/: the login with lockout and TOTP replaces Django's.

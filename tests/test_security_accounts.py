@@ -1,5 +1,5 @@
-"""Accounts: password validators on the command line and the web, TOTP required for national and
-institution administrators (BUDAYA_REQUIRE_TOTP), and a lockout nobody can turn against the
+"""Accounts: password validators on the command line and the web, TOTP required for every staff
+account with a role (BUDAYA_REQUIRE_TOTP), and a lockout nobody can turn against the
 account's owner."""
 # ruff: noqa: F811 - pytest fixtures imported from tests.web_fixtures are parameters here
 
@@ -118,11 +118,18 @@ def test_an_administrator_without_a_device_is_sent_to_enrol_before_any_page(
     assert client.get("/akun/dua-langkah/").status_code == 200
 
 
-def test_other_roles_are_not_sent_to_enrol(client, world, settings):
+@pytest.mark.parametrize("persona", ["evaluator_a", "liaison_a"])
+def test_liaisons_and_evaluators_are_sent_to_enrol_too(client, world, settings, persona):
+    # Issue 12: every staff account enrols TOTP at its first login, invited ones included.
     settings.BUDAYA_REQUIRE_TOTP = True
-    client.force_login(world["evaluator_a"])
-    response = client.get("/")
-    assert response.get("Location") != "/akun/dua-langkah/"
+    client.force_login(world[persona])
+    assert client.get("/").get("Location") == "/akun/dua-langkah/"
+
+
+def test_an_account_without_a_role_is_not_sent_to_enrol(client, db, settings):
+    settings.BUDAYA_REQUIRE_TOTP = True
+    client.force_login(get_user_model().objects.create_user("tanpa-peran", password="x"))
+    assert client.get("/").get("Location") != "/akun/dua-langkah/"
 
 
 def test_an_enrolled_administrator_must_give_a_code_at_each_login(client, world, settings):

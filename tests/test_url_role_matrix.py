@@ -71,6 +71,19 @@ EXPECTED = {
     # administrator is sent back to the page), and the confirmed reissue
     "survey:invitations_download": ("GET", ADMIN_A),
     "survey:invitations_reissue": ("GET", ADMIN_A),
+    # periods, institutions, units and staff (tests/test_backoffice_pages.py goes further)
+    "period_list": ("GET", NATIONAL),
+    "period_create": ("GET", NATIONAL),
+    "period_edit": ("GET", NATIONAL),  # an open period: back to the list with a message
+    "period_open": ("POST", NATIONAL),  # an open period: refused with a message
+    "institution_list": ("GET", ADMIN_A | {"admin_b"}),
+    "institution_import": ("GET", NATIONAL),
+    "unit_list": ("GET", ADMIN_A),
+    "unit_import": ("GET", ADMIN_A),
+    "unit_edit": ("GET", ADMIN_A),
+    "staff_list": ("GET", ADMIN_A),
+    "staff_edit": ("GET", ADMIN_A),  # the liaison of institution A
+    "account_activate": ("GET", EVERYONE),  # an invalid link says so; the token is the key
     # respondents (public; the token or slug is the key)
     "survey:landing": ("GET", EVERYONE),
     "survey:step": ("GET", EVERYONE),
@@ -85,6 +98,7 @@ EXPECTED = {
     # Evaluasi Budaya Kerja (institution A; tests/test_evaluation_permissions.py goes further)
     "evaluation:national": ("GET", NATIONAL),
     "evaluation:queue": ("GET", NATIONAL | {"evaluator_a"}),
+    "evaluation:deadline": ("GET", NATIONAL),
     "evaluation:overview": ("GET", VIEW_A),
     "evaluation:institution": ("GET", VIEW_A),
     "evaluation:institution_action": ("POST", VIEW_A),  # no action: back to the page
@@ -109,6 +123,8 @@ EXPECTED = {
     "api_tokens": ("GET", STAFF),
     "api_token_revoke": None,  # one's own token only: tests/test_api.py
     "open_data": ("GET", EVERYONE),
+    "public:national_link": ("GET", NATIONAL),  # the back-office page of the links
+    "public:institution_link": ("GET", ADMIN_A),
     # Django's admin: staff (the national administrator) only
     "admin:logout": None,
     "admin:autocomplete": ("GET", NOBODY),  # refuses a request without its query parameters
@@ -191,6 +207,7 @@ def params(world):
         "plan_id": plan.pk,
         "action_id": action.pk,
         "activity_id": activity.pk,
+        "user_id": world["liaison_a"].pk,
     }
 
 

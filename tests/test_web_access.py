@@ -97,7 +97,13 @@ def test_staff_sign_in_at_accounts_login_and_land_on_the_home_page(client, world
 def test_the_home_page_links_the_national_admin_to_admin_and_every_institution(client, world):
     client.force_login(world["national"])
     body = client.get("/").content.decode()
-    assert "/admin/" in body
+    # Issue 12: every task has its page; Django's admin is linked for superusers only
+    assert 'href="/admin/"' not in body
+    assert reverse("period_list") in body and reverse("institution_list") in body
+    world["national"].is_superuser = world["national"].is_staff = True
+    world["national"].save()
+    body = client.get("/").content.decode()
+    assert 'href="/admin/"' in body
     assert reverse("national_participation", args=["P-2026"]) in body
     assert reverse("results", args=["P-2026", "INST-B"]) in body
 

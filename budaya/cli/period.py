@@ -26,6 +26,12 @@ def register(subparsers) -> None:
     create.add_argument("--opens", required=True, type=_date, metavar="DATE")
     create.add_argument("--closes", required=True, type=_date, metavar="DATE")
     create.add_argument("--threshold", type=int, default=10, metavar="K", help="k (≥5, 10)")
+    create.add_argument("--name", default="", metavar="TEXT", help="nama periode / period name")
+    create.add_argument(
+        "--previous",
+        metavar="CODE",
+        help="periode pembanding / the period the change figures compare with",
+    )
     create.set_defaults(func=run_create)
 
     opener = actions.add_parser("open", help="buka periode / open a period")
@@ -56,11 +62,19 @@ def run_create(args) -> int:
     setup_django()
     from django.core.exceptions import ValidationError
 
+    from budaya.cli._lookups import get_period
     from budaya.periods.services import create_period
 
+    previous = get_period(args.previous) if args.previous else None
     try:
         period = create_period(
-            args.code, args.instrument, args.opens, args.closes, threshold=args.threshold
+            args.code,
+            args.instrument,
+            args.opens,
+            args.closes,
+            threshold=args.threshold,
+            name=args.name,
+            previous=previous,
         )
     except ValidationError as error:
         raise CommandError(_messages(error)) from None

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from budaya.evaluation import views
+from budaya.evaluation import schedule, views
 
 app_name = "evaluation"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("evaluasi/bukti/<uuid:evidence_id>/", views.evidence_file, name="evidence"),
     path("evaluasi/<str:period_code>/", views.national, name="national"),
     path("evaluasi/<str:period_code>/antrean/", views.queue, name="queue"),
+    path("evaluasi/<str:period_code>/batas/", schedule.deadline, name="deadline"),
     path(_INSTITUTION, views.overview, name="overview"),
     path(_INSTITUTION + "instansi/", views.detail, name="institution"),
     path(_INSTITUTION + "instansi/aksi/", views.act, name="institution_action"),

@@ -12,7 +12,18 @@ from budaya.interchange.units import (
     table_rows,
 )
 
-__all__ = ["TableImportError", "import_institutions", "import_units", "refuse_oversized"]
+__all__ = [
+    "TableImportError",
+    "apply_institution_rows",
+    "apply_unit_rows",
+    "check_institution_rows",
+    "check_unit_rows",
+    "import_institutions",
+    "import_units",
+    "preview_institution_rows",
+    "preview_unit_rows",
+    "refuse_oversized",
+]
 
 
 def _lookup_choice(value: str, choices) -> str | None:
@@ -23,6 +34,12 @@ def _lookup_choice(value: str, choices) -> str | None:
 def import_institutions(content: bytes, filename: str) -> tuple[int, int]:
     """Create or update institutions from columns code, name, kind, region; return
     (created, updated)."""
+    return apply_institution_rows(check_institution_rows(content, filename))
+
+
+def check_institution_rows(content: bytes, filename: str) -> list[tuple]:
+    """Return the file's checked rows (code, name, kind, region) or raise TableImportError
+    naming every problem; nothing is written (the web page's preview)."""
     rows = table_rows(content, filename, ("code", "name", "kind", "region"), ())
     problems, clean, seen = [], [], {}
     for number, values in rows:
@@ -66,6 +83,29 @@ def import_institutions(content: bytes, filename: str) -> tuple[int, int]:
             clean.append((code, values["name"], kind, region))
     if problems:
         raise TableImportError(filename, problems)
+    return clean
+
+
+def preview_institution_rows(clean: list[tuple]) -> dict:
+    """Return what applying checked rows would do: rows created, rows changed, unchanged count."""
+    stored = {
+        inst.code: inst for inst in Institution.objects.filter(code__in=[r[0] for r in clean])
+    }
+    created, changed, unchanged = [], [], 0
+    for code, name, kind, region in clean:
+        inst = stored.get(code)
+        row = {"code": code, "name": name, "kind": kind, "region": region}
+        if inst is None:
+            created.append(row)
+        elif (inst.name, inst.kind, inst.region) != (name, kind, region):
+            changed.append(row)
+        else:
+            unchanged += 1
+    return {"created": created, "changed": changed, "unchanged": unchanged}
+
+
+def apply_institution_rows(clean: list[tuple]) -> tuple[int, int]:
+    """Write checked institution rows in one transaction; return (created, updated)."""
     created = updated = 0
     with transaction.atomic():
         for code, name, kind, region in clean:
@@ -80,11 +120,13 @@ def import_institutions(content: bytes, filename: str) -> tuple[int, int]:
 def import_units(institution: Institution, content: bytes, filename: str) -> tuple[int, int]:
     """Create or update units of `institution` from columns code, name, parent (a unit code
     in the file or already stored, or empty); return (created, updated)."""
+    return apply_unit_rows(institution, check_unit_rows(institution, content, filename), filename)
+
+
+def check_unit_rows(institution: Institution, content: bytes, filename: str) -> list[tuple]:
+    """Return the file's checked rows (row number, code, name, parent code) or raise
+    TableImportError naming every problem; nothing is written (the web page's preview)."""
     rows = table_rows(content, filename, ("code", "name"), ("parent",))
-    stored = {
-        unit.code: unit
-        for unit in Unit.objects.filter(institution=institution).select_related("parent")
-    }
     problems, clean, seen = [], [], {}
     for number, values in rows:
         row_problems = []
@@ -109,7 +151,22 @@ def import_units(institution: Institution, content: bytes, filename: str) -> tup
             problems.extend(row_problems)
         else:
             clean.append((number, code, values["name"], parent))
-    known = set(stored) | {code for _, code, _, _ in clean}
+    problems.extend(_stored_problems(institution, clean))
+    if problems:
+        raise TableImportError(filename, problems)
+    return clean
+
+
+def _stored_problems(institution: Institution, clean: list[tuple]) -> list[RowProblem]:
+    """Return the problems of checked rows against the units stored now: unknown or retired
+    parents and parent loops through stored units."""
+    stored = {
+        unit.code: unit
+        for unit in Unit.objects.filter(institution=institution).select_related("parent")
+    }
+    problems = []
+    in_file = {code for _, code, _, _ in clean}
+    known = set(stored) | in_file
     for number, _code, _name, parent in clean:
         if parent and parent not in known:
             problems.append(
@@ -120,15 +177,53 @@ def import_units(institution: Institution, content: bytes, filename: str) -> tup
                     f"unknown parent unit",
                 )
             )
+        elif parent and parent not in in_file and stored[parent].retired_on is not None:
+            problems.append(
+                RowProblem(
+                    number,
+                    "parent",
+                    f"unit induk '{parent}' sudah dinonaktifkan / the parent unit is retired",
+                )
+            )
     stored_parents = {
         code: (unit.parent.code if unit.parent_id else "") for code, unit in stored.items()
     }
     problems.extend(parent_loops(stored_parents, clean))
-    if problems:
-        raise TableImportError(filename, problems)
+    return problems
+
+
+def preview_unit_rows(institution: Institution, clean: list[tuple]) -> dict:
+    """Return what applying checked rows would do: lists of rows created, renamed or moved,
+    and the count of rows that change nothing."""
+    stored = {
+        unit.code: unit
+        for unit in Unit.objects.filter(institution=institution).select_related("parent")
+    }
+    created, renamed, moved, unchanged = [], [], [], 0
+    for _number, code, name, parent in clean:
+        unit = stored.get(code)
+        if unit is None:
+            created.append({"code": code, "name": name, "parent": parent})
+            continue
+        old_parent = unit.parent.code if unit.parent_id else ""
+        if unit.name != name:
+            renamed.append({"code": code, "old": unit.name, "new": name})
+        if old_parent != parent:
+            moved.append({"code": code, "old": old_parent, "new": parent})
+        if unit.name == name and old_parent == parent:
+            unchanged += 1
+    return {"created": created, "renamed": renamed, "moved": moved, "unchanged": unchanged}
+
+
+def apply_unit_rows(institution: Institution, clean: list[tuple], filename: str) -> tuple[int, int]:
+    """Write checked rows (checked again against the stored units, which may have changed
+    since the preview) in one transaction; return (created, updated)."""
     created = updated = 0
     with transaction.atomic():
-        units = dict(stored)
+        problems = _stored_problems(institution, clean)
+        if problems:
+            raise TableImportError(filename, problems)
+        units = {unit.code: unit for unit in Unit.objects.filter(institution=institution)}
         for _number, code, name, _parent in clean:
             unit, was_created = Unit.objects.update_or_create(
                 institution=institution, code=code, defaults={"name": name}

@@ -52,6 +52,9 @@ class Unit(models.Model):
         related_name="children",
         verbose_name=_("unit induk"),
     )
+    # A retired unit keeps its rows (rosters, responses, results of earlier periods) but takes
+    # no new roster entries and no new child units (budaya.institutions.units).
+    retired_on = models.DateField(_("dinonaktifkan pada"), null=True, blank=True)
 
     class Meta:
         ordering = ["institution__code", "code"]
@@ -149,3 +152,12 @@ class Role(models.Model):
             raise ValidationError({"institution": _("Peran ini memerlukan instansi.")})
         if self.unit_id and self.unit.institution_id != self.institution_id:
             raise ValidationError({"unit": _("Unit kerja harus dari instansi yang sama.")})
+        if self.unit_id and self.unit.retired_on is not None and self._unit_changed():
+            raise ValidationError({"unit": _("Unit kerja ini sudah dinonaktifkan.")})
+
+    def _unit_changed(self) -> bool:
+        """Return True for a new assignment or one moved to another unit (a liaison of a unit
+        retired later keeps seeing its history)."""
+        if self.pk is None:
+            return True
+        return not Role.objects.filter(pk=self.pk, unit_id=self.unit_id).exists()

@@ -1,11 +1,26 @@
 """Routes of the audit log pages (national administrators only; the log itself is
-budaya.audit, the layer below institutions)."""
+budaya.audit, the layer below institutions) and of the institution, unit and staff pages."""
 
 from django.urls import path
 
-from budaya.institutions import audit_views as views
+from budaya.institutions import audit_views, views
 
 urlpatterns = [
-    path("log-audit/", views.audit_log, name="audit_log"),
-    path("log-audit/ekspor.csv", views.audit_export, name="audit_export"),
+    path("log-audit/", audit_views.audit_log, name="audit_log"),
+    path("log-audit/ekspor.csv", audit_views.audit_export, name="audit_export"),
+    path("instansi/", views.institution_list, name="institution_list"),
+    path("instansi/impor/", views.institution_import, name="institution_import"),
+    path("instansi/<str:institution_code>/unit/", views.unit_list, name="unit_list"),
+    path("instansi/<str:institution_code>/unit/impor/", views.unit_import, name="unit_import"),
+    path(
+        "instansi/<str:institution_code>/unit/<str:unit_code>/ubah/",
+        views.unit_edit,
+        name="unit_edit",
+    ),
+    path("instansi/<str:institution_code>/petugas/", views.staff_list, name="staff_list"),
+    path(
+        "instansi/<str:institution_code>/petugas/<int:user_id>/",
+        views.staff_edit,
+        name="staff_edit",
+    ),
 ]

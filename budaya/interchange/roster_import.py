@@ -285,6 +285,13 @@ def _check_row(number, cells, header, positions, checked, institution, by_code, 
             f"unit '{raw_unit}' tidak dikenal di {institution.code}; isi kode unit / unknown "
             f"unit '{raw_unit}' in {institution.code}; use a unit code",
         )
+    elif getattr(unit, "retired_on", None) is not None:
+        problem(
+            "unit",
+            f"unit '{unit.code}' sudah dinonaktifkan sejak {unit.retired_on}; pilih unit aktif / "
+            f"unit '{unit.code}' was retired on {unit.retired_on}; use an active unit",
+        )
+        unit = None
 
     if "institution" in positions:
         raw_inst = _cell(cells, positions, "institution")

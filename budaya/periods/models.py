@@ -32,6 +32,7 @@ class Period(models.Model):
         CLOSED = "closed", _("Ditutup")
 
     code = models.CharField(_("kode"), max_length=32, unique=True)
+    name = models.CharField(_("nama"), max_length=200, blank=True, default="")
     instrument = models.CharField(_("edisi instrumen"), max_length=64)
     opens_on = models.DateField(_("tanggal buka"))
     closes_on = models.DateField(_("tanggal tutup"))
@@ -46,6 +47,16 @@ class Period(models.Model):
     )
     evaluation_weight = models.DecimalField(
         _("bobot evaluasi"), max_digits=5, decimal_places=4, default=Decimal("0.2")
+    )
+    # The period whose released results the change figures compare with; when empty, the
+    # closest earlier closed period with results (budaya.results.services.previous_document).
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("periode sebelumnya"),
     )
     state = models.CharField(_("status"), max_length=8, choices=State.choices, default=State.DRAFT)
     # The day the period was first closed and its per-person participation state was sealed
@@ -103,6 +114,8 @@ class Period(models.Model):
         errors = {}
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
             errors["closes_on"] = _("Tanggal tutup tidak boleh sebelum tanggal buka.")
+        if self.previous_id is not None and self.pk is not None and self.previous_id == self.pk:
+            errors["previous"] = _("Periode sebelumnya tidak boleh periode ini sendiri.")
         if self.threshold is not None and self.threshold < 5:
             errors["threshold"] = _("Ambang k minimal 5.")
         if self.margin is not None and not Decimal(0) < Decimal(str(self.margin)) < Decimal(1):

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from budaya.institutions.access import require_institution_access, require_unit_access
 from budaya.institutions.models import Institution, Unit
-from budaya.language import not_found
 from budaya.interchange import glossary
+from budaya.language import not_found
 from budaya.periods.models import Period
 from budaya.reports.exports import csv_download, workbook_bytes
 from budaya.reports.pdf import pdf_bytes

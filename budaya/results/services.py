@@ -39,7 +39,13 @@ class ComputeError(Exception):
 
 def previous_document(period: Period) -> dict | None:
     """Return the latest stored results of the closest earlier period, if any, as the engine
-    reads them for the change figures (`store.change_basis`)."""
+    reads them for the change figures (`store.change_basis`). A period's chosen previous period
+    (`Period.previous`) comes first, when it is closed with results."""
+    chosen = period.previous
+    if chosen is not None and chosen.state == Period.State.CLOSED:
+        latest = ResultSet.objects.filter(period=chosen).order_by("-version").first()
+        if latest is not None:
+            return change_basis(latest)
     earlier = (
         Period.objects.filter(
             opens_on__lt=period.opens_on, result_sets__isnull=False, state=Period.State.CLOSED

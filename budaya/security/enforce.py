@@ -5,11 +5,19 @@ from django.urls import reverse
 
 # Paths an administrator without a device may still reach: enrolment itself, signing out,
 # the language switch, static files and the health check.
-ALLOWED_PREFIXES = ("/akun/dua-langkah/", "/accounts/logout/", "/i18n/", "/static/", "/healthz")
+ALLOWED_PREFIXES = (
+    "/akun/dua-langkah/",
+    "/akun/aktifkan/",
+    "/accounts/logout/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+)
 
 
 class RequireTOTPMiddleware:
-    """Redirect national and institution administrators without a TOTP device to enrolment."""
+    """Redirect staff with a role (administrators, liaisons, evaluators) without a TOTP device
+    to enrolment."""
 
     def __init__(self, get_response):
         self.get_response = get_response

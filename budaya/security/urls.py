@@ -8,5 +8,8 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/verifikasi/", views.totp_verify, name="totp_verify"),
     path("akun/dua-langkah/", views.totp_setup, name="totp_setup"),
+    path(
+        "akun/aktifkan/<str:uidb64>/<str:token>/", views.account_activate, name="account_activate"
+    ),
     path("admin/login/", views.admin_login, name="admin_login_redirect"),
 ]

@@ -2,25 +2,27 @@
 
 import time
 
+import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from budaya.audit.services import log_action
-from budaya.institutions.access import ADMIN_ROLES, is_national_admin, roles_of
+from budaya.institutions.access import is_national_admin, roles_of
 from budaya.security import lockout, totp
 from budaya.security.models import TOTPDevice
 
@@ -144,15 +146,25 @@ def may_use_totp(user) -> bool:
 
 
 def totp_required_for(user) -> bool:
-    """Return True when `user` must use TOTP: a national or institution administrator, unless
-    BUDAYA_REQUIRE_TOTP is false."""
+    """Return True when `user` must use TOTP: every staff account with a role (national and
+    institution administrators, unit liaisons, evaluators), unless BUDAYA_REQUIRE_TOTP is
+    false. An invited account enrols at its first login."""
     from django.conf import settings
 
     if not getattr(settings, "BUDAYA_REQUIRE_TOTP", True):
         return False
     if user is None or not user.is_authenticated:
         return False
-    return is_national_admin(user) or any(role.role in ADMIN_ROLES for role in roles_of(user))
+    return is_national_admin(user) or bool(roles_of(user))
+
+
+def qr_svg(uri: str) -> str:
+    """Return the QR code of an otpauth URI as inline SVG markup, drawn here with segno (no
+    network, no image file); the page shows the secret as text beside it."""
+    code = segno.make(uri, error="m")
+    return code.svg_inline(
+        scale=4, dark="#000", light="#fff", title=_("Kode QR untuk aplikasi autentikator")
+    )
 
 
 def _grouped(secret: str) -> str:
@@ -211,6 +223,7 @@ def totp_setup(request):
             grouped_secret=_grouped(secret),
             uri=totp.provisioning_uri(secret, request.user.get_username()),
         )
+        context["qr_svg"] = qr_svg(context["uri"])
     return render(request, "security/totp_setup.html", context, status=status)
 
 
@@ -218,3 +231,25 @@ def admin_login(request):
     """Send the admin site's login to the one login page (lockout and TOTP apply there too)."""
     target = request.GET.get("next") or reverse("admin:index")
     return redirect(reverse("login") + "?" + urlencode({"next": target}))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def account_activate(request, uidb64, token):
+    """The one-time link of an invited staff account: set a password (Django's validators),
+    then sign in, where TOTP enrolment follows. The link expires (PASSWORD_RESET_TIMEOUT) and
+    stops working once a password is set."""
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+        user = get_user_model().objects.get(pk=pk, is_active=True)
+    except (ValueError, TypeError, OverflowError, get_user_model().DoesNotExist):
+        user = None
+    if user is None or not default_token_generator.check_token(user, token):
+        return render(request, "security/activate.html", {"invalid": True})
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        log_action(user, "user.activate", target=user.get_username())
+        messages.success(request, _("Kata sandi tersimpan. Silakan masuk."))
+        return redirect("login")
+    return render(request, "security/activate.html", {"form": form, "member": user})
