@@ -79,7 +79,6 @@ DETAIL_LABELS = {
     "deactivated": _("akun dinonaktifkan"),
     "deadline": _("batas"),
     "fields": _("isian"),
-    "kind": _("jenis"),
     "new": _("baru"),
     "old": _("lama"),
     "parent": _("unit induk"),
