@@ -68,7 +68,8 @@ SCROLL_BOXES = """(() => {
     const what = (box.id || box.className) + ': ';
     if (scrolls && !box.classList.contains('scrolls')) problems.push(what + 'not marked');
     if (scrolls && box.getAttribute('tabindex') !== '0') problems.push(what + 'not focusable');
-    if (scrolls && !box.getAttribute('aria-label')) problems.push(what + 'no label');
+    if (scrolls && !box.getAttribute('aria-label') && !box.getAttribute('aria-labelledby'))
+      problems.push(what + 'no label');
     if (scrolls !== Boolean(shown)) problems.push(what + 'hint ' + (shown ? 'shown' : 'missing'));
   }
   return problems;
