@@ -255,6 +255,7 @@ def render_step(request, respondent, steps, step, instrument, form=None, data=No
         context["answered"] = len(data["answers"])
         context["item_count"] = sum(len(page.items) for page in steps)
         context["picks_count"] = sum(len(v) for v in data["picks"].values())
+        context["has_picks"] = bool(instrument.pick_questions)
         context["has_comment"] = bool(data["comment"].strip())
     return render(request, "survey/step.html", context)
 
