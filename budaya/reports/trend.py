@@ -14,7 +14,11 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from budaya.institutions.access import require_institution_access, require_unit_access
+from budaya.institutions.access import (
+    can_view_institution,
+    require_institution_access,
+    require_unit_access,
+)
 from budaya.institutions.models import Institution, Unit
 from budaya.periods.models import Period
 from budaya.results import display as d
@@ -179,6 +183,8 @@ def _render(request, institution, unit=None):
             "institution": institution,
             "unit": unit,
             "sections": year_series(points),
+            "institution_link": unit is not None
+            and can_view_institution(request.user, institution),
         },
     )
 
