@@ -130,7 +130,7 @@ def rounds(db, capsys):
         )  # fmt: skip
         == 0
     )
-    assert "berakhlak-pulse-2026" in capsys.readouterr().out
+    assert "berakhlak-pulse-2026 (putaran denyut / pulse round)" in capsys.readouterr().out
     pulse = Period.objects.get(code="B-DENYUT-1")
     roster(pulse)
     assert main(["period", "open", pulse.code]) == 0

@@ -58,6 +58,8 @@ EXPECTED = {
     "results_download": ("GET", VIEW_A),
     "unit_results": ("GET", UNIT_A),
     "unit_results_download": ("GET", UNIT_A),
+    "trend": ("GET", VIEW_A),  # trend over annual periods and pulse rounds (METHOD §15)
+    "unit_trend": ("GET", UNIT_A),
     "national_results": ("GET", NATIONAL),
     "report_jobs": ("GET", NATIONAL),
     "report_job_start": ("POST", NATIONAL),
