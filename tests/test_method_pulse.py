@@ -66,9 +66,7 @@ def document(request, monkeypatch):
     """The pulse document, from the compiled kernel and from the numpy reference path."""
     monkeypatch.setenv(KERNEL_VARIABLE, request.param)
     spec = load_instrument(PULSE).scoring_spec()
-    return compute_results(
-        spec, Method(threshold=K), _data(), period="PULSE-1", instrument=PULSE
-    )
+    return compute_results(spec, Method(threshold=K), _data(), period="PULSE-1", instrument=PULSE)
 
 
 def _group(document, code):

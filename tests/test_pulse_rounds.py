@@ -57,9 +57,7 @@ def _answers(instrument, value: int, *, kl: int | None = None, engagement=(4, 3)
 # Unit U2: five respondents answer every value item 1 (s = 0) but KL 6 (s = 100); engagement
 # 6 with ENG_8 = 1 (reverse: 100), so 100. D_KL(U2) = 100, the others 0, I = 100/7.
 def _u1(instrument):
-    return [
-        _answers(instrument, x, skip=("P_BP_2",) if x == 6 else ()) for x in (6, 5, 4, 3, 2)
-    ]
+    return [_answers(instrument, x, skip=("P_BP_2",) if x == 6 else ()) for x in (6, 5, 4, 3, 2)]
 
 
 def _u2(instrument):
@@ -124,9 +122,19 @@ def rounds(db, capsys):
     # The pulse round: created and opened with the command line, answered through the service.
     assert (
         main(
-            ["period", "create", "B-DENYUT-1", "--instrument", PULSE,
-             "--opens", str(today), "--closes", str(today + dt.timedelta(days=7)),
-             "--threshold", str(K)]
+            [
+                "period",
+                "create",
+                "B-DENYUT-1",
+                "--instrument",
+                PULSE,
+                "--opens",
+                str(today),
+                "--closes",
+                str(today + dt.timedelta(days=7)),
+                "--threshold",
+                str(K),
+            ]
         )  # fmt: skip
         == 0
     )
@@ -330,7 +338,9 @@ def test_the_unit_trend_shows_a_suppressed_round_as_a_gap_not_a_zero(rounds, cli
 def test_the_institution_trend_lists_every_released_round_in_date_order(rounds, client):
     client.force_login(rounds["admin_a"])
     html = client.get(reverse("trend", args=["KAB-A"])).content.decode()
-    order = [html.index(f'data-period="{code}"') for code in ("A-TAHUNAN", "B-DENYUT-1", "C-DENYUT-2")]
+    order = [
+        html.index(f'data-period="{code}"') for code in ("A-TAHUNAN", "B-DENYUT-1", "C-DENYUT-2")
+    ]
     assert order == sorted(order)
     cells = _row_cells(html, "implementasi")
     assert "37,1" in cells[1]

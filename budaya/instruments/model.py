@@ -218,9 +218,7 @@ class Instrument:
             Criterion(criterion.code, float(criterion.weight), criterion.max_level)
             for criterion in self.rubric
         )
-        return ScoringSpec(
-            items=items, pick_values=picks, criteria=criteria, pulse=self.is_pulse
-        )
+        return ScoringSpec(items=items, pick_values=picks, criteria=criteria, pulse=self.is_pulse)
 
     def counts(self) -> dict[str, int]:
         """Return how many items, list entries and criteria the edition has."""

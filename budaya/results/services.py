@@ -83,9 +83,7 @@ def compute_document(period: Period, timings: dict | None = None) -> dict:
     # A pulse round has no evaluation and no public survey (METHOD.md §15).
     evaluations = {
         key: levels
-        for key, levels in (
-            {} if instrument.is_pulse else finalised_evaluations(period)
-        ).items()
+        for key, levels in ({} if instrument.is_pulse else finalised_evaluations(period)).items()
         if (key[1] is None and key[0] in data.institutions) or key in known_units
     }
     with _phase(timings, "previous"):
