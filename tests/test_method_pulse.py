@@ -181,3 +181,54 @@ def test_change_from_an_annual_document_uses_section_7():
     _close(ak["delta"], Fraction(460, 11) - 40)
     assert ak["shown"] == 1.8
     assert ak["significant"] is (ak["delta"] / x["values"]["AK"]["se"] > 1.96)
+
+
+def _responses_csv(path):
+    """Write the units' answers as a METHOD.md §11 responses CSV (no pick columns)."""
+    spec = load_instrument(PULSE).scoring_spec()
+    header = ["response_id", "institution", "unit", "gender", "employment_type", "age_band"]
+    header += [item.code for item in spec.survey_items]
+    lines = [",".join(header)]
+    for number, (unit, row) in enumerate(
+        [("A", row) for row in UNIT_A] + [("B", row) for row in UNIT_B], start=1
+    ):
+        answers = ["" if x == 0 else str(x) for x in row]
+        lines.append(",".join([f"R{number}", "X01", unit, "L", "PNS", "30-39", *answers]))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_budaya_score_scores_a_pulse_responses_file(tmp_path, capsys):
+    import json
+
+    from budaya.cli import main
+
+    out = tmp_path / "hasil.json"
+    responses = _responses_csv(tmp_path / "jawaban.csv")
+    code = main(
+        ["score", "--instrument", PULSE, "--responses", str(responses), "--out", str(out),
+         "--threshold", str(K), "--xlsx", str(tmp_path / "hasil.xlsx")]
+    )  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["instrument"] == PULSE
+    a = _group(document, "A")
+    _close(a["values"]["BP"]["score"], Fraction(360, 5))
+    _close(a["implementasi"]["score"], Fraction(432, 7))
+    assert a["behaviours"] == dict.fromkeys(BEHAVIOUR_CODES)
+    assert a["minimum"] is None and a["eligible"] is False  # no roster: nothing eligible (§8)
+    assert (tmp_path / "hasil.xlsx").stat().st_size > 0
+
+
+def test_budaya_score_refuses_an_evaluation_file_with_a_pulse_instrument(tmp_path, capsys):
+    from budaya.cli import main
+
+    evaluation = tmp_path / "evaluasi.csv"
+    evaluation.write_text("institution,unit,criterion,level\nX01,,KOMITMEN,3\n", encoding="utf-8")
+    code = main(
+        ["score", "--instrument", PULSE, "--responses", str(_responses_csv(tmp_path / "j.csv")),
+         "--evaluation", str(evaluation), "--out", str(tmp_path / "h.json")]
+    )  # fmt: skip
+    assert code != 0
+    assert "pulse instrument, which has no evaluation" in capsys.readouterr().err
+    assert not (tmp_path / "h.json").exists()
