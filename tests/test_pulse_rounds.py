@@ -376,3 +376,38 @@ def test_an_open_pulse_round_shows_nothing_on_the_trend_page(rounds, client):
     html = client.get(reverse("trend", args=["KAB-A"])).content.decode()
     assert 'data-period="C-DENYUT-2"' not in html
     assert 'data-period="B-DENYUT-1"' in html
+
+
+def test_the_national_dashboard_of_a_pulse_round_offers_only_its_indices(rounds, client):
+    client.force_login(rounds["national"])
+    html = client.get(reverse("national_results", args=[rounds["pulse"].code])).content.decode()
+    assert "Indeks Implementasi BerAKHLAK" in html
+    assert 'value="indeks_berakhlak"' not in html
+    assert "Indeks Evaluasi Budaya Kerja" not in html
+
+
+def test_a_pulse_round_has_no_evaluation_pages(rounds, client):
+    client.force_login(rounds["admin_a"])
+    code = rounds["pulse"].code
+    for url in (
+        reverse("evaluation:overview", args=[code, "KAB-A"]),
+        reverse("evaluation:institution", args=[code, "KAB-A"]),
+        reverse("evaluation:unit", args=[code, "KAB-A", "U1"]),
+    ):
+        assert client.get(url).status_code == 404, url
+    annual = reverse("evaluation:overview", args=[rounds["annual"].code, "KAB-A"])
+    assert client.get(annual).status_code == 200
+
+
+def test_a_pulse_round_has_no_public_employer_branding_survey(rounds, client, capsys):
+    from budaya.public.services import link_for
+
+    assert main(["branding-link", rounds["pulse"].code]) != 0
+    assert "pulse round, which has no employer-branding survey" in capsys.readouterr().err
+    period = rounds["second"]
+    period.state = Period.State.OPEN
+    period.save()
+    link = link_for(period, rounds["inst_a"])
+    page = client.get(reverse("public:survey", args=[link.slug]))
+    assert page.status_code < 500
+    assert 'type="radio"' not in page.content.decode()

@@ -6,6 +6,8 @@ from budaya.results import charts, store
 from budaya.results import display as d
 from budaya.results.presenters import (
     INDEX_LABELS,
+    PULSE_KEYS,
+    is_pulse,
     national_reason,
     ranking_key,
     ranking_rows,
@@ -23,7 +25,10 @@ def national_view(result_set, region: str = "", kind: str = "", key: str = "") -
     known = {
         row["code"]: row for row in Institution.objects.values("code", "name", "kind", "region")
     }
-    if key not in RANKED_KEYS:
+    # A pulse round (METHOD.md §15) defines Indeks Implementasi and engagement only.
+    pulse = is_pulse(result_set.period.instrument)
+    ranked_keys = tuple(k for k in RANKED_KEYS if not pulse or k in PULSE_KEYS)
+    if key not in ranked_keys:
         key = ranking_key(institutions)
     names = {code: row["name"] for code, row in known.items()}
     ranking = ranking_rows(institutions, key, names)
@@ -53,11 +58,12 @@ def national_view(result_set, region: str = "", kind: str = "", key: str = "") -
         "nation": nation,
         "key": key,
         "key_label": INDEX_LABELS[key],
-        "keys": [(k, INDEX_LABELS[k]) for k in RANKED_KEYS],
+        "keys": [(k, INDEX_LABELS[k]) for k in ranked_keys],
         "national_index": score_row(nation, key, INDEX_LABELS[key]),
         "national_indices": [
             score_row(nation, k, INDEX_LABELS[k])
             for k in ("indeks_berakhlak", "implementasi", "evaluasi", "engagement")
+            if not pulse or k in PULSE_KEYS
         ],
         "institution_count": len(institutions),
         "eligible_count": len(eligible),
