@@ -332,7 +332,7 @@ def test_the_unit_trend_shows_a_suppressed_round_as_a_gap_not_a_zero(rounds, cli
     assert figure.count("<circle") == 2
     assert 'class="trend-gap"' in figure
     # Accessible: the chart names the table that holds its numbers.
-    assert 'aria-describedby="trend-table-' in html and "<caption>" in html
+    assert 'aria-describedby="trend-table-' in html and "<caption id=" in html
 
 
 def test_the_institution_trend_lists_every_released_round_in_date_order(rounds, client):
