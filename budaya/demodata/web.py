@@ -108,9 +108,7 @@ def period_dates(today: dt.date) -> tuple[dt.date, dt.date]:
 def remove_demo() -> None:
     """Delete the demo period (with its roster, invitations and responses) and institution."""
     with transaction.atomic():
-        Period.objects.filter(
-            code__in=(PERIOD_CODE, PREVIOUS_CODE, OPEN_CODE, PULSE_CODE)
-        ).delete()
+        Period.objects.filter(code__in=(PERIOD_CODE, PREVIOUS_CODE, OPEN_CODE, PULSE_CODE)).delete()
         institution = Institution.objects.filter(code=INSTITUTION_CODE).first()
         if institution is not None:
             Unit.objects.filter(institution=institution).update(parent=None)
