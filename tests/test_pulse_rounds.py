@@ -411,3 +411,16 @@ def test_a_pulse_round_has_no_public_employer_branding_survey(rounds, client, ca
     page = client.get(reverse("public:survey", args=[link.slug]))
     assert page.status_code < 500
     assert 'type="radio"' not in page.content.decode()
+
+
+def test_participation_of_a_pulse_round_shows_k_as_the_minimum(rounds):
+    from budaya.results.participation import institution_participation, unit_participation
+
+    period = rounds["pulse"]
+    rows = {row.code: row for row in unit_participation(period, rounds["inst_a"])}
+    assert (rows["U1"].responses, rows["U1"].population, rows["U1"].minimum) == (5, 8, K)
+    assert rows["U1"].eligible and not rows["U3"].eligible
+    # The annual period keeps Slovin's minimum: ceil(8 / (1 + 8/400)) = 8.
+    annual = {row.code: row for row in unit_participation(rounds["annual"], rounds["inst_a"])}
+    assert annual["U1"].minimum == 8
+    assert institution_participation(period, rounds["inst_a"]).minimum == K
