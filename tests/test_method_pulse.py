@@ -217,7 +217,10 @@ def test_budaya_score_scores_a_pulse_responses_file(tmp_path, capsys):
     _close(a["implementasi"]["score"], Fraction(432, 7))
     assert a["behaviours"] == dict.fromkeys(BEHAVIOUR_CODES)
     assert a["minimum"] is None and a["eligible"] is False  # no roster: nothing eligible (§8)
-    assert (tmp_path / "hasil.xlsx").stat().st_size > 0
+    from openpyxl import load_workbook
+
+    sheets = load_workbook(tmp_path / "hasil.xlsx", read_only=True).sheetnames
+    assert "Nilai" in sheets and "Perilaku" not in sheets  # no behaviours in a pulse round
 
 
 def test_budaya_score_refuses_an_evaluation_file_with_a_pulse_instrument(tmp_path, capsys):

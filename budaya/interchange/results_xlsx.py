@@ -6,6 +6,7 @@ header row, widths, '0.0' for scores, and its formula guard on every text cell.
 
 from pathlib import Path
 
+from budaya.instruments import InstrumentError, load_instrument
 from budaya.interchange.exporters import (
     DECIMAL2,
     INTEGER,
@@ -119,6 +120,14 @@ def _group_rows(group: dict, hidden: str) -> tuple[list, list, list, list]:
     return summary, values, behaviours, details
 
 
+def _is_pulse(edition) -> bool:
+    """Whether the document's instrument is a pulse edition of the catalogue (METHOD §15)."""
+    try:
+        return isinstance(edition, str) and load_instrument(edition).is_pulse
+    except InstrumentError:
+        return False
+
+
 def _sheet_rows(results: dict, hidden: str, sheet: int):
     """Yield the rows of one sheet, a group at a time (the workbook is written streaming)."""
     for group in results.get("groups", []):
@@ -186,6 +195,8 @@ def write_results_xlsx(results: dict, path: Path, threshold: int) -> None:
     tables = [summary, values, behaviours, details]
     for sheet, table in enumerate(tables):
         table.rows = _sheet_rows(results, hidden, sheet)
+    if _is_pulse(results.get("instrument")):  # a pulse round has no behaviours (METHOD §15)
+        tables.remove(behaviours)
     notes = Table(
         "Keterangan", columns("Istilah", "Arti"), [["Memenuhi syarat", eligibility_sentence()]]
     )
