@@ -290,6 +290,22 @@ def test_the_results_page_of_a_pulse_round_shows_only_what_a_pulse_defines(round
     assert workbook.status_code == 200
 
 
+def test_the_pdf_and_press_summary_of_a_pulse_round(rounds, client):
+    from budaya.reports.pdf import pdf_bytes
+    from budaya.reports.press import press_summary
+    from budaya.results.presenters import build_report
+
+    result_set = store.latest_set(rounds["pulse"])
+    press = press_summary(rounds["pulse"], result_set, rounds["inst_a"])
+    assert "Survei denyut Kabupaten A" in press and "37,1" in press
+    assert "belum difinalkan" not in press and "Indeks BerAKHLAK belum" not in press
+    report = build_report(rounds["pulse"], result_set, rounds["inst_a"])
+    assert pdf_bytes(report, press).startswith(b"%PDF")
+    client.force_login(rounds["admin_a"])
+    html = client.get(reverse("results", args=[rounds["pulse"].code, "KAB-A"])).content.decode()
+    assert "tidak ada minimum Slovin" in html
+
+
 def test_the_workbook_of_a_pulse_round_has_no_behaviour_sheet(rounds):
     from budaya.reports.exports import tables
     from budaya.results.presenters import build_report
