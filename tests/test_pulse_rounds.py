@@ -440,3 +440,12 @@ def test_participation_of_a_pulse_round_shows_k_as_the_minimum(rounds):
     annual = {row.code: row for row in unit_participation(rounds["annual"], rounds["inst_a"])}
     assert annual["U1"].minimum == 8
     assert institution_participation(period, rounds["inst_a"]).minimum == K
+
+
+def test_the_trend_page_in_english(rounds, client, settings):
+    client.force_login(rounds["admin_a"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("unit_trend", args=["KAB-A", "U2"])).content.decode()
+    assert "Trend: Unit U2" in html and "Scores per round" in html
+    assert "Berorientasi Pelayanan" in html  # value names stay Indonesian
+    assert "pulse" in html and "annual" in html

@@ -112,8 +112,11 @@ def line_chart(labels: list[str], values: list[float | None], title: str) -> Saf
     plot_w, plot_h = width - left - right, height - top - bottom
     count = max(len(values), 1)
 
+    inset = 34  # the first and last round's labels stay inside the chart
+
     def x_of(i: int) -> float:
-        return left + (plot_w / 2 if count == 1 else plot_w * i / (count - 1))
+        span = plot_w - 2 * inset
+        return left + inset + (span / 2 if count == 1 else span * i / (count - 1))
 
     def y_of(v: float) -> float:
         return top + plot_h * (1 - max(0.0, min(100.0, float(v))) / 100)
@@ -146,7 +149,7 @@ def line_chart(labels: list[str], values: list[float | None], title: str) -> Saf
             )
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         x = x_of(i)
-        short = label if len(label) <= 12 else label[:11] + "…"
+        short = label if len(label) <= 11 else label[:10] + "…"
         body.append(
             f'<text x="{x:.1f}" y="{height - 16}" text-anchor="middle" font-size="9" '
             f'fill="#333">{escape(short)}</text>'
@@ -154,7 +157,7 @@ def line_chart(labels: list[str], values: list[float | None], title: str) -> Saf
         if value is None:
             body.append(
                 f'<text x="{x:.1f}" y="{height - 4}" text-anchor="middle" font-size="9" '
-                f'fill="#777" class="trend-gap">–</text>'
+                f'fill="#555" class="trend-gap">{escape(_("celah"))}</text>'
             )
             continue
         y = y_of(value)
