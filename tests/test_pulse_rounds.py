@@ -250,6 +250,8 @@ def test_the_respondent_flow_shows_the_pulse_items_on_one_page_without_values_se
     )
     token = create_invitations(period, rounds["inst_a"])[0][1]
     instrument = load_instrument(PULSE)
+    landing = client.get(reverse("survey:landing", args=[token])).content.decode()
+    assert "kurang dari 3 menit (4 langkah)" in landing
     page = client.get(reverse("survey:step", args=[token, 1]))
     assert page.status_code == 200
     html = page.content.decode()

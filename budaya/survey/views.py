@@ -165,6 +165,7 @@ def show_landing(request, respondent: Respondent):
             "has_draft": has_draft,
             "start": start,
             "instrument_title": instrument.title.get(current_lang()),
+            "pulse": instrument.is_pulse,
         },
     )
 
