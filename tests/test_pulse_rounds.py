@@ -451,3 +451,23 @@ def test_the_trend_page_in_english(rounds, client, settings):
     assert "Trend: Unit U2" in html and "Scores per round" in html
     assert "Berorientasi Pelayanan" in html  # value names stay Indonesian
     assert "pulse" in html and "annual" in html
+
+
+def test_the_release_rules_hold_for_a_pulse_round(rounds):
+    """§12 applies unchanged (§15): after reopening, fewer than k new responses leave the
+    unit's scores as released and mark them carried over; the trend then shows those."""
+    from budaya.results.services import reopen_period
+    from tests.web_fixtures import release
+
+    period = rounds["pulse"]
+    before = store.group(store.latest_set(period), "unit", "U1", "KAB-A")
+    reopen_period(period, "jawaban susulan", actor=rounds["national"])
+    instrument = load_instrument(PULSE)
+    _store_responses(
+        period, rounds["inst_a"], rounds["units"]["U1"], _u2(instrument)[:2], instrument
+    )
+    second = release(period)
+    assert second.version == 2
+    after = store.group(second, "unit", "U1", "KAB-A")
+    assert after["carried_over"] == {"from_release": 1}
+    assert after["values"] == before["values"] and after["n"] == before["n"]
