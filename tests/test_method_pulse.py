@@ -235,3 +235,23 @@ def test_budaya_score_refuses_an_evaluation_file_with_a_pulse_instrument(tmp_pat
     assert code != 0
     assert "pulse instrument, which has no evaluation" in capsys.readouterr().err
     assert not (tmp_path / "h.json").exists()
+
+
+def test_budaya_score_runs_as_a_command_without_django_settings(tmp_path):
+    """`budaya score` loads no Django settings; scoring a pulse file from the shell works."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["PYTHONPATH"] = str(root)
+    out = tmp_path / "hasil.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "budaya", "score", "--instrument", PULSE, "--responses",
+         str(_responses_csv(tmp_path / "j.csv")), "--out", str(out), "--threshold", str(K)],
+        env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Hasil ditulis ke" in done.stdout and out.exists()

@@ -1,8 +1,14 @@
 """Return the short Indonesian summary table that `budaya score` prints after scoring."""
 
-from django.utils.translation import gettext_noop
-
 from budaya.scoring.rounding import CATEGORY_NAMES, format_number
+
+
+def gettext_noop(message: str) -> str:
+    """Mark `message` for translation (makemessages finds it by this name) and return it.
+
+    Django's own gettext_noop needs configured settings, which `budaya score` does not load:
+    importing this module from the command line failed with ImproperlyConfigured."""
+    return message
 
 
 def suppressed_label(threshold: int) -> str:
