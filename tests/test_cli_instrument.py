@@ -172,3 +172,16 @@ def test_the_command_does_not_import_django():
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["edition"] == EDITION
+
+
+def test_list_and_show_describe_the_pulse_edition(capsys):
+    assert main(["instrument", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "berakhlak-pulse-2026" in out
+    assert "survei denyut: 22 butir survei (14 butir nilai, 8 engagement)" in out
+    assert main(["instrument", "show", "berakhlak-pulse-2026", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    pulse = load_instrument("berakhlak-pulse-2026")
+    for item in pulse.items:
+        assert item.code in out and item.text.en in out
+    assert "Values selection" not in out and "rubric" not in out

@@ -80,7 +80,11 @@ def test_the_demo_sets_everything_up_and_can_run_twice(db, capsys, client):
     live = Response.objects.filter(period=later).count()
     assert 0 < live < RosterEntry.objects.filter(period=later).count() // 2
     assert Invitation.objects.filter(period=later).used().count() == live
-    assert Period.objects.count() == 3
+    assert Period.objects.count() == 4
+    # A released pulse round just after this year's period, for the trend page (METHOD §15).
+    pulse = Period.objects.get(code="DEMO-2026-DENYUT")
+    assert pulse.instrument == "berakhlak-pulse-2026" and pulse.state == "closed"
+    assert ResultSet.objects.filter(period=pulse).count() == 1
 
     password = re.search(r"kata sandi / password: (\S+)", out).group(1)
     assert password != re.search(r"kata sandi / password: (\S+)", first).group(1)
@@ -96,6 +100,8 @@ def test_the_demo_sets_everything_up_and_can_run_twice(db, capsys, client):
     assert "Hasil muncul setelah periode ditutup" in page and "data-score" not in page
     participation = client.get("/periode/DEMO-2027/instansi/KAB-CONTOH/partisipasi/")
     assert participation.status_code == 200
+    trend = client.get("/instansi/KAB-CONTOH/tren/").content.decode()
+    assert 'data-period="DEMO-2026"' in trend and 'data-period="DEMO-2026-DENYUT"' in trend
     links = re.findall(r"http://127\.0\.0\.1:8123/s/([\w-]+)/", out)
     assert len(links) == 5
     from budaya.survey.services import find_invitation

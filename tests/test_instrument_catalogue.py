@@ -446,3 +446,92 @@ def test_an_edition_is_found_by_file_name_and_must_declare_it(raw, write, monkey
         load_instrument("b-2027")
     assert "b-2027.yaml" in str(caught.value)
     assert "differs from the file name" in str(caught.value)
+
+
+# --- the pulse edition (METHOD.md 1.2 §15) ------------------------------------------------------
+
+PULSE = "berakhlak-pulse-2026"
+PULSE_SOURCE = catalogue.DATA_DIR / f"{PULSE}.yaml"
+
+
+@pytest.fixture
+def raw_pulse():
+    """The pulse edition's YAML document as plain data."""
+    return yaml.safe_load(PULSE_SOURCE.read_text(encoding="utf-8"))
+
+
+def test_the_pulse_edition_has_one_or_two_six_point_items_per_value_and_engagement():
+    pulse = load_instrument(PULSE)
+    annual = load_instrument(EDITION)
+    assert PULSE in list_instruments()
+    assert pulse.is_pulse and not annual.is_pulse
+    assert pulse.scale_points == 6
+    assert [value.code for value in pulse.values] == list(VALUE_CODES)
+    assert all(value.behaviours == () for value in pulse.values)
+    for code in VALUE_CODES:
+        assert 1 <= len(pulse.items_for(code)) <= 2
+    # The engagement items of the annual edition, unchanged: the same index in both.
+    assert [(i.code, i.text, i.reverse) for i in pulse.items_for("engagement")] == [
+        (i.code, i.text, i.reverse) for i in annual.items_for("engagement")
+    ]
+    # No behaviours, no values selection, no employer branding, no rubric.
+    assert not pulse.behaviours and not pulse.pick_list and not pulse.pick_questions
+    assert not pulse.branding_items and not pulse.rubric
+    assert pulse.counts()["survey_items"] == 22  # the figure docs/metodologi.md states
+    spec = pulse.scoring_spec()
+    assert spec.pulse and not spec.pick_values and not spec.criteria
+    assert [item.value for item in spec.survey_items if item.value] == [
+        d for d in VALUE_CODES for _ in range(2)
+    ]
+
+
+def test_the_pulse_items_are_written_for_this_product_in_both_languages():
+    pulse = load_instrument(PULSE)
+    annual_texts = {item.text.id for item in load_instrument(EDITION).items if item.value}
+    for item in (i for i in pulse.items if i.value):
+        assert item.text.id and item.text.en and item.text.id != item.text.en
+        assert item.text.id not in annual_texts  # its own wording, not the annual items'
+    json.dumps(pulse.to_json())  # plain JSON
+    assert pulse.to_json()["kind"] == "pulse"
+
+
+def test_a_pulse_value_with_three_items_is_refused(raw_pulse, write):
+    extra = dict(raw_pulse["items"][0], code="P_BP_3")
+    raw_pulse["items"].insert(2, extra)
+    expect_error(write(raw_pulse), "values[0] (code BP)", "a pulse instrument needs 1 or 2")
+
+
+def test_a_pulse_value_without_items_is_refused(raw_pulse, write):
+    raw_pulse["items"] = [item for item in raw_pulse["items"] if item["target"] != "LO"]
+    expect_error(write(raw_pulse), "values[4] (code LO)", "0 item(s) measure this value")
+
+
+def test_a_behaviour_target_is_refused_in_a_pulse_edition(raw_pulse, write):
+    raw_pulse["items"][0]["target"] = "BP1"
+    expect_error(write(raw_pulse), "items[0] (code P_BP_1).target", "unknown target 'BP1'")
+
+
+def test_a_pulse_edition_without_engagement_items_is_refused(raw_pulse, write):
+    raw_pulse["items"] = [i for i in raw_pulse["items"] if i["target"] != "engagement"]
+    expect_error(write(raw_pulse), "items:", "no engagement item")
+
+
+def test_a_pulse_edition_may_not_carry_a_rubric_or_values_selection(raw_pulse, write):
+    raw_pulse["rubric"] = []
+    expect_error(write(raw_pulse), "unknown key 'rubric'")
+
+
+def test_an_unknown_kind_is_refused(raw_pulse, write):
+    raw_pulse["kind"] = "weekly"
+    expect_error(write(raw_pulse), "kind:", "unknown kind 'weekly'")
+
+
+def test_the_annual_scoring_spec_refuses_value_targets():
+    """A value-targeted item belongs to a pulse spec only (the engine's own check)."""
+    from budaya.scoring.validation import check_spec
+
+    with pytest.raises(ValueError, match="unknown behaviour or module 'BP'"):
+        check_spec(ScoringSpec(items=(LikertItem("X", "BP", 6),)))
+    with pytest.raises(ValueError, match="a pulse instrument has no behaviours"):
+        check_spec(ScoringSpec(items=(LikertItem("X", "BP1", 6),), pulse=True))
+    check_spec(ScoringSpec(items=(LikertItem("X", "BP", 6),), pulse=True))

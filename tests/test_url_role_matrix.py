@@ -58,6 +58,8 @@ EXPECTED = {
     "results_download": ("GET", VIEW_A),
     "unit_results": ("GET", UNIT_A),
     "unit_results_download": ("GET", UNIT_A),
+    "trend": ("GET", VIEW_A),  # trend over annual periods and pulse rounds (METHOD §15)
+    "unit_trend": ("GET", UNIT_A),
     "national_results": ("GET", NATIONAL),
     "results_glossary": ("GET", STAFF),  # "Cara membaca hasil": explanations, no data
     "report_jobs": ("GET", NATIONAL),

@@ -1,6 +1,6 @@
 """`budaya branding-link PERIOD [--institution CODE]`: print the public survey's address."""
 
-from budaya.cli import setup_django
+from budaya.cli import CommandError, setup_django
 
 
 def register(subparsers) -> None:
@@ -25,6 +25,13 @@ def run(args) -> int:
     from budaya.public.services import link_for, link_url
 
     period = get_period(args.period)
+    from budaya.instruments import load_instrument
+
+    if not load_instrument(period.instrument).branding_items:
+        raise CommandError(
+            f"periode {period.code} adalah putaran denyut, tanpa survei employer branding / "
+            f"period {period.code} is a pulse round, which has no employer-branding survey"
+        )
     institution = get_institution(args.institution) if args.institution else None
     existed = BrandingLink.objects.filter(period=period, institution=institution).exists()
     link = link_for(period, institution)

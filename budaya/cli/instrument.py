@@ -33,6 +33,8 @@ HEADINGS = {
         "reverse": "(R) = butir terbalik",
         "summary": "{items} butir survei ({engagement} engagement), {branding} butir employer "
         "branding, {picks} pilihan nilai ({limiting} membatasi), {criteria} kriteria",
+        "pulse_summary": "survei denyut: {items} butir survei ({values} butir nilai, "
+        "{engagement} engagement), tanpa perilaku, pilihan nilai, atau evaluasi",
     },
     "en": {
         "scale": "Scale",
@@ -49,6 +51,8 @@ HEADINGS = {
         "reverse": "(R) = reverse-keyed item",
         "summary": "{items} survey items ({engagement} engagement), {branding} employer-branding "
         "items, {picks} values to pick ({limiting} limiting), {criteria} criteria",
+        "pulse_summary": "pulse survey: {items} survey items ({values} value items, "
+        "{engagement} engagement), no behaviours, values selection or evaluation",
     },
 }
 
@@ -124,6 +128,12 @@ def _list() -> int:
 def summary(instrument: Instrument, lang: str) -> str:
     """Return one line of counts: items, values list, criteria."""
     counts = instrument.counts()
+    if instrument.is_pulse:
+        return HEADINGS[lang]["pulse_summary"].format(
+            items=counts["survey_items"],
+            values=counts["value_items"],
+            engagement=counts["engagement_items"],
+        )
     return HEADINGS[lang]["summary"].format(
         items=counts["survey_items"],
         engagement=counts["engagement_items"],
@@ -150,12 +160,16 @@ def render_text(instrument: Instrument, lang: str = "id") -> str:
     lines += [f"{h['scale']}: {labels}", h["reverse"], "", f"== {h['values']} =="]
     for value in instrument.values:
         lines.append(f"{value.code}  {value.name.get(lang)}")
+        if instrument.is_pulse:  # METHOD.md §15: items measure the value itself
+            lines += [_item_line(item, lang) for item in instrument.items_for(value.code)]
         for behaviour in value.behaviours:
             lines.append(f"  {behaviour.code}  {behaviour.text.get(lang)}")
             for item in instrument.items_for(behaviour.code):
                 lines.append(_item_line(item, lang))
     lines += ["", f"== {h['engagement']} =="]
     lines += [_item_line(item, lang) for item in instrument.items_for("engagement")]
+    if instrument.is_pulse:  # no values selection, employer branding or rubric (§15)
+        return "\n".join(lines)
 
     lines += ["", f"== {h['selection']} ({h['max_picks'].format(n=instrument.max_picks)}) =="]
     for question in instrument.pick_questions:

@@ -78,8 +78,11 @@ def run_create(args) -> int:
         )
     except ValidationError as error:
         raise CommandError(_messages(error)) from None
+    from budaya.instruments import load_instrument
+
+    kind = " (putaran denyut / pulse round)" if load_instrument(period.instrument).is_pulse else ""
     print(
-        f"Periode {period.code} dibuat (draf) / created as draft: {period.instrument}, "
+        f"Periode {period.code} dibuat (draf) / created as draft: {period.instrument}{kind}, "
         f"{period.opens_on} – {period.closes_on}, k = {period.threshold}"
     )
     return 0

@@ -185,9 +185,16 @@ def run(args: argparse.Namespace) -> int:
         )
     _check_outputs(args)
     instrument = load_instrument(args.instrument)
+    if getattr(instrument, "is_pulse", False) and args.evaluation:
+        raise CommandError(
+            f"--evaluation: {args.instrument} adalah instrumen denyut, tanpa Evaluasi Budaya "
+            f"Kerja / {args.instrument} is a pulse instrument, which has no evaluation (METHOD.md "
+            f"§15)"
+        )
     spec = instrument.scoring_spec()
     max_picks = int(getattr(instrument, "max_picks", 5))
-    method = Method(threshold=args.threshold, max_picks=max_picks)
+    # A pulse instrument has no values selection (METHOD.md §15): no picks, Method's default.
+    method = Method(threshold=args.threshold, **({"max_picks": max_picks} if max_picks else {}))
     data, evaluations, previous, warnings = read_inputs(args, spec, max_picks)
     for warning in warnings:
         print(f"Peringatan / warning: {warning}", file=sys.stderr)

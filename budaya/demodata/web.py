@@ -1,9 +1,10 @@
 """The web demonstration (`budaya demo`), set up in the database: one regency, its units, a
 roster, invitations, answers, results. Only the command line imports this module.
 
-Results exist only for closed periods (METHOD.md §12), so the demo has three periods:
+Results exist only for closed periods (METHOD.md §12), so the demo has four periods:
 DEMO-2025 (last year's, closed and released, so results show change), DEMO-2026 (this year's:
-answered through personal links, then closed and released), and DEMO-2027 (open: roster,
+answered through personal links, then closed and released; DEMO-2026-DENYUT, a released pulse
+round just after it), and DEMO-2027 (open: roster,
 invitations and some answers, live participation only; the unused respondent links the demo
 prints are its). Everything is deterministic for a seed and lives under these codes and
 KAB-CONTOH, so running the setup again replaces exactly the demo data and nothing else.
@@ -37,6 +38,8 @@ from budaya.survey.services import (
 PERIOD_CODE = "DEMO-2026"
 PREVIOUS_CODE = "DEMO-2025"
 OPEN_CODE = "DEMO-2027"
+PULSE_CODE = "DEMO-2026-DENYUT"  # a released pulse round after DEMO-2026 (METHOD.md §15)
+PULSE_INSTRUMENT = "berakhlak-pulse-2026"
 # Share of the open period's employees who have answered so far (live participation).
 OPEN_SHARE = 0.3
 # Last year's response shares were this fraction of this year's.
@@ -110,7 +113,7 @@ def period_dates(today: dt.date) -> tuple[dt.date, dt.date]:
 def remove_demo() -> None:
     """Delete the demo period (with its roster, invitations and responses) and institution."""
     with transaction.atomic():
-        Period.objects.filter(code__in=(PERIOD_CODE, PREVIOUS_CODE, OPEN_CODE)).delete()
+        Period.objects.filter(code__in=(PERIOD_CODE, PREVIOUS_CODE, OPEN_CODE, PULSE_CODE)).delete()
         institution = Institution.objects.filter(code=INSTITUTION_CODE).first()
         if institution is not None:
             Unit.objects.filter(institution=institution).update(parent=None)
@@ -196,6 +199,8 @@ def demo_answers(instrument, unit_effect: float, rng: random.Random) -> dict:
         forward = 1 + round(max(0.0, min(100.0, latent)) / 100 * (points - 1))
         answers[item.code] = points + 1 - forward if item.reverse else forward
     codes = [option.code for option in instrument.pick_list]
+    if not codes:  # a pulse instrument has no values selection (METHOD.md §15)
+        return {"answers": answers, "picks": {}, "comment": ""}
     positive = [code for code in codes if not code.startswith("LIM_")]
     limiting = [code for code in codes if code.startswith("LIM_")]
     weights = [3.0 if code[:2] in ("AK", "HA", "LO") else 1.0 for code in positive]
@@ -290,6 +295,36 @@ def _previous_period(institution, units, instrument, rng: random.Random) -> Peri
     return period
 
 
+def _pulse_round(annual: Period, institution, units, rng: random.Random) -> Period:
+    """Create a released pulse round (METHOD.md §15) dated just after the annual period, so the
+    trend pages have a second round: its own roster, responses written directly (as for last
+    year's period) with unit effects 1.5 points higher, then closed and released."""
+    instrument = load_instrument(PULSE_INSTRUMENT)
+    opens = annual.opens_on + dt.timedelta(days=1)
+    period = Period.objects.create(
+        code=PULSE_CODE,
+        instrument=PULSE_INSTRUMENT,
+        opens_on=opens,
+        closes_on=opens + dt.timedelta(days=6),
+        threshold=10,
+        state=Period.State.DRAFT,
+    )
+    responses = []
+    for entry in _roster(period, institution, units, rng):
+        effect, share = UNIT_EFFECT_SHARE[entry.unit.code]
+        if rng.random() >= share * 0.8:
+            continue
+        cleaned = clean_submission(instrument, demo_answers(instrument, effect + 1.5, rng))
+        encoded = encode_answers(instrument, cleaned.answers)
+        responses.append(new_response(period, entry, encoded, cleaned, period.closes_on))
+    rng.shuffle(responses)  # no order that follows the roster
+    Response.objects.bulk_create(responses)
+    period.state = Period.State.OPEN
+    period.save(update_fields=["state"])
+    close_period(period)  # sealed, then release 1
+    return period
+
+
 def _answer_through_links(period, institution, instrument, rng, share_factor, links):
     """Issue the period's invitations and answer a share of them through the survey service;
     return (responses submitted, up to `links` unused tokens)."""
@@ -332,6 +367,7 @@ def setup_demo(seed: int = 2026, links: int = 5) -> DemoSetup:
     answered, _unused = _answer_through_links(period, institution, instrument, rng, 1.0, 0)
     _finalised_evaluations(period, institution, units, instrument, rng)
     result = close_period(period)  # closed early, sealed, then release 1
+    _pulse_round(period, institution, units, random.Random(seed + 1))
     later = Period.objects.create(
         code=OPEN_CODE,
         instrument=INSTRUMENT,

@@ -13,6 +13,10 @@ The file layout (see data/berakhlak-2026.yaml):
 Checks beyond types: the seven values and 21 behaviours in METHOD.md order, at least two items
 per behaviour, unique codes, the whole behaviour list plus at least nine limiting values in the
 values-selection list, rubric weights summing to exactly 1 and levels numbered 0..L.
+
+A pulse edition (`kind: pulse`, METHOD.md §15, data/berakhlak-pulse-2026.yaml) has only
+edition, kind, title, scale, values [{code, name}] and items whose target is a value code
+(one or two per value) or `engagement` (at least one).
 """
 
 from fractions import Fraction
@@ -39,6 +43,9 @@ from budaya.scoring.spec import BEHAVIOUR_CODES, MODULES, VALUE_CODES, VALUE_NAM
 
 MIN_ITEMS_PER_BEHAVIOUR = 2
 MIN_LIMITING_VALUES = 9  # METHOD.md §4
+PULSE_ITEMS_PER_VALUE = (1, 2)  # METHOD.md §15: one or two items per value
+PULSE_KEYS = ("edition", "kind", "title", "scale", "values", "items")
+KINDS = ("annual", "pulse")
 TOP_KEYS = (
     "edition",
     "title",
@@ -94,7 +101,15 @@ def load_file(path: Path | str) -> Instrument:
     path = Path(path)
     document = read_yaml(path)
     top = Where(path)
-    doc = schema.mapping(document, top, required=TOP_KEYS)
+    kind = document.get("kind", "annual") if isinstance(document, dict) else "annual"
+    if kind not in KINDS:
+        top.key("kind").fail(
+            f"jenis '{kind}' tidak dikenal (yang boleh: {', '.join(KINDS)}) / "
+            f"unknown kind '{kind}' (allowed: {', '.join(KINDS)})"
+        )
+    if kind == "pulse":
+        return _load_pulse(document, top)
+    doc = schema.mapping(document, top, required=TOP_KEYS, optional=("kind",))
     edition = schema.code(doc["edition"], top.key("edition"), schema.EDITION)
     points, labels = _scale(doc["scale"], top.key("scale"))
     values = _values(doc["values"], top.key("values"))
@@ -123,6 +138,84 @@ def load_file(path: Path | str) -> Instrument:
         ),
         branding_max_reasons=branding["max_reasons"],
     )
+
+
+def _load_pulse(document, top: Where) -> Instrument:
+    """Return a pulse edition (METHOD.md §15): the seven values without behaviours, one or two
+    items per value (target: the value code) and the engagement items; nothing else."""
+    doc = schema.mapping(document, top, required=PULSE_KEYS)
+    edition = schema.code(doc["edition"], top.key("edition"), schema.EDITION)
+    points, labels = _scale(doc["scale"], top.key("scale"))
+    values = _pulse_values(doc["values"], top.key("values"))
+    where = top.key("items")
+    seen: dict[str, str] = {}
+    items = []
+    for i, raw_item in enumerate(schema.sequence(doc["items"], where)):
+        at = where.index(i, schema.entry_code(raw_item))
+        entry = schema.mapping(
+            raw_item, at, required=("code", "target", "text"), optional=("reverse",)
+        )
+        item_code = schema.code(entry["code"], at.key("code"))
+        schema.unique(seen, item_code, at, ("butir", "item"))
+        target = schema.string(entry["target"], at.key("target"))
+        if target not in VALUE_CODES and target != "engagement":
+            at.key("target").fail(
+                f"sasaran '{target}' tidak dikenal untuk instrumen denyut (yang boleh: "
+                f"{', '.join(VALUE_CODES)}, engagement) / unknown target '{target}' for a pulse "
+                f"instrument (allowed: {', '.join(VALUE_CODES)}, engagement)"
+            )
+        reverse = schema.boolean(entry.get("reverse", False), at.key("reverse"))
+        text = schema.text(entry["text"], at.key("text"))
+        items.append(Item(code=item_code, target=target, text=text, reverse=reverse, points=points))
+    for value_index, value in enumerate(values):
+        count = sum(1 for item in items if item.target == value.code)
+        if count not in PULSE_ITEMS_PER_VALUE:
+            Where(where.path, "values").index(value_index, value.code).fail(
+                f"{count} butir mengukur nilai ini, instrumen denyut perlu 1 atau 2 / "
+                f"{count} item(s) measure this value, a pulse instrument needs 1 or 2"
+            )
+    if not any(item.target == "engagement" for item in items):
+        where.fail("tidak ada butir engagement / no engagement item")
+    return Instrument(
+        edition=edition,
+        title=schema.text(doc["title"], top.key("title")),
+        scale_points=points,
+        scale_labels=labels,
+        values=values,
+        items=tuple(items),
+        pick_list=(),
+        pick_questions=(),
+        max_picks=0,
+        branding_segments=(),
+        branding_reasons_join=(),
+        branding_reasons_not_join=(),
+        rubric=(),
+        kind="pulse",
+    )
+
+
+def _pulse_values(raw, where: Where) -> tuple[ValueDef, ...]:
+    """Return the seven values of a pulse edition (code and name only), in METHOD.md order."""
+    entries = schema.sequence(raw, where)
+    codes = [schema.entry_code(entry) for entry in entries]
+    if codes != list(VALUE_CODES):
+        where.fail(
+            f"nilai harus tepat {', '.join(VALUE_CODES)} dengan urutan ini, ada {codes} / "
+            f"values must be exactly {', '.join(VALUE_CODES)} in this order, found {codes}"
+        )
+    values = []
+    for i, raw_value in enumerate(entries):
+        at = where.index(i, codes[i])
+        entry = schema.mapping(raw_value, at, required=("code", "name"))
+        name = schema.text(entry["name"], at.key("name"))
+        official = VALUE_NAMES[entry["code"]]
+        if name.id != official or name.en != official:
+            at.key("name").fail(
+                f"nama nilai harus '{official}' dalam kedua bahasa / "
+                f"the value name must be '{official}' in both languages"
+            )
+        values.append(ValueDef(code=entry["code"], name=name, behaviours=()))
+    return tuple(values)
 
 
 def _scale(raw, where: Where) -> tuple[int, tuple]:

@@ -82,7 +82,10 @@ class Item:
 
     @property
     def value(self) -> str | None:
-        """Return the value code (BP..KL) of a behaviour item, None for a module item."""
+        """Return the value code (BP..KL) of a behaviour item or of a pulse item (target: the
+        value itself), None for a module item."""
+        if self.target in VALUE_CODES:
+            return self.target
         return self.target[:2] if self.target in BEHAVIOUR_CODES else None
 
 
@@ -170,6 +173,13 @@ class Instrument:
     # The questions asking for reasons (codes "join", "not_join") and how many may be picked.
     branding_reason_questions: tuple[PickQuestion, ...] = ()
     branding_max_reasons: int = 3
+    # "annual" (the full survey) or "pulse" (METHOD.md §15: items per value and engagement only).
+    kind: str = "annual"
+
+    @property
+    def is_pulse(self) -> bool:
+        """Whether this is a pulse edition (METHOD.md §15)."""
+        return self.kind == "pulse"
 
     @property
     def behaviours(self) -> tuple[BehaviourDef, ...]:
@@ -208,12 +218,13 @@ class Instrument:
             Criterion(criterion.code, float(criterion.weight), criterion.max_level)
             for criterion in self.rubric
         )
-        return ScoringSpec(items=items, pick_values=picks, criteria=criteria)
+        return ScoringSpec(items=items, pick_values=picks, criteria=criteria, pulse=self.is_pulse)
 
     def counts(self) -> dict[str, int]:
         """Return how many items, list entries and criteria the edition has."""
         behaviour_items = sum(1 for item in self.items if item.behaviour)
         return {
+            "value_items": sum(1 for item in self.items if item.value),
             "behaviours": len(self.behaviours),
             "behaviour_items": behaviour_items,
             "engagement_items": len(self.items_for("engagement")),
@@ -228,6 +239,7 @@ class Instrument:
         """Return the whole edition as JSON-ready data (both languages, exact weights as text)."""
         return {
             "edition": self.edition,
+            "kind": self.kind,
             "title": self.title.to_json(),
             "counts": self.counts(),
             "scale": {

@@ -8,6 +8,7 @@ header row, widths, '0.0' for scores, and its formula guard on every text cell.
 
 from pathlib import Path
 
+from budaya.instruments import InstrumentError, load_instrument
 from budaya.interchange import glossary
 from budaya.interchange.exporters import (
     DECIMAL2,
@@ -124,6 +125,14 @@ def _group_rows(group: dict, hidden: str) -> tuple[list, list, list, list]:
     return summary, values, behaviours, details
 
 
+def _is_pulse(edition) -> bool:
+    """Whether the document's instrument is a pulse edition of the catalogue (METHOD §15)."""
+    try:
+        return isinstance(edition, str) and load_instrument(edition).is_pulse
+    except InstrumentError:
+        return False
+
+
 def _sheet_rows(results: dict, hidden: str, sheet: int):
     """Yield the rows of one sheet, a group at a time (the workbook is written streaming)."""
     for group in results.get("groups", []):
@@ -220,6 +229,9 @@ def write_results_xlsx(results: dict, path: Path, threshold: int) -> None:
     tables = [summary, values, behaviours, details]
     for sheet, table in enumerate(tables):
         table.rows = _sheet_rows(results, hidden, sheet)
+    pulse = _is_pulse(results.get("instrument"))
+    if pulse:  # a pulse round has no behaviours, so no drivers either (METHOD §15)
+        tables.remove(behaviours)
     drivers = Table(
         "Pendorong",
         columns(
@@ -247,4 +259,4 @@ def write_results_xlsx(results: dict, path: Path, threshold: int) -> None:
             if term["key"] != "memenuhi_syarat"
         ],
     )
-    write_xlsx([*tables, drivers, notes], path)
+    write_xlsx([*tables, *([] if pulse else [drivers]), notes], path)

@@ -1,12 +1,18 @@
 """Return the short Indonesian summary table that `budaya score` prints after scoring."""
 
-from django.utils.translation import gettext_noop
-
 from budaya.scoring.rounding import CATEGORY_NAMES, format_number
 
 # The text shown instead of a hidden score (METHOD.md §8), translated at use; the same msgid as
 # the pages' (budaya.results.display.suppressed_text) and templates'.
 SUPPRESSED_LABEL = gettext_noop("kurang dari %(threshold)s responden")
+
+
+def gettext_noop(message: str) -> str:
+    """Mark `message` for translation (makemessages finds it by this name) and return it.
+
+    Django's own gettext_noop needs configured settings, which `budaya score` does not load:
+    importing this module from the command line failed with ImproperlyConfigured."""
+    return message
 
 
 def suppressed_label(threshold: int) -> str:

@@ -46,6 +46,8 @@ def survey(request, link_slug):
     if services.already_answered(request, link):
         return _message(request, "already", link=link)
     instrument = load_instrument(link.period.instrument)
+    if not instrument.branding_items:  # a pulse round has no public survey (METHOD.md §15)
+        return _message(request, "closed", link=link)
     lang = current_lang()
     if request.method == "GET":
         form = BrandingForm(instrument, lang, initial={"started": services.start_token(slug)})

@@ -85,7 +85,8 @@ def tables(report: dict) -> list[Table]:
         ]
         for row in report["indices"] + report["others"]
     ]
-    indices.append([_("Entropi budaya (100 − Energi Positif)"), report["entropy"]])
+    if not report.get("pulse"):  # a pulse round has no values selection (METHOD.md §15)
+        indices.append([_("Entropi budaya (100 − Energi Positif)"), report["entropy"]])
     values = [
         [
             row["code"],
@@ -215,6 +216,8 @@ def tables(report: dict) -> list[Table]:
             details,
         ),
     ]
+    if report.get("pulse"):  # a pulse round has no behaviours (METHOD.md §15)
+        result = [table for table in result if table.name != "Perilaku"]
     if report["level"] == "institution":
         units = [
             [

@@ -58,7 +58,7 @@ def _page(request, period, institution, unit=None):
         "links": True,  # unit names link to unit pages (not in the PDF)
         "press": press_summary(period, result_set, institution, unit) if result_set else "",
     }
-    if unit is None and result_set is not None:
+    if unit is None and result_set is not None and not report.get("pulse"):
         # The institution page's evaluation and employer-branding sections.
         context["evaluation"] = evaluation_section(result_set, institution, request.user)
         context["branding"] = branding_section(result_set, institution)

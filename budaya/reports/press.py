@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 
 from budaya.results import display as d
 from budaya.results import store
+from budaya.results.presenters import is_pulse
 from budaya.scoring.rounding import CATEGORY_NAMES
 from budaya.scoring.spec import VALUE_CODES, VALUE_NAMES
 
@@ -188,6 +189,18 @@ def press_summary(period, result_set, institution, unit=None) -> str:
                 "evaluasi": score_text(d.shown(evaluasi), False),
             }
         paragraphs.append(first.strip())
+    elif is_pulse(period.instrument):
+        # A pulse round (METHOD.md §15) has no evaluation and so no Indeks BerAKHLAK.
+        paragraphs.append(
+            f"Survei denyut {name} untuk {when} mencatat Indeks Implementasi BerAKHLAK "
+            + (
+                f"{score_text(d.shown(implementasi))} dengan kategori {_category(implementasi)}. "
+                + _change_sentence(group, "implementasi", "Indeks Implementasi", previous)
+                if implementasi
+                else "yang belum dapat dihitung."
+            )
+        )
+        paragraphs[-1] = paragraphs[-1].rstrip()
     else:
         paragraphs.append(
             _(

@@ -3,7 +3,7 @@ period's management page (close, release, reopen)."""
 
 from django.urls import path
 
-from budaya.reports import pages, views
+from budaya.reports import pages, trend, views
 
 urlpatterns = [
     path("hasil/cara-membaca/", pages.glossary_page, name="results_glossary"),
@@ -27,6 +27,12 @@ urlpatterns = [
         "unduh.<str:fmt>",
         pages.unit_results_download,
         name="unit_results_download",
+    ),
+    path("instansi/<str:institution_code>/tren/", trend.institution_trend, name="trend"),
+    path(
+        "instansi/<str:institution_code>/unit/<str:unit_code>/tren/",
+        trend.unit_trend,
+        name="unit_trend",
     ),
     path("periode/<str:period_code>/laporan/", views.job_list, name="report_jobs"),
     path("periode/<str:period_code>/laporan/buat/", views.job_start, name="report_job_start"),

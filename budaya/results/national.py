@@ -10,8 +10,10 @@ from budaya.results import display as d
 from budaya.results.heatmap import heat_map
 from budaya.results.presenters import (
     INDEX_LABELS,
+    PULSE_KEYS,
     behaviour_labels_of,
     drivers_view,
+    is_pulse,
     national_reason,
     ranking_key,
     ranking_rows,
@@ -31,6 +33,9 @@ def national_view(result_set, region: str = "", kind: str = "", key: str = "", q
     known = {
         row["code"]: row for row in Institution.objects.values("code", "name", "kind", "region")
     }
+    # A pulse round (METHOD.md §15) defines Indeks Implementasi and engagement only.
+    pulse = is_pulse(result_set.period.instrument)
+    ranked_keys = tuple(k for k in RANKED_KEYS if not pulse or k in PULSE_KEYS)
     problems = []
     if region and region not in Institution.Region.values:
         problems.append(_("wilayah “%(value)s” tidak dikenal") % {"value": region})
@@ -38,9 +43,9 @@ def national_view(result_set, region: str = "", kind: str = "", key: str = "", q
     if kind and kind not in Institution.Kind.values:
         problems.append(_("jenis “%(value)s” tidak dikenal") % {"value": kind})
         kind = ""
-    if key and key not in RANKED_KEYS:
+    if key and key not in ranked_keys:
         problems.append(_("indeks “%(value)s” tidak dikenal") % {"value": key})
-    if key not in RANKED_KEYS:
+    if key not in ranked_keys:
         key = ranking_key(institutions)
     names = {code: row["name"] for code, row in known.items()}
     ranking = ranking_rows(institutions, key, names)
@@ -90,11 +95,12 @@ def national_view(result_set, region: str = "", kind: str = "", key: str = "", q
         "nation": nation,
         "key": key,
         "key_label": INDEX_LABELS[key],
-        "keys": [(k, INDEX_LABELS[k]) for k in RANKED_KEYS],
+        "keys": [(k, INDEX_LABELS[k]) for k in ranked_keys],
         "national_index": score_row(nation, key, INDEX_LABELS[key]),
         "national_indices": [
             score_row(nation, k, INDEX_LABELS[k])
             for k in ("indeks_berakhlak", "implementasi", "evaluasi", "engagement")
+            if not pulse or k in PULSE_KEYS
         ],
         "institution_count": len(institutions),
         "eligible_count": len(eligible),

@@ -12,6 +12,7 @@ from fractions import Fraction
 from django.db.models import Count
 
 from budaya.institutions.models import Institution, Unit
+from budaya.instruments import InstrumentError, load_instrument
 from budaya.periods.models import Period
 from budaya.roster.models import RosterEntry
 from budaya.scoring.eligibility import slovin_minimum
@@ -50,13 +51,27 @@ def _response_model():
     return Response
 
 
-def _row(code, name, responses, population, margin) -> ParticipationRow:
-    return ParticipationRow(code, name, responses, population, slovin_minimum(population, margin))
+def _row(code, name, responses, population, minimum_of) -> ParticipationRow:
+    return ParticipationRow(code, name, responses, population, minimum_of(population))
+
+
+def _minimum_rule(period: Period):
+    """Return population -> minimum respondents: Slovin with the period's margin (§8), or, for
+    a pulse round (§15: no Slovin eligibility), the threshold k, as the engine decides."""
+    try:
+        pulse = load_instrument(period.instrument).is_pulse
+    except InstrumentError:
+        pulse = False
+    if pulse:
+        threshold = int(period.threshold)
+        return lambda population: threshold
+    margin = Fraction(str(period.margin))
+    return lambda population: slovin_minimum(population, margin)
 
 
 def unit_participation(period: Period, institution: Institution) -> list[ParticipationRow]:
     """Return one row per unit of the institution (units without roster or responses too)."""
-    margin = Fraction(str(period.margin))
+    margin = _minimum_rule(period)
     population = dict(
         RosterEntry.objects.filter(period=period, institution=institution)
         .order_by()
@@ -80,7 +95,7 @@ def unit_participation(period: Period, institution: Institution) -> list[Partici
 
 def institution_participation(period: Period, institution: Institution) -> ParticipationRow:
     """Return the institution's own totals."""
-    margin = Fraction(str(period.margin))
+    margin = _minimum_rule(period)
     population = RosterEntry.objects.filter(period=period, institution=institution).count()
     responses = _response_model().objects.filter(period=period, institution=institution).count()
     return _row(institution.code, institution.name, responses, population, margin)
@@ -88,7 +103,7 @@ def institution_participation(period: Period, institution: Institution) -> Parti
 
 def single_unit_participation(period: Period, unit: Unit) -> ParticipationRow:
     """Return one unit's participation."""
-    margin = Fraction(str(period.margin))
+    margin = _minimum_rule(period)
     population = RosterEntry.objects.filter(period=period, unit=unit).count()
     responses = _response_model().objects.filter(period=period, unit=unit).count()
     return _row(unit.code, unit.name, responses, population, margin)
@@ -96,7 +111,7 @@ def single_unit_participation(period: Period, unit: Unit) -> ParticipationRow:
 
 def national_participation(period: Period) -> tuple[ParticipationRow, list[ParticipationRow]]:
     """Return the nation's totals and one row per institution."""
-    margin = Fraction(str(period.margin))
+    margin = _minimum_rule(period)
     population = dict(
         RosterEntry.objects.filter(period=period)
         .order_by()

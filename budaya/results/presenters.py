@@ -120,6 +120,19 @@ def behaviour_labels_of(edition: str) -> dict:
     return _labels(edition)[0]
 
 
+def is_pulse(edition: str) -> bool:
+    """Whether a period's instrument edition is a pulse edition (METHOD.md §15); a pulse round
+    defines only the seven values, Indeks Implementasi and engagement, so its pages, PDF and
+    workbook show nothing else."""
+    try:
+        return load_instrument(edition).is_pulse
+    except InstrumentError:
+        return False
+
+
+PULSE_KEYS = ("implementasi", "engagement")  # the indices a pulse round defines (§15)
+
+
 def _labels(edition: str) -> tuple[dict, dict]:
     """Return behaviour short labels and pick-list entries {code: (label, limiting)}."""
     try:
@@ -297,17 +310,27 @@ def build_report(period, result_set, institution, unit=None, query=None) -> dict
             ),
         )
         values.append(row)
-    behaviours = _behaviours(group, behaviour_labels)
+    pulse = is_pulse(period.instrument)
+    report["pulse"] = pulse
+    behaviours = [] if pulse else _behaviours(group, behaviour_labels)
     energi = score_row(group, "energi_positif", INDEX_LABELS["energi_positif"])
     unit_names = dict(institution.units.values_list("code", "name"))
     report.update(
         headline=headline,
         headline_key=headline_key,
         benchmark_reason=benchmark_reason(group, headline_key, report["level"]),
-        indices=[score_row(group, key, INDEX_LABELS[key]) for key in HEADLINE_KEYS],
+        indices=[
+            score_row(group, key, INDEX_LABELS[key])
+            for key in HEADLINE_KEYS
+            if not pulse or key in PULSE_KEYS
+        ],
         others=[
             row
-            for row in (score_row(group, key, INDEX_LABELS[key]) for key in OTHER_KEYS)
+            for row in (
+                score_row(group, key, INDEX_LABELS[key])
+                for key in OTHER_KEYS
+                if not pulse or key in PULSE_KEYS
+            )
             if row["score"] is not None or row["key"] != "employer_branding"
         ],
         engagement_eligible=(d.score(group, "engagement") or {}).get("eligible"),
@@ -328,7 +351,7 @@ def build_report(period, result_set, institution, unit=None, query=None) -> dict
             "21 perilaku BerAKHLAK diurutkan dari skor tertinggi",
             label_width=260,
         ),
-        selection=_selection(group, pick_labels, d.suppressed_text(threshold)),
+        selection=None if pulse else _selection(group, pick_labels, d.suppressed_text(threshold)),
         breakdowns=[
             {"key": key, "title": str(BREAKDOWN_TITLES[key]), "rows": breakdown_rows(group, key)}
             for key in ("gender", "employment_type", "age_band")

@@ -26,6 +26,7 @@ from budaya.results.store import (
     group_key,
     latest_release,
     latest_set,
+    previous_period,
 )
 from budaya.results.survey_data import SurveyDataError, survey_data_for_period
 from budaya.scoring.engine import compute_results
@@ -38,22 +39,10 @@ class ComputeError(Exception):
 
 
 def previous_document(period: Period) -> dict | None:
-    """Return the latest stored results of the closest earlier period, if any, as the engine
-    reads them for the change figures (`store.change_basis`). A period's chosen previous period
-    (`Period.previous`) comes first, when it is closed with results."""
-    chosen = period.previous
-    if chosen is not None and chosen.state == Period.State.CLOSED:
-        latest = ResultSet.objects.filter(period=chosen).order_by("-version").first()
-        if latest is not None:
-            return change_basis(latest)
-    earlier = (
-        Period.objects.filter(
-            opens_on__lt=period.opens_on, result_sets__isnull=False, state=Period.State.CLOSED
-        )
-        .exclude(pk=period.pk)
-        .order_by("-opens_on")
-        .first()
-    )
+    """Return the latest stored results of the period the change figures compare with
+    (`store.previous_period`: the period's chosen previous period, else for a pulse round the round before it, for an annual period the
+    previous annual period), if any, as the engine reads them (`store.change_basis`)."""
+    earlier = previous_period(period)
     if earlier is None:
         return None
     latest = ResultSet.objects.filter(period=earlier).order_by("-version").first()
@@ -91,20 +80,25 @@ def compute_document(period: Period, timings: dict | None = None) -> dict:
         )
     # Only evaluations of groups the engine knows (institutions with a roster or responses).
     known_units = {(data.institutions[i], code) for i, code in data.units}
+    # A pulse round has no evaluation and no public survey (METHOD.md §15).
     evaluations = {
         key: levels
-        for key, levels in finalised_evaluations(period).items()
+        for key, levels in ({} if instrument.is_pulse else finalised_evaluations(period)).items()
         if (key[1] is None and key[0] in data.institutions) or key in known_units
     }
     with _phase(timings, "previous"):
         previous = previous_document(period)
     with _phase(timings, "branding"):
-        branding = branding_data(period, instrument, list(data.institutions))
+        branding = (
+            None
+            if instrument.is_pulse
+            else branding_data(period, instrument, list(data.institutions))
+        )
     try:
         with _phase(timings, "engine"):
             document = compute_results(
                 spec,
-                period.method(max_picks=instrument.max_picks),
+                period.method(max_picks=instrument.max_picks or None),
                 data,
                 evaluations=evaluations,
                 previous=previous,
@@ -116,7 +110,11 @@ def compute_document(period: Period, timings: dict | None = None) -> dict:
         raise ComputeError(Message("mesin skor menolak data", tail=f": {error}")) from error
     # Public survey by segment and reasons: a separate top-level key, §11 groups untouched.
     with _phase(timings, "segments"):
-        segments = branding_segments(period, instrument, int(period.threshold))
+        segments = (
+            None
+            if instrument.is_pulse
+            else branding_segments(period, instrument, int(period.threshold))
+        )
     if segments:
         document["branding_segments"] = segments
     return document

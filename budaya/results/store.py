@@ -14,6 +14,7 @@ from itertools import islice
 import orjson
 from django.db import connection, transaction
 
+from budaya.instruments import InstrumentError, load_instrument
 from budaya.periods.models import Period
 from budaya.results.models import BATCH, ResultGroup, ResultSet, group_texts
 
@@ -236,19 +237,49 @@ def nation(result_set: ResultSet) -> dict | None:
     return group(result_set, "nation", "ID")
 
 
-def previous_summary(
-    period: Period, level: str, code: str, parent: str = ""
-) -> tuple[str, dict] | None:
-    """Return (period code, the group's summary) of the closest earlier period with stored
-    results, or None."""
-    earlier = (
+def _is_pulse(edition: str) -> bool:
+    """Whether an instrument edition is a pulse edition (METHOD.md §15); unknown: no."""
+    try:
+        return load_instrument(edition).is_pulse
+    except InstrumentError:
+        return False
+
+
+def previous_period(period: Period) -> Period | None:
+    """Return the closed earlier period with stored results whose scores the change figures
+    of `period` compare with, or None.
+
+    A pulse round (METHOD.md §15) compares with the round just before it, annual or pulse
+    (the change between consecutive rounds); an annual period compares with the previous
+    annual period, so its headline change stays year on year (a pulse round has no headline).
+    A period's chosen previous period (`Period.previous`, set on the period's page) comes first,
+    when it is closed with results.
+    """
+    chosen = period.previous
+    if (
+        chosen is not None
+        and chosen.state == Period.State.CLOSED
+        and ResultSet.objects.filter(period=chosen).exists()
+    ):
+        return chosen
+    candidates = (
         Period.objects.filter(
             opens_on__lt=period.opens_on, result_sets__isnull=False, state=Period.State.CLOSED
         )
         .exclude(pk=period.pk)
         .order_by("-opens_on")
-        .first()
+        .distinct()
     )
+    pulse = _is_pulse(period.instrument)
+    return next((p for p in candidates if pulse or not _is_pulse(p.instrument)), None)
+
+
+def previous_summary(
+    period: Period, level: str, code: str, parent: str = ""
+) -> tuple[str, dict] | None:
+    """Return (period code, the group's summary) of the period the change figures compare
+    with (`previous_period`), or None."""
+    earlier = previous_period(period)
     if earlier is None:
         return None
     result_set = latest_set(earlier)

@@ -89,7 +89,13 @@ def score_period(
     unit_n = unit_sums["resp"].astype(np.int64)
     institution_n = institution_sums["resp"].astype(np.int64)
     unit_min = institution_min = None
-    if unit_pop is not None:
+    if unit_pop is not None and spec.pulse:
+        # §15: no Slovin eligibility for a pulse round; every group with n ≥ k is shown, so
+        # the minimum is k (a group of n ≥ k is eligible, one below k is suppressed anyway).
+        unit_min = np.full(n_units, method.threshold, dtype=np.int64)
+        institution_min = np.full(n_institutions, method.threshold, dtype=np.int64)
+        institution_eligible = institution_n >= institution_min
+    elif unit_pop is not None:
         unit_min = slovin_minimums(unit_pop, method.margin)
         institution_min = slovin_minimums(institution_pop, method.margin)
         institution_eligible = institution_n >= institution_min
@@ -160,6 +166,8 @@ def score_period(
     nation_minimum = (
         slovin_minimum(nation_population, method.margin) if nation_population is not None else None
     )
+    if spec.pulse and nation_population is not None:
+        nation_minimum = method.threshold  # §15: no Slovin minimum
     scores = PeriodScores(
         spec=spec,
         method=method,

@@ -282,6 +282,8 @@ def value_alphas(spec: ScoringSpec, sums: Sums, values) -> dict:
 
 def pick_counts(spec: ScoringSpec, sums: Sums) -> np.ndarray:
     """Return pick counts shaped (groups, 3 questions, values)."""
+    if not spec.pick_values:  # a pulse instrument has no values selection (§15)
+        return np.zeros(sums.data.shape[:-1] + (len(QUESTIONS), 0))
     return np.stack(
         [
             np.stack([sums[f"p:{q}:{value.code}"] for value in spec.pick_values], axis=-1)

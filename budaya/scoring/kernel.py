@@ -115,7 +115,17 @@ def accumulate_responses(
 ) -> tuple[Sums, Sums]:
     """Return (unit sums, institution-cell sums) from the kernel chosen by BUDAYA_SCORING_KERNEL."""
     accumulate = accumulate_reference if _kernel_choice() == "numpy" else accumulate_fast
-    return accumulate(spec, data, weights, unit_institution, n_institutions, max_picks)
+    unit_sums, cell_sums = accumulate(
+        spec, data, weights, unit_institution, n_institutions, max_picks
+    )
+    if not any(item.behaviour for item in spec.survey_items):
+        # A pulse instrument (METHOD.md §15) has no behaviours: the kernel scores its items of
+        # value d in the slot of the value's first behaviour, whose sums mean nothing here.
+        for sums in (unit_sums, cell_sums):
+            for name, column in sums.columns.items():
+                if name.startswith("b:"):
+                    sums.data[..., column] = 0
+    return unit_sums, cell_sums
 
 
 def _kernel_choice() -> str:
@@ -221,9 +231,13 @@ class _Layout:
         self.weighted = weighted
         items = spec.survey_items
         n_behaviours = len(BEHAVIOUR_CODES)
+        # A pulse item (target: a value, METHOD.md §15) goes into its value's first behaviour
+        # slot; accumulate_responses clears the behaviour sums of an instrument without behaviours.
         group = np.array(
             [
-                BEHAVIOUR_CODES.index(item.target) if item.value is not None else n_behaviours
+                BEHAVIOUR_CODES.index(item.behaviour or f"{item.value}1")
+                if item.value is not None
+                else n_behaviours
                 for item in items
             ],
             dtype=np.int64,

@@ -100,7 +100,8 @@ def accumulate_survey(
             engagement.add(score, answered)
         elif item.value is not None:
             value_means[item.value].add(score, answered)
-            behaviour_means[item.target].add(score, answered)
+            if item.behaviour is not None:  # a pulse item measures its value only (§15)
+                behaviour_means[item.target].add(score, answered)
             value_items[item.value].append((item.code, score, answered))
 
     value_scores = []

@@ -31,8 +31,16 @@ class LikertItem:
 
     @property
     def value(self) -> str | None:
-        """Return the value code (BP..KL) of a behaviour item, None for a module item."""
+        """Return the value code (BP..KL) of a behaviour item or of a pulse item (whose target is
+        the value itself, METHOD.md §15), None for a module item."""
+        if self.target in VALUE_CODES:
+            return self.target
         return self.target[:2] if self.target in BEHAVIOUR_CODES else None
+
+    @property
+    def behaviour(self) -> str | None:
+        """Return the behaviour code (BP1..KL3) the item measures, None otherwise."""
+        return self.target if self.target in BEHAVIOUR_CODES else None
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,9 @@ class ScoringSpec:
     items: tuple[LikertItem, ...]
     pick_values: tuple[PickValue, ...] = ()
     criteria: tuple[Criterion, ...] = ()
+    # A pulse instrument (METHOD.md §15): items per value, no behaviours, no values selection,
+    # no evaluation, and no Slovin minimum (every group with n ≥ k is shown and eligible).
+    pulse: bool = False
 
     @property
     def survey_items(self) -> tuple[LikertItem, ...]:

@@ -11,6 +11,7 @@ from budaya.scoring.spec import (
     EMPLOYMENT_TYPES,
     GENDERS,
     MODULES,
+    VALUE_CODES,
     Method,
     ScoringSpec,
 )
@@ -22,7 +23,11 @@ def check_spec(spec: ScoringSpec) -> None:
     if len(set(codes)) != len(codes):
         raise ValueError("item codes must be unique")
     for item in spec.items:
-        if item.target not in BEHAVIOUR_CODES and item.target not in MODULES:
+        if spec.pulse and item.target in BEHAVIOUR_CODES:
+            raise ValueError(f"item {item.code}: a pulse instrument has no behaviours (§15)")
+        if spec.pulse and item.target in VALUE_CODES:
+            pass  # a pulse item measures its value directly (METHOD.md §15)
+        elif item.target not in BEHAVIOUR_CODES and item.target not in MODULES:
             raise ValueError(f"item {item.code}: unknown behaviour or module {item.target!r}")
         if item.points < 2:
             raise ValueError(f"item {item.code}: a scale needs at least 2 points")

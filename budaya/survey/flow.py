@@ -12,6 +12,7 @@ from budaya.instruments import Instrument
 from budaya.survey.services import PICK_FIELDS
 
 VALUE, ENGAGEMENT, PICKS, COMMENT, REVIEW = "value", "engagement", "picks", "comment", "review"
+VALUES = "values"  # a pulse round's one page of all value items (METHOD.md §15)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Step:
             value = next(v for v in instrument.values if v.code == self.code)
             return value.name.get(lang)
         return {
+            VALUES: _("Nilai BerAKHLAK"),
             ENGAGEMENT: _("Keterikatan kerja"),
             PICKS: _("Pilih nilai"),
             COMMENT: _("Komentar"),
@@ -50,12 +52,24 @@ def steps_of(instrument: Instrument) -> list[Step]:
 
 
 def build_steps(instrument: Instrument) -> list[Step]:
-    """Return the pages of `instrument`, computed afresh (see `steps_of`)."""
-    pages = [(VALUE, value.code, instrument.items_for(value.code)) for value in instrument.values]
+    """Return the pages of `instrument`, computed afresh (see `steps_of`).
+
+    A pulse instrument (METHOD.md §15: one or two items per value, no values selection) has
+    its value items on one page and no values-selection page, so it takes a few minutes.
+    """
+    if instrument.is_pulse:
+        value_items = tuple(item for item in instrument.survey_items if item.value)
+        pages = [(VALUES, "values", value_items)]
+    else:
+        pages = [
+            (VALUE, value.code, instrument.items_for(value.code)) for value in instrument.values
+        ]
     engagement = instrument.items_for("engagement")
     if engagement:
         pages.append((ENGAGEMENT, "engagement", engagement))
-    pages += [(PICKS, "picks", ()), (COMMENT, "comment", ()), (REVIEW, "review", ())]
+    if instrument.pick_questions:
+        pages.append((PICKS, "picks", ()))
+    pages += [(COMMENT, "comment", ()), (REVIEW, "review", ())]
     return [
         Step(number, kind, code, tuple(items))
         for number, (kind, code, items) in enumerate(pages, start=1)

@@ -165,6 +165,7 @@ def show_landing(request, respondent: Respondent):
             "has_draft": has_draft,
             "start": start,
             "instrument_title": instrument.title.get(current_lang()),
+            "pulse": instrument.is_pulse,
         },
     )
 
@@ -255,6 +256,7 @@ def render_step(request, respondent, steps, step, instrument, form=None, data=No
         context["answered"] = len(data["answers"])
         context["item_count"] = sum(len(page.items) for page in steps)
         context["picks_count"] = sum(len(v) for v in data["picks"].values())
+        context["has_picks"] = bool(instrument.pick_questions)
         context["has_comment"] = bool(data["comment"].strip())
     return render(request, "survey/step.html", context)
 
