@@ -36,7 +36,7 @@ def scope_of(period_code, institution_code, unit_code=None):
     """Return (period, institution, unit or None) named in the address, or 404."""
     period = get_object_or_404(Period, code=period_code)
     if not services.rubric_of(period):  # a pulse round has no evaluation (METHOD.md §15)
-        raise Http404(gettext("Putaran denyut tidak mempunyai Evaluasi Budaya Kerja."))
+        raise not_found(gettext("Putaran denyut tidak mempunyai Evaluasi Budaya Kerja."))
     institution = get_object_or_404(Institution, code=institution_code)
     unit = None
     if unit_code is not None:

@@ -2,10 +2,6 @@
 
 from budaya.scoring.rounding import CATEGORY_NAMES, format_number
 
-# The text shown instead of a hidden score (METHOD.md §8), translated at use; the same msgid as
-# the pages' (budaya.results.display.suppressed_text) and templates'.
-SUPPRESSED_LABEL = gettext_noop("kurang dari %(threshold)s responden")
-
 
 def gettext_noop(message: str) -> str:
     """Mark `message` for translation (makemessages finds it by this name) and return it.
@@ -13,6 +9,11 @@ def gettext_noop(message: str) -> str:
     Django's own gettext_noop needs configured settings, which `budaya score` does not load:
     importing this module from the command line failed with ImproperlyConfigured."""
     return message
+
+
+# The text shown instead of a hidden score (METHOD.md §8), translated at use; the same msgid as
+# the pages' (budaya.results.display.suppressed_text) and templates'.
+SUPPRESSED_LABEL = gettext_noop("kurang dari %(threshold)s responden")
 
 
 def suppressed_label(threshold: int) -> str:
