@@ -8,9 +8,7 @@ is: the results page (next to each figure), the glossary page, the PDF's glossar
 the workbooks' "Keterangan" sheets all read `entries()` / `explain()`, so there is one wording.
 """
 
-from django.utils.translation import gettext_noop
-
-from budaya.interchange.summary import ELIGIBILITY_SENTENCE
+from budaya.interchange.summary import ELIGIBILITY_SENTENCE, gettext_noop
 from budaya.scoring.rounding import CATEGORY_NAMES
 
 # (section title, ((key, title, explanation), ...)), in the glossary's order.

@@ -102,6 +102,7 @@ def national_view(result_set, region: str = "", kind: str = "", key: str = "", q
             for k in ("indeks_berakhlak", "implementasi", "evaluasi", "engagement")
             if not pulse or k in PULSE_KEYS
         ],
+        "pulse": pulse,
         "institution_count": len(institutions),
         "eligible_count": len(eligible),
         "national_reason": national_reason(len(eligible)),
