@@ -63,6 +63,10 @@ EXPECTED = {
     "report_job_start": ("POST", NATIONAL),
     "report_job_cancel": ("POST", NATIONAL),
     "report_job_download": ("GET", NATIONAL),
+    # a job about a whole period (here: all institutions' PDFs) is the national administrator's
+    "report_job": ("GET", NATIONAL),
+    "report_job_progress": ("GET", NATIONAL),
+    "report_job_retry": ("POST", NATIONAL),
     "audit_log": ("GET", NATIONAL),
     "audit_export": ("GET", NATIONAL),
     "survey:invitations": ("GET", ADMIN_A),
@@ -132,10 +136,10 @@ def params(world):
     entry_token = create_invitations(period, inst_a)[0][1]
     shared = get_or_create_shared_link(period, inst_a)
     from budaya.public.services import link_for
-    from budaya.reports.models import ReportJob
+    from budaya.jobs.models import Job
 
     release(period)  # results pages and downloads need stored results
-    job = ReportJob.objects.create(kind=ReportJob.Kind.ALL_PDFS, period=period)
+    job = Job.objects.create(task_id="matrix-job", kind="all_pdfs", period=period)
     return {
         "period_code": period.code,
         "institution_code": inst_a.code,

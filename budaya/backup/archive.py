@@ -5,7 +5,8 @@ data fits) and the row count of every model. Content types and permissions are l
 recreates them on migrate; references to them use natural keys), and so are sessions and
 login-failure counters (short-lived). Respondents' drafts are never backed up (DESIGN.md,
 "Anonymity model"), nor the shared link's one-time codes and browser secrets (short-lived,
-per-person state of an open period).
+per-person state of an open period), nor background tasks and their progress (django-tasks-db's
+queue and `jobs.job`: transient; a restored database starts with an empty queue).
 """
 
 import datetime as dt
@@ -25,6 +26,8 @@ SKIPPED = {
     "survey.draft",
     "survey.sharedcode",
     "survey.sharedaccess",
+    "django_tasks_db.dbtaskresult",
+    "jobs.job",
 }
 CHUNK = 2000
 
