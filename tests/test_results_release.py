@@ -12,9 +12,9 @@ from django.urls import NoReverseMatch, reverse
 from budaya.audit.models import AuditEntry
 from budaya.cli import main
 from budaya.institutions.models import Unit
+from budaya.jobs.models import Job
 from budaya.periods.models import Period
 from budaya.periods.services import PeriodStateError
-from budaya.jobs.models import Job
 from budaya.results import release as rules
 from budaya.results import store
 from budaya.results.models import ResultGroup, ResultSet

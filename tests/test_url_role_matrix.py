@@ -135,8 +135,8 @@ def params(world):
     world["national"].save()
     entry_token = create_invitations(period, inst_a)[0][1]
     shared = get_or_create_shared_link(period, inst_a)
-    from budaya.public.services import link_for
     from budaya.jobs.models import Job
+    from budaya.public.services import link_for
 
     release(period)  # results pages and downloads need stored results
     job = Job.objects.create(task_id="matrix-job", kind="all_pdfs", period=period)
