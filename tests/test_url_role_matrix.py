@@ -100,6 +100,8 @@ EXPECTED = {
     "admin:audit_auditentry_add": ("GET", NOBODY),  # the audit log is written by code only
     "admin:evaluation_evaluation_add": ("GET", NOBODY),  # evaluations start in the workflow
     "admin:login": ("GET", NOBODY),  # shadowed by admin_login_redirect: the one login page
+    # background tasks are enqueued by code only (django-tasks-db's admin lists them)
+    "admin:django_tasks_database_dbtaskresult_add": ("GET", NOBODY),
 }
 # Admin URLs with an object id are skipped: they sit behind the same staff check as the index
 # and the changelists tested here.
