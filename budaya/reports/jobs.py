@@ -102,41 +102,70 @@ def release_task(context, period_id: int, user_id: int | None = None) -> int:
     return version
 
 
+def shown_institutions(result_set) -> list:
+    """Return the institutions shown in a release (suppressed ones have no report), in the
+    release's order."""
+    shown = [s["code"] for s in summaries(result_set, "institution") if display.visible(s)]
+    institutions = {i.code: i for i in Institution.objects.filter(code__in=shown)}
+    return [institutions[code] for code in shown if code in institutions]
+
+
+def write_all_pdfs(period, result_set, institutions, target: Path, step=None, check=None) -> Path:
+    """Write every institution's PDF (report and press summary) into the zip `target`.
+
+    `check(done)` is called before each institution (it raises to stop), `step(done, code)`
+    after each. The zip is written to a part file first: stopped or failed, nothing is left.
+    """
+    partial = target.with_name(target.name + ".part")
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for done, institution in enumerate(institutions):
+                if check is not None:
+                    check(done)
+                report = build_report(period, result_set, institution)
+                press = press_summary(period, result_set, institution)
+                archive.writestr(f"{period.code}-{institution.code}.pdf", pdf_bytes(report, press))
+                if step is not None:
+                    step(done + 1, institution.code)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(target)
+    return target
+
+
 @task(takes_context=True)
 def all_pdfs_task(context, period_id: int, user_id: int | None = None) -> str:
     """Write the PDF of every shown institution into one zip; return the zip's path ("" when
     cancelled). Cancelling stops at the next institution and leaves no file behind."""
     task_id = context.task_result.id
-    path = None
+    path = ""
     with progress.tracking(task_id):
         period = Period.objects.get(pk=period_id)
         result_set = latest_set(period)
         if result_set is None:
             raise JobError(f"periode {period.code} belum punya hasil / no stored results")
-        shown = [s["code"] for s in summaries(result_set, "institution") if display.visible(s)]
-        institutions = {i.code: i for i in Institution.objects.filter(code__in=shown)}
-        codes = [code for code in shown if code in institutions]
-        progress.step(task_id, 0, total=len(codes))
+        institutions = shown_institutions(result_set)
+        total = len(institutions)
+        progress.step(task_id, 0, total=total)
         job = Job.objects.get(task_id=task_id)
+
+        def check(done):
+            progress.check(
+                task_id,
+                f"dibatalkan setelah {done} dari {total} PDF / cancelled after {done} of "
+                f"{total} PDFs",
+            )
+
         target = output_dir() / f"laporan-{period.code}-{job.pk}.zip"
-        partial = target.with_suffix(".part")
-        try:
-            with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                for done, code in enumerate(codes):
-                    progress.check(
-                        task_id,
-                        f"dibatalkan setelah {done} dari {len(codes)} PDF / cancelled after "
-                        f"{done} of {len(codes)} PDFs",
-                    )
-                    institution = institutions[code]
-                    report = build_report(period, result_set, institution)
-                    press = press_summary(period, result_set, institution)
-                    archive.writestr(f"{period.code}-{code}.pdf", pdf_bytes(report, press))
-                    progress.step(task_id, done + 1, code)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
-        partial.replace(target)
+        write_all_pdfs(
+            period,
+            result_set,
+            institutions,
+            target,
+            step=lambda done, code: progress.step(task_id, done, code),
+            check=check,
+        )
         path = str(target)
-        progress.finish(task_id, f"{len(codes)} PDF instansi / institution PDFs", output=path)
-    return path or ""
+        progress.finish(task_id, f"{total} PDF instansi / institution PDFs", output=path)
+    return path
