@@ -66,9 +66,11 @@ class Job(models.Model):
 
     @property
     def percent(self) -> int:
-        """Return progress as a whole percentage (0 while the total is unknown)."""
+        """Return progress as a whole percentage: 100 once done, 0 while the total is unknown."""
+        if self.state == self.State.DONE:
+            return 100
         if not self.total:
-            return 100 if self.state == self.State.DONE else 0
+            return 0
         return min(100, 100 * self.done // self.total)
 
     @property
