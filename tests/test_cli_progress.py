@@ -8,7 +8,7 @@ import zipfile
 from budaya.cli import main
 from budaya.cli._progress import TerminalProgress
 from tests.test_results_support import computed  # noqa: F401
-from tests.web_fixtures import _fast_passwords, instrument, world  # noqa: F401
+from tests.web_fixtures import _fast_passwords, draft_period, instrument, world  # noqa: F401
 
 
 class FakeTerminal(io.StringIO):
@@ -81,3 +81,32 @@ def test_export_responses_progress_goes_to_stderr_and_changes_no_byte(computed, 
     assert "ekspor / export  [" in captured.err and "100 %" in captured.err
     assert captured.out == quiet.out.replace("plain.csv", "shown.csv")
     assert plain.read_bytes() == shown.read_bytes()
+
+
+def roster_rows(count: int) -> str:
+    """Return a roster CSV of `count` valid employees (distinct NIPs from their birth dates)."""
+    import datetime as dt
+
+    lines = ["nip,nama,jenis_kelamin,jenis_pegawai,unit"]
+    for number in range(count):
+        born = dt.date(1970, 1, 1) + dt.timedelta(days=number)
+        lines.append(f"{born:%Y%m%d}2010011{number % 900 + 1:03d},Pegawai {number},L,PNS,SETDA")
+    return "\n".join(lines) + "\n"
+
+
+def test_import_roster_shows_the_rows_written_on_stderr(draft_period, tmp_path, capsys):
+    from budaya.roster.models import RosterEntry
+    from budaya.roster.services import import_roster, validate_roster
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text(roster_rows(2500))
+    assert main(["import-roster", "R-2026", "KAB-UJI", str(roster), "--yes", "--progress"]) == 0
+    captured = capsys.readouterr()
+    assert "impor / import  [" in captured.err and "100 % (2500/2500)" in captured.err
+    assert "[" not in captured.out and "2500" in captured.out
+    assert RosterEntry.objects.count() == 2500
+    calls = []  # the service reports each batch written: updates first, then new rows
+    period, institution, _units = draft_period
+    preview = validate_roster(period, institution, roster.read_bytes(), "roster.csv")
+    import_roster(preview, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1000, 2500), (2000, 2500), (2500, 2500)]
