@@ -216,8 +216,14 @@ def test_an_institution_job_is_its_administrators_and_refused_to_another_institu
             assert client.get(url).status_code == 403
         assert client.post(reverse("report_job_cancel", args=["P-2026", job.pk])).status_code == 403
     client.force_login(world["admin_a"])
+    page = client.get(urls[0]).content.decode()
+    assert reverse("period_manage", args=["P-2026"]) not in page  # a national page: no link
     client.post(reverse("report_job_cancel", args=["P-2026", job.pk]))
     assert progress.cancelled(job.task_id)
+    progress.fail(job.task_id, "SMTPError: ditolak")
+    page = client.get(urls[0]).content.decode()
+    assert "gagal" in page and "SMTPError" in page
+    assert "Jalankan lagi" not in page  # this module cannot queue another module's work again
 
 
 def test_a_job_is_found_only_under_its_own_period(client, computed):

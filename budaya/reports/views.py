@@ -47,6 +47,13 @@ def _job(request, period_code, job_id) -> Job:
     return job
 
 
+def _with_actions(job_rows):
+    """Mark which jobs this module can queue again (`retryable`, read by _job_actions.html)."""
+    for job in job_rows:
+        job.retryable = job.may_retry and job.kind in jobs.RETRY
+    return job_rows
+
+
 def _back(request, job: Job):
     """Return to the page the form came from (the job's page, the list or the management
     page); any other target is ignored."""
@@ -64,7 +71,7 @@ def job_list(request, period_code):
     """Render the period's PDF jobs with their progress (a "Perbarui" link refreshes it)."""
     _require_national(request)
     period = get_object_or_404(Period, code=period_code)
-    job_rows = list(Job.objects.filter(period=period, kind=jobs.ALL_PDFS)[:20])
+    job_rows = _with_actions(list(Job.objects.filter(period=period, kind=jobs.ALL_PDFS)[:20]))
     return render(request, "reports/jobs.html", {"period": period, "jobs": job_rows})
 
 
@@ -87,7 +94,15 @@ def job_start(request, period_code):
 def job_detail(request, period_code, job_id):
     """Render one job: its state, a progress bar, and cancel, download or run-again."""
     job = _job(request, period_code, job_id)
-    return render(request, "reports/job.html", {"period": job.period, "job": job})
+    return render(
+        request,
+        "reports/job.html",
+        {
+            "period": job.period,
+            "job": _with_actions([job])[0],
+            "national": is_national_admin(request.user),
+        },
+    )
 
 
 @login_required
@@ -158,7 +173,7 @@ def period_manage(request, period_code):
         {
             "period": period,
             "releases": list(ResultSet.objects.filter(period=period).order_by("-version")[:20]),
-            "jobs": list(Job.objects.filter(period=period)[:20]),
+            "jobs": _with_actions(list(Job.objects.filter(period=period)[:20])),
             "reason_max": REASON_MAX,
         },
     )
