@@ -231,3 +231,19 @@ def test_a_job_is_found_only_under_its_own_period(client, computed):
     job = jobs.queue_all_pdfs(world["period"])
     client.force_login(world["national"])
     assert client.get(reverse("report_job", args=["P-LAIN", job.pk])).status_code == 404
+
+
+def test_budaya_check_names_jobs_that_lost_their_worker(computed, settings):
+    from budaya.cli import check
+
+    world, _result_set, _groups = computed
+    job = jobs.queue_all_pdfs(world["period"])
+    progress.start(job.task_id, total=2)
+    assert check._stalled_job_problems(timezone.now()) == []
+    later = timezone.now() + dt.timedelta(seconds=settings.BUDAYA_JOB_STALE_SECONDS + 1)
+    (problem,) = check._stalled_job_problems(later)
+    assert problem.level == "WARNING" and problem.name == "budaya worker"
+    assert f"#{job.pk}" in problem.message and "terhenti" in problem.message
+    Job.objects.filter(pk=job.pk).update(updated=timezone.now() - dt.timedelta(days=1))
+    progress.abandon(Job.objects.get(pk=job.pk))  # queued again: no longer reported
+    assert check._stalled_job_problems(later) == []
