@@ -51,6 +51,9 @@ def test_the_worker_writes_every_shown_institution_pdf_with_progress(client, com
     download = client.get(reverse("report_job_download", args=["P-2026", job.pk]))
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
+    assert f"laporan-P-2026-{job.pk}.zip" in download["Content-Disposition"]
+    Job.objects.filter(pk=job.pk).update(output="/etc/passwd")  # only files under MEDIA_ROOT
+    assert client.get(reverse("report_job_download", args=["P-2026", job.pk])).status_code == 404
     assert "1 tugas dijalankan" in capsys.readouterr().out
 
 

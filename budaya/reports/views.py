@@ -3,6 +3,9 @@ period's management page for national administrators (close, release, reopen; ME
 whose releases run as jobs. No action lets an institution administrator compute results at
 will."""
 
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -153,11 +156,14 @@ def job_download(request, period_code, job_id):
     if not job.may_download:
         messages.error(request, _("Tugas ini belum selesai."))
         return redirect("report_job", period_code, job.pk)
+    path = Path(job.output).resolve()
+    if not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()):  # written by tasks only
+        raise Http404("Berkas hasil tidak ditemukan.")
     try:
-        handle = open(job.output, "rb")  # noqa: SIM115 (FileResponse closes it)
+        handle = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
     except OSError as error:
         raise Http404("Berkas hasil tidak ditemukan.") from error
-    return FileResponse(handle, as_attachment=True, filename=f"laporan-{period_code}.zip")
+    return FileResponse(handle, as_attachment=True, filename=path.name)
 
 
 @login_required
