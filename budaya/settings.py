@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "budaya.jobs",
     "budaya.institutions",
     "budaya.periods",
     "budaya.roster",
@@ -292,6 +293,9 @@ BUDAYA_INVITATION_LINKS_DAYS = env_int("BUDAYA_INVITATION_LINKS_DAYS", 7, minimu
 
 # `budaya check` treats the worker as stopped when its heartbeat is older than this.
 BUDAYA_WORKER_HEARTBEAT_SECONDS = env_int("BUDAYA_WORKER_HEARTBEAT_SECONDS", 120, minimum=10)
+# A background job still marked running that gave no sign of life for this long (its heartbeat
+# beats every 30 s) is shown as stopped ("terhenti") and may be queued again (budaya.jobs).
+BUDAYA_JOB_STALE_SECONDS = env_int("BUDAYA_JOB_STALE_SECONDS", 300, minimum=60)
 
 # Logging: warnings and errors (with tracebacks) to stderr. Every record passes the token
 # scrubber first, so a respondent's /s/<token>/ or a shared /i/<slug>/ path never reaches a log.

@@ -47,3 +47,19 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _task_worker_keeps_the_test_transaction(monkeypatch):
+    """django-tasks-db's worker (`budaya worker`) closes obsolete database connections between
+    tasks. Inside a test's transaction the connection is the test's, not obsolete (PostgreSQL
+    would lose the test's data), so there the call is skipped, as Django's test client skips it
+    for requests."""
+    from django.db import close_old_connections, connections
+    from django_tasks_db.management.commands import db_worker
+
+    def close_outside_test_transactions(**kwargs):
+        if not any(c.in_atomic_block for c in connections.all(initialized_only=True)):
+            close_old_connections(**kwargs)
+
+    monkeypatch.setattr(db_worker, "close_old_connections", close_outside_test_transactions)

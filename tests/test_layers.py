@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("scoring",),  # the pure engine (METHOD.md), no Django
     ("instruments",),  # instrument editions (YAML) and their scoring spec
     ("interchange",),  # file formats read and written (CSV, XLSX, JSON), no database
-    ("audit",),  # the audit log every app writes to
+    ("audit", "jobs"),  # the audit log every app writes to; background jobs' progress
     ("institutions",),  # institutions, units, roles and who may see what; the audit log page
     ("security",),  # login lockout, TOTP, generalised storage of personal cells
     ("periods",),  # survey periods and their method; the back-office home page

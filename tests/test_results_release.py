@@ -12,9 +12,9 @@ from django.urls import NoReverseMatch, reverse
 from budaya.audit.models import AuditEntry
 from budaya.cli import main
 from budaya.institutions.models import Unit
+from budaya.jobs.models import Job
 from budaya.periods.models import Period
 from budaya.periods.services import PeriodStateError
-from budaya.reports.models import ReportJob
 from budaya.results import release as rules
 from budaya.results import store
 from budaya.results.models import ResultGroup, ResultSet
@@ -185,7 +185,7 @@ def test_no_score_of_an_open_period_is_shown_anywhere(client, big, tmp_path, cap
     assert NOT_RELEASED in html and "headline-score" not in html
     response = client.post(reverse("report_job_start", args=[period.code]), follow=True)
     assert "setelah periode ditutup" in response.content.decode()
-    assert not ReportJob.objects.filter(kind=ReportJob.Kind.ALL_PDFS).exists()
+    assert not Job.objects.filter(kind="all_pdfs").exists()
     capsys.readouterr()
     assert main(["results", period.code, "--out", str(tmp_path / "r.json")]) == 1
     assert main(["report", period.code, "INST-A", "--press"]) == 1
@@ -282,8 +282,8 @@ def test_closing_on_the_web_queues_the_release_and_the_worker_runs_it(client, wo
     assert response.status_code == 200
     world["period"].refresh_from_db()
     assert world["period"].state == "closed" and world["period"].sealed_on is not None
-    job = ReportJob.objects.get()
-    assert job.kind == ReportJob.Kind.RELEASE and job.state == "queued"
+    job = Job.objects.get()
+    assert job.kind == "release" and job.state == "queued"
     assert not ResultSet.objects.exists()  # computed as background work, not in the request
     html = client.get(reverse("period_manage", args=["P-2026"])).content.decode()
     assert f'data-job="{job.pk}" data-state="queued"' in html
@@ -300,12 +300,12 @@ def test_closing_on_the_web_queues_the_release_and_the_worker_runs_it(client, wo
 
 
 def test_a_release_job_of_a_reopened_period_fails_and_says_why(world):
-    from budaya.reports.jobs import queue_release, work
+    from budaya.reports.jobs import queue_release
 
     release(world["period"])
     job = queue_release(world["period"])
     reopen_period(world["period"], "koreksi", actor=world["national"])
-    work(once=True, log=lambda *_: None)
+    assert main(["worker", "--once"]) == 0
     job.refresh_from_db()
     assert job.state == "failed" and "masih dibuka" in job.message
     assert ResultSet.objects.count() == 1

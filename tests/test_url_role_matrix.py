@@ -66,6 +66,10 @@ EXPECTED = {
     "report_job_start": ("POST", NATIONAL),
     "report_job_cancel": ("POST", NATIONAL),
     "report_job_download": ("GET", NATIONAL),
+    # a job about a whole period (here: all institutions' PDFs) is the national administrator's
+    "report_job": ("GET", NATIONAL),
+    "report_job_progress": ("GET", NATIONAL),
+    "report_job_retry": ("POST", NATIONAL),
     "audit_log": ("GET", NATIONAL),
     "audit_export": ("GET", NATIONAL),
     "survey:invitations": ("GET", ADMIN_A),
@@ -174,8 +178,8 @@ def params(world):
     world["national"].save()
     entry_token = create_invitations(period, inst_a)[0][1]
     shared = get_or_create_shared_link(period, inst_a)
+    from budaya.jobs.models import Job
     from budaya.public.services import link_for
-    from budaya.reports.models import ReportJob
 
     release(period)  # results pages and downloads need stored results
     import datetime as dt
@@ -192,7 +196,7 @@ def params(world):
         inst_a, besar, None, held_on=dt.date(2026, 6, 2), kind="apel_nilai", focus="BP",
         participants=10, title="Apel",
     )  # fmt: skip
-    job = ReportJob.objects.create(kind=ReportJob.Kind.ALL_PDFS, period=period)
+    job = Job.objects.create(task_id="matrix-job", kind="all_pdfs", period=period)
     return {
         "period_code": period.code,
         "institution_code": inst_a.code,

@@ -6,7 +6,9 @@ recreates them on migrate; references to them use natural keys), and so are sess
 login-failure counters (short-lived). Respondents' drafts are never backed up (DESIGN.md,
 "Anonymity model"), nor the shared link's one-time codes and browser secrets (short-lived,
 per-person state of an open period), nor the plain personal links an invitation batch keeps for a
-few days (encrypted; budaya.survey.batches): a restored batch has no kept links.
+few days (encrypted; budaya.survey.batches): a restored batch has no kept links; nor background
+tasks and their progress (django-tasks-db's queue and `jobs.job`: transient; a restored database
+starts with an empty queue).
 """
 
 import datetime as dt
@@ -26,6 +28,8 @@ SKIPPED = {
     "survey.draft",
     "survey.sharedcode",
     "survey.sharedaccess",
+    "django_tasks_db.dbtaskresult",
+    "jobs.job",
 }
 # Fields written as absent (restored as null): per model label.
 LEFT_OUT_FIELDS = {"survey.invitationbatch": {"links"}}

@@ -1,7 +1,7 @@
 """The background worker that `budaya serve` and `budaya demo` start beside the web server.
 
-One `budaya worker` child process runs queued jobs (releases, PDFs) while the web server runs; it
-is stopped when the server stops. On Linux the child also asks the kernel to send it SIGTERM
+One `budaya worker` child process runs the tasks queued with Django's Tasks framework
+(django-tasks-db: releases, PDFs) while the web server runs; it is stopped when the server stops. On Linux the child also asks the kernel to send it SIGTERM
 should its parent die without cleaning up (PR_SET_PDEATHSIG), so no worker is left orphaned.
 """
 

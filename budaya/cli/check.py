@@ -154,7 +154,33 @@ def _database_and_worker_problems(now: dt.datetime) -> list[Problem]:
                 f"BUDAYA_WORKER_HEARTBEAT_SECONDS={limit}",
             )
         ]
-    return []
+    return _stalled_job_problems(now)
+
+
+def _stalled_job_problems(now: dt.datetime) -> list[Problem]:
+    """A job still marked running without a sign of life for BUDAYA_JOB_STALE_SECONDS lost its
+    worker (budaya.jobs): name them, so they can be run again from their pages."""
+    from django.conf import settings
+
+    from budaya.jobs.models import Job
+
+    silent_since = now - dt.timedelta(seconds=settings.BUDAYA_JOB_STALE_SECONDS)
+    stalled = list(
+        Job.objects.filter(state=Job.State.RUNNING, updated__lt=silent_since)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:10]
+    )
+    if not stalled:
+        return []
+    numbers = ", ".join(f"#{pk}" for pk in stalled)
+    return [
+        Problem(
+            "WARNING",
+            "budaya worker",
+            f"background jobs stopped while running (terhenti): {numbers}; run them again "
+            f"from their pages (/periode/<code>/laporan/<id>/)",
+        )
+    ]
 
 
 def run(args) -> int:

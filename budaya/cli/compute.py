@@ -4,6 +4,7 @@
 import sys
 
 from budaya.cli import CommandError, setup_django
+from budaya.cli._progress import TerminalProgress, add_option
 
 
 def register(subparsers) -> None:
@@ -23,6 +24,7 @@ def register(subparsers) -> None:
         action="store_true",
         help="tulis lama tiap tahap ke stderr / write each phase's seconds to stderr",
     )
+    add_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -35,9 +37,10 @@ def run(args) -> int:
     period = get_period(args.period)
     timings = {} if args.timings else None
     try:
-        result_set = release_results(
-            period, trigger=ResultSet.Trigger.CLI, timings=timings, progress=print_progress
-        )
+        with release_progress(args.progress) as progress:
+            result_set = release_results(
+                period, trigger=ResultSet.Trigger.CLI, timings=timings, progress=progress
+            )
     except ComputeError as error:
         raise CommandError(str(error)) from None
     if timings is not None:
@@ -56,3 +59,20 @@ def run(args) -> int:
 def print_progress(step: int, steps: int, text: str) -> None:
     """Print one step of a release: 'langkah 2/4 / step 2/4: …'."""
     print(f"langkah / step {step}/{steps}: {text}", flush=True)
+
+
+class release_progress:  # noqa: N801 - used as a context manager, like open()
+    """The progress callback of a release: a bar on stderr when stderr is a terminal or
+    `--progress` was given, else the step lines on stdout (print_progress)."""
+
+    def __init__(self, forced: bool):
+        self.bar = TerminalProgress("rilis / release", enabled=forced)
+
+    def __enter__(self):
+        if not self.bar.enabled:
+            return print_progress
+        self.bar.update(0, message="menghitung skor / computing scores")
+        return lambda step, steps, text: self.bar.update(step, steps, text)
+
+    def __exit__(self, *exc) -> None:
+        self.bar.close()

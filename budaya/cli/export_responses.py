@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from budaya.cli import CommandError, setup_django
+from budaya.cli._progress import TerminalProgress, add_option
 from budaya.interchange.exporters import INTERCHANGE, csv_writer, guard
 
 CHUNK = 20_000  # rows read and written at a time
@@ -29,6 +30,7 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--k", type=int, default=None, help="ambang (bawaan: k periode) / threshold"
     )
+    add_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -193,15 +195,19 @@ def run(args) -> int:
     # counted is left out.
     postgresql = connection.vendor == "postgresql"
     snapshot = postgresql and not connection.in_atomic_block  # not already in a transaction
+    bar = TerminalProgress("ekspor / export", enabled=args.progress)
     try:
         with (
             out.open("w", newline="", encoding="utf-8") as handle,
             transaction.atomic() if postgresql else nullcontext(),
+            bar,
         ):
             if snapshot:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             combinations = Combinations(responses, k)
+            if bar.enabled:
+                bar.update(0, responses.count(), "jawaban / responses")
             # An interchange file (METHOD.md §11): ',' and the decimal point, whatever the language.
             writer = csv_writer(handle, INTERCHANGE)
             writer.writerow(header)
@@ -214,6 +220,7 @@ def run(args) -> int:
                 writer.writerows(lines)
                 read += len(chunk)
                 written += len(lines)
+                bar.update(read, message="jawaban / responses")
     except OSError as error:
         raise CommandError(f"{out}: tidak dapat ditulis ({error}) / cannot be written") from None
     left_out = read - written

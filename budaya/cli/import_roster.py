@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from budaya.cli import CommandError, setup_django
+from budaya.cli._progress import TerminalProgress, add_option
 
 
 def register(subparsers) -> None:
@@ -21,6 +22,7 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--yes", action="store_true", help="impor tanpa bertanya / import without asking"
     )
+    add_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -74,7 +76,11 @@ def run(args) -> int:
             print("Dibatalkan; tidak ada yang disimpan / cancelled; nothing was written.")
             return 1
     try:
-        summary = import_roster(preview)
+        with TerminalProgress("impor / import", preview.total, enabled=args.progress) as bar:
+            bar.update(0, message="baris ditulis / rows written")
+            summary = import_roster(
+                preview, progress=lambda done, total: bar.update(done, total, "baris / rows")
+            )
     except RosterLocked as error:
         raise CommandError(str(error)) from None
     print(

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from budaya.cli import CommandError, setup_django
+from budaya.cli._progress import add_option
 
 
 def _date(text: str) -> dt.date:
@@ -42,6 +43,7 @@ def register(subparsers) -> None:
         "close", help="tutup dan rilis hasil / close and release the results"
     )
     closer.add_argument("code", metavar="CODE")
+    add_option(closer)
     closer.set_defaults(func=run_close)
 
     reopener = actions.add_parser(
@@ -104,12 +106,13 @@ def run_open(args) -> int:
 def run_close(args) -> int:
     setup_django()
     from budaya.cli._lookups import get_period
-    from budaya.cli.compute import print_progress
+    from budaya.cli.compute import release_progress
     from budaya.periods.services import PeriodStateError
     from budaya.results.services import ComputeError, close_period
 
     try:
-        result = close_period(get_period(args.code), progress=print_progress)
+        with release_progress(args.progress) as progress:
+            result = close_period(get_period(args.code), progress=progress)
     except (PeriodStateError, ComputeError) as error:
         raise CommandError(str(error)) from None
     print(

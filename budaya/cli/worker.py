@@ -1,10 +1,22 @@
-"""`budaya worker [--once] [--interval S]`: run queued report jobs, polling the job table."""
+"""`budaya worker [--once] [--interval S]`: run the background tasks queued with Django's Tasks
+framework (django-tasks-db's database queue: releases, PDFs, e-mails), one at a time.
 
+It drives django-tasks-db's own worker (the `db_worker` management command's `Worker`), over
+every queue of the default backend, and adds what Budaya needs around it: a heartbeat row for
+`budaya check`, and the hourly deletion of stale roster previews while it idles.
+"""
+
+import os
+import signal
+import socket
 import time
 
 from budaya.cli import setup_django
 
 PRUNE_EVERY_SECONDS = 3600
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGQUIT") if hasattr(signal, name)
+)
 
 
 def register(subparsers) -> None:
@@ -12,39 +24,87 @@ def register(subparsers) -> None:
         "worker",
         help="jalankan tugas latar belakang / run background jobs",
         description=(
-            "Memeriksa tabel tugas dan menjalankan tugas yang menunggu (mis. PDF semua instansi), "
-            "satu per satu, tanpa broker. / Polls the job table and runs queued jobs."
+            "Menjalankan tugas latar belakang yang menunggu di antrean Django Tasks "
+            "(django-tasks-db; mis. rilis hasil, PDF semua instansi), satu per satu, tanpa "
+            "broker. / Runs the tasks queued with Django's Tasks framework, one at a time."
         ),
     )
     parser.add_argument(
         "--once", action="store_true", help="berhenti bila antrean kosong / stop when idle"
     )
-    parser.add_argument("--interval", type=float, default=2.0, metavar="S")
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=2.0,
+        metavar="S",
+        help="jeda saat antrean kosong (detik) / seconds between looks at an empty queue",
+    )
     parser.set_defaults(func=run)
+
+
+def worker_id() -> str:
+    """Return this worker's id as django-tasks-db records it: host, process and a random part."""
+    from django.utils.crypto import get_random_string
+
+    return f"{socket.gethostname()[:32]}-{os.getpid()}-{get_random_string(8)}"[:64]
+
+
+def make_worker(interval: float):
+    """Return a django-tasks-db worker over every queue of the default backend that runs what
+    waits and returns (batch mode), counting and printing the tasks it runs."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    class BudayaWorker(Worker):
+        count = 0
+
+        def run_task(self, db_task_result) -> None:
+            print(f"tugas / task {db_task_result.id}: {db_task_result.task_name}", flush=True)
+            super().run_task(db_task_result)
+            self.count += 1
+            print(f"tugas / task {db_task_result.id}: {db_task_result.status}", flush=True)
+
+    return BudayaWorker(
+        queue_names=["*"],
+        interval=interval,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id(),
+        excluded_queue_names=[],
+    )
 
 
 def run(args) -> int:
     setup_django()
-    from budaya.reports.jobs import work
     from budaya.roster.uploads import prune_stale
     from budaya.safety import require_secret_key
     from budaya.security.heartbeat import beating
 
     require_secret_key()
+    interval = max(0.2, args.interval)
     # Unconfirmed roster previews hold personal data: the worker deletes those older than 24 h
     # when it starts and then about once an hour while it idles.
     prune_stale()
     last_prune = time.monotonic()
-
-    def idle(seconds: float) -> None:
-        nonlocal last_prune
-        if time.monotonic() - last_prune >= PRUNE_EVERY_SECONDS:
-            prune_stale()
-            last_prune = time.monotonic()
-        time.sleep(seconds)
-
-    # The heartbeat row tells `budaya check` that a worker is running (even during a long job).
-    with beating("worker"):
-        count = work(once=args.once, interval=max(0.2, args.interval), sleep=idle)
-    print(f"{count} tugas dijalankan / jobs run.")
+    worker = make_worker(interval)
+    # django-tasks-db's handlers: a first SIGTERM/SIGINT lets the running task finish (or exits
+    # at once while idle), a second one stops the task. Restored afterwards (tests run in-process).
+    previous = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
+    worker.configure_signals()
+    try:
+        # The heartbeat row tells `budaya check` that a worker runs (even during a long task).
+        with beating("worker"):
+            while True:
+                worker.run()  # every task that waits, then back here
+                if args.once or not worker.running:
+                    break
+                if time.monotonic() - last_prune >= PRUNE_EVERY_SECONDS:
+                    prune_stale()
+                    last_prune = time.monotonic()
+                time.sleep(interval)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    print(f"{worker.count} tugas dijalankan / tasks run.")
     return 0

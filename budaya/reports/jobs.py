@@ -1,15 +1,19 @@
-"""Queue, claim, run and cancel background report jobs (the table `budaya worker` polls)."""
+"""Report and release jobs as tasks of Django's Tasks framework (django-tasks, database
+backend): `budaya worker` runs them; `budaya.jobs.progress` records their progress, cancelling
+and stalling for the period's pages."""
 
 import zipfile
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from budaya.institutions.models import Institution
+from budaya.jobs import progress
+from budaya.jobs.models import Job
 from budaya.periods.models import Period
-from budaya.reports.models import ReportJob
 from budaya.reports.pdf import pdf_bytes
 from budaya.reports.press import press_summary
 from budaya.results import display
@@ -17,6 +21,10 @@ from budaya.results.models import ResultSet
 from budaya.results.presenters import build_report
 from budaya.results.services import RELEASE_STEPS, not_released_text, release_results
 from budaya.results.store import latest_set, summaries
+
+ALL_PDFS = "all_pdfs"
+RELEASE = "release"
+KIND_LABELS = {ALL_PDFS: _("PDF semua instansi"), RELEASE: _("Rilis hasil")}
 
 
 class JobError(Exception):
@@ -30,14 +38,27 @@ def output_dir() -> Path:
     return folder
 
 
-def queue_all_pdfs(period, user=None) -> ReportJob:
+def _queue(task_function, kind, period, user) -> Job:
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    return progress.enqueue(
+        task_function,
+        period.pk,
+        user_id,
+        kind=kind,
+        label=str(KIND_LABELS[kind]),
+        period=period,
+        user=user,
+    )
+
+
+def queue_all_pdfs(period, user=None) -> Job:
     """Queue the PDFs of every shown institution of the period's latest results."""
     if latest_set(period) is None:
         raise JobError(not_released_text(period))
-    return ReportJob.objects.create(kind=ReportJob.Kind.ALL_PDFS, period=period, requested_by=user)
+    return _queue(all_pdfs_task, ALL_PDFS, period, user)
 
 
-def queue_release(period, user=None) -> ReportJob:
+def queue_release(period, user=None) -> Job:
     """Queue the release of a closed period's results (METHOD.md §12); `budaya worker` runs it.
     Call inside the closing transaction, or on a closed period."""
     if period.state != Period.State.CLOSED:
@@ -45,139 +66,106 @@ def queue_release(period, user=None) -> ReportJob:
             f"periode {period.code} belum ditutup; hasil dirilis setelah penutupan / period "
             f"{period.code} is not closed; results are released after closing"
         )
-    return ReportJob.objects.create(kind=ReportJob.Kind.RELEASE, period=period, requested_by=user)
+    return _queue(release_task, RELEASE, period, user)
 
 
-def request_cancel(job: ReportJob) -> ReportJob:
-    """Ask a job to stop: a queued job is cancelled at once, a running one at its next step."""
-    with transaction.atomic():
-        job = ReportJob.objects.select_for_update().get(pk=job.pk)
-        if job.state == ReportJob.State.QUEUED:
-            job.state = ReportJob.State.CANCELLED
-            job.finished = timezone.now()
-        if not job.finished_state:
-            job.cancel_requested = True
-        job.save()
-    return job
+RETRY = {ALL_PDFS: queue_all_pdfs, RELEASE: queue_release}
 
 
-def claim_next() -> ReportJob | None:
-    """Return the oldest queued job, now marked running, or None when nothing waits."""
-    with transaction.atomic():
-        candidates = ReportJob.objects.filter(state=ReportJob.State.QUEUED).order_by("pk")
-        if connection_supports_skip_locked():
-            candidates = candidates.select_for_update(skip_locked=True)
-        job = candidates.first()
-        if job is None:
-            return None
-        updated = ReportJob.objects.filter(pk=job.pk, state=ReportJob.State.QUEUED).update(
-            state=ReportJob.State.RUNNING
+def retry(job: Job, user=None) -> Job:
+    """Queue a failed or stopped ("terhenti") job's work again; return the new job."""
+    if job.kind not in RETRY or not job.may_retry or job.period is None:
+        raise JobError("tugas ini tidak dapat diulang / this job cannot be run again")
+    progress.abandon(job)
+    return RETRY[job.kind](job.period, user)
+
+
+def _user(user_id):
+    return get_user_model().objects.filter(pk=user_id).first() if user_id else None
+
+
+@task(takes_context=True)
+def release_task(context, period_id: int, user_id: int | None = None) -> int:
+    """Release the period's results (three steps, METHOD.md §12); return the release number."""
+    task_id = context.task_result.id
+    with progress.tracking(task_id, total=RELEASE_STEPS):
+        period = Period.objects.get(pk=period_id)
+
+        def report(step, _steps, text):
+            progress.step(task_id, step, text)
+
+        result_set = release_results(
+            period, trigger=ResultSet.Trigger.CLOSE, actor=_user(user_id), progress=report
         )
-        if not updated:  # another worker took it first
-            return None
-    job.refresh_from_db()
-    return job
+        version = result_set.version
+        progress.finish(task_id, f"rilis {version} / release {version}")
+    return version
 
 
-def connection_supports_skip_locked() -> bool:
-    """Return True on databases with SELECT … FOR UPDATE SKIP LOCKED (PostgreSQL)."""
-    from django.db import connection
-
-    return connection.features.has_select_for_update_skip_locked
-
-
-def _cancelled(job: ReportJob) -> bool:
-    return ReportJob.objects.filter(pk=job.pk, cancel_requested=True).exists()
-
-
-def run_job(job: ReportJob) -> ReportJob:
-    """Run a claimed job to its end, saving progress after each step; return it finished."""
-    try:
-        if job.kind == ReportJob.Kind.ALL_PDFS:
-            _run_all_pdfs(job)
-        elif job.kind == ReportJob.Kind.RELEASE:
-            _run_release(job)
-        else:
-            raise JobError(f"jenis tugas tidak dikenal / unknown job kind: {job.kind}")
-    except Exception as error:  # a failed job records why and the worker goes on
-        job.state = ReportJob.State.FAILED
-        job.message = f"{type(error).__name__}: {error}"
-    job.finished = timezone.now()
-    job.save()
-    return job
-
-
-def _run_release(job: ReportJob) -> None:
-    """Release the period's results, saving the job's progress after each step."""
-    job.total = RELEASE_STEPS
-    job.save(update_fields=["total"])
-
-    def progress(step, _steps, text):
-        job.done = step
-        job.message = text
-        job.save(update_fields=["done", "message"])
-
-    result_set = release_results(
-        job.period, trigger=ResultSet.Trigger.CLOSE, actor=job.requested_by, progress=progress
-    )
-    job.state = ReportJob.State.DONE
-    job.message = f"rilis {result_set.version} / release {result_set.version}"
-
-
-def _run_all_pdfs(job: ReportJob) -> None:
-    period = job.period
-    result_set = latest_set(period)
-    if result_set is None:
-        raise JobError(f"periode {period.code} belum punya hasil / no stored results")
+def shown_institutions(result_set) -> list:
+    """Return the institutions shown in a release (suppressed ones have no report), in the
+    release's order."""
     shown = [s["code"] for s in summaries(result_set, "institution") if display.visible(s)]
     institutions = {i.code: i for i in Institution.objects.filter(code__in=shown)}
-    codes = [code for code in shown if code in institutions]
-    job.total = len(codes)
-    job.save(update_fields=["total"])
-    path = output_dir() / f"laporan-{period.code}-{job.pk}.zip"
-    partial = path.with_suffix(".part")
+    return [institutions[code] for code in shown if code in institutions]
+
+
+def write_all_pdfs(period, result_set, institutions, target: Path, step=None, check=None) -> Path:
+    """Write every institution's PDF (report and press summary) into the zip `target`.
+
+    `check(done)` is called before each institution (it raises to stop), `step(done, code)`
+    after each. The zip is written to a part file first: stopped or failed, nothing is left.
+    """
+    partial = target.with_name(target.name + ".part")
     try:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for code in codes:
-                if _cancelled(job):
-                    job.state = ReportJob.State.CANCELLED
-                    job.message = f"dibatalkan setelah {job.done} dari {job.total} PDF"
-                    break
-                institution = institutions[code]
+            for done, institution in enumerate(institutions):
+                if check is not None:
+                    check(done)
                 report = build_report(period, result_set, institution)
                 press = press_summary(period, result_set, institution)
-                archive.writestr(f"{period.code}-{code}.pdf", pdf_bytes(report, press))
-                job.done += 1
-                job.save(update_fields=["done"])
+                archive.writestr(f"{period.code}-{institution.code}.pdf", pdf_bytes(report, press))
+                if step is not None:
+                    step(done + 1, institution.code)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    if job.state == ReportJob.State.CANCELLED:
-        partial.unlink(missing_ok=True)
-        return
-    partial.replace(path)
-    job.output = str(path)
-    job.state = ReportJob.State.DONE
-    job.message = f"{job.done} PDF instansi"
+    partial.replace(target)
+    return target
 
 
-def work(once: bool = False, interval: float = 2.0, log=print, sleep=None) -> int:
-    """Poll the job table and run queued jobs; with `once`, stop when none waits.
+@task(takes_context=True)
+def all_pdfs_task(context, period_id: int, user_id: int | None = None) -> str:
+    """Write the PDF of every shown institution into one zip; return the zip's path ("" when
+    cancelled). Cancelling stops at the next institution and leaves no file behind."""
+    task_id = context.task_result.id
+    path = ""
+    with progress.tracking(task_id):
+        period = Period.objects.get(pk=period_id)
+        result_set = latest_set(period)
+        if result_set is None:
+            raise JobError(f"periode {period.code} belum punya hasil / no stored results")
+        institutions = shown_institutions(result_set)
+        total = len(institutions)
+        progress.step(task_id, 0, total=total)
+        job = Job.objects.get(task_id=task_id)
 
-    Returns the number of jobs run.
-    """
-    import time
+        def check(done):
+            progress.check(
+                task_id,
+                f"dibatalkan setelah {done} dari {total} PDF / cancelled after {done} of "
+                f"{total} PDFs",
+            )
 
-    sleep = sleep or time.sleep
-    count = 0
-    while True:
-        job = claim_next()
-        if job is None:
-            if once:
-                return count
-            sleep(interval)
-            continue
-        log(f"tugas / job {job.pk}: {job.get_kind_display()} {job.period.code}")
-        job = run_job(job)
-        count += 1
-        log(f"tugas / job {job.pk}: {job.state} {job.message}".rstrip())
+        target = output_dir() / f"laporan-{period.code}-{job.pk}.zip"
+        write_all_pdfs(
+            period,
+            result_set,
+            institutions,
+            target,
+            step=lambda done, code: progress.step(task_id, done, code),
+            check=check,
+        )
+        path = str(target)
+        progress.finish(task_id, f"{total} PDF instansi / institution PDFs", output=path)
+    return path

@@ -36,6 +36,17 @@ urlpatterns = [
     ),
     path("periode/<str:period_code>/laporan/", views.job_list, name="report_jobs"),
     path("periode/<str:period_code>/laporan/buat/", views.job_start, name="report_job_start"),
+    path("periode/<str:period_code>/laporan/<int:job_id>/", views.job_detail, name="report_job"),
+    path(
+        "periode/<str:period_code>/laporan/<int:job_id>/kemajuan.json",
+        views.job_progress,
+        name="report_job_progress",
+    ),
+    path(
+        "periode/<str:period_code>/laporan/<int:job_id>/ulangi/",
+        views.job_retry,
+        name="report_job_retry",
+    ),
     path(
         "periode/<str:period_code>/laporan/<int:job_id>/batal/",
         views.job_cancel,

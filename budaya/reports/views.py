@@ -3,21 +3,26 @@ period's management page for national administrators (close, release, reopen; ME
 whose releases run as jobs. No action lets an institution administrator compute results at
 will."""
 
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from budaya.institutions.access import is_national_admin
+from budaya.institutions.access import can_admin_institution, is_national_admin
+from budaya.jobs import progress
+from budaya.jobs.models import Job
 from budaya.language import localized, not_found
 from budaya.periods.models import Period
 from budaya.periods.services import PeriodStateError
 from budaya.reports import jobs
 from budaya.reports.jobs import JobError, queue_release
-from budaya.reports.models import ReportJob
 from budaya.results.models import ResultSet
 from budaya.results.services import REASON_MAX, close_period, reopen_period
 
@@ -27,21 +32,51 @@ def _require_national(request):
         raise PermissionDenied(_("Hanya administrator nasional."))
 
 
+def may_follow(user, job: Job) -> bool:
+    """Return True when `user` may see, cancel, download or retry `job`: a national
+    administrator always; for a job about one institution, that institution's administrators.
+    A job about a whole period (releases, all institutions' PDFs) is the national
+    administrator's alone."""
+    if is_national_admin(user):
+        return True
+    return job.institution is not None and can_admin_institution(user, job.institution)
+
+
+def _job(request, period_code, job_id) -> Job:
+    job = get_object_or_404(
+        Job.objects.select_related("period", "institution"), pk=job_id, period__code=period_code
+    )
+    if not may_follow(request.user, job):
+        raise PermissionDenied(_("Anda tidak berhak melihat tugas ini."))
+    return job
+
+
+def _with_actions(job_rows):
+    """Mark which jobs this module can queue again (`retryable`, read by _job_actions.html)."""
+    for job in job_rows:
+        job.retryable = job.may_retry and job.kind in jobs.RETRY
+    return job_rows
+
+
+def _back(request, job: Job):
+    """Return to the page the form came from (the job's page, the list or the management
+    page); any other target is ignored."""
+    pages = [
+        reverse("report_job", args=[job.period.code, job.pk]),
+        reverse("report_jobs", args=[job.period.code]),
+        reverse("period_manage", args=[job.period.code]),
+    ]
+    target = request.POST.get("next", "")
+    return redirect(target if target in pages else pages[0])
+
+
 @login_required
 def job_list(request, period_code):
-    """Render the period's report jobs with their progress (refreshes while one runs)."""
+    """Render the period's PDF jobs with their progress (a "Perbarui" link refreshes it)."""
     _require_national(request)
     period = get_object_or_404(Period, code=period_code)
-    job_rows = list(ReportJob.objects.filter(period=period)[:20])
-    return render(
-        request,
-        "reports/jobs.html",
-        {
-            "period": period,
-            "jobs": job_rows,
-            "refresh": any(not job.finished_state for job in job_rows),
-        },
-    )
+    job_rows = _with_actions(list(Job.objects.filter(period=period, kind=jobs.ALL_PDFS)[:20]))
+    return render(request, "reports/jobs.html", {"period": period, "jobs": job_rows})
 
 
 @login_required
@@ -60,29 +95,76 @@ def job_start(request, period_code):
 
 
 @login_required
+def job_detail(request, period_code, job_id):
+    """Render one job: its state, a progress bar, and cancel, download or run-again."""
+    job = _job(request, period_code, job_id)
+    return render(
+        request,
+        "reports/job.html",
+        {
+            "period": job.period,
+            "job": _with_actions([job])[0],
+            "national": is_national_admin(request.user),
+        },
+    )
+
+
+@login_required
+def job_progress(request, period_code, job_id):
+    """Return a job's progress as JSON (job-progress.js polls it while the job runs)."""
+    job = _job(request, period_code, job_id)
+    return JsonResponse(
+        {
+            "state": job.shown_state,
+            "state_label": job.get_shown_state_display(),
+            "done": job.done,
+            "total": job.total,
+            "percent": job.percent,
+            "message": job.message,
+            "finished": job.finished_state,
+        }
+    )
+
+
+@login_required
 @require_POST
 def job_cancel(request, period_code, job_id):
-    """Cancel a queued job at once, or a running one at its next institution."""
-    _require_national(request)
-    job = get_object_or_404(ReportJob, pk=job_id, period__code=period_code)
-    jobs.request_cancel(job)
+    """Cancel a queued job at once, or a running one at its next step."""
+    job = _job(request, period_code, job_id)
+    progress.request_cancel(job)
     messages.success(request, _("Pembatalan diminta."))
-    return redirect("report_jobs", period_code)
+    return _back(request, job)
+
+
+@login_required
+@require_POST
+def job_retry(request, period_code, job_id):
+    """Queue a failed or stopped ("terhenti") job's work again."""
+    job = _job(request, period_code, job_id)
+    try:
+        new = jobs.retry(job, request.user)
+    except (JobError, PeriodStateError) as error:
+        messages.error(request, str(error))
+        return _back(request, job)
+    messages.success(request, _("Tugas dimasukkan ke antrean lagi."))
+    return redirect("report_job", period_code, new.pk)
 
 
 @login_required
 def job_download(request, period_code, job_id):
-    """Serve a finished job's zip file (back to the job list while it is not finished)."""
-    _require_national(request)
-    job = get_object_or_404(ReportJob, pk=job_id, period__code=period_code)
-    if job.state != ReportJob.State.DONE or not job.output:
+    """Serve a finished job's file (back to the job's page while it is not finished)."""
+    job = _job(request, period_code, job_id)
+    if not job.may_download:
         messages.error(request, _("Tugas ini belum selesai."))
-        return redirect("report_jobs", period_code)
+        return redirect("report_job", period_code, job.pk)
+    path = Path(job.output).resolve()
+    if not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()):  # written by tasks only
+        raise not_found(_("Berkas hasil tidak ditemukan."))
     try:
-        handle = open(job.output, "rb")  # noqa: SIM115 (FileResponse closes it)
+        handle = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
     except OSError as error:
         raise not_found(_("Berkas hasil tidak ditemukan.")) from error
-    return FileResponse(handle, as_attachment=True, filename=f"laporan-{period_code}.zip")
+    return FileResponse(handle, as_attachment=True, filename=path.name)
 
 
 @login_required
@@ -98,7 +180,7 @@ def period_manage(request, period_code):
         {
             "period": period,
             "releases": list(ResultSet.objects.filter(period=period).order_by("-version")[:20]),
-            "jobs": list(ReportJob.objects.filter(period=period, kind=ReportJob.Kind.RELEASE)[:10]),
+            "jobs": _with_actions(list(Job.objects.filter(period=period)[:20])),
             "reason_max": REASON_MAX,
         },
     )

@@ -157,10 +157,14 @@ def _check_nips_elsewhere(period, institution, checked) -> None:
             )
 
 
-def import_roster(preview: RosterPreview, actor=None) -> ImportSummary:
+WRITE_BATCH = 1000
+
+
+def import_roster(preview: RosterPreview, actor=None, progress=None) -> ImportSummary:
     """Replace the institution's roster for the period with the previewed rows, in one
     transaction: entries are matched by NIP (kept entries keep their invitations), new NIPs
-    are added and NIPs missing from the file are removed."""
+    are added and NIPs missing from the file are removed. `progress(done, total)` is called
+    after each batch of WRITE_BATCH rows written (`budaya import-roster`'s bar)."""
     with transaction.atomic():
         period = Period.objects.select_for_update().get(pk=preview.period.pk)
         ensure_roster_editable(period)
@@ -186,12 +190,20 @@ def import_roster(preview: RosterPreview, actor=None) -> ImportSummary:
         removed = [entry.pk for entry in existing.values()]
         if removed:
             RosterEntry.objects.filter(pk__in=removed).delete()
-        RosterEntry.objects.bulk_update(
-            to_update,
-            ["unit", "name", "gender", "employment_type", "birth_date", "email", "phone"],
-            batch_size=1000,
-        )
-        RosterEntry.objects.bulk_create(to_create, batch_size=1000)
+        fields = ["unit", "name", "gender", "employment_type", "birth_date", "email", "phone"]
+        total, done = len(to_update) + len(to_create), 0
+        for start in range(0, len(to_update), WRITE_BATCH):
+            batch = to_update[start : start + WRITE_BATCH]
+            RosterEntry.objects.bulk_update(batch, fields, batch_size=WRITE_BATCH)
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
+        for start in range(0, len(to_create), WRITE_BATCH):
+            batch = to_create[start : start + WRITE_BATCH]
+            RosterEntry.objects.bulk_create(batch, batch_size=WRITE_BATCH)
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
         summary = ImportSummary(
             created=len(to_create), updated=len(to_update), removed=len(removed)
         )
