@@ -84,7 +84,14 @@ MATRIX = {
 def test_every_endpoint_allows_and_denies_each_role_as_its_page_does(client, bearer):
     from budaya.api.routes import api
 
-    listed = {path for path in api.get_openapi_schema()["paths"]}
+    # the action-plan paths have their own matrix: tests/test_api_actions.py
+    listed = {
+        path
+        for path in api.get_openapi_schema()["paths"]
+        if not path.endswith(("action-plans", "change-agents", "activities"))
+        and "/action-plans/" not in path
+        and "/change-agents/" not in path
+    }
     covered = {url.split("?")[0].replace("P-2026", "{period}").replace("INST-A", "{code}")
                .replace("INST-B", "{code}").replace("BESAR", "{unit}") for url in MATRIX}  # fmt: skip
     assert listed == covered, "every API path needs a row in MATRIX"

@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
+from budaya.api import actions as action_routes
 from budaya.api import opendata
 from budaya.api.problems import problem
 from budaya.api.scope import ScopeError, results_scope
@@ -302,4 +303,10 @@ def branding(request, period: str, code: str):
     return branding_section(result_set, institution)
 
 
+@api.exception_handler(action_routes.InvalidInput)
+def _invalid_input(request, exc):
+    return problem(request, 422, str(exc))
+
+
 api.add_router("/open", opendata.router)
+api.add_router("", action_routes.router)
