@@ -55,7 +55,7 @@ def download(client, world, fmt, language=None):
 def test_the_results_workbook_in_english_is_a_usable_spreadsheet(client, world):
     release(world["period"])
     book = load_workbook(io.BytesIO(download(client, world, "xlsx", "en")))
-    assert book.sheetnames[:5] == ["Summary", "Index", "Value", "Behaviour", "Details"]
+    assert book.sheetnames[:6] == ["Summary", "Index", "Value", "Behaviour", "Drivers", "Details"]
     summary = book["Summary"]
     assert [c.value for c in summary[1]] == ["Measure", "Value"]
     names = [row[0].value for row in summary.iter_rows(min_row=2)]
