@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from budaya.instruments import InstrumentError, load_instrument
 from budaya.results import charts, store
 from budaya.results import display as d
+from budaya.results.comments import comments_view
 from budaya.results.models import ResultGroup
 from budaya.scoring.rounding import format_number
 from budaya.scoring.spec import BEHAVIOUR_CODES, MINIMUM_PEERS, VALUE_CODES, VALUE_NAMES
@@ -334,6 +335,14 @@ def build_report(period, result_set, institution, unit=None) -> dict:
         ],
         unit_rows=breakdown_rows(group, "unit", unit_names) if unit is None else [],
         value_codes=VALUE_CODES,
+    )
+    # METHOD.md §14: only what the release stored for a group that may show comments.
+    report["comments"] = comments_view(
+        result_set,
+        report["level"],
+        unit.code if unit else institution.code,
+        institution.code if unit else "",
+        period.instrument,
     )
     if unit is None:
         summaries = store.summaries(result_set, "unit", institution.code)

@@ -28,6 +28,7 @@ from budaya.roster.models import RosterEntry
 from budaya.security.generalise import stored_cell, stored_levels
 from budaya.survey.drafts import decrypt_draft, draft_key, draft_locator, encrypt_draft
 from budaya.survey.marks import advisory_lock_id
+from budaya.survey.redaction import clean_comment
 from budaya.survey.models import Draft, Invitation, Response, SharedLink, SubmissionMark
 
 PICK_FIELDS = ("personal", "current", "wanted")
@@ -290,7 +291,8 @@ def clean_submission(instrument: Instrument, data: dict) -> Cleaned:
                 f"pick_{name}: {len(chosen)} picks, at most {instrument.max_picks}"
             )
         picks[name] = sorted(chosen, key=known.index)
-    comment = str(data.get("comment") or "").strip()[:COMMENT_MAX_LENGTH]
+    # Redacted before anything is stored (METHOD.md §14), whatever the draft holds.
+    comment = clean_comment(data.get("comment"), COMMENT_MAX_LENGTH)
     return Cleaned(
         answers=answers,
         picks_personal=picks["personal"],
