@@ -118,7 +118,7 @@ def release_comments(period, result_set: ResultSet, carried: dict, previous) -> 
     texts: dict[tuple, list[str]] = defaultdict(list)
     for inst, unit, text in _period_comments(period):
         texts[("nation", "", "ID")].append(text)
-        texts[("institution", "", inst)].append(text)
+        texts[("institution", "ID", inst)].append(text)
         texts[("unit", inst, unit)].append(text)
     old = {}
     if previous is not None and carried:
