@@ -94,7 +94,9 @@ def test_the_submitted_comment_and_the_draft_hold_only_the_redacted_text(client,
     for step in steps:
         if step.items:
             answers = {item.code: "4" for item in step.items}
-            client.post(reverse("survey:step", args=[token, step.number]), {**answers, "action": "next"})
+            client.post(
+                reverse("survey:step", args=[token, step.number]), {**answers, "action": "next"}
+            )
     done = client.post(reverse("survey:step", args=[token, len(steps)]), {"action": "submit"})
     assert done.status_code == 302
     assert Response.objects.get().comment == stored_draft

@@ -3,12 +3,10 @@ in a random order fixed per release, never with demographics; theme counts only 
 frozen with the release. One test builds a group of k−1 commenters and scans every output."""
 # ruff: noqa: F811 - pytest fixtures imported from tests are parameters here
 
-import io
 import json
 import shutil
 import zipfile
 
-import pytest
 from django.urls import reverse
 
 from budaya.cli import main
@@ -33,7 +31,9 @@ def comment_units(world, plan: dict[str, list[str]]) -> None:
     """Give the first responses of each unit of institution A the comments of `plan`."""
     for code, texts in plan.items():
         pks = list(
-            Response.objects.filter(unit=world["units"][code]).order_by("pk").values_list("pk", flat=True)
+            Response.objects.filter(unit=world["units"][code])
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
         assert len(pks) >= len(texts)
         for pk, text in zip(pks, texts, strict=False):
@@ -102,10 +102,14 @@ def test_theme_counts_of_at_least_k_are_shown_with_examples(client, world):
     section = page.split('id="comments"')[1]
     assert '<th scope="row">Kepemimpinan</th>' in section
     assert '<th scope="row">Beban kerja</th>' not in section
-    sheets = workbook_cells(download(client, "unit_results_download", ["P-2026", "INST-A", "BESAR"], "xlsx"))
+    sheets = workbook_cells(
+        download(client, "unit_results_download", ["P-2026", "INST-A", "BESAR"], "xlsx")
+    )
     assert ["Kepemimpinan", 11] in sheets["Tema komentar"]
     assert sorted(r[1] for r in sheets["Komentar"][1:]) == sorted(texts)
-    files = csv_files(download(client, "unit_results_download", ["P-2026", "INST-A", "BESAR"], "csv"))
+    files = csv_files(
+        download(client, "unit_results_download", ["P-2026", "INST-A", "BESAR"], "csv")
+    )
     assert any(name.endswith("-tema-komentar.csv") for name in files)
     assert not any("ZQX" in text or THEMED[0] in text for text in files.values())
 
@@ -124,12 +128,18 @@ def test_comments_of_k_minus_one_commenters_appear_in_no_output(client, world, t
     ):
         outputs[f"page {args}"] = client.get(reverse(name, args=args)).content.decode()
         download_name = "results_download" if name == "results" else "unit_results_download"
-        outputs[f"xlsx {args}"] = repr(workbook_cells(download(client, download_name, args, "xlsx")))
+        outputs[f"xlsx {args}"] = repr(
+            workbook_cells(download(client, download_name, args, "xlsx"))
+        )
         outputs[f"csv {args}"] = repr(csv_files(download(client, download_name, args, "csv")))
         if shutil.which("pdftotext"):
-            outputs[f"pdf {args}"] = pdf_text(download(client, download_name, args, "pdf"), tmp_path)
+            outputs[f"pdf {args}"] = pdf_text(
+                download(client, download_name, args, "pdf"), tmp_path
+            )
     client.force_login(world["national"])
-    outputs["national page"] = client.get(reverse("national_results", args=["P-2026"])).content.decode()
+    outputs["national page"] = client.get(
+        reverse("national_results", args=["P-2026"])
+    ).content.decode()
     assert main(["results", "P-2026", "--out", str(tmp_path / "r.json")]) == 0
     outputs["results json"] = (tmp_path / "r.json").read_text("utf-8")
     assert main(["report", "P-2026", "INST-A", "--press"]) == 0
@@ -138,11 +148,15 @@ def test_comments_of_k_minus_one_commenters_appear_in_no_output(client, world, t
     with zipfile.ZipFile(tmp_path / "b.zip") as archive:
         # The released results of a backup (the raw responses are backed up by design).
         outputs["backup results"] = "".join(
-            archive.read(name).decode() for name in archive.namelist() if name.startswith("data/results.")
+            archive.read(name).decode()
+            for name in archive.namelist()
+            if name.startswith("data/results.")
         )
     for label, text in outputs.items():
         assert "ZQX" not in text, f"a comment of fewer than k commenters leaked into the {label}"
-    assert "Komentar ditampilkan bila sedikitnya 10 responden" in outputs["page ['P-2026', 'INST-A']"]
+    assert (
+        "Komentar ditampilkan bila sedikitnya 10 responden" in outputs["page ['P-2026', 'INST-A']"]
+    )
     # The comments are there to be found: the k rule, not luck, keeps them out.
     assert Response.objects.filter(comment__contains="ZQX").count() == K - 1
 
@@ -150,9 +164,15 @@ def test_comments_of_k_minus_one_commenters_appear_in_no_output(client, world, t
 def test_complementary_suppression_hides_a_unit_whose_comments_the_institution_would_reveal(world):
     # BESAR 12 commenters (would show), SEDANG (suppressed) 3: the institution's 15 minus
     # BESAR's 12 would be SEDANG's 3, so BESAR's list is withheld too.
-    comment_units(world, {"BESAR": [marker(i) for i in range(12)], "SEDANG": [marker(50 + i) for i in range(3)]})
+    comment_units(
+        world,
+        {"BESAR": [marker(i) for i in range(12)], "SEDANG": [marker(50 + i) for i in range(3)]},
+    )
     result_set = release(world["period"])
-    rows = {(r.level, r.code): r.commenters for r in ReleasedComments.objects.filter(result_set=result_set)}
+    rows = {
+        (r.level, r.code): r.commenters
+        for r in ReleasedComments.objects.filter(result_set=result_set)
+    }
     assert rows == {("nation", "ID"): 15, ("institution", "INST-A"): 15}
 
 

@@ -411,5 +411,7 @@ def _comment_themes(raw, where: Where) -> tuple[CommentTheme, ...]:
             " ".join(schema.string(word, at_keywords.index(j)).lower().split())
             for j, word in enumerate(schema.sequence(entry["keywords"], at_keywords))
         )
-        themes.append(CommentTheme(theme_code, schema.text(entry["label"], at.key("label")), keywords))
+        themes.append(
+            CommentTheme(theme_code, schema.text(entry["label"], at.key("label")), keywords)
+        )
     return tuple(themes)

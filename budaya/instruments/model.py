@@ -285,7 +285,11 @@ class Instrument:
                 "reasons_not_join": [_option_json(o) for o in self.branding_reasons_not_join],
             },
             "comment_themes": [
-                    {"code": theme.code, "label": theme.label.to_json(), "keywords": list(theme.keywords)}
+                {
+                    "code": theme.code,
+                    "label": theme.label.to_json(),
+                    "keywords": list(theme.keywords),
+                }
                 for theme in self.comment_themes
             ],
             "rubric": [

@@ -28,8 +28,8 @@ from budaya.roster.models import RosterEntry
 from budaya.security.generalise import stored_cell, stored_levels
 from budaya.survey.drafts import decrypt_draft, draft_key, draft_locator, encrypt_draft
 from budaya.survey.marks import advisory_lock_id
-from budaya.survey.redaction import clean_comment
 from budaya.survey.models import Draft, Invitation, Response, SharedLink, SubmissionMark
+from budaya.survey.redaction import clean_comment
 
 PICK_FIELDS = ("personal", "current", "wanted")
 COMMENT_MAX_LENGTH = 2000
