@@ -194,3 +194,24 @@ def test_a_later_release_keeps_the_released_comments_of_a_carried_over_group(wor
     carried = second.comment_groups.get(level="unit", code="BESAR")
     assert carried.carried_from == first.version
     assert not any("ZQX99" in json.dumps(texts) for _n, texts in after.values())
+
+
+def test_another_institution_sees_no_comments_and_english_labels_are_translated(client, world):
+    texts = [f"{THEMED[0]} ({i})" for i in range(12)]
+    comment_units(world, {"BESAR": texts})
+    release(world["period"])
+    client.force_login(world["admin_b"])
+    for name, args in (
+        ("results", ["P-2026", "INST-A"]),
+        ("unit_results", ["P-2026", "INST-A", "BESAR"]),
+        ("results_download", ["P-2026", "INST-A", "xlsx"]),
+    ):
+        response = client.get(reverse(name, args=args))
+        assert response.status_code in (403, 404), name
+        assert THEMED[0].encode() not in response.content
+    client.force_login(world["admin_a"])
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("results", args=["P-2026", "INST-A"]), HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert "Respondents&#x27; comments" in text or "Respondents' comments" in text
+    assert '<th scope="row">Leadership</th>' in text
