@@ -296,14 +296,21 @@ def period_drivers(
     institution_shown: np.ndarray,
     institution_eligible: np.ndarray,
     nation_shown: bool,
+    moments=None,
 ) -> GroupDrivers:
     """Return the drivers of every shown unit, institution and the nation (NaN elsewhere).
 
     The nation pools the complete cases of the eligible institutions (§9, as national α).
-    Weights are never used (§13: unweighted even when weighting is on).
+    Weights are never used (§13: unweighted even when weighting is on). `moments`: the units'
+    complete-case moments when the scoring kernel already summed them in its pass
+    (budaya.scoring.kernel.accumulate_fast, `drivers_out`); otherwise `unit_moments` makes a
+    pass of its own.
     """
     n_units = len(unit_institution)
-    units = unit_moments(spec, answers, respondent_unit, n_units)
+    if moments is None:
+        units = unit_moments(spec, answers, respondent_unit, n_units)
+    else:
+        units = moments
     institutions = pool_moments(units, unit_institution, n_institutions)
     nation = pool_moments(
         institutions,
