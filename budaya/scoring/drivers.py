@@ -16,10 +16,14 @@ variance has no drivers (its correlations with engagement are undefined).
 Johnson, J. W. (2000). A heuristic method for estimating the relative weight of predictor
 variables in multiple regression. Multivariate Behavioral Research, 35(1), 1–19.
 
-The computation is additive like every other sum of the engine: `unit_moments` (one compiled
-pass over the answers) gives each complete case its vector z = (b_1..b_21, e) and accumulates
-per unit the count, Σz, Σzzᵀ (z shifted by 50 to keep the sums small) and each column's min
-and max (a column is constant, zero variance, exactly where they are equal); `pool_moments`
+The computation is additive like every other sum of the engine: each complete case's vector
+z = (b_1..b_21, e) is accumulated per unit as the count, Σz, Σzzᵀ (z shifted by 50 to keep the
+sums small) and each column's min and max (a column is constant, zero variance, exactly where
+they are equal). The numba scoring kernel sums them in its own pass over the answers, where it
+already has every behaviour and engagement score of the row (budaya.scoring.kernel,
+`accumulate_fast(..., drivers_out=...)`), and the engine hands them to `period_drivers`; with
+the numpy reference kernel, `unit_moments` makes a compiled pass of its own (same sums, tested
+equal to rounding); `pool_moments`
 adds units into institutions and institutions into the nation, which pools the complete cases
 of the eligible institutions, as national α and national breakdown cells do (§9);
 `relative_weights` turns the sums of many groups into correlation matrices at once and their
