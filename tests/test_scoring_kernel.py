@@ -377,3 +377,31 @@ def test_both_kernels_find_the_same_highest_answer_of_each_item(monkeypatch, row
     expected = answers.max(axis=0).tolist() if rows else [0] * 9
     assert found["numba"].tolist() == found["numpy"].tolist() == expected
     assert found["numba"].dtype == np.uint8
+
+
+@pytest.mark.parametrize(
+    "seed, engagement_items, weighted", [(1, 4, False), (2, 3, True), (3, 0, False)]
+)
+def test_the_kernel_sums_the_drivers_moments_of_the_separate_pass(seed, engagement_items, weighted):
+    """METHOD.md §13: the moments the kernel sums in its pass (`drivers_out`) are those of
+    budaya.scoring.drivers.unit_moments (same counts, min and max; sums equal to rounding)."""
+    from budaya.scoring.drivers import unit_moments
+
+    rng = np.random.default_rng(seed)
+    spec = make_spec(rng, engagement_items=engagement_items)
+    data = make_data(rng, spec, n=3000, n_institutions=4, units_per_institution=5)
+    data.answers[rng.random(data.answers.shape) < 0.05] = 0
+    weights = rng.uniform(0.5, 2.0, data.n) if weighted else None
+    unit_institution = np.array([i for i, _ in data.units], dtype=np.intp)
+    out = {}
+    accumulate_fast(spec, data, weights, unit_institution, 4, 5, drivers_out=out)
+    fused = out["units"]
+    separate = unit_moments(spec, data.answers, data.unit, len(data.units))
+    assert np.array_equal(fused[0], separate[0])
+    if engagement_items:
+        assert fused[0].sum() > 0
+    for got, expected in zip(fused[1:], separate[1:], strict=True):
+        assert got.shape == expected.shape
+        assert np.array_equal(np.isfinite(got), np.isfinite(expected))
+        finite = np.isfinite(expected)
+        np.testing.assert_allclose(got[finite], expected[finite], rtol=1e-12, atol=1e-9)

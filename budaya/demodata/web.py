@@ -182,6 +182,28 @@ def respondents(entries, share_factor: float, rng: random.Random) -> set[int]:
     return chosen
 
 
+# Free comments a share of the demo's respondents write (METHOD.md §14); redacted on submission
+# like any comment (the phone number and the e-mail address below become [disamarkan]).
+DEMO_COMMENTS = (
+    "Pimpinan sudah memberi teladan, tetapi arahan sering berubah mendadak.",
+    "Beban kerja menumpuk di akhir tahun, kami sering lembur sampai malam.",
+    "Fasilitas ruangan dan jaringan internet perlu diperbaiki.",
+    "Pelayanan kepada masyarakat sudah lebih cepat sejak ada antrean daring.",
+    "Komunikasi antarbidang kurang, informasi rapat tidak sampai ke staf.",
+    "Mohon pelatihan dan pengembangan karier yang merata untuk semua pegawai.",
+    "Tunjangan kinerja belum sebanding dengan beban kerja.",
+    "Integritas sudah baik, tetapi pungli di loket harus diberantas.",
+    "Kepemimpinan kepala dinas yang baru sangat membantu koordinasi.",
+    "Sarana komputer sudah tua dan sering rusak.",
+    "Sosialisasi aturan baru perlu lebih jelas dan terbuka.",
+    "Kesejahteraan pegawai honorer perlu diperhatikan.",
+    "Tolong hubungi saya di 0812-3456-7890 untuk usulan perbaikan layanan.",
+    "Usulan saya sudah dikirim ke saran.dinas@contoh.go.id tetapi belum dijawab.",
+    "Secara umum suasana kerja harmonis dan saling membantu.",
+)
+COMMENT_SHARE = 0.4
+
+
 def demo_answers(instrument, unit_effect: float, rng: random.Random) -> dict:
     """Return one respondent's draft-shaped answers: Likert answers from a latent score with
     unit, value and personal effects, a few skipped items, and value picks."""
@@ -215,6 +237,11 @@ def demo_answers(instrument, unit_effect: float, rng: random.Random) -> dict:
 
     count = min(instrument.max_picks, 5)
     current = pick(positive, weights, count - 1) + pick(limiting, [1.0] * len(limiting), 1)
+    # A generator of its own, seeded from a draw already made: the other draws stay as they were.
+    comment_rng = random.Random(f"comment:{person!r}")
+    comment = ""
+    if comment_rng.random() < COMMENT_SHARE:
+        comment = comment_rng.choice(DEMO_COMMENTS)
     return {
         "answers": answers,
         "picks": {
@@ -222,7 +249,7 @@ def demo_answers(instrument, unit_effect: float, rng: random.Random) -> dict:
             "current": current,
             "wanted": pick(positive, [1.0] * len(positive), count),
         },
-        "comment": "",
+        "comment": comment,
     }
 
 

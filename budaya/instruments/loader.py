@@ -8,7 +8,8 @@ The file layout (see data/berakhlak-2026.yaml):
     values_selection {max_picks, questions [{code, text}], options [{code, label?, limiting}]},
     employer_branding {segments [{code, text, options}], max_reasons,
                        reasons_join {text, options}, reasons_not_join {text, options}},
-    rubric [{code, name, weight, evidence, levels [{level, descriptor}]}]
+    rubric [{code, name, weight, evidence, levels [{level, descriptor}]}],
+    comment_themes [{code, label, keywords}] (optional; METHOD.md §14)
 
 Checks beyond types: the seven values and 21 behaviours in METHOD.md order, at least two items
 per behaviour, unique codes, the whole behaviour list plus at least nine limiting values in the
@@ -28,6 +29,7 @@ from budaya.instruments import schema
 from budaya.instruments.model import (
     PICK_QUESTION_CODES,
     BehaviourDef,
+    CommentTheme,
     Instrument,
     Item,
     Option,
@@ -56,6 +58,7 @@ TOP_KEYS = (
     "employer_branding",
     "rubric",
 )
+OPTIONAL_KEYS = ("comment_themes",)
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -109,7 +112,7 @@ def load_file(path: Path | str) -> Instrument:
         )
     if kind == "pulse":
         return _load_pulse(document, top)
-    doc = schema.mapping(document, top, required=TOP_KEYS, optional=("kind",))
+    doc = schema.mapping(document, top, required=TOP_KEYS, optional=("kind", *OPTIONAL_KEYS))
     edition = schema.code(doc["edition"], top.key("edition"), schema.EDITION)
     points, labels = _scale(doc["scale"], top.key("scale"))
     values = _values(doc["values"], top.key("values"))
@@ -137,6 +140,7 @@ def load_file(path: Path | str) -> Instrument:
             PickQuestion("not_join", branding["not_join"][0]),
         ),
         branding_max_reasons=branding["max_reasons"],
+        comment_themes=_comment_themes(doc.get("comment_themes"), top.key("comment_themes")),
     )
 
 
@@ -481,3 +485,26 @@ def _levels(raw, where: Where) -> tuple[RubricLevel, ...]:
             )
         levels.append(RubricLevel(number, schema.text(entry["descriptor"], at.key("descriptor"))))
     return tuple(levels)
+
+
+def _comment_themes(raw, where: Where) -> tuple[CommentTheme, ...]:
+    """Return the themes of the comment question: unique codes, a label in both languages and
+    at least one keyword (a word or a phrase) each. Absent: no themes."""
+    if raw is None:
+        return ()
+    seen: dict[str, str] = {}
+    themes = []
+    for i, raw_theme in enumerate(schema.sequence(raw, where)):
+        at = where.index(i, schema.entry_code(raw_theme))
+        entry = schema.mapping(raw_theme, at, required=("code", "label", "keywords"))
+        theme_code = schema.code(entry["code"], at.key("code"), schema.OPTION_CODE)
+        schema.unique(seen, theme_code, at, ("tema", "theme"))
+        at_keywords = at.key("keywords")
+        keywords = tuple(
+            " ".join(schema.string(word, at_keywords.index(j)).lower().split())
+            for j, word in enumerate(schema.sequence(entry["keywords"], at_keywords))
+        )
+        themes.append(
+            CommentTheme(theme_code, schema.text(entry["label"], at.key("label")), keywords)
+        )
+    return tuple(themes)

@@ -115,6 +115,16 @@ class Option:
 
 
 @dataclass(frozen=True)
+class CommentTheme:
+    """A theme of the comment question (METHOD.md §14): its label and its Indonesian keywords
+    (words or phrases, matched after stemming by budaya.instruments.themes)."""
+
+    code: str
+    label: Text
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SegmentQuestion:
     """A single-choice question describing a public respondent (age band, province, ...)."""
 
@@ -173,6 +183,9 @@ class Instrument:
     # The questions asking for reasons (codes "join", "not_join") and how many may be picked.
     branding_reason_questions: tuple[PickQuestion, ...] = ()
     branding_max_reasons: int = 3
+    # Themes of the comment question (METHOD.md §14), in display order; may be empty.
+    comment_themes: tuple[CommentTheme, ...] = ()
+
     # "annual" (the full survey) or "pulse" (METHOD.md §15: items per value and engagement only).
     kind: str = "annual"
 
@@ -284,6 +297,14 @@ class Instrument:
                 "reasons_join": [_option_json(o) for o in self.branding_reasons_join],
                 "reasons_not_join": [_option_json(o) for o in self.branding_reasons_not_join],
             },
+            "comment_themes": [
+                {
+                    "code": theme.code,
+                    "label": theme.label.to_json(),
+                    "keywords": list(theme.keywords),
+                }
+                for theme in self.comment_themes
+            ],
             "rubric": [
                 {
                     "code": criterion.code,

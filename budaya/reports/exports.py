@@ -7,9 +7,10 @@ sheet with a frozen header, widths and '0.0' score formats; CSV as one file per 
 in the language's style (Indonesian: ';' and the decimal comma; English: ',' and the point).
 Tables: Ringkasan (summary), Indeks (indices), Nilai (values), Perilaku (behaviours), Pendorong
 (drivers of engagement with priorities and strengths, when the group has drivers), Rincian
-(breakdowns), Unit (the institution's units). Headers and table names are translated by the
-exporter base; the summary's row names and the yes/no cells here (gettext), so an English
-reader gets English words around the numbers.
+(breakdowns), Unit (the institution's units); for a group that shows comments (METHOD.md §14)
+Tema komentar (theme counts) and, in the workbook only, Komentar (the texts). Headers and table
+names are translated by the exporter base; the summary's row names and the yes/no cells here
+(gettext), so an English reader gets English words around the numbers.
 """
 
 from django.utils.translation import gettext as _
@@ -244,20 +245,39 @@ def tables(report: dict) -> list[Table]:
     return result
 
 
-class ReportExporter(Exporter):
-    """The results downloads of one institution or unit (`stem` names the files)."""
+def comment_tables(report: dict, with_texts: bool) -> list[Table]:
+    """Return the comment tables of a group that may show comments (METHOD.md §14; nothing
+    otherwise): "Tema komentar" (theme, count: only counts of at least k are released) and,
+    with `with_texts` (the workbook only; CSV and PDF carry no comment text), "Komentar" in
+    the release's random order."""
+    comments = report.get("comments") if report.get("visible") else None
+    if not comments:
+        return []
+    themes = [[theme["label"], theme["count"]] for theme in comments["themes"]]
+    themes.append(["Responden yang menulis komentar", comments["commenters"]])
+    result = [Table("Tema komentar", columns("Tema", ("Jumlah komentar", INTEGER)), themes)]
+    if with_texts:
+        texts = [[number, text] for number, text in enumerate(comments["texts"], start=1)]
+        result.append(Table("Komentar", columns(("No.", INTEGER), "Komentar"), texts))
+    return result
 
-    def __init__(self, report: dict, stem: str):
+
+class ReportExporter(Exporter):
+    """The results downloads of one institution or unit (`stem` names the files); comment
+    texts only with `with_texts` (the workbook)."""
+
+    def __init__(self, report: dict, stem: str, with_texts: bool = False):
         self.report = report
         self.stem = stem
+        self.with_texts = with_texts
 
     def tables(self) -> list[Table]:
-        return tables(self.report)
+        return tables(self.report) + comment_tables(self.report, self.with_texts)
 
 
 def workbook_bytes(report: dict) -> bytes:
-    """Return the report's .xlsx workbook as bytes (one table per sheet)."""
-    return ReportExporter(report, "hasil").xlsx()[0]
+    """Return the report's .xlsx workbook as bytes (one table per sheet, comments included)."""
+    return ReportExporter(report, "hasil", with_texts=True).xlsx()[0]
 
 
 def csv_download(report: dict, stem: str, language: str | None = None) -> tuple[bytes, str]:

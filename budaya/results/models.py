@@ -121,3 +121,41 @@ def assemble(result_set: "ResultSet") -> dict:
     if "groups" in document or groups:
         document["groups"] = groups
     return document
+
+
+class ReleasedComments(models.Model):
+    """The comments and comment themes one group of a release shows (METHOD.md §14).
+
+    Written with the release (budaya.results.comments.release_comments), never edited, and only
+    for a group that may show them: the group is shown and at least k of its respondents wrote
+    a comment (a unit also passes complementary suppression among its institution's units). So
+    whatever reads these rows can show nothing of a group under k. `texts` are the comments (as
+    redacted at submission) in the release's random order, each with its theme codes: [{"text",
+    "themes"}]; the nation keeps none (its page shows the themes). `themes` holds only the
+    counts of at least k: {theme code: count}. A group whose survey scores are carried over
+    (METHOD.md §12) keeps its comments of that release (`carried_from`), so a later submission
+    cannot change a released view.
+    """
+
+    result_set = models.ForeignKey(
+        ResultSet, on_delete=models.CASCADE, related_name="comment_groups"
+    )
+    level = models.CharField(max_length=12)
+    code = models.CharField(max_length=64)
+    parent = models.CharField(max_length=64, blank=True, default="")
+    commenters = models.PositiveIntegerField()
+    themes = models.JSONField(default=dict)
+    texts = models.JSONField(default=list)
+    carried_from = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["result_set", "level", "parent", "code"], name="released_comments_once"
+            )
+        ]
+        verbose_name = _("komentar rilis")
+        verbose_name_plural = _("komentar rilis")
+
+    def __str__(self) -> str:
+        return f"{self.result_set} {self.level} {self.code}: {self.commenters}"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from budaya.instruments import InstrumentError, load_instrument
 from budaya.results import charts, store
 from budaya.results import display as d
+from budaya.results.comments import comments_view
 from budaya.results.display import change_view
 from budaya.results.heatmap import heat_map
 from budaya.results.models import ResultGroup
@@ -361,6 +362,14 @@ def build_report(period, result_set, institution, unit=None, query=None) -> dict
         value_codes=VALUE_CODES,
         value_legend=[(code, VALUE_NAMES[code]) for code in VALUE_CODES],
         drivers=drivers_view(group, behaviour_labels),
+    )
+    # METHOD.md §14: only what the release stored for a group that may show comments.
+    report["comments"] = comments_view(
+        result_set,
+        report["level"],
+        unit.code if unit else institution.code,
+        institution.code if unit else "",
+        period.instrument,
     )
     if unit is None:
         summaries = store.summaries(result_set, "unit", institution.code)

@@ -19,6 +19,7 @@ from budaya.periods.models import Period
 from budaya.periods.services import PeriodStateError
 from budaya.public.results import branding_data, branding_segments
 from budaya.results import release as rules
+from budaya.results.comments import release_comments
 from budaya.results.models import ResultGroup, ResultSet
 from budaya.results.store import (
     change_basis,
@@ -161,9 +162,9 @@ def _group_data(ids: list[int]) -> dict[int, dict]:
     return found
 
 
-def _apply_release_rules(period, document, previous, version) -> tuple[dict, int]:
+def _apply_release_rules(period, document, previous, version) -> tuple[dict, dict]:
     """Replace the groups whose survey scores are carried over; return the bases to store and
-    the number of carried-over groups."""
+    {key: release carried from} of the carried-over groups."""
     threshold = int(period.threshold)
     counts = rules.response_counts(period)
     old_rows = _previous_rows(previous)
@@ -198,7 +199,7 @@ def _apply_release_rules(period, document, previous, version) -> tuple[dict, int
         previous.head.get("branding_segments") or {} if previous else {},
         fresh_branding,
     )
-    return decision.bases, len(decision.carried)
+    return decision.bases, decision.carried
 
 
 def release_results(
@@ -224,8 +225,9 @@ def release_results(
         _refuse_unless_closed(locked)
         latest = ResultSet.objects.filter(period=period).aggregate(v=Max("version"))["v"] or 0
         version = latest + 1
+        previous = latest_release(locked)
         with _phase(timings, "release"):
-            bases, carried = _apply_release_rules(locked, document, latest_release(locked), version)
+            bases, carried = _apply_release_rules(locked, document, previous, version)
         progress(2, RELEASE_STEPS, "kelompok yang dibawa dari rilis sebelumnya ditentukan / "
                  "carried-over groups decided")  # fmt: skip
         with _phase(timings, "store"):
@@ -233,6 +235,9 @@ def release_results(
             result_set = create_result_set(
                 locked, version, timezone.localdate(), trigger, document, bases
             )
+        with _phase(timings, "comments"):
+            # METHOD.md §14: the comments a release shows are frozen with it.
+            release_comments(locked, result_set, carried, previous)
         progress(3, RELEASE_STEPS, "hasil disimpan / results stored")
         log_action(
             actor,
@@ -241,7 +246,7 @@ def release_results(
             detail={
                 "trigger": str(trigger),
                 "version": result_set.version,
-                "carried_over": carried,
+                "carried_over": len(carried),
             },
         )
     return result_set

@@ -16,10 +16,14 @@ variance has no drivers (its correlations with engagement are undefined).
 Johnson, J. W. (2000). A heuristic method for estimating the relative weight of predictor
 variables in multiple regression. Multivariate Behavioral Research, 35(1), 1–19.
 
-The computation is additive like every other sum of the engine: `unit_moments` (one compiled
-pass over the answers) gives each complete case its vector z = (b_1..b_21, e) and accumulates
-per unit the count, Σz, Σzzᵀ (z shifted by 50 to keep the sums small) and each column's min
-and max (a column is constant, zero variance, exactly where they are equal); `pool_moments`
+The computation is additive like every other sum of the engine: each complete case's vector
+z = (b_1..b_21, e) is accumulated per unit as the count, Σz, Σzzᵀ (z shifted by 50 to keep the
+sums small) and each column's min and max (a column is constant, zero variance, exactly where
+they are equal). The numba scoring kernel sums them in its own pass over the answers, where it
+already has every behaviour and engagement score of the row (budaya.scoring.kernel,
+`accumulate_fast(..., drivers_out=...)`), and the engine hands them to `period_drivers`; with
+the numpy reference kernel, `unit_moments` makes a compiled pass of its own (same sums, tested
+equal to rounding); `pool_moments`
 adds units into institutions and institutions into the nation, which pools the complete cases
 of the eligible institutions, as national α and national breakdown cells do (§9);
 `relative_weights` turns the sums of many groups into correlation matrices at once and their
@@ -296,14 +300,21 @@ def period_drivers(
     institution_shown: np.ndarray,
     institution_eligible: np.ndarray,
     nation_shown: bool,
+    moments=None,
 ) -> GroupDrivers:
     """Return the drivers of every shown unit, institution and the nation (NaN elsewhere).
 
     The nation pools the complete cases of the eligible institutions (§9, as national α).
-    Weights are never used (§13: unweighted even when weighting is on).
+    Weights are never used (§13: unweighted even when weighting is on). `moments`: the units'
+    complete-case moments when the scoring kernel already summed them in its pass
+    (budaya.scoring.kernel.accumulate_fast, `drivers_out`); otherwise `unit_moments` makes a
+    pass of its own.
     """
     n_units = len(unit_institution)
-    units = unit_moments(spec, answers, respondent_unit, n_units)
+    if moments is None:
+        units = unit_moments(spec, answers, respondent_unit, n_units)
+    else:
+        units = moments
     institutions = pool_moments(units, unit_institution, n_institutions)
     nation = pool_moments(
         institutions,

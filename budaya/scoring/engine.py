@@ -79,8 +79,16 @@ def score_period(
     weights = _weights(method, data, unit_institution)
 
     # The fused numba kernel; BUDAYA_SCORING_KERNEL=numpy selects the numpy reference path.
+    # The numba kernel also sums the §13 drivers' moments per unit in the same pass.
+    driver_moments: dict = {}
     unit_sums, cell_sums = accumulate_responses(
-        spec, data, weights, unit_institution, n_institutions, method.max_picks
+        spec,
+        data,
+        weights,
+        unit_institution,
+        n_institutions,
+        method.max_picks,
+        drivers_out=driver_moments,
     )
     unit_pop, cell_pop = _populations(data, unit_institution, n_institutions)
 
@@ -209,6 +217,7 @@ def score_period(
         institution_shown=~scores.institution_suppressed,
         institution_eligible=institution_eligible,
         nation_shown=not scores.nation_suppressed and scores.nation_has_peers,
+        moments=driver_moments.get("units"),
     )
     return scores
 

@@ -98,6 +98,8 @@ KERNELS = ("numba", "numpy")
     BASE_EP,
 ) = _BASES = range(12)
 ALPHA_N, ALPHA_Q, ALPHA_T1, ALPHA_T2 = range(4)
+# The §13 driver sums are of z − 50 (scores are on 0..100): small cross products.
+DRIVER_SHIFT = 50.0
 # How many rows ahead the scatter prefetches the places it will write (8 to 32 measured alike).
 SCATTER_AHEAD = 16
 # At most this many blocks of rows in the counting sort (and threads in the scatter): each
@@ -111,16 +113,32 @@ assert BEHAVIOUR_CODES == tuple(f"{d}{k}" for d in VALUE_CODES for k in (1, 2, 3
 
 
 def accumulate_responses(
-    spec: ScoringSpec, data, weights, unit_institution, n_institutions: int, max_picks: int
+    spec: ScoringSpec,
+    data,
+    weights,
+    unit_institution,
+    n_institutions: int,
+    max_picks: int,
+    drivers_out: dict | None = None,
 ) -> tuple[Sums, Sums]:
-    """Return (unit sums, institution-cell sums) from the kernel chosen by BUDAYA_SCORING_KERNEL."""
-    accumulate = accumulate_reference if _kernel_choice() == "numpy" else accumulate_fast
-    unit_sums, cell_sums = accumulate(
-        spec, data, weights, unit_institution, n_institutions, max_picks
-    )
+    """Return (unit sums, institution-cell sums) from the kernel chosen by BUDAYA_SCORING_KERNEL.
+
+    With a `drivers_out` dict, the numba kernel also puts the complete cases' moments per unit
+    of METHOD.md §13 under "units" (see `accumulate_fast`); the numpy reference leaves it empty
+    and budaya.scoring.drivers makes its own pass."""
+    if _kernel_choice() == "numpy":
+        unit_sums, cell_sums = accumulate_reference(
+            spec, data, weights, unit_institution, n_institutions, max_picks
+        )
+    else:
+        unit_sums, cell_sums = accumulate_fast(
+            spec, data, weights, unit_institution, n_institutions, max_picks,
+            drivers_out=drivers_out,
+        )  # fmt: skip
     if not any(item.behaviour for item in spec.survey_items):
         # A pulse instrument (METHOD.md §15) has no behaviours: the kernel scores its items of
-        # value d in the slot of the value's first behaviour, whose sums mean nothing here.
+        # value d in the slot of the value's first behaviour, whose sums mean nothing here (and
+        # no respondent has the 21 behaviour scores of a complete case for the drivers).
         for sums in (unit_sums, cell_sums):
             for name, column in sums.columns.items():
                 if name.startswith("b:"):
@@ -277,6 +295,7 @@ class _Layout:
             [max(math.ceil(m / 2), 1) for m in self.value_items], dtype=np.int64
         )
         engagement_items = len(items) - n_value_items
+        self.engagement_items = engagement_items
         self.engagement_minimum = max(math.ceil(engagement_items / 2), 1)
         # Block bases, in the order of `BASE_*`.
         self.base = np.full(len(_BASES), -1, dtype=np.int64)
@@ -325,12 +344,22 @@ class _Layout:
 
 
 def accumulate_fast(
-    spec: ScoringSpec, data, weights, unit_institution, n_institutions: int, max_picks: int
+    spec: ScoringSpec,
+    data,
+    weights,
+    unit_institution,
+    n_institutions: int,
+    max_picks: int,
+    drivers_out: dict | None = None,
 ) -> tuple[Sums, Sums]:
     """Return (unit sums (U, C), institution-cell sums (I, N_GENDER, N_EMPLOYMENT, N_AGE, C)).
 
     The same statistics as `accumulate_reference`; `max_picks` is accepted for the same call
-    shape (float64 sums need no packing bound).
+    shape (float64 sums need no packing bound). With a `drivers_out` dict, the same pass also
+    sums, per unit, the complete cases of METHOD.md §13 (all 21 behaviour scores and the
+    engagement score valid; unweighted): `drivers_out["units"]` = (count (U,), Σ(z − 50)
+    (U, 22), Σ(z − 50)(z − 50)ᵀ (U, 22, 22), min (U, 22), max (U, 22)) of z = (b_1..b_21, e),
+    what budaya.scoring.drivers.unit_moments returns, without a second pass over the answers.
     """
     del max_picks
     weighted = weights is not None
@@ -348,6 +377,15 @@ def accumulate_fast(
 
     units = np.zeros((n_units, n_columns))
     cells = np.zeros((n_institutions * CELLS_PER_UNIT, n_columns))
+    want_drivers = drivers_out is not None and layout.engagement_items > 0
+    width = len(BEHAVIOUR_CODES) + 1
+    # Per unit: rows Σ(z − 50), min, max, [count, 0, …]; and Σ(z − 50)(z − 50)ᵀ. One dummy
+    # unit when the drivers are not wanted.
+    driver_units = n_units if want_drivers else 1
+    d_stats = np.zeros((driver_units, 4, width))
+    d_stats[:, 1] = np.inf
+    d_stats[:, 2] = -np.inf
+    d_s2 = np.zeros((driver_units, width, width))
     if data.n:
         answers = np.ascontiguousarray(data.answers)
         picks = np.ascontiguousarray(data.picks)
@@ -399,7 +437,18 @@ def accumulate_fast(
             layout.limiting,
             units,
             cells,
+            want_drivers,
+            d_stats,
+            d_s2,
         )
+    if drivers_out is not None:
+        if not want_drivers:  # no engagement items: no complete case anywhere
+            d_stats = np.zeros((n_units, 4, width))
+            d_stats[:, 1] = np.inf
+            d_stats[:, 2] = -np.inf
+            d_s2 = np.zeros((n_units, width, width))
+        count = d_stats[:, 3, 0].astype(np.int64)
+        drivers_out["units"] = (count, d_stats[:, 0], d_s2, d_stats[:, 1], d_stats[:, 2])
     cells = cells.reshape(n_institutions, N_GENDER, N_EMPLOYMENT, N_AGE, n_columns)
     return Sums(dict(layout.columns), units), Sums(dict(layout.columns), cells)
 
@@ -543,8 +592,12 @@ def _accumulate(
     limiting,
     units,
     cells,
+    want_drivers,
+    d_stats,
+    d_s2,
 ):
-    """Add every row's quantities into its unit row and its institution-cell row.
+    """Add every row's quantities into its unit row and its institution-cell row (and, with
+    `want_drivers`, each complete case's §13 moments into its unit's driver sums).
 
     Rows are in key order (institution, unit, cell); each institution is one thread's range of
     rows, and each of its (unit, cell) runs is summed in `acc` before being added to the outputs.
@@ -560,7 +613,8 @@ def _accumulate(
         # 0, the padding of `behaviour_items`.
         item_scratch = np.zeros((3, item_offset.shape[0] + 1))
         # Behaviour totals, answered counts and sums of squares.
-        behaviour_scratch = np.zeros((3, n_values * 3))
+        # (A fourth row: the drivers' z of a complete case, behaviours then engagement.)
+        behaviour_scratch = np.zeros((4, n_values * 3 + 1))
         measure_score = np.zeros(n_measures)
         measure_valid = np.zeros(n_measures)
         stamp = np.full((3, limiting.shape[0]), -1, dtype=np.int64)
@@ -571,6 +625,9 @@ def _accumulate(
             last = key_starts[key + 1]
             if first == last:
                 continue
+            # The unit of this run (an institution's units are this thread's alone); row 0 of
+            # the driver sums, a dummy, when they are not wanted.
+            u = unit_order[key // CELLS_PER_UNIT] if want_drivers else 0
             # Two copies of the row loop, each with `weighted` a constant, so neither tests it
             # per column.
             if weighted:
@@ -579,6 +636,7 @@ def _accumulate(
                     item_favourable, item_factor, group_items, group_starts, behaviour_items, value_items,
                     value_minimum, engagement_minimum, alpha_cols, limiting, acc,
                     item_scratch, behaviour_scratch, measure_score, measure_valid, stamp, distinct, counts,
+                    want_drivers, d_stats[u], d_s2[u],
                 )  # fmt: skip
             else:
                 _add_rows(
@@ -586,6 +644,7 @@ def _accumulate(
                     item_favourable, item_factor, group_items, group_starts, behaviour_items, value_items,
                     value_minimum, engagement_minimum, alpha_cols, limiting, acc,
                     item_scratch, behaviour_scratch, measure_score, measure_valid, stamp, distinct, counts,
+                    want_drivers, d_stats[u], d_s2[u],
                 )  # fmt: skip
             # The cell's rows are done: add them to the unit and the institution cell.
             unit_sums = units[unit_order[key // CELLS_PER_UNIT]]
@@ -625,8 +684,13 @@ def _add_rows(
     stamp,
     distinct,
     counts,
+    want_drivers,
+    d_stats,
+    d_s2,
 ):
-    """Add the quantities of rows first..last-1 to `acc`."""
+    """Add the quantities of rows first..last-1 to `acc` (and with `want_drivers` each complete
+    case's z = (b_1..b_21, e) to its unit's driver sums: `d_stats` rows Σ(z − 50), min, max
+    and [count, …], `d_s2` Σ(z − 50)(z − 50)ᵀ)."""
     n_items = item_offset.shape[0]
     n_values = value_items.shape[0]
     n_behaviours = n_values * 3
@@ -724,6 +788,29 @@ def _add_rows(
         valid = np.float64(count >= engagement_minimum)
         measure_valid[ENG] = valid
         measure_score[ENG] = total / max(count, 1.0) * valid
+        if want_drivers:
+            # §13 complete case: every behaviour score and the engagement score valid.
+            complete = count >= engagement_minimum
+            for j in range(n_behaviours):
+                complete = complete & (behaviour_count[j] >= 1.0)
+            if complete:
+                z = behaviour_scratch[3]
+                d_stats[3, 0] += 1.0
+                for j in range(n_behaviours):
+                    z[j] = behaviour_total[j] / behaviour_count[j]
+                z[n_behaviours] = total / count
+                width = n_behaviours + 1
+                for j in range(width):
+                    value = z[j]
+                    d_stats[1, j] = min(d_stats[1, j], value)
+                    d_stats[2, j] = max(d_stats[2, j], value)
+                    z[j] = value - DRIVER_SHIFT
+                    d_stats[0, j] += z[j]
+                for j in range(width):
+                    zj = z[j]
+                    row_sums = d_s2[j]
+                    for k in range(width):
+                        row_sums[k] += zj * z[k]
         # Values selection: distinct picks per question, Energi Positif, overlaps. A slot that
         # is empty or repeats a pick goes through the same steps, adding 0 (on value 0).
         limiting_current = 0

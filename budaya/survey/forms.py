@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from budaya.survey.redaction import clean_comment
 from budaya.survey.services import COMMENT_MAX_LENGTH, PICK_FIELDS, normalise_nip
 
 
@@ -90,7 +91,15 @@ class CommentForm(forms.Form):
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         label=_("Komentar atau saran (tidak wajib)"),
+        help_text=_(
+            "NIP, nomor telepon dan angka lain sepanjang 8 digit atau lebih, alamat e-mail dan "
+            "alamat web diganti dengan [disamarkan] sebelum disimpan."
+        ),
     )
+
+    def clean_comment(self) -> str:
+        """Return the comment redacted (METHOD.md §14): the draft never holds the original."""
+        return clean_comment(self.cleaned_data.get("comment"), COMMENT_MAX_LENGTH)
 
 
 def clean_nip_value(raw: str) -> str:

@@ -42,6 +42,7 @@ from budaya.survey.models import (
     SharedLink,
     SubmissionMark,
 )
+from budaya.survey.redaction import clean_comment
 
 PICK_FIELDS = ("personal", "current", "wanted")
 COMMENT_MAX_LENGTH = 2000
@@ -415,7 +416,8 @@ def clean_submission(instrument: Instrument, data: dict) -> Cleaned:
                 f"pick_{name}: {len(chosen)} picks, at most {instrument.max_picks}"
             )
         picks[name] = sorted(chosen, key=known.index)
-    comment = str(data.get("comment") or "").strip()[:COMMENT_MAX_LENGTH]
+    # Redacted before anything is stored (METHOD.md §14), whatever the draft holds.
+    comment = clean_comment(data.get("comment"), COMMENT_MAX_LENGTH)
     return Cleaned(
         answers=answers,
         picks_personal=picks["personal"],
