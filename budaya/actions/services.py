@@ -4,8 +4,6 @@ Permissions are checked by the views (budaya.actions.access); these functions ch
 and raise `ActionError` with a message naming what is wrong, changing nothing.
 """
 
-from statistics import median
-
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +25,7 @@ from budaya.institutions.models import Role
 from budaya.instruments import InstrumentError, load_instrument
 from budaya.results import display, store
 from budaya.roster.models import RosterEntry
+from budaya.scoring.priorities import driver_priorities
 from budaya.scoring.spec import BEHAVIOUR_CODES, VALUE_CODES, VALUE_NAMES
 
 Status = Action.Status
@@ -69,9 +68,10 @@ def proposals(period, institution, unit=None, lang: str = "id") -> dict:
     {"state": "none" (no release) | "hidden" (group suppressed or missing) | "shown",
      "weakest": the PROPOSALS behaviours with the lowest scores,
      "priorities": where the group has drivers (METHOD.md §13), the PROPOSALS behaviours with
-     the largest weight whose score is below the group's median behaviour score}.
+     the largest weight whose score is below the group's median behaviour score, selected by
+     budaya.scoring.priorities.driver_priorities as on the results pages}.
     Rows are {"code", "label", "shown" (the document's rounded score), "weight" (share of R²
-    in percent, priorities only)}. Nothing is computed here but the order and the median.
+    in percent, priorities only)}. Nothing is computed here but the order of the weakest.
     """
     result_set = store.latest_set(period)
     if result_set is None:
@@ -91,17 +91,13 @@ def proposals(period, institution, unit=None, lang: str = "id") -> dict:
     weakest = sorted(scored, key=lambda row: (row[1], row[0]))[:PROPOSALS]
     rows = {code: {"code": code, "label": labels[code], "shown": shown}
             for code, _score, shown in scored}  # fmt: skip
-    priorities = []
-    drivers = group.get("drivers") or {}
-    weights = drivers.get("weights") or {}
-    r2 = drivers.get("r2") or 0
-    if weights and scored:
-        middle = median(score for _code, score, _shown in scored)
-        below = [(code, weights.get(code, 0.0)) for code, score, _shown in scored if score < middle]
-        below.sort(key=lambda row: (-row[1], row[0]))
-        for code, weight in below[:PROPOSALS]:
-            share = round(100 * weight / r2, 1) if r2 else None
-            priorities.append({**rows[code], "weight": share})
+    # METHOD.md §13's priorities, as the results pages select them (one function for both).
+    selected = driver_priorities(group.get("drivers"), group.get("behaviours"))
+    priorities = [
+        {**rows[row["code"]], "weight": None if row["share"] is None else round(row["share"], 1)}
+        for row in (selected["priorities"] if selected else [])
+        if row["code"] in rows
+    ]
     return {
         "state": "shown",
         "weakest": [rows[code] for code, _score, _shown in weakest],
