@@ -18,7 +18,7 @@ world = support.world
 ROOT = Path(__file__).resolve().parent.parent
 # Templates that are never served to a browser (WeasyPrint renders them to PDF, offline): the
 # Content-Security-Policy does not apply to them.
-NOT_SERVED = {"reports/report_pdf.html"}
+NOT_SERVED = {"reports/report_pdf.html", "survey/letters_pdf.html"}
 TEMPLATES = sorted(
     path
     for path in (ROOT / "budaya").rglob("templates/**/*.html")

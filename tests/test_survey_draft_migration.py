@@ -8,7 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 # The periods app's latest migration is part of each target: the period table has its later
 # columns whatever the survey app is migrated to, and the historical model must know them.
-PERIODS = ("periods", "0003_period_release_base")
+PERIODS = ("periods", "0004_period_name_previous")
 BEFORE = [("survey", "0003_response_first_release"), PERIODS]
 AFTER = [("survey", "0004_encrypted_drafts_shared_codes_and_access"), PERIODS]
 BEFORE_MARKS = [("survey", "0004_encrypted_drafts_shared_codes_and_access"), PERIODS]

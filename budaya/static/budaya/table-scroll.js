@@ -13,7 +13,7 @@
   var boxes = main.querySelectorAll(".table-wrap, .table-scroll, .chart-figure");
 
   function nameOf(box) {
-    var caption = box.querySelector("caption");
+    var caption = box.querySelector("caption, figcaption");
     if (caption && caption.textContent.trim()) { return caption.textContent.trim(); }
     var holder = box.closest("section, .card");
     var heading = holder && holder.querySelector("h1, h2, h3");
