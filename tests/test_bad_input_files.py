@@ -4,9 +4,11 @@ too many rows or bytes); one NIP rule for `budaya score --roster` and `import-ro
 # ruff: noqa: F811 - pytest fixtures imported from tests.web_fixtures are parameters here
 
 import io
+import re
 import zipfile
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
@@ -82,15 +84,25 @@ def cli_output(period, institution, path, capsys) -> str:
 
 
 def same_messages(admin_client, draft_period, tmp_path, capsys, name, content) -> list[str]:
-    """Feed one bad file to the web and the command line; return the problems they share."""
+    """Feed one bad file to the web (in Indonesian, then in English) and the command line;
+    return the command line's bilingual problems after checking that the web shows the same
+    problems, each in the reader's language alone."""
     period, institution, _units = draft_period
-    web = web_problems(admin_client, period, institution, name, content)
+    web_id = web_problems(admin_client, period, institution, name, content)
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    web_en = web_problems(admin_client, period, institution, name, content)
+    del admin_client.cookies[settings.LANGUAGE_COOKIE_NAME]
     path = tmp_path / name
     path.write_bytes(content)
     err = cli_output(period, institution, path, capsys)
-    for problem in web:
-        assert f"{name}: {problem}" in err
-    return web
+    lines = [line.removeprefix(f"{name}: ") for line in err.splitlines() if line.startswith(name)]
+    assert len(lines) == len(web_id) == len(web_en)
+    for line, indonesian, english in zip(lines, web_id, web_en, strict=True):
+        indonesian_text = re.sub(r"^Baris [^:]*: ", "", indonesian)
+        english_text = re.sub(r"^Row [^:]*: ", "", english)
+        assert line.endswith(f"{indonesian_text} / {english_text}"), (line, indonesian, english)
+        assert english_text not in indonesian and indonesian_text not in english
+    return lines
 
 
 def test_a_utf16_roster_gets_wrong_encoding_on_the_web_and_the_command_line(

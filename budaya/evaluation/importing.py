@@ -42,8 +42,8 @@ def read_judgements(path: Path, period, problems: Problems) -> dict[Key, dict[st
         )
     )
 
-    def add(row, column, indonesian, english):
-        problems.add(path, row, column, indonesian, english)
+    def add(row, column, message):
+        problems.add(path, row, column, message)
 
     def in_scope(number, institution, unit, add) -> bool:
         if institution not in institutions:

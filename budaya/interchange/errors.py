@@ -28,7 +28,8 @@ class Bilingual(str):
         return self.english if language.lower().startswith("en") else self.indonesian
 
 
-def _text(message, language: str) -> str:
+def text_in(message, language: str | None) -> str:
+    """Return a problem's text (Message, Bilingual or plain str) in `language` alone."""
     if isinstance(message, Message | Bilingual):
         return message.localized(language)
     return str(message)
@@ -55,16 +56,16 @@ class Problem:
 
     @property
     def indonesian(self) -> str:
-        return _text(self.message, "id")
+        return text_in(self.message, "id")
 
     @property
     def english(self) -> str:
-        return _text(self.message, "en")
+        return text_in(self.message, "en")
 
     def localized(self, language: str | None = None, *, with_file: bool = False) -> str:
         """Return the problem in the reader's language alone, with its row and column."""
         prefix = where(self.row, self.column, language)
-        text = _text(self.message, language)
+        text = text_in(self.message, language)
         text = f"{prefix}: {text}" if prefix else text
         return f"{self.file}: {text}" if with_file else text
 

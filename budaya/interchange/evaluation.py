@@ -118,8 +118,8 @@ def evaluation_rows(
     institution and unit and returns False after recording a problem.
     """
 
-    def add(number, column, indonesian, english):
-        problems.add(path, number, column, indonesian, english)
+    def add(number, column, message):
+        problems.add(path, number, column, message)
 
     table = open_table(path, problems)
     if table is None:
@@ -184,8 +184,8 @@ def _read(path, spec, known_units, problems) -> Evaluations:
             return False
         return True
 
-    def add(number, column, indonesian, english):
-        problems.add(path, number, column, indonesian, english)
+    def add(number, column, message):
+        problems.add(path, number, column, message)
 
     for row in evaluation_rows(path, criteria, problems, in_scope=in_scope):
         if isinstance(row, int) or row.level is None:

@@ -14,12 +14,11 @@ GENDER_DIGITS = {"1": "L", "2": "P"}
 
 
 class NipError(ValueError):
-    """A NIP that cannot be right; `indonesian` and `english` say why, str() gives both."""
+    """A NIP that cannot be right; `message` (gettext) says why, str() gives both languages."""
 
-    def __init__(self, indonesian: str, english: str):
-        self.indonesian = indonesian
-        self.english = english
-        super().__init__(f"{indonesian} / {english}")
+    def __init__(self, message: Message):
+        self.message = message
+        super().__init__(message)
 
 
 def normalise_nip(raw) -> str:

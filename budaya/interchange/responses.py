@@ -13,7 +13,7 @@ import numpy as np
 from budaya.interchange.columnar import kind_of, read_clean, text_table_of_parquet
 from budaya.interchange.errors import Problems
 from budaya.interchange.tables import check_header, open_table, row_width_problem
-from budaya.language import Message
+from budaya.language import Message, localized
 from budaya.scoring.spec import AGE_BANDS, EMPLOYMENT_TYPES, GENDERS, PickValue, ScoringSpec
 
 REQUIRED_COLUMNS = ("response_id", "institution", "unit", "gender", "employment_type", "age_band")
@@ -65,12 +65,15 @@ def _pick_indices(codes: Iterable[str], index: dict[str, int], max_picks: int) -
             continue
         position = index.get(code)
         if position is None:
-            raise PickError(f"kode nilai tidak dikenal '{code}'|unknown value code '{code}'")
+            raise PickError(Message("kode nilai tidak dikenal '{code}'", code=code))
         picked[position] = None
     if len(picked) > max_picks:
         raise PickError(
-            f"{len(picked)} nilai berbeda dipilih, paling banyak {max_picks}"
-            f"|{len(picked)} distinct values picked, at most {max_picks}"
+            Message(
+                "{count} nilai berbeda dipilih, paling banyak {max_picks}",
+                count=len(picked),
+                max_picks=max_picks,
+            )
         )
     return list(picked)
 
@@ -90,7 +93,7 @@ def encode_pick_question(
         try:
             picked = _pick_indices(codes, index, max_picks)
         except PickError as error:
-            raise PickError(f"respondent {respondent}: {str(error).split('|')[1]}") from None
+            raise PickError(f"respondent {respondent}: {localized(error, 'en')}") from None
         rows.append(picked + [-1] * (max_picks - len(picked)))
     if not rows:
         return np.full((0, max_picks), -1, dtype=np.int16)
@@ -250,8 +253,8 @@ def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> 
     empty_picks = [-1] * max_picks
     weights = array("d")
 
-    def add(number, column, indonesian, english):
-        problems.add(path, number, column, indonesian, english)
+    def add(number, column, message):
+        problems.add(path, number, column, message)
 
     for number, cells in table.rows:
         if row_width_problem(table, number, cells, problems):
@@ -366,8 +369,7 @@ def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> 
                 try:
                     picked = _pick_indices(parts, pick_index, max_picks)
                 except PickError as error:
-                    indonesian, english = str(error).split("|")
-                    add(number, PICK_COLUMNS[q], indonesian, english)
+                    add(number, PICK_COLUMNS[q], error.args[0])
                     continue
             row_picks[q] = picked + empty_picks[len(picked) :]
         for q in range(len(PICK_COLUMNS)):

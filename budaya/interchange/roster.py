@@ -100,8 +100,8 @@ def _read(path: Path, problems: Problems) -> Roster | None:
     pairs: list[tuple[str, str]] = []
     pair, gender, employment, birth_year = array("i"), array("b"), array("b"), array("h")
 
-    def add(number, column, indonesian, english):
-        problems.add(path, number, column, indonesian, english)
+    def add(number, column, message):
+        problems.add(path, number, column, message)
 
     for number, cells in table.rows:
         if row_width_problem(table, number, cells, problems):
@@ -192,7 +192,7 @@ def _nip(cell, number: int, add) -> tuple[str, int, str] | None:
     try:
         nip, birth, gender = check_nip(cell)
     except NipError as error:
-        add(number, "nip", error.indonesian, error.english)
+        add(number, "nip", error.message)
         return None
     return nip, birth.year, gender
 

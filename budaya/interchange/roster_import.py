@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from budaya.interchange.errors import Bilingual, text_in, where
 from budaya.interchange.nip import NipError, normalise_nip, parse_nip
 from budaya.interchange.tables import Table
+from budaya.language import Message
 
 MAX_PROBLEMS = 200
 
@@ -63,11 +65,23 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 
 @dataclass(frozen=True)
 class RowProblem:
-    """One problem of the file: spreadsheet row (header = 1), column as written, message."""
+    """One problem of the file: spreadsheet row (header = 1), column as written, message.
+
+    `message` is a gettext Message (or, for texts not yet moved to the catalogue, one
+    "Indonesian / English" string); str() is the command line's bilingual line, `localized()`
+    the reader's language alone for a page."""
 
     row: int | None
     column: str | None
-    message: str
+    message: Message | Bilingual | str
+
+    def localized(self, language: str | None = None) -> str:
+        """Return "Baris N, kolom C: text" (or "Row N, column C: text") in one language."""
+        prefix = where(self.row or None, self.column or None, language)
+        text = text_in(self.message, language)
+        if not prefix:
+            return text
+        return f"{prefix[0].upper()}{prefix[1:]}: {text}"
 
     def __str__(self) -> str:
         where_id = ", ".join(
@@ -87,7 +101,10 @@ class RowProblem:
             if part
         )
         prefix = f"{where_id} / {where_en}: " if where_id else ""
-        return f"{prefix}{self.message}"
+        message = self.message
+        if isinstance(message, Message):
+            message = f"{message.localized('id')} / {message.localized('en')}"
+        return f"{prefix}{message}"
 
 
 @dataclass
@@ -242,7 +259,7 @@ def _check_row(number, cells, header, positions, checked, institution, by_code, 
         nip = normalise_nip(_cell(cells, positions, "nip"))
         birth, gender_from_nip = parse_nip(nip)
     except NipError as error:
-        problem("nip", str(error))
+        problem("nip", error.message)
         nip = None
 
     name = str(_cell(cells, positions, "name"))

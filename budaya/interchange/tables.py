@@ -106,7 +106,7 @@ def open_table(
     label = (name or path.name) if content is not None else path
     too_big = size_problem(label, size, limits)
     if too_big is not None:
-        problems.add(label, None, None, *too_big.split(" / ", 1))
+        problems.add(label, None, None, too_big)
         return None
     suffix = path.suffix.lower()
     head = content[:8] if content is not None else _head(path)
@@ -150,13 +150,17 @@ def read_table(content: bytes, name: str, **options) -> Table:
     return table
 
 
-def size_problem(label, size: int, limits: TableLimits) -> str | None:
-    """Return "Indonesian / English" when a file of `size` bytes is over the byte limit."""
+def size_problem(label, size: int, limits: TableLimits) -> Message | None:
+    """Return the message (str(): "Indonesian / English") when a file of `size` bytes is over
+    the byte limit; the English msgstr names the `_en` fields (bytes, not byte)."""
     if size <= limits.max_bytes:
         return None
-    return (
-        f"berkas {_size(size)}, melebihi batas {_size(limits.max_bytes)} / file is "
-        f"{_size(size, english=True)}, over the limit of {_size(limits.max_bytes, english=True)}"
+    return Message(
+        "berkas {size}, melebihi batas {limit}",
+        size=_size(size),
+        limit=_size(limits.max_bytes),
+        size_en=_size(size, english=True),
+        limit_en=_size(limits.max_bytes, english=True),
     )
 
 
@@ -316,8 +320,11 @@ def _too_many_rows(label, number: int, limits: TableLimits, problems: Problems) 
         label,
         number,
         None,
-        f"lebih dari {limits.max_rows:,} baris data; bagi berkasnya".replace(",", "."),
-        f"more than {limits.max_rows:,} data rows; split the file",
+        Message(
+            "lebih dari {rows} baris data; bagi berkasnya",
+            rows=f"{limits.max_rows:,}".replace(",", "."),
+            rows_en=f"{limits.max_rows:,}",
+        ),
     )
 
 

@@ -43,7 +43,7 @@ def table_rows(content: bytes, filename: str, required, optional) -> list[tuple[
     except InputError as error:
         raise TableImportError(
             filename,
-            [RowProblem(p.row, p.column, f"{p.indonesian} / {p.english}") for p in error.problems],
+            [RowProblem(p.row, p.column, p.message) for p in error.problems],
         ) from None
     problems = []
     names = [normalise_header(name) for name in table.header]

@@ -129,10 +129,7 @@ def refuse_oversized(filename: str, size: int) -> None:
 
 def as_row_problems(error: InputError) -> list[RowProblem]:
     """Return the reader's problems as RowProblems (row, column, "Indonesian / English")."""
-    return [
-        RowProblem(problem.row, problem.column, f"{problem.indonesian} / {problem.english}")
-        for problem in error.problems
-    ]
+    return [RowProblem(problem.row, problem.column, problem.message) for problem in error.problems]
 
 
 def _check_nips_elsewhere(period, institution, checked) -> None:
