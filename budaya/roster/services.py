@@ -9,6 +9,7 @@ from budaya.institutions.models import Institution, Unit
 from budaya.interchange.errors import InputError
 from budaya.interchange.roster_import import CleanRow, RowProblem, check_table
 from budaya.interchange.tables import read_table, size_problem, table_limits
+from budaya.language import Message
 from budaya.periods.models import Period
 from budaya.roster.models import RosterEntry
 
@@ -85,9 +86,7 @@ def validate_roster(
     if checked.problems:
         raise RosterImportError(filename, checked.problems, checked.more_problems)
     if not checked.rows:
-        raise RosterImportError(
-            filename, [RowProblem(None, None, "tidak ada baris data / the file has no data rows")]
-        )
+        raise RosterImportError(filename, [RowProblem(None, None, Message("tidak ada baris data"))])
     counts: dict[int, int] = {}
     for row in checked.rows:
         counts[row.unit.pk] = counts.get(row.unit.pk, 0) + 1
@@ -149,8 +148,11 @@ def _check_nips_elsewhere(period, institution, checked) -> None:
             checked.add(
                 row.row,
                 "nip",
-                f"NIP {row.nip} sudah terdaftar di instansi {taken[row.nip]} pada periode ini / "
-                f"NIP {row.nip} is already on {taken[row.nip]}'s roster in this period",
+                Message(
+                    "NIP {nip} sudah terdaftar di instansi {other_institution} pada periode ini",
+                    nip=row.nip,
+                    other_institution=taken[row.nip],
+                ),
             )
 
 
