@@ -17,6 +17,7 @@ from budaya.cli import main
 from budaya.interchange import InputError, read_roster
 from budaya.interchange.errors import Problems
 from budaya.interchange.tables import TableLimits, open_table
+from budaya.language import Message
 from budaya.roster.models import RosterEntry
 from tests.web_fixtures import _fast_passwords, draft_period, make_user  # noqa: F401
 
@@ -306,3 +307,43 @@ def test_an_xlsx_declaring_too_many_rows_is_refused_before_its_rows_are_read(set
     table = open_table(content, problems, name="a.xlsx", allow_xlsx=True, limits=table_limits())
     assert table is None
     assert "more than 1 data rows" in str(problems.items[0])
+
+
+def test_the_upload_page_shows_each_problem_in_the_readers_language_alone(
+    admin_client, draft_period
+):
+    period, institution, _units = draft_period
+    url = reverse("roster_upload", args=[period.code, institution.code])
+    content = csv_text([[NIP_L, "Budi", "X", "PNS", "SETDA"]]).encode()
+
+    def page() -> str:
+        response = admin_client.post(url, {"file": SimpleUploadedFile("jk.csv", content)})
+        assert response.status_code == 400
+        return response.content.decode()
+
+    indonesian = page()
+    assert "Baris 2, kolom jenis_kelamin: &#x27;X&#x27; bukan jenis kelamin; isi L atau P" in (
+        indonesian
+    )
+    assert "is not a gender" not in indonesian and "row 2" not in indonesian.lower()
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = page()
+    assert "Row 2, column jenis_kelamin: &#x27;X&#x27; is not a gender; use L or P" in english
+    assert "bukan jenis kelamin" not in english and "Baris 2" not in english
+    assert not RosterEntry.objects.exists()
+
+
+def test_a_reader_problem_is_one_language_on_the_page_and_both_on_the_command_line():
+    problems = Problems()
+    assert open_table(b"", problems, name="kosong.csv") is None
+    (problem,) = problems.items
+    assert str(problem) == "kosong.csv: berkas kosong / the file is empty"
+    assert problem.localized("id") == "berkas kosong"
+    assert problem.localized("en") == "the file is empty"
+    problems = Problems()
+    problems.add("a.csv", 3, "unit", Message("kode unit kosong"))
+    assert (
+        str(problems.items[0])
+        == "a.csv: baris 3, kolom unit: kode unit kosong / row 3, column unit: empty unit code"
+    )
+    assert problems.items[0].localized("en") == "row 3, column unit: empty unit code"
