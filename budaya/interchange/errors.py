@@ -8,29 +8,14 @@ shows `problem.localized()`, the reader's language alone with its translated row
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.utils import translation
-
 from budaya.language import Message
 
 DEFAULT_LIMIT = 50
 
 
-class Bilingual(str):
-    """Transitional: a problem text given as two hard-coded texts rather than a Message."""
-
-    def __new__(cls, indonesian: str, english: str):
-        self = super().__new__(cls, f"{indonesian} / {english}")
-        self.indonesian, self.english = indonesian, english
-        return self
-
-    def localized(self, language: str | None = None) -> str:
-        language = language or translation.get_language() or "id"
-        return self.english if language.lower().startswith("en") else self.indonesian
-
-
 def text_in(message, language: str | None) -> str:
     """Return a problem's text (Message, Bilingual or plain str) in `language` alone."""
-    if isinstance(message, Message | Bilingual):
+    if isinstance(message, Message):
         return message.localized(language)
     return str(message)
 
@@ -52,7 +37,7 @@ class Problem:
     file: str
     row: int | None
     column: str | None
-    message: Message | Bilingual
+    message: Message
 
     @property
     def indonesian(self) -> str:
@@ -98,13 +83,9 @@ class Problems:
         file: str | Path,
         row: int | None,
         column: str | None,
-        message: Message | str,
-        english: str | None = None,
+        message: Message,
     ) -> None:
-        """Record one problem (beyond the limit, only count it). `message` is a Message; the
-        old form (Indonesian text, English text) is accepted during the transition."""
-        if english is not None:
-            message = Bilingual(message, english)
+        """Record one problem (beyond the limit, only count it)."""
         if len(self.items) < self.limit:
             self.items.append(Problem(str(file), row, column, message))
         else:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from budaya.interchange.errors import Bilingual, text_in, where
+from budaya.interchange.errors import text_in, where
 from budaya.interchange.nip import NipError, normalise_nip, parse_nip
 from budaya.interchange.tables import Table
 from budaya.language import Message
@@ -67,13 +67,12 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 class RowProblem:
     """One problem of the file: spreadsheet row (header = 1), column as written, message.
 
-    `message` is a gettext Message (or, for texts not yet moved to the catalogue, one
-    "Indonesian / English" string); str() is the command line's bilingual line, `localized()`
+    `message` is a gettext Message; str() is the command line's bilingual line, `localized()`
     the reader's language alone for a page."""
 
     row: int | None
     column: str | None
-    message: Message | Bilingual | str
+    message: Message
 
     def localized(self, language: str | None = None) -> str:
         """Return "Baris N, kolom C: text" (or "Row N, column C: text") in one language."""
