@@ -69,10 +69,10 @@ def read_judgements(path: Path, period, problems: Problems) -> dict[Key, dict[st
                 number,
                 "institution",
                 Message(
-                    "evaluasi {institution}/{unit_or} sudah final; administrator nasional "
+                    "evaluasi {institution}/{unit} sudah final; administrator nasional "
                     "harus membukanya kembali dulu",
                     institution=institution,
-                    unit_or=unit or "-",
+                    unit=unit or "-",
                 ),
             )
             return False
@@ -108,11 +108,11 @@ def read_judgements(path: Path, period, problems: Problems) -> dict[Key, dict[st
                 first_row[key],
                 "criterion",
                 Message(
-                    "evaluasi {key_0}/{key_1_or} tidak lengkap; kriteria yang belum ada: "
-                    "{join_missing}",
-                    key_0=key[0],
-                    key_1_or=key[1] or "-",
-                    join_missing=", ".join(missing),
+                    "evaluasi {institution}/{unit} tidak lengkap; kriteria yang belum ada: "
+                    "{missing}",
+                    institution=key[0],
+                    unit=key[1] or "-",
+                    missing=", ".join(missing),
                 ),
             )
     return found

@@ -64,18 +64,18 @@ def parse_nip(nip: str) -> tuple[dt.date, str]:
     except ValueError:
         raise NipError(
             Message(
-                "NIP '{nip}': digit 1–8 ({nip_0_8}) bukan tanggal lahir YYYYMMDD yang sah",
+                "NIP '{nip}': digit 1–8 ({digits}) bukan tanggal lahir YYYYMMDD yang sah",
                 nip=nip,
-                nip_0_8=nip[0:8],
+                digits=nip[0:8],
             ),
         ) from None
     gender = GENDER_DIGITS.get(nip[14])
     if gender is None:
         raise NipError(
             Message(
-                "NIP '{nip}': digit ke-15 ({nip_14}) harus 1 (L) atau 2 (P)",
+                "NIP '{nip}': digit ke-15 ({digit}) harus 1 (L) atau 2 (P)",
                 nip=nip,
-                nip_14=nip[14],
+                digit=nip[14],
             ),
         )
     return birth, gender

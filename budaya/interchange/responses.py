@@ -286,9 +286,9 @@ def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> 
                 number,
                 "response_id",
                 Message(
-                    "'{response_id}' sudah dipakai di baris {seen_ids_response_id}",
+                    "'{response_id}' sudah dipakai di baris {first_row}",
                     response_id=response_id,
-                    seen_ids_response_id=seen_ids[response_id],
+                    first_row=seen_ids[response_id],
                 ),
             )
         else:
@@ -314,8 +314,8 @@ def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> 
                 number,
                 "gender",
                 Message(
-                    "'{cells_c_gender}' tidak sah, harus L, P atau kosong",
-                    cells_c_gender=cells[c_gender],
+                    "'{value}' tidak sah, harus L, P atau kosong",
+                    value=cells[c_gender],
                 ),
             )
             g = -1
@@ -325,8 +325,8 @@ def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> 
                 number,
                 "employment_type",
                 Message(
-                    "'{cells_c_employment}' tidak sah, harus PNS, PPPK atau kosong",
-                    cells_c_employment=cells[c_employment],
+                    "'{value}' tidak sah, harus PNS, PPPK atau kosong",
+                    value=cells[c_employment],
                 ),
             )
             e = -1
@@ -336,8 +336,8 @@ def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> 
                 number,
                 "age_band",
                 Message(
-                    "'{cells_c_age}' tidak sah, harus <30, 30-39, 40-49, 50+ atau kosong",
-                    cells_c_age=cells[c_age],
+                    "'{value}' tidak sah, harus <30, 30-39, 40-49, 50+ atau kosong",
+                    value=cells[c_age],
                 ),
             )
             a = -1
@@ -424,8 +424,8 @@ def _check_item_scales(given, present, items, rows, path, problems) -> None:
             rows[r],
             item.code,
             Message(
-                "jawaban '{given_r_k}' tidak sah, harus 1..{points} atau kosong",
-                given_r_k=given[r, k],
+                "jawaban '{value}' tidak sah, harus 1..{points} atau kosong",
+                value=given[r, k],
                 points=item.points,
             ),
         )

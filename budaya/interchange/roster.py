@@ -114,9 +114,9 @@ def _read(path: Path, problems: Problems) -> Roster | None:
                     number,
                     "nip",
                     Message(
-                        "NIP {nip} sudah ada di baris {seen_nip_nip}",
+                        "NIP {nip} sudah ada di baris {earlier}",
                         nip=nip,
-                        seen_nip_nip=seen_nip[nip],
+                        earlier=seen_nip[nip],
                     ),
                 )
             else:
@@ -136,9 +136,9 @@ def _read(path: Path, problems: Problems) -> Roster | None:
                 number,
                 "gender",
                 Message(
-                    "jenis kelamin {GENDERS_g} tidak sesuai digit ke-15 NIP ({parsed_2})",
-                    GENDERS_g=GENDERS[g],
-                    parsed_2=parsed[2],
+                    "jenis kelamin {gender} tidak sesuai digit ke-15 NIP ({nip_gender})",
+                    gender=GENDERS[g],
+                    nip_gender=parsed[2],
                 ),
             )
         e = employment_of.get(cell_text(cells[columns["employment_type"]]), -1)
@@ -161,9 +161,9 @@ def _read(path: Path, problems: Problems) -> Roster | None:
                 number,
                 "birth_year",
                 Message(
-                    "tahun lahir '{year}' tidak sesuai NIP ({parsed_1})",
+                    "tahun lahir '{year}' tidak sesuai NIP ({nip_year})",
                     year=year,
-                    parsed_1=parsed[1],
+                    nip_year=parsed[1],
                 ),
             )
         p = pair_of.get((institution, unit))

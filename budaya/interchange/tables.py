@@ -358,10 +358,9 @@ def _open_xlsx(label, source, problems: Problems, limits: TableLimits) -> Table 
             None,
             None,
             Message(
-                "isi XLSX {mb_unpacked} MB setelah dibuka, melebihi batas "
-                "{mb_limits_max_unpacked_bytes} MB",
-                mb_unpacked=_mb(unpacked),
-                mb_limits_max_unpacked_bytes=_mb(limits.max_unpacked_bytes),
+                "isi XLSX {unpacked} MB setelah dibuka, melebihi batas {limit} MB",
+                unpacked=_mb(unpacked),
+                limit=_mb(limits.max_unpacked_bytes),
             ),
         )
         return None
@@ -488,9 +487,7 @@ def row_width_problem(table: Table, number: int, cells: list, problems: Problems
         table.path,
         number,
         None,
-        Message(
-            "{len_cells} sel, padahal judul kolom ada {width}", len_cells=len(cells), width=width
-        ),
+        Message("{cells} sel, padahal judul kolom ada {width}", cells=len(cells), width=width),
     )
     return True
 
