@@ -10,6 +10,7 @@ import re
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -251,7 +252,14 @@ def test_a_unit_file_with_a_loop_is_refused_naming_the_row(client, world):
     content = xlsx([["code", "name", "parent"], ["BESAR", "Besar", "X1"], ["X1", "X1", "BESAR"]])
     response = client.post("/instansi/INST-A/unit/impor/", {"file": upload("unit.xlsx", content)})
     assert response.status_code == 400
-    assert "lingkaran" in response.content.decode()
+    page = html.unescape(response.content.decode())
+    assert "Baris 2, kolom parent: susunan induk membentuk lingkaran (" in page
+    assert "parent loop" not in page
+    # in English, the same problem in English alone
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post("/instansi/INST-A/unit/impor/", {"file": upload("unit.xlsx", content)})
+    page = html.unescape(response.content.decode())
+    assert "Row 2, column parent: parent loop (" in page and "lingkaran" not in page
     assert not Unit.objects.filter(code="X1").exists()
 
 

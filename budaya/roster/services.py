@@ -65,11 +65,13 @@ def ensure_roster_editable(period: Period) -> None:
     """Raise RosterLocked unless the period is still a draft."""
     if period.state != Period.State.DRAFT:
         raise RosterLocked(
-            f"Periode {period.code} sudah {period.get_state_display().lower()}; daftar pegawai "
-            f"tidak dapat diganti setelah periode dibuka, karena undangan dan jumlah populasi "
-            f"sudah dipakai. / Period {period.code} is {period.state}; the roster cannot be "
-            f"replaced once the period has opened, because invitations and population counts "
-            f"are already in use."
+            Message(
+                "Periode {code} sudah {state_label}; daftar pegawai tidak dapat diganti setelah "
+                "periode dibuka, karena undangan dan jumlah populasi sudah dipakai.",
+                code=period.code,
+                state_label=period.get_state_display().lower(),
+                state=period.state,
+            )
         )
 
 
