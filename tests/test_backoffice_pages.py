@@ -524,3 +524,20 @@ def test_a_revoked_account_can_be_invited_again_and_must_set_a_new_password(clie
     liaison.refresh_from_db()
     assert liaison.is_active and not liaison.has_usable_password()
     assert Role.objects.get(user=liaison).role == "evaluator"
+
+
+def test_an_institutions_file_with_problems_is_refused_in_the_readers_language(client, world):
+    client.force_login(world["national"])
+    content = xlsx([["code", "name", "kind", "region"], ["KOTA-Z", "", "desa", "timur"]])
+    response = client.post("/instansi/impor/", {"file": upload("i.xlsx", content)})
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "Baris 2, kolom name: sel wajib kosong" in page
+    assert "Baris 2, kolom kind: 'desa' bukan jenis; isi " in page
+    assert "empty cell" not in page and "not a kind" not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post("/instansi/impor/", {"file": upload("i.xlsx", content)})
+    page = html.unescape(response.content.decode())
+    assert "Row 2, column name: empty cell" in page and "Row 2, column kind: not a kind" in page
+    assert "sel wajib kosong" not in page and "bukan jenis" not in page
+    assert not Institution.objects.filter(code="KOTA-Z").exists()
