@@ -9,6 +9,10 @@ with the Indonesian text as msgid; the command line prints "Indonesian / English
 a page shows `localized(error)` in the reader's language.
 """
 
+import functools
+import gettext as gettext_module
+from pathlib import Path
+
 from django.conf import settings
 from django.http import Http404
 from django.utils import translation
@@ -72,6 +76,11 @@ def _render(msgid: str, fields: dict, language: str | None, nested, msgctxt: str
     fields filled in; Message fields and exceptions carrying one go through `nested`."""
     if language is None:
         text = msgid
+    elif not settings.configured:
+        # The file readers also run without Django (budaya score, library use): read the
+        # compiled catalogue directly.
+        catalogue = _catalogue(language)
+        text = catalogue.pgettext(msgctxt, msgid) if msgctxt else catalogue.gettext(msgid)
     else:
         with translation.override(language):
             text = translation.pgettext(msgctxt, msgid) if msgctxt else translation.gettext(msgid)
@@ -80,6 +89,12 @@ def _render(msgid: str, fields: dict, language: str | None, nested, msgctxt: str
         for key, value in fields.items()
     }
     return text.format(**values)
+
+
+@functools.cache
+def _catalogue(language: str) -> gettext_module.NullTranslations:
+    locale = Path(__file__).resolve().parent / "locale"
+    return gettext_module.translation("django", locale, languages=[language], fallback=True)
 
 
 def localized(value, language: str | None = None) -> str:
