@@ -4,6 +4,9 @@ reader's local `add`, RowProblem, the roster checker's `problem`, NipError, Pick
 """
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from django.utils import translation
@@ -58,3 +61,27 @@ def test_every_message_of_the_readers_has_its_english_in_the_catalogue():
             else:
                 english = translation.gettext(msgid)
             assert english != msgid, f"no English for {msgid!r}"
+
+
+def test_the_readers_speak_both_languages_without_django_settings(tmp_path):
+    """`budaya score` and library use read files without configuring Django: the English of
+    a problem still comes from the compiled catalogue."""
+    roster = tmp_path / "r.csv"
+    roster.write_text("nip,nama\n1,A\n", encoding="utf-8")
+    code = (
+        "from budaya.interchange import InputError, read_roster\n"
+        "try:\n"
+        f"    read_roster({str(roster)!r})\n"
+        "except InputError as error:\n"
+        "    print(error.problems[0])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["PYTHONPATH"] = str(ROOT.parent)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        f"{roster}: baris 1, kolom nama: kolom tidak dikenal; maksudnya name? / "
+        "row 1, column nama: unknown column; did you mean name?"
+    )
