@@ -9,6 +9,10 @@ with the Indonesian text as msgid; the command line prints "Indonesian / English
 a page shows `localized(error)` in the reader's language.
 """
 
+import functools
+import gettext as gettext_module
+from pathlib import Path
+
 from django.conf import settings
 from django.http import Http404
 from django.utils import translation
@@ -41,17 +45,18 @@ class Message(str):
     `tail` is untranslated text (a quoted error of a library) that follows both languages.
     A field may itself be a Message (or an exception carrying one): it is rendered in the
     same language, and in full ("id / en") on the Indonesian side of the bilingual string.
+    `msgctxt` tells apart one Indonesian text that has two English texts (pgettext).
     """
 
     msgid: str
     fields: dict
 
-    def __new__(cls, msgid: str, *, tail: str = "", **fields):
+    def __new__(cls, msgid: str, *, tail: str = "", msgctxt: str = "", **fields):
         indonesian = _render(msgid, fields, None, nested=str)
-        english = _render(msgid, fields, "en", nested=lambda v: localized(v, "en"))
+        english = _render(msgid, fields, "en", nested=lambda v: localized(v, "en"), msgctxt=msgctxt)
         text = indonesian if english == indonesian else f"{indonesian} / {english}"
         self = super().__new__(cls, text + tail)
-        self.msgid, self.fields, self.tail = msgid, fields, tail
+        self.msgid, self.fields, self.tail, self.msgctxt = msgid, fields, tail, msgctxt
         return self
 
     def localized(self, language: str | None = None) -> str:
@@ -60,23 +65,36 @@ class Message(str):
         if not language.lower().startswith("en"):
             text = _render(self.msgid, self.fields, None, nested=lambda v: localized(v, "id"))
         else:
-            text = _render(self.msgid, self.fields, "en", nested=lambda v: localized(v, "en"))
+            text = _render(
+                self.msgid, self.fields, "en", lambda v: localized(v, "en"), self.msgctxt
+            )
         return text + self.tail
 
 
-def _render(msgid: str, fields: dict, language: str | None, nested) -> str:
+def _render(msgid: str, fields: dict, language: str | None, nested, msgctxt: str = "") -> str:
     """Return `msgid` translated into `language` (None: the Indonesian msgid itself) with its
     fields filled in; Message fields and exceptions carrying one go through `nested`."""
     if language is None:
         text = msgid
+    elif not settings.configured:
+        # The file readers also run without Django (budaya score, library use): read the
+        # compiled catalogue directly.
+        catalogue = _catalogue(language)
+        text = catalogue.pgettext(msgctxt, msgid) if msgctxt else catalogue.gettext(msgid)
     else:
         with translation.override(language):
-            text = translation.gettext(msgid)
+            text = translation.pgettext(msgctxt, msgid) if msgctxt else translation.gettext(msgid)
     values = {
         key: nested(value) if isinstance(value, Message | BaseException) else value
         for key, value in fields.items()
     }
     return text.format(**values)
+
+
+@functools.cache
+def _catalogue(language: str) -> gettext_module.NullTranslations:
+    locale = Path(__file__).resolve().parent / "locale"
+    return gettext_module.translation("django", locale, languages=[language], fallback=True)
 
 
 def localized(value, language: str | None = None) -> str:

@@ -10,6 +10,7 @@ import re
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -251,7 +252,14 @@ def test_a_unit_file_with_a_loop_is_refused_naming_the_row(client, world):
     content = xlsx([["code", "name", "parent"], ["BESAR", "Besar", "X1"], ["X1", "X1", "BESAR"]])
     response = client.post("/instansi/INST-A/unit/impor/", {"file": upload("unit.xlsx", content)})
     assert response.status_code == 400
-    assert "lingkaran" in response.content.decode()
+    page = html.unescape(response.content.decode())
+    assert "Baris 2, kolom parent: susunan induk membentuk lingkaran (" in page
+    assert "parent loop" not in page
+    # in English, the same problem in English alone
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post("/instansi/INST-A/unit/impor/", {"file": upload("unit.xlsx", content)})
+    page = html.unescape(response.content.decode())
+    assert "Row 2, column parent: parent loop (" in page and "lingkaran" not in page
     assert not Unit.objects.filter(code="X1").exists()
 
 
@@ -516,3 +524,20 @@ def test_a_revoked_account_can_be_invited_again_and_must_set_a_new_password(clie
     liaison.refresh_from_db()
     assert liaison.is_active and not liaison.has_usable_password()
     assert Role.objects.get(user=liaison).role == "evaluator"
+
+
+def test_an_institutions_file_with_problems_is_refused_in_the_readers_language(client, world):
+    client.force_login(world["national"])
+    content = xlsx([["code", "name", "kind", "region"], ["KOTA-Z", "", "desa", "timur"]])
+    response = client.post("/instansi/impor/", {"file": upload("i.xlsx", content)})
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "Baris 2, kolom name: sel wajib kosong" in page
+    assert "Baris 2, kolom kind: 'desa' bukan jenis; isi " in page
+    assert "empty cell" not in page and "not a kind" not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post("/instansi/impor/", {"file": upload("i.xlsx", content)})
+    page = html.unescape(response.content.decode())
+    assert "Row 2, column name: empty cell" in page and "Row 2, column kind: not a kind" in page
+    assert "sel wajib kosong" not in page and "bukan jenis" not in page
+    assert not Institution.objects.filter(code="KOTA-Z").exists()

@@ -4,9 +4,11 @@ too many rows or bytes); one NIP rule for `budaya score --roster` and `import-ro
 # ruff: noqa: F811 - pytest fixtures imported from tests.web_fixtures are parameters here
 
 import io
+import re
 import zipfile
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
@@ -15,6 +17,7 @@ from budaya.cli import main
 from budaya.interchange import InputError, read_roster
 from budaya.interchange.errors import Problems
 from budaya.interchange.tables import TableLimits, open_table
+from budaya.language import Message
 from budaya.roster.models import RosterEntry
 from tests.web_fixtures import _fast_passwords, draft_period, make_user  # noqa: F401
 
@@ -82,15 +85,25 @@ def cli_output(period, institution, path, capsys) -> str:
 
 
 def same_messages(admin_client, draft_period, tmp_path, capsys, name, content) -> list[str]:
-    """Feed one bad file to the web and the command line; return the problems they share."""
+    """Feed one bad file to the web (in Indonesian, then in English) and the command line;
+    return the command line's bilingual problems after checking that the web shows the same
+    problems, each in the reader's language alone."""
     period, institution, _units = draft_period
-    web = web_problems(admin_client, period, institution, name, content)
+    web_id = web_problems(admin_client, period, institution, name, content)
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    web_en = web_problems(admin_client, period, institution, name, content)
+    del admin_client.cookies[settings.LANGUAGE_COOKIE_NAME]
     path = tmp_path / name
     path.write_bytes(content)
     err = cli_output(period, institution, path, capsys)
-    for problem in web:
-        assert f"{name}: {problem}" in err
-    return web
+    lines = [line.removeprefix(f"{name}: ") for line in err.splitlines() if line.startswith(name)]
+    assert len(lines) == len(web_id) == len(web_en)
+    for line, indonesian, english in zip(lines, web_id, web_en, strict=True):
+        indonesian_text = re.sub(r"^Baris [^:]*: ", "", indonesian)
+        english_text = re.sub(r"^Row [^:]*: ", "", english)
+        assert line.endswith(f"{indonesian_text} / {english_text}"), (line, indonesian, english)
+        assert english_text not in indonesian and indonesian_text not in english
+    return lines
 
 
 def test_a_utf16_roster_gets_wrong_encoding_on_the_web_and_the_command_line(
@@ -294,3 +307,43 @@ def test_an_xlsx_declaring_too_many_rows_is_refused_before_its_rows_are_read(set
     table = open_table(content, problems, name="a.xlsx", allow_xlsx=True, limits=table_limits())
     assert table is None
     assert "more than 1 data rows" in str(problems.items[0])
+
+
+def test_the_upload_page_shows_each_problem_in_the_readers_language_alone(
+    admin_client, draft_period
+):
+    period, institution, _units = draft_period
+    url = reverse("roster_upload", args=[period.code, institution.code])
+    content = csv_text([[NIP_L, "Budi", "X", "PNS", "SETDA"]]).encode()
+
+    def page() -> str:
+        response = admin_client.post(url, {"file": SimpleUploadedFile("jk.csv", content)})
+        assert response.status_code == 400
+        return response.content.decode()
+
+    indonesian = page()
+    assert "Baris 2, kolom jenis_kelamin: &#x27;X&#x27; bukan jenis kelamin; isi L atau P" in (
+        indonesian
+    )
+    assert "is not a gender" not in indonesian and "row 2" not in indonesian.lower()
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = page()
+    assert "Row 2, column jenis_kelamin: &#x27;X&#x27; is not a gender; use L or P" in english
+    assert "bukan jenis kelamin" not in english and "Baris 2" not in english
+    assert not RosterEntry.objects.exists()
+
+
+def test_a_reader_problem_is_one_language_on_the_page_and_both_on_the_command_line():
+    problems = Problems()
+    assert open_table(b"", problems, name="kosong.csv") is None
+    (problem,) = problems.items
+    assert str(problem) == "kosong.csv: berkas kosong / the file is empty"
+    assert problem.localized("id") == "berkas kosong"
+    assert problem.localized("en") == "the file is empty"
+    problems = Problems()
+    problems.add("a.csv", 3, "unit", Message("kode unit kosong"))
+    assert (
+        str(problems.items[0])
+        == "a.csv: baris 3, kolom unit: kode unit kosong / row 3, column unit: empty unit code"
+    )
+    assert problems.items[0].localized("en") == "row 3, column unit: empty unit code"

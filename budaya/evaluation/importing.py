@@ -17,6 +17,7 @@ from budaya.evaluation.services import rubric_of, score_of
 from budaya.institutions.models import Institution, Unit
 from budaya.interchange.errors import Problems
 from budaya.interchange.evaluation import evaluation_rows, repeated_criterion
+from budaya.language import Message
 
 REQUIRED = ("institution", "unit", "criterion", "level")
 OPTIONAL = ("note",)
@@ -41,34 +42,38 @@ def read_judgements(path: Path, period, problems: Problems) -> dict[Key, dict[st
         )
     )
 
-    def add(row, column, indonesian, english):
-        problems.add(path, row, column, indonesian, english)
+    def add(row, column, message):
+        problems.add(path, row, column, message)
 
     def in_scope(number, institution, unit, add) -> bool:
         if institution not in institutions:
             add(
                 number,
                 "institution",
-                f"instansi '{institution}' tidak dikenal",
-                f"unknown institution '{institution}'",
+                Message("instansi '{institution}' tidak dikenal", institution=institution),
             )
             return False
         if unit is not None and (institution, unit) not in units:
             add(
                 number,
                 "unit",
-                f"unit '{unit}' tidak ada di instansi {institution}",
-                f"unit '{unit}' is not a unit of institution {institution}",
+                Message(
+                    "unit '{unit}' tidak ada di instansi {institution}",
+                    unit=unit,
+                    institution=institution,
+                ),
             )
             return False
         if (institution, unit) in final:
             add(
                 number,
                 "institution",
-                f"evaluasi {institution}/{unit or '-'} sudah final; administrator nasional harus "
-                "membukanya kembali dulu",
-                f"evaluation {institution}/{unit or '-'} is already final; the national "
-                "administrator must reopen it first",
+                Message(
+                    "evaluasi {institution}/{unit} sudah final; administrator nasional "
+                    "harus membukanya kembali dulu",
+                    institution=institution,
+                    unit=unit or "-",
+                ),
             )
             return False
         return True
@@ -102,10 +107,13 @@ def read_judgements(path: Path, period, problems: Problems) -> dict[Key, dict[st
             add(
                 first_row[key],
                 "criterion",
-                f"evaluasi {key[0]}/{key[1] or '-'} tidak lengkap; kriteria yang belum ada: "
-                f"{', '.join(missing)}",
-                f"evaluation {key[0]}/{key[1] or '-'} is incomplete; missing criteria: "
-                f"{', '.join(missing)}",
+                Message(
+                    "evaluasi {institution}/{unit} tidak lengkap; kriteria yang belum ada: "
+                    "{missing}",
+                    institution=key[0],
+                    unit=key[1] or "-",
+                    missing=", ".join(missing),
+                ),
             )
     return found
 

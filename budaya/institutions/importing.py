@@ -11,6 +11,7 @@ from budaya.interchange.units import (
     refuse_oversized,
     table_rows,
 )
+from budaya.language import Message
 
 __all__ = [
     "TableImportError",
@@ -46,15 +47,23 @@ def check_institution_rows(content: bytes, filename: str) -> list[tuple]:
         row_problems = []
         for column in ("code", "name", "kind", "region"):
             if not values[column]:
-                row_problems.append(RowProblem(number, column, "sel wajib kosong / empty cell"))
+                row_problems.append(
+                    RowProblem(number, column, Message("sel wajib kosong", msgctxt="import table"))
+                )
         code = values["code"]
         if code and len(code) > 32:
-            row_problems.append(
-                RowProblem(number, "code", "kode lebih dari 32 karakter / code too long")
-            )
+            row_problems.append(RowProblem(number, "code", Message("kode lebih dari 32 karakter")))
         if code in seen:
             row_problems.append(
-                RowProblem(number, "code", f"kode {code} sudah ada di baris {seen[code]} / repeats")
+                RowProblem(
+                    number,
+                    "code",
+                    Message(
+                        "kode {code} sudah ada di baris {first_row}",
+                        code=code,
+                        first_row=seen[code],
+                    ),
+                )
             )
         kind = _lookup_choice(values["kind"], Institution.Kind.values)
         if values["kind"] and kind is None:
@@ -62,8 +71,11 @@ def check_institution_rows(content: bytes, filename: str) -> list[tuple]:
                 RowProblem(
                     number,
                     "kind",
-                    f"'{values['kind']}' bukan jenis; isi {', '.join(Institution.Kind.values)} / "
-                    f"not a kind",
+                    Message(
+                        "'{kind}' bukan jenis; isi {kinds}",
+                        kind=values["kind"],
+                        kinds=", ".join(Institution.Kind.values),
+                    ),
                 )
             )
         region = _lookup_choice(values["region"], Institution.Region.values)
@@ -72,8 +84,11 @@ def check_institution_rows(content: bytes, filename: str) -> list[tuple]:
                 RowProblem(
                     number,
                     "region",
-                    f"'{values['region']}' bukan wilayah; isi "
-                    f"{', '.join(Institution.Region.values)} / not a region",
+                    Message(
+                        "'{region}' bukan wilayah; isi {regions}",
+                        region=values["region"],
+                        regions=", ".join(Institution.Region.values),
+                    ),
                 )
             )
         seen.setdefault(code, number)
@@ -133,18 +148,30 @@ def check_unit_rows(institution: Institution, content: bytes, filename: str) -> 
         code, parent = values["code"], values.get("parent", "")
         for column in ("code", "name"):
             if not values[column]:
-                row_problems.append(RowProblem(number, column, "sel wajib kosong / empty cell"))
+                row_problems.append(
+                    RowProblem(number, column, Message("sel wajib kosong", msgctxt="import table"))
+                )
         if code in seen:
             row_problems.append(
-                RowProblem(number, "code", f"kode {code} sudah ada di baris {seen[code]} / repeats")
+                RowProblem(
+                    number,
+                    "code",
+                    Message(
+                        "kode {code} sudah ada di baris {first_row}",
+                        code=code,
+                        first_row=seen[code],
+                    ),
+                )
             )
         if code and len(code) > 32:
             row_problems.append(
-                RowProblem(number, "code", "kode lebih dari 32 karakter / too long")
+                RowProblem(
+                    number, "code", Message("kode lebih dari 32 karakter", msgctxt="unit code")
+                )
             )
         if parent and parent == code:
             row_problems.append(
-                RowProblem(number, "parent", "unit tidak boleh induk dirinya / own parent")
+                RowProblem(number, "parent", Message("unit tidak boleh induk dirinya"))
             )
         seen.setdefault(code, number)
         if row_problems:
@@ -173,8 +200,11 @@ def _stored_problems(institution: Institution, clean: list[tuple]) -> list[RowPr
                 RowProblem(
                     number,
                     "parent",
-                    f"unit induk '{parent}' tidak ada di berkas atau di {institution.code} / "
-                    f"unknown parent unit",
+                    Message(
+                        "unit induk '{parent}' tidak ada di berkas atau di {code}",
+                        parent=parent,
+                        code=institution.code,
+                    ),
                 )
             )
         elif parent and parent not in in_file and stored[parent].retired_on is not None:
@@ -182,7 +212,7 @@ def _stored_problems(institution: Institution, clean: list[tuple]) -> list[RowPr
                 RowProblem(
                     number,
                     "parent",
-                    f"unit induk '{parent}' sudah dinonaktifkan / the parent unit is retired",
+                    Message("unit induk '{parent}' sudah dinonaktifkan", parent=parent),
                 )
             )
     stored_parents = {

@@ -155,7 +155,7 @@ def institution_import(request):
         refuse_oversized(upload.name, upload.size)
         rows = check_institution_rows(upload.read(), upload.name)
     except TableImportError as error:
-        context["problems"] = [str(problem) for problem in error.problems]
+        context["problems"] = [problem.localized() for problem in error.problems]
         context["filename"] = upload.name
         return render(request, "institutions/institution_import.html", context, status=400)
     request.session[INSTITUTION_IMPORT_KEY] = {
@@ -244,7 +244,7 @@ def unit_import(request, institution_code):
         try:
             created, updated = apply_unit_rows(institution, rows, pending["filename"])
         except TableImportError as error:
-            context["problems"] = [str(problem) for problem in error.problems]
+            context["problems"] = [problem.localized() for problem in error.problems]
             context["filename"] = pending["filename"]
             return render(request, "institutions/unit_import.html", context, status=400)
         log_action(
@@ -268,7 +268,7 @@ def unit_import(request, institution_code):
         refuse_oversized(upload.name, upload.size)
         rows = check_unit_rows(institution, upload.read(), upload.name)
     except TableImportError as error:
-        context["problems"] = [str(problem) for problem in error.problems]
+        context["problems"] = [problem.localized() for problem in error.problems]
         context["filename"] = upload.name
         return render(request, "institutions/unit_import.html", context, status=400)
     request.session[UNIT_IMPORT_KEY] = {

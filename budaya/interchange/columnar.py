@@ -16,6 +16,7 @@ import numpy as np
 
 from budaya.interchange.errors import Problems
 from budaya.interchange.tables import PARQUET_SUFFIXES, XLSX_SUFFIXES, Table, check_header
+from budaya.language import Message
 from budaya.scoring.spec import AGE_BANDS, EMPLOYMENT_TYPES, GENDERS
 
 # A weight the row reader's float() reads exactly like polars: plain decimal notation.
@@ -101,9 +102,7 @@ def text_table_of_parquet(path: Path, problems: Problems) -> Table | None:
     recording why it cannot be read."""
     frame = frame_of(path, "parquet")
     if frame is None:
-        problems.add(
-            path, None, None, "tidak dapat dibaca sebagai Parquet", "cannot be read as Parquet"
-        )
+        problems.add(path, None, None, Message("tidak dapat dibaca sebagai Parquet"))
         return None
     header = [str(name).strip() for name in frame.columns]
 

@@ -1,9 +1,33 @@
-"""Input problems that name file, row and column, collected so all are reported at once."""
+"""Input problems that name file, row and column, collected so all are reported at once.
+
+A problem's text is a gettext `Message` (Indonesian msgid, English msgstr in django.po): the
+command line prints "file: baris N, kolom C: Indonesian / row N, column C: English", a page
+shows `problem.localized()`, the reader's language alone with its translated row and column.
+"""
 
 from dataclasses import dataclass
 from pathlib import Path
 
+from budaya.language import Message
+
 DEFAULT_LIMIT = 50
+
+
+def text_in(message, language: str | None) -> str:
+    """Return a problem's text (Message, Bilingual or plain str) in `language` alone."""
+    if isinstance(message, Message):
+        return message.localized(language)
+    return str(message)
+
+
+def where(row: int | None, column: str | None, language: str | None = None) -> str:
+    """Return "baris N, kolom C" (or "row N, column C" in English), "" when neither is known."""
+    parts = []
+    if row is not None:
+        parts.append(Message("baris {row}", row=row).localized(language))
+    if column is not None:
+        parts.append(Message("kolom {column}", column=column).localized(language))
+    return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -13,22 +37,25 @@ class Problem:
     file: str
     row: int | None
     column: str | None
-    indonesian: str
-    english: str
+    message: Message
+
+    @property
+    def indonesian(self) -> str:
+        return text_in(self.message, "id")
+
+    @property
+    def english(self) -> str:
+        return text_in(self.message, "en")
+
+    def localized(self, language: str | None = None, *, with_file: bool = False) -> str:
+        """Return the problem in the reader's language alone, with its row and column."""
+        prefix = where(self.row, self.column, language)
+        text = text_in(self.message, language)
+        text = f"{prefix}: {text}" if prefix else text
+        return f"{self.file}: {text}" if with_file else text
 
     def __str__(self) -> str:
-        where_id, where_en = [], []
-        if self.row is not None:
-            where_id.append(f"baris {self.row}")
-            where_en.append(f"row {self.row}")
-        if self.column is not None:
-            where_id.append(f"kolom {self.column}")
-            where_en.append(f"column {self.column}")
-        prefix_id = ", ".join(where_id)
-        prefix_en = ", ".join(where_en)
-        id_part = f"{prefix_id}: {self.indonesian}" if prefix_id else self.indonesian
-        en_part = f"{prefix_en}: {self.english}" if prefix_en else self.english
-        return f"{self.file}: {id_part} / {en_part}"
+        return f"{self.file}: {self.localized('id')} / {self.localized('en')}"
 
 
 class InputError(Exception):
@@ -56,12 +83,11 @@ class Problems:
         file: str | Path,
         row: int | None,
         column: str | None,
-        indonesian: str,
-        english: str,
+        message: Message,
     ) -> None:
         """Record one problem (beyond the limit, only count it)."""
         if len(self.items) < self.limit:
-            self.items.append(Problem(str(file), row, column, indonesian, english))
+            self.items.append(Problem(str(file), row, column, message))
         else:
             self.more += 1
 

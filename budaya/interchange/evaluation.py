@@ -7,6 +7,7 @@ from pathlib import Path
 
 from budaya.interchange.errors import Problems
 from budaya.interchange.tables import check_header, open_table, row_width_problem
+from budaya.language import Message
 from budaya.scoring.spec import ScoringSpec
 
 COLUMNS = ("institution", "unit", "criterion", "level")
@@ -28,16 +29,23 @@ def criterion_level(criteria, code, level_text, add, number, rubric_name="") -> 
         add(
             number,
             "criterion",
-            f"kriteria '{code}' tidak ada di rubrik{of} (yang ada: {listed})",
-            f"criterion '{code}' is not in the rubric{of} (available: {listed})",
+            Message(
+                "kriteria '{code}' tidak ada di rubrik{of} (yang ada: {listed})",
+                code=code,
+                of=of,
+                listed=listed,
+            ),
         )
         return None
     if not _INTEGER.fullmatch(level_text) or int(level_text) > criterion.max_level:
         add(
             number,
             "level",
-            f"'{level_text}' tidak sah, harus bilangan bulat 0..{criterion.max_level}",
-            f"'{level_text}' is invalid, expected a whole number 0..{criterion.max_level}",
+            Message(
+                "'{level_text}' tidak sah, harus bilangan bulat 0..{max_level}",
+                level_text=level_text,
+                max_level=criterion.max_level,
+            ),
         )
         return None
     return int(level_text)
@@ -49,8 +57,12 @@ def repeated_criterion(add, number, institution, unit, code, first_row) -> None:
     add(
         number,
         "criterion",
-        f"kriteria {code} untuk {where} sudah ada di baris {first_row}",
-        f"criterion {code} for {where} already in row {first_row}",
+        Message(
+            "kriteria {code} untuk {where} sudah ada di baris {first_row}",
+            code=code,
+            where=where,
+            first_row=first_row,
+        ),
     )
 
 
@@ -106,8 +118,8 @@ def evaluation_rows(
     institution and unit and returns False after recording a problem.
     """
 
-    def add(number, column, indonesian, english):
-        problems.add(path, number, column, indonesian, english)
+    def add(number, column, message):
+        problems.add(path, number, column, message)
 
     table = open_table(path, problems)
     if table is None:
@@ -122,7 +134,7 @@ def evaluation_rows(
             yield number
             continue
         if any("\x00" in cell for cell in cells):
-            add(number, None, "berisi karakter NUL", "contains a NUL character")
+            add(number, None, Message("berisi karakter NUL"))
             yield number
             continue
         institution = cells[columns["institution"]].strip()
@@ -132,7 +144,7 @@ def evaluation_rows(
         note = cells[columns["note"]].strip() if "note" in columns else ""
         ok = True
         if not institution:
-            add(number, "institution", "kode instansi kosong", "empty institution code")
+            add(number, "institution", Message("kode instansi kosong"))
             ok = False
         elif in_scope is not None and not in_scope(number, institution, unit, add):
             ok = False
@@ -152,24 +164,28 @@ def _read(path, spec, known_units, problems) -> Evaluations:
             add(
                 number,
                 "institution",
-                f"instansi '{institution}' tidak ada di jawaban maupun daftar pegawai",
-                f"institution '{institution}' is in neither the responses nor the roster",
+                Message(
+                    "instansi '{institution}' tidak ada di jawaban maupun daftar pegawai",
+                    institution=institution,
+                ),
             )
             return False
         if unit is not None and (institution, unit) not in units:
             add(
                 number,
                 "unit",
-                f"unit '{unit}' dari instansi {institution} tidak ada di jawaban maupun daftar "
-                "pegawai",
-                f"unit '{unit}' of institution {institution} is in neither the responses nor "
-                "the roster",
+                Message(
+                    "unit '{unit}' dari instansi {institution} tidak ada di jawaban maupun "
+                    "daftar pegawai",
+                    unit=unit,
+                    institution=institution,
+                ),
             )
             return False
         return True
 
-    def add(number, column, indonesian, english):
-        problems.add(path, number, column, indonesian, english)
+    def add(number, column, message):
+        problems.add(path, number, column, message)
 
     for row in evaluation_rows(path, criteria, problems, in_scope=in_scope):
         if isinstance(row, int) or row.level is None:

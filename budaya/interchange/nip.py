@@ -8,16 +8,17 @@ whole number; a floating-point cell has lost digits (Excel keeps 15) and is refu
 
 import datetime as dt
 
+from budaya.language import Message
+
 GENDER_DIGITS = {"1": "L", "2": "P"}
 
 
 class NipError(ValueError):
-    """A NIP that cannot be right; `indonesian` and `english` say why, str() gives both."""
+    """A NIP that cannot be right; `message` (gettext) says why, str() gives both languages."""
 
-    def __init__(self, indonesian: str, english: str):
-        self.indonesian = indonesian
-        self.english = english
-        super().__init__(f"{indonesian} / {english}")
+    def __init__(self, message: Message):
+        self.message = message
+        super().__init__(message)
 
 
 def normalise_nip(raw) -> str:
@@ -29,23 +30,24 @@ def normalise_nip(raw) -> str:
     if raw is None:
         return ""
     if isinstance(raw, bool):
-        raise NipError("NIP bukan angka", "the NIP is not a number")
+        raise NipError(Message("NIP bukan angka"))
     if isinstance(raw, int):
         return str(raw)
     if isinstance(raw, float):
         raise NipError(
-            "NIP tersimpan sebagai angka pecahan sehingga digitnya hilang; format kolom NIP "
-            "sebagai Teks lalu ketik ulang",
-            "the NIP is stored as a floating-point number, so digits were lost; format the NIP "
-            "column as Text and enter it again",
+            Message(
+                "NIP tersimpan sebagai angka pecahan sehingga digitnya hilang; format "
+                "kolom NIP sebagai Teks lalu ketik ulang"
+            ),
         )
     text = str(raw).strip().lstrip("'")
     if "e+" in text.lower():
         raise NipError(
-            f"NIP '{raw}' tertulis dalam notasi ilmiah (angka di Excel); format kolom NIP "
-            f"sebagai Teks",
-            f"NIP '{raw}' is in scientific notation (an Excel number); format the NIP column "
-            f"as Text",
+            Message(
+                "NIP '{raw}' tertulis dalam notasi ilmiah (angka di Excel); format kolom "
+                "NIP sebagai Teks",
+                raw=raw,
+            ),
         )
     return text.replace(" ", "").replace(".", "").replace("-", "")
 
@@ -55,21 +57,26 @@ def parse_nip(nip: str) -> tuple[dt.date, str]:
     if len(nip) != 18 or not nip.isascii() or not nip.isdigit():
         shown = nip[:40].replace("\x00", "\\0")
         raise NipError(
-            f"NIP '{shown}' tidak sah, harus tepat 18 angka",
-            f"NIP '{shown}' is invalid, expected exactly 18 digits",
+            Message("NIP '{shown}' tidak sah, harus tepat 18 angka", shown=shown),
         )
     try:
         birth = dt.date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
     except ValueError:
         raise NipError(
-            f"NIP '{nip}': digit 1–8 ({nip[0:8]}) bukan tanggal lahir YYYYMMDD yang sah",
-            f"NIP '{nip}': digits 1–8 ({nip[0:8]}) are not a valid YYYYMMDD birth date",
+            Message(
+                "NIP '{nip}': digit 1–8 ({digits}) bukan tanggal lahir YYYYMMDD yang sah",
+                nip=nip,
+                digits=nip[0:8],
+            ),
         ) from None
     gender = GENDER_DIGITS.get(nip[14])
     if gender is None:
         raise NipError(
-            f"NIP '{nip}': digit ke-15 ({nip[14]}) harus 1 (L) atau 2 (P)",
-            f"NIP '{nip}': digit 15 ({nip[14]}) must be 1 (L) or 2 (P)",
+            Message(
+                "NIP '{nip}': digit ke-15 ({digit}) harus 1 (L) atau 2 (P)",
+                nip=nip,
+                digit=nip[14],
+            ),
         )
     return birth, gender
 

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from budaya.interchange.errors import Problems
+from budaya.language import Message
 
 
 def read_previous(path: Path, problems: Problems | None = None) -> dict | None:
@@ -22,21 +23,24 @@ def read_previous(path: Path, problems: Problems | None = None) -> dict | None:
 
 def _read(path: Path, problems: Problems) -> dict | None:
     if not path.is_file():
-        problems.add(path, None, None, "berkas tidak ditemukan", "file not found")
+        problems.add(path, None, None, Message("berkas tidak ditemukan"))
         return None
     try:
         with path.open(encoding="utf-8-sig") as handle:
             document = json.load(handle)
     except UnicodeDecodeError:
-        problems.add(path, None, None, "bukan teks UTF-8", "not UTF-8 text")
+        problems.add(path, None, None, Message("bukan teks UTF-8"))
         return None
     except json.JSONDecodeError as error:
         problems.add(
             path,
             error.lineno,
             None,
-            f"bukan JSON yang sah: {error.msg} (kolom {error.colno})",
-            f"not valid JSON: {error.msg} (column {error.colno})",
+            Message(
+                "bukan JSON yang sah: {msg} (kolom {colno})",
+                msg=str(error.msg),
+                colno=str(error.colno),
+            ),
         )
         return None
     if not isinstance(document, dict):
@@ -44,8 +48,7 @@ def _read(path: Path, problems: Problems) -> dict | None:
             path,
             None,
             None,
-            "bukan dokumen hasil (harus objek JSON)",
-            "not a results document (expected a JSON object)",
+            Message("bukan dokumen hasil (harus objek JSON)"),
         )
         return None
     ok = True
@@ -54,8 +57,7 @@ def _read(path: Path, problems: Problems) -> dict | None:
             path,
             None,
             "method_version",
-            "tidak ada; bukan dokumen hasil budaya score",
-            "missing; not a results document written by budaya score",
+            Message("tidak ada; bukan dokumen hasil budaya score"),
         )
         ok = False
     groups = document.get("groups")
@@ -64,8 +66,7 @@ def _read(path: Path, problems: Problems) -> dict | None:
             path,
             None,
             "groups",
-            "tidak ada atau bukan daftar",
-            "missing or not a list",
+            Message("tidak ada atau bukan daftar"),
         )
         ok = False
     elif not all(isinstance(group, dict) and "code" in group for group in groups):
@@ -73,8 +74,7 @@ def _read(path: Path, problems: Problems) -> dict | None:
             path,
             None,
             "groups",
-            "setiap kelompok harus objek dengan 'code'",
-            "every group must be an object with a 'code'",
+            Message("setiap kelompok harus objek dengan 'code'"),
         )
         ok = False
     return document if ok else None

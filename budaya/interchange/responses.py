@@ -13,6 +13,7 @@ import numpy as np
 from budaya.interchange.columnar import kind_of, read_clean, text_table_of_parquet
 from budaya.interchange.errors import Problems
 from budaya.interchange.tables import check_header, open_table, row_width_problem
+from budaya.language import Message, localized
 from budaya.scoring.spec import AGE_BANDS, EMPLOYMENT_TYPES, GENDERS, PickValue, ScoringSpec
 
 REQUIRED_COLUMNS = ("response_id", "institution", "unit", "gender", "employment_type", "age_band")
@@ -64,12 +65,15 @@ def _pick_indices(codes: Iterable[str], index: dict[str, int], max_picks: int) -
             continue
         position = index.get(code)
         if position is None:
-            raise PickError(f"kode nilai tidak dikenal '{code}'|unknown value code '{code}'")
+            raise PickError(Message("kode nilai tidak dikenal '{code}'", code=code))
         picked[position] = None
     if len(picked) > max_picks:
         raise PickError(
-            f"{len(picked)} nilai berbeda dipilih, paling banyak {max_picks}"
-            f"|{len(picked)} distinct values picked, at most {max_picks}"
+            Message(
+                "{count} nilai berbeda dipilih, paling banyak {max_picks}",
+                count=len(picked),
+                max_picks=max_picks,
+            )
         )
     return list(picked)
 
@@ -89,7 +93,7 @@ def encode_pick_question(
         try:
             picked = _pick_indices(codes, index, max_picks)
         except PickError as error:
-            raise PickError(f"respondent {respondent}: {str(error).split('|')[1]}") from None
+            raise PickError(f"respondent {respondent}: {localized(error, 'en')}") from None
         rows.append(picked + [-1] * (max_picks - len(picked)))
     if not rows:
         return np.full((0, max_picks), -1, dtype=np.int16)
@@ -249,8 +253,8 @@ def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> 
     empty_picks = [-1] * max_picks
     weights = array("d")
 
-    def add(number, column, indonesian, english):
-        problems.add(path, number, column, indonesian, english)
+    def add(number, column, message):
+        problems.add(path, number, column, message)
 
     for number, cells in table.rows:
         if row_width_problem(table, number, cells, problems):
@@ -265,30 +269,36 @@ def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> 
                         add(
                             number,
                             item_codes[i],
-                            f"jawaban '{text}' tidak sah, harus 1..{items[i].points} atau kosong",
-                            f"answer '{text}' is invalid, expected 1..{items[i].points} or empty",
+                            Message(
+                                "jawaban '{text}' tidak sah, harus 1..{points} atau kosong",
+                                text=text,
+                                points=items[i].points,
+                            ),
                         )
                         value = 0
                     codes[k] = value
 
         response_id = cells[c_id].strip()
         if not response_id:
-            add(number, "response_id", "kosong", "empty")
+            add(number, "response_id", Message("kosong"))
         elif response_id in seen_ids:
             add(
                 number,
                 "response_id",
-                f"'{response_id}' sudah dipakai di baris {seen_ids[response_id]}",
-                f"'{response_id}' already used in row {seen_ids[response_id]}",
+                Message(
+                    "'{response_id}' sudah dipakai di baris {first_row}",
+                    response_id=response_id,
+                    first_row=seen_ids[response_id],
+                ),
             )
         else:
             seen_ids[response_id] = number
 
         institution, unit = cells[c_inst].strip(), cells[c_unit].strip()
         if not institution:
-            add(number, "institution", "kode instansi kosong", "empty institution code")
+            add(number, "institution", Message("kode instansi kosong"))
         if not unit:
-            add(number, "unit", "kode unit kosong", "empty unit code")
+            add(number, "unit", Message("kode unit kosong"))
         key = (institution, unit)
         p = pair_of.get(key)
         if p is None:
@@ -303,8 +313,10 @@ def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> 
             add(
                 number,
                 "gender",
-                f"'{cells[c_gender]}' tidak sah, harus L, P atau kosong",
-                f"'{cells[c_gender]}' is invalid, expected L, P or empty",
+                Message(
+                    "'{value}' tidak sah, harus L, P atau kosong",
+                    value=cells[c_gender],
+                ),
             )
             g = -1
         e = employment_of.get(cells[c_employment].strip(), -2)
@@ -312,8 +324,10 @@ def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> 
             add(
                 number,
                 "employment_type",
-                f"'{cells[c_employment]}' tidak sah, harus PNS, PPPK atau kosong",
-                f"'{cells[c_employment]}' is invalid, expected PNS, PPPK or empty",
+                Message(
+                    "'{value}' tidak sah, harus PNS, PPPK atau kosong",
+                    value=cells[c_employment],
+                ),
             )
             e = -1
         a = age_of.get(cells[c_age].strip(), -2)
@@ -321,8 +335,10 @@ def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> 
             add(
                 number,
                 "age_band",
-                f"'{cells[c_age]}' tidak sah, harus <30, 30-39, 40-49, 50+ atau kosong",
-                f"'{cells[c_age]}' is invalid, expected <30, 30-39, 40-49, 50+ or empty",
+                Message(
+                    "'{value}' tidak sah, harus <30, 30-39, 40-49, 50+ atau kosong",
+                    value=cells[c_age],
+                ),
             )
             a = -1
 
@@ -336,8 +352,7 @@ def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> 
                 add(
                     number,
                     "weight",
-                    f"'{text}' tidak sah, harus bilangan positif",
-                    f"'{text}' is invalid, expected a positive number",
+                    Message("'{text}' tidak sah, harus bilangan positif", text=text),
                 )
                 w = 1.0
             weights.append(w)
@@ -354,8 +369,7 @@ def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> 
                 try:
                     picked = _pick_indices(parts, pick_index, max_picks)
                 except PickError as error:
-                    indonesian, english = str(error).split("|")
-                    add(number, PICK_COLUMNS[q], indonesian, english)
+                    add(number, PICK_COLUMNS[q], error.args[0])
                     continue
             row_picks[q] = picked + empty_picks[len(picked) :]
         for q in range(len(PICK_COLUMNS)):
@@ -370,7 +384,7 @@ def _read(path: Path, spec: ScoringSpec, max_picks: int, problems: Problems) -> 
 
     n = len(rows)
     if n == 0 and not problems:
-        add(None, None, "tidak ada baris jawaban", "no response rows")
+        add(None, None, Message("tidak ada baris jawaban"))
     given = _array(answers, np.uint8).reshape(n, len(present))
     if present and top > min(items[i].points for i in present):
         _check_item_scales(given, present, items, rows, path, problems)
@@ -409,7 +423,10 @@ def _check_item_scales(given, present, items, rows, path, problems) -> None:
             path,
             rows[r],
             item.code,
-            f"jawaban '{given[r, k]}' tidak sah, harus 1..{item.points} atau kosong",
-            f"answer '{given[r, k]}' is invalid, expected 1..{item.points} or empty",
+            Message(
+                "jawaban '{value}' tidak sah, harus 1..{points} atau kosong",
+                value=given[r, k],
+                points=item.points,
+            ),
         )
         given[r, k] = 0

@@ -11,6 +11,7 @@ from budaya.interchange.columnar import kind_of, read_clean_roster
 from budaya.interchange.errors import Problems
 from budaya.interchange.nip import NipError, check_nip
 from budaya.interchange.tables import check_header, open_table, row_width_problem
+from budaya.language import Message
 from budaya.scoring.spec import EMPLOYMENT_TYPES, GENDERS
 
 REQUIRED_COLUMNS = (
@@ -99,8 +100,8 @@ def _read(path: Path, problems: Problems) -> Roster | None:
     pairs: list[tuple[str, str]] = []
     pair, gender, employment, birth_year = array("i"), array("b"), array("b"), array("h")
 
-    def add(number, column, indonesian, english):
-        problems.add(path, number, column, indonesian, english)
+    def add(number, column, message):
+        problems.add(path, number, column, message)
 
     for number, cells in table.rows:
         if row_width_problem(table, number, cells, problems):
@@ -112,28 +113,33 @@ def _read(path: Path, problems: Problems) -> Roster | None:
                 add(
                     number,
                     "nip",
-                    f"NIP {nip} sudah ada di baris {seen_nip[nip]}",
-                    f"NIP {nip} already in row {seen_nip[nip]}",
+                    Message(
+                        "NIP {nip} sudah ada di baris {earlier}",
+                        nip=nip,
+                        earlier=seen_nip[nip],
+                    ),
                 )
             else:
                 seen_nip[nip] = number
         if not cell_text(cells[columns["name"]]):
-            add(number, "name", "nama kosong", "empty name")
+            add(number, "name", Message("nama kosong"))
         g = gender_of.get(cell_text(cells[columns["gender"]]), -1)
         if g < 0:
             text = cell_text(cells[columns["gender"]])
             add(
                 number,
                 "gender",
-                f"'{text}' tidak sah, harus L atau P",
-                f"'{text}' is invalid, expected L or P",
+                Message("'{text}' tidak sah, harus L atau P", text=text),
             )
         if g >= 0 and parsed is not None and GENDERS[g] != parsed[2]:
             add(
                 number,
                 "gender",
-                f"jenis kelamin {GENDERS[g]} tidak sesuai digit ke-15 NIP ({parsed[2]})",
-                f"gender {GENDERS[g]} disagrees with the NIP's digit 15 ({parsed[2]})",
+                Message(
+                    "jenis kelamin {gender} tidak sesuai digit ke-15 NIP ({nip_gender})",
+                    gender=GENDERS[g],
+                    nip_gender=parsed[2],
+                ),
             )
         e = employment_of.get(cell_text(cells[columns["employment_type"]]), -1)
         if e < 0:
@@ -141,22 +147,24 @@ def _read(path: Path, problems: Problems) -> Roster | None:
             add(
                 number,
                 "employment_type",
-                f"'{text}' tidak sah, harus PNS atau PPPK",
-                f"'{text}' is invalid, expected PNS or PPPK",
+                Message("'{text}' tidak sah, harus PNS atau PPPK", text=text),
             )
         institution = cell_text(cells[columns["institution"]])
         unit = cell_text(cells[columns["unit"]])
         if not institution:
-            add(number, "institution", "kode instansi kosong", "empty institution code")
+            add(number, "institution", Message("kode instansi kosong"))
         if not unit:
-            add(number, "unit", "kode unit kosong", "empty unit code")
+            add(number, "unit", Message("kode unit kosong"))
         year = _birth_year(cells[columns["birth_year"]], number, add)
         if year is not None and parsed is not None and year != parsed[1]:
             add(
                 number,
                 "birth_year",
-                f"tahun lahir '{year}' tidak sesuai NIP ({parsed[1]})",
-                f"birth year '{year}' disagrees with the NIP ({parsed[1]})",
+                Message(
+                    "tahun lahir '{year}' tidak sesuai NIP ({nip_year})",
+                    year=year,
+                    nip_year=parsed[1],
+                ),
             )
         p = pair_of.get((institution, unit))
         if p is None:
@@ -168,7 +176,7 @@ def _read(path: Path, problems: Problems) -> Roster | None:
         birth_year.append(year or 0)
 
     if not pair and not problems:
-        add(None, None, "tidak ada baris pegawai", "no employee rows")
+        add(None, None, Message("tidak ada baris pegawai"))
     return Roster(
         path=path,
         pairs=pairs,
@@ -184,7 +192,7 @@ def _nip(cell, number: int, add) -> tuple[str, int, str] | None:
     try:
         nip, birth, gender = check_nip(cell)
     except NipError as error:
-        add(number, "nip", error.indonesian, error.english)
+        add(number, "nip", error.message)
         return None
     return nip, birth.year, gender
 
@@ -196,8 +204,7 @@ def _birth_year(cell, number: int, add) -> int | None:
         add(
             number,
             "birth_year",
-            f"'{text}' tidak sah, harus tahun 4 angka",
-            f"'{text}' is invalid, expected a 4-digit year",
+            Message("'{text}' tidak sah, harus tahun 4 angka", text=text),
         )
         return None
     return int(text)

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from budaya.interchange.errors import text_in, where
 from budaya.interchange.nip import NipError, normalise_nip, parse_nip
 from budaya.interchange.tables import Table
+from budaya.language import Message
 
 MAX_PROBLEMS = 200
 
@@ -63,11 +65,22 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 
 @dataclass(frozen=True)
 class RowProblem:
-    """One problem of the file: spreadsheet row (header = 1), column as written, message."""
+    """One problem of the file: spreadsheet row (header = 1), column as written, message.
+
+    `message` is a gettext Message; str() is the command line's bilingual line, `localized()`
+    the reader's language alone for a page."""
 
     row: int | None
     column: str | None
-    message: str
+    message: Message
+
+    def localized(self, language: str | None = None) -> str:
+        """Return "Baris N, kolom C: text" (or "Row N, column C: text") in one language."""
+        prefix = where(self.row or None, self.column or None, language)
+        text = text_in(self.message, language)
+        if not prefix:
+            return text
+        return f"{prefix[0].upper()}{prefix[1:]}: {text}"
 
     def __str__(self) -> str:
         where_id = ", ".join(
@@ -87,7 +100,10 @@ class RowProblem:
             if part
         )
         prefix = f"{where_id} / {where_en}: " if where_id else ""
-        return f"{prefix}{self.message}"
+        message = self.message
+        if isinstance(message, Message):
+            message = f"{message.localized('id')} / {message.localized('en')}"
+        return f"{prefix}{message}"
 
 
 @dataclass
@@ -133,7 +149,7 @@ def map_columns(header: list[str], checked: Checked) -> dict[str, int] | None:
     ok = True
     for position, written in enumerate(header):
         if not written:
-            checked.add(1, f"#{position + 1}", "judul kolom kosong / empty column name")
+            checked.add(1, f"#{position + 1}", Message("judul kolom kosong"))
             ok = False
             continue
         canonical = lookup.get(normalise_header(written))
@@ -144,8 +160,11 @@ def map_columns(header: list[str], checked: Checked) -> dict[str, int] | None:
             checked.add(
                 1,
                 written,
-                f"kolom untuk '{canonical}' muncul lebih dari sekali (juga "
-                f"'{header[positions[canonical]]}') / the '{canonical}' column appears twice",
+                Message(
+                    "kolom untuk '{canonical}' muncul lebih dari sekali (juga '{also}')",
+                    canonical=canonical,
+                    also=header[positions[canonical]],
+                ),
             )
             ok = False
             continue
@@ -156,8 +175,7 @@ def map_columns(header: list[str], checked: Checked) -> dict[str, int] | None:
             checked.add(
                 1,
                 canonical,
-                f"kolom wajib tidak ada (nama yang diterima: {names}) / required column missing "
-                f"(accepted names: {names})",
+                Message("kolom wajib tidak ada (nama yang diterima: {names})", names=names),
             )
             ok = False
     return positions if ok else None
@@ -185,16 +203,24 @@ def check_table(table: Table, institution, units: list, period_year: int) -> Che
             checked.add(
                 number,
                 table.header[positions["nip"]],
-                f"tanggal lahir dari NIP ({row.birth_date}) memberi umur {age} tahun pada "
-                f"{period_year}; periksa NIP / the NIP's birth date gives age {age}",
+                Message(
+                    "tanggal lahir dari NIP ({birth_date}) memberi umur {age} tahun pada "
+                    "{period_year}; periksa NIP",
+                    birth_date=row.birth_date,
+                    age=age,
+                    period_year=period_year,
+                ),
             )
             continue
         if row.nip in seen_nips:
             checked.add(
                 number,
                 table.header[positions["nip"]],
-                f"NIP {row.nip} sudah ada di baris {seen_nips[row.nip]} / NIP {row.nip} "
-                f"repeats row {seen_nips[row.nip]}",
+                Message(
+                    "NIP {nip} sudah ada di baris {first_row}",
+                    nip=row.nip,
+                    first_row=seen_nips[row.nip],
+                ),
             )
             continue
         seen_nips[row.nip] = number
@@ -228,12 +254,11 @@ def _check_row(number, cells, header, positions, checked, institution, by_code, 
         if isinstance(text, str) and not storable(text):
             problem(
                 name,
-                "berisi karakter NUL atau karakter yang tidak dapat disimpan / contains a NUL "
-                "or another character that cannot be stored",
+                Message("berisi karakter NUL atau karakter yang tidak dapat disimpan"),
             )
     for name in REQUIRED:
         if _cell(cells, positions, name) is None:
-            problem(name, "sel wajib kosong / required cell is empty")
+            problem(name, Message("sel wajib kosong"))
     if len(checked.problems) + checked.more_problems > before:
         return None
 
@@ -242,15 +267,14 @@ def _check_row(number, cells, header, positions, checked, institution, by_code, 
         nip = normalise_nip(_cell(cells, positions, "nip"))
         birth, gender_from_nip = parse_nip(nip)
     except NipError as error:
-        problem("nip", str(error))
+        problem("nip", error.message)
         nip = None
 
     name = str(_cell(cells, positions, "name"))
     if len(name) > MAX_LENGTHS["name"]:
         problem(
             "name",
-            f"nama lebih dari {MAX_LENGTHS['name']} karakter / name longer than "
-            f"{MAX_LENGTHS['name']} characters",
+            Message("nama lebih dari {limit} karakter", limit=MAX_LENGTHS["name"]),
         )
 
     raw_gender = _cell(cells, positions, "gender")
@@ -258,14 +282,16 @@ def _check_row(number, cells, header, positions, checked, institution, by_code, 
     if gender is None:
         problem(
             "gender",
-            f"'{raw_gender}' bukan jenis kelamin; isi L atau P / '{raw_gender}' is not a "
-            f"gender; use L or P",
+            Message("'{raw_gender}' bukan jenis kelamin; isi L atau P", raw_gender=raw_gender),
         )
     elif gender_from_nip and gender != gender_from_nip:
         problem(
             "gender",
-            f"jenis kelamin {gender} tidak sesuai digit ke-15 NIP ({gender_from_nip}) / gender "
-            f"{gender} disagrees with the NIP's digit 15 ({gender_from_nip})",
+            Message(
+                "jenis kelamin {gender} tidak sesuai digit ke-15 NIP ({gender_from_nip})",
+                gender=gender,
+                gender_from_nip=gender_from_nip,
+            ),
         )
 
     raw_type = _cell(cells, positions, "employment_type")
@@ -273,8 +299,7 @@ def _check_row(number, cells, header, positions, checked, institution, by_code, 
     if employment is None:
         problem(
             "employment_type",
-            f"'{raw_type}' bukan jenis pegawai; isi PNS atau PPPK / '{raw_type}' is not an "
-            f"employment type; use PNS or PPPK",
+            Message("'{raw_type}' bukan jenis pegawai; isi PNS atau PPPK", raw_type=raw_type),
         )
 
     unit = _find_unit(_cell(cells, positions, "unit"), by_code, by_name)
@@ -282,14 +307,20 @@ def _check_row(number, cells, header, positions, checked, institution, by_code, 
         raw_unit = _cell(cells, positions, "unit")
         problem(
             "unit",
-            f"unit '{raw_unit}' tidak dikenal di {institution.code}; isi kode unit / unknown "
-            f"unit '{raw_unit}' in {institution.code}; use a unit code",
+            Message(
+                "unit '{raw_unit}' tidak dikenal di {code}; isi kode unit",
+                raw_unit=raw_unit,
+                code=institution.code,
+            ),
         )
     elif getattr(unit, "retired_on", None) is not None:
         problem(
             "unit",
-            f"unit '{unit.code}' sudah dinonaktifkan sejak {unit.retired_on}; pilih unit aktif / "
-            f"unit '{unit.code}' was retired on {unit.retired_on}; use an active unit",
+            Message(
+                "unit '{code}' sudah dinonaktifkan sejak {retired_on}; pilih unit aktif",
+                code=unit.code,
+                retired_on=unit.retired_on,
+            ),
         )
         unit = None
 
@@ -298,8 +329,9 @@ def _check_row(number, cells, header, positions, checked, institution, by_code, 
         if raw_inst is not None and str(raw_inst).strip().casefold() != institution.code.casefold():
             problem(
                 "institution",
-                f"instansi '{raw_inst}' bukan {institution.code} / institution '{raw_inst}' is "
-                f"not {institution.code}",
+                Message(
+                    "instansi '{raw_inst}' bukan {code}", raw_inst=raw_inst, code=institution.code
+                ),
             )
 
     if birth is not None:
@@ -310,14 +342,16 @@ def _check_row(number, cells, header, positions, checked, institution, by_code, 
     if len(email) > MAX_LENGTHS["email"]:
         problem(
             "email",
-            f"email lebih dari {MAX_LENGTHS['email']} karakter / email longer than "
-            f"{MAX_LENGTHS['email']} characters",
+            Message(
+                "email lebih dari {limit} karakter",
+                limit=MAX_LENGTHS["email"],
+            ),
         )
     elif email:
         try:
             validate_email(email)
         except ValidationError:
-            problem("email", f"'{email}' bukan alamat email / '{email}' is not an email address")
+            problem("email", Message("'{email}' bukan alamat email", email=email))
     raw_phone = _cell(cells, positions, "phone")
     if isinstance(raw_phone, int) and not isinstance(raw_phone, bool):
         phone = str(raw_phone)
@@ -328,7 +362,7 @@ def _check_row(number, cells, header, positions, checked, institution, by_code, 
     if phone and not PHONE.fullmatch(phone):
         problem(
             "phone",
-            f"'{phone}' bukan nomor telepon (angka, spasi, +, -) / '{phone}' is not a phone number",
+            Message("'{phone}' bukan nomor telepon (angka, spasi, +, -)", phone=phone),
         )
 
     if len(checked.problems) + checked.more_problems > before:
@@ -371,14 +405,15 @@ def _check_birth(number, cells, positions, header, birth, checked):
                 checked.add(
                     number,
                     column,
-                    f"'{raw}' bukan tanggal (YYYY-MM-DD atau DD/MM/YYYY) / '{raw}' is not a date",
+                    Message("'{raw}' bukan tanggal (YYYY-MM-DD atau DD/MM/YYYY)", raw=raw),
                 )
             elif given != birth:
                 checked.add(
                     number,
                     column,
-                    f"tanggal lahir {given} tidak sesuai NIP ({birth}) / birth date {given} "
-                    f"disagrees with the NIP ({birth})",
+                    Message(
+                        "tanggal lahir {given} tidak sesuai NIP ({birth})", given=given, birth=birth
+                    ),
                 )
     if "birth_year" in positions:
         raw = _cell(cells, positions, "birth_year")
@@ -392,8 +427,9 @@ def _check_birth(number, cells, positions, header, birth, checked):
                 checked.add(
                     number,
                     column,
-                    f"tahun lahir '{raw}' tidak sesuai NIP ({birth.year}) / birth year '{raw}' "
-                    f"disagrees with the NIP ({birth.year})",
+                    Message(
+                        "tahun lahir '{raw}' tidak sesuai NIP ({year})", raw=raw, year=birth.year
+                    ),
                 )
 
 

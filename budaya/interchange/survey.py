@@ -8,6 +8,7 @@ import numpy as np
 from budaya.interchange.errors import Problems
 from budaya.interchange.responses import Responses
 from budaya.interchange.roster import Roster
+from budaya.language import Message
 from budaya.scoring.data import SurveyData
 
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
@@ -39,9 +40,14 @@ def check_units_on_roster(responses: Responses, roster: Roster, problems: Proble
             responses.path,
             responses.pair_first_row[p],
             "unit",
-            f"instansi {institution}, unit {unit} tidak ada di daftar pegawai {roster.path}"
-            f"{more_id}",
-            f"institution {institution}, unit {unit} is not on the roster {roster.path}{more_en}",
+            Message(
+                "instansi {institution}, unit {unit} tidak ada di daftar pegawai {path}{more_id}",
+                institution=institution,
+                unit=unit,
+                path=roster.path,
+                more_id=more_id,
+                more_en=more_en,
+            ),
         )
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from budaya.interchange.errors import InputError, Problems
+from budaya.language import Message
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -99,13 +100,13 @@ def open_table(
         path = Path(source)
         content = None
         if not path.is_file():
-            problems.add(path, None, None, "berkas tidak ditemukan", "file not found")
+            problems.add(path, None, None, Message("berkas tidak ditemukan"))
             return None
         size = path.stat().st_size
     label = (name or path.name) if content is not None else path
     too_big = size_problem(label, size, limits)
     if too_big is not None:
-        problems.add(label, None, None, *too_big.split(" / ", 1))
+        problems.add(label, None, None, too_big)
         return None
     suffix = path.suffix.lower()
     head = content[:8] if content is not None else _head(path)
@@ -115,8 +116,7 @@ def open_table(
                 label,
                 None,
                 None,
-                "harus berkas CSV (UTF-8, dipisah koma)",
-                "must be a CSV file (UTF-8, comma separated)",
+                Message("harus berkas CSV (UTF-8, dipisah koma)"),
             )
             return None
         return _open_xlsx(label, content if content is not None else path, problems, limits)
@@ -126,8 +126,7 @@ def open_table(
                 label,
                 None,
                 None,
-                "berkas Parquet tidak diterima di sini; pakai CSV",
-                "a Parquet file is not accepted here; use CSV",
+                Message("berkas Parquet tidak diterima di sini; pakai CSV"),
             )
             return None
         return _open_parquet(label, content if content is not None else path, problems, limits)
@@ -151,13 +150,17 @@ def read_table(content: bytes, name: str, **options) -> Table:
     return table
 
 
-def size_problem(label, size: int, limits: TableLimits) -> str | None:
-    """Return "Indonesian / English" when a file of `size` bytes is over the byte limit."""
+def size_problem(label, size: int, limits: TableLimits) -> Message | None:
+    """Return the message (str(): "Indonesian / English") when a file of `size` bytes is over
+    the byte limit; the English msgstr names the `_en` fields (bytes, not byte)."""
     if size <= limits.max_bytes:
         return None
-    return (
-        f"berkas {_size(size)}, melebihi batas {_size(limits.max_bytes)} / file is "
-        f"{_size(size, english=True)}, over the limit of {_size(limits.max_bytes, english=True)}"
+    return Message(
+        "berkas {size}, melebihi batas {limit}",
+        size=_size(size),
+        limit=_size(limits.max_bytes),
+        size_en=_size(size, english=True),
+        limit_en=_size(limits.max_bytes, english=True),
     )
 
 
@@ -190,8 +193,7 @@ def _wrong_encoding(label, problems: Problems) -> None:
         label,
         None,
         None,
-        "pengodean salah (UTF-16); simpan ulang sebagai CSV UTF-8",
-        "wrong encoding (UTF-16); save it again as CSV UTF-8",
+        Message("pengodean salah (UTF-16); simpan ulang sebagai CSV UTF-8"),
     )
 
 
@@ -212,12 +214,11 @@ def _open_csv(label, content: bytes, problems, limits, lenient: bool) -> Table |
             label,
             row,
             None,
-            "bukan teks UTF-8; simpan ulang sebagai CSV UTF-8",
-            "not UTF-8 text; save it again as CSV UTF-8",
+            Message("bukan teks UTF-8; simpan ulang sebagai CSV UTF-8"),
         )
         return None
     if not text.strip():
-        problems.add(label, None, None, "berkas kosong", "the file is empty")
+        problems.add(label, None, None, Message("berkas kosong"))
         return None
     delimiter = ","
     if lenient:
@@ -228,15 +229,14 @@ def _open_csv(label, content: bytes, problems, limits, lenient: bool) -> Table |
     try:
         header = next(reader, None)
     except csv.Error as error:
-        problems.add(label, 1, None, f"CSV tidak sah ({error})", f"invalid CSV ({error})")
+        problems.add(label, 1, None, Message("CSV tidak sah ({error})", error=str(error)))
         return None
     if not header or not any(cell.strip() for cell in header):
         problems.add(
             label,
             1,
             None,
-            "berkas kosong atau tanpa baris judul kolom",
-            "empty file or no header row",
+            Message("berkas kosong atau tanpa baris judul kolom"),
         )
         return None
 
@@ -254,7 +254,7 @@ def _open_csv(label, content: bytes, problems, limits, lenient: bool) -> Table |
                 yield number, cells
         except csv.Error as error:
             problems.add(
-                label, number + 1, None, f"CSV tidak sah ({error})", f"invalid CSV ({error})"
+                label, number + 1, None, Message("CSV tidak sah ({error})", error=str(error))
             )
 
     return Table(Path(str(label)), _trim([cell.strip() for cell in header]), rows())
@@ -279,8 +279,7 @@ def _open_csv_file(label, path: Path, head: bytes, problems, limits) -> Table | 
             label,
             1,
             None,
-            "berkas kosong atau tanpa baris judul kolom",
-            "empty file or no header row",
+            Message("berkas kosong atau tanpa baris judul kolom"),
         )
         return None
 
@@ -310,11 +309,10 @@ def _unreadable_csv(label, row: int, error: Exception, problems: Problems) -> No
             label,
             row,
             None,
-            "bukan teks UTF-8; simpan ulang sebagai CSV UTF-8",
-            "not UTF-8 text; save it again as CSV UTF-8",
+            Message("bukan teks UTF-8; simpan ulang sebagai CSV UTF-8"),
         )
     else:
-        problems.add(label, row, None, f"CSV tidak sah ({error})", f"invalid CSV ({error})")
+        problems.add(label, row, None, Message("CSV tidak sah ({error})", error=str(error)))
 
 
 def _too_many_rows(label, number: int, limits: TableLimits, problems: Problems) -> None:
@@ -322,8 +320,11 @@ def _too_many_rows(label, number: int, limits: TableLimits, problems: Problems) 
         label,
         number,
         None,
-        f"lebih dari {limits.max_rows:,} baris data; bagi berkasnya".replace(",", "."),
-        f"more than {limits.max_rows:,} data rows; split the file",
+        Message(
+            "lebih dari {rows} baris data; bagi berkasnya",
+            rows=f"{limits.max_rows:,}".replace(",", "."),
+            rows_en=f"{limits.max_rows:,}",
+        ),
     )
 
 
@@ -333,8 +334,10 @@ def _unreadable_xlsx(label, problems: Problems, error: Exception) -> None:
         label,
         None,
         None,
-        f"tidak dapat dibaca sebagai XLSX; berkas rusak atau terpotong ({reason})",
-        f"cannot be read as XLSX; the file is damaged or truncated ({reason})",
+        Message(
+            "tidak dapat dibaca sebagai XLSX; berkas rusak atau terpotong ({reason})",
+            reason=str(reason),
+        ),
     )
 
 
@@ -354,10 +357,11 @@ def _open_xlsx(label, source, problems: Problems, limits: TableLimits) -> Table 
             label,
             None,
             None,
-            f"isi XLSX {_mb(unpacked)} MB setelah dibuka, melebihi batas "
-            f"{_mb(limits.max_unpacked_bytes)} MB",
-            f"the XLSX unpacks to {_mb(unpacked)} MB, over the limit of "
-            f"{_mb(limits.max_unpacked_bytes)} MB",
+            Message(
+                "isi XLSX {unpacked} MB setelah dibuka, melebihi batas {limit} MB",
+                unpacked=_mb(unpacked),
+                limit=_mb(limits.max_unpacked_bytes),
+            ),
         )
         return None
     if isinstance(stream, io.BytesIO):
@@ -374,10 +378,12 @@ def _open_xlsx(label, source, problems: Problems, limits: TableLimits) -> Table 
                     label,
                     None,
                     None,
-                    f"ada data di lembar {position} ('{sheet.title}'); hanya lembar pertama "
-                    f"yang dibaca, pindahkan datanya ke lembar 1",
-                    f"data on sheet {position} ('{sheet.title}'); only the first sheet is "
-                    f"read, move the data to sheet 1",
+                    Message(
+                        "ada data di lembar {position} ('{title}'); hanya lembar pertama yang "
+                        "dibaca, pindahkan datanya ke lembar 1",
+                        position=position,
+                        title=sheet.title,
+                    ),
                 )
                 workbook.close()
                 return None
@@ -399,8 +405,7 @@ def _open_xlsx(label, source, problems: Problems, limits: TableLimits) -> Table 
             label,
             1,
             None,
-            "lembar pertama kosong atau tanpa baris judul kolom",
-            "the first sheet is empty or has no header row",
+            Message("lembar pertama kosong atau tanpa baris judul kolom"),
         )
         return None
     names = _trim(["" if cell is None else str(cell).strip() for cell in header])
@@ -451,8 +456,7 @@ def _open_parquet(label, source, problems: Problems, limits: TableLimits) -> Tab
             label,
             None,
             None,
-            f"tidak dapat dibaca sebagai Parquet ({error})",
-            f"cannot be read as Parquet ({error})",
+            Message("tidak dapat dibaca sebagai Parquet ({error})", error=str(error)),
         )
         return None
     names = [str(column).strip() for column in frame.columns]
@@ -483,8 +487,7 @@ def row_width_problem(table: Table, number: int, cells: list, problems: Problems
         table.path,
         number,
         None,
-        f"{len(cells)} sel, padahal judul kolom ada {width}",
-        f"{len(cells)} cells, but the header has {width} columns",
+        Message("{cells} sel, padahal judul kolom ada {width}", cells=len(cells), width=width),
     )
     return True
 
@@ -516,15 +519,12 @@ def check_header(
                 table.path,
                 1,
                 f"#{position + 1}",
-                "judul kolom kosong",
-                "empty column name",
+                Message("judul kolom kosong"),
             )
             ok = False
             continue
         if name in positions:
-            problems.add(
-                table.path, 1, name, "kolom muncul lebih dari sekali", "column appears twice"
-            )
+            problems.add(table.path, 1, name, Message("kolom muncul lebih dari sekali"))
             ok = False
             continue
         positions[name] = position
@@ -538,12 +538,11 @@ def check_header(
                 table.path,
                 1,
                 name,
-                f"kolom tidak dikenal{hint_id}",
-                f"unknown column{hint_en}",
+                Message("kolom tidak dikenal{hint_id}", hint_id=hint_id, hint_en=hint_en),
             )
     for name in required:
         if name not in positions:
-            problems.add(table.path, 1, name, "kolom wajib tidak ada", "required column is missing")
+            problems.add(table.path, 1, name, Message("kolom wajib tidak ada"))
             ok = False
     return positions if ok else None
 

@@ -8,6 +8,7 @@ stored (their parents are passed in; nothing here touches the database).
 from budaya.interchange.errors import InputError
 from budaya.interchange.roster_import import RowProblem, normalise_header, storable
 from budaya.interchange.tables import read_table, size_problem, table_limits
+from budaya.language import Message
 
 MAX_NAME = 200
 MAX_CODE = 32
@@ -43,7 +44,7 @@ def table_rows(content: bytes, filename: str, required, optional) -> list[tuple[
     except InputError as error:
         raise TableImportError(
             filename,
-            [RowProblem(p.row, p.column, f"{p.indonesian} / {p.english}") for p in error.problems],
+            [RowProblem(p.row, p.column, p.message) for p in error.problems],
         ) from None
     problems = []
     names = [normalise_header(name) for name in table.header]
@@ -53,15 +54,19 @@ def table_rows(content: bytes, filename: str, required, optional) -> list[tuple[
                 RowProblem(
                     1,
                     table.header[position] or f"#{position + 1}",
-                    f"kolom tidak dikenal; yang diterima: {', '.join((*required, *optional))} / "
-                    f"unknown column",
+                    Message(
+                        "kolom tidak dikenal; yang diterima: {accepted}",
+                        accepted=", ".join((*required, *optional)),
+                    ),
                 )
             )
         elif names.count(name) > 1:
-            problems.append(RowProblem(1, name, "kolom muncul dua kali / column appears twice"))
+            problems.append(RowProblem(1, name, Message("kolom muncul dua kali")))
     for name in required:
         if name not in names:
-            problems.append(RowProblem(1, name, "kolom wajib tidak ada / required column missing"))
+            problems.append(
+                RowProblem(1, name, Message("kolom wajib tidak ada", msgctxt="import table"))
+            )
     if problems:
         raise TableImportError(filename, problems)
     rows = []
@@ -77,8 +82,7 @@ def table_rows(content: bytes, filename: str, required, optional) -> list[tuple[
                     RowProblem(
                         number,
                         name,
-                        "berisi karakter NUL atau karakter yang tidak dapat disimpan / contains "
-                        "a NUL or another character that cannot be stored",
+                        Message("berisi karakter NUL atau karakter yang tidak dapat disimpan"),
                     )
                 )
         if values.get("name") and len(values["name"]) > MAX_NAME:
@@ -86,7 +90,7 @@ def table_rows(content: bytes, filename: str, required, optional) -> list[tuple[
                 RowProblem(
                     number,
                     "name",
-                    f"nama lebih dari {MAX_NAME} karakter / name longer than {MAX_NAME} characters",
+                    Message("nama lebih dari {limit} karakter", limit=MAX_NAME),
                 )
             )
         rows.append((number, values))
@@ -112,7 +116,7 @@ def parent_loops(stored_parents: dict[str, str], clean: list) -> list[RowProblem
                     RowProblem(
                         number,
                         "parent",
-                        f"susunan induk membentuk lingkaran ({chain}) / parent loop ({chain})",
+                        Message("susunan induk membentuk lingkaran ({chain})", chain=chain),
                     )
                 )
                 break

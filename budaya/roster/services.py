@@ -9,6 +9,7 @@ from budaya.institutions.models import Institution, Unit
 from budaya.interchange.errors import InputError
 from budaya.interchange.roster_import import CleanRow, RowProblem, check_table
 from budaya.interchange.tables import read_table, size_problem, table_limits
+from budaya.language import Message
 from budaya.periods.models import Period
 from budaya.roster.models import RosterEntry
 
@@ -64,11 +65,13 @@ def ensure_roster_editable(period: Period) -> None:
     """Raise RosterLocked unless the period is still a draft."""
     if period.state != Period.State.DRAFT:
         raise RosterLocked(
-            f"Periode {period.code} sudah {period.get_state_display().lower()}; daftar pegawai "
-            f"tidak dapat diganti setelah periode dibuka, karena undangan dan jumlah populasi "
-            f"sudah dipakai. / Period {period.code} is {period.state}; the roster cannot be "
-            f"replaced once the period has opened, because invitations and population counts "
-            f"are already in use."
+            Message(
+                "Periode {code} sudah {state_label}; daftar pegawai tidak dapat diganti setelah "
+                "periode dibuka, karena undangan dan jumlah populasi sudah dipakai.",
+                code=period.code,
+                state_label=period.get_state_display().lower(),
+                state=period.state,
+            )
         )
 
 
@@ -85,9 +88,7 @@ def validate_roster(
     if checked.problems:
         raise RosterImportError(filename, checked.problems, checked.more_problems)
     if not checked.rows:
-        raise RosterImportError(
-            filename, [RowProblem(None, None, "tidak ada baris data / the file has no data rows")]
-        )
+        raise RosterImportError(filename, [RowProblem(None, None, Message("tidak ada baris data"))])
     counts: dict[int, int] = {}
     for row in checked.rows:
         counts[row.unit.pk] = counts.get(row.unit.pk, 0) + 1
@@ -129,10 +130,7 @@ def refuse_oversized(filename: str, size: int) -> None:
 
 def as_row_problems(error: InputError) -> list[RowProblem]:
     """Return the reader's problems as RowProblems (row, column, "Indonesian / English")."""
-    return [
-        RowProblem(problem.row, problem.column, f"{problem.indonesian} / {problem.english}")
-        for problem in error.problems
-    ]
+    return [RowProblem(problem.row, problem.column, problem.message) for problem in error.problems]
 
 
 def _check_nips_elsewhere(period, institution, checked) -> None:
@@ -152,8 +150,11 @@ def _check_nips_elsewhere(period, institution, checked) -> None:
             checked.add(
                 row.row,
                 "nip",
-                f"NIP {row.nip} sudah terdaftar di instansi {taken[row.nip]} pada periode ini / "
-                f"NIP {row.nip} is already on {taken[row.nip]}'s roster in this period",
+                Message(
+                    "NIP {nip} sudah terdaftar di instansi {other_institution} pada periode ini",
+                    nip=row.nip,
+                    other_institution=taken[row.nip],
+                ),
             )
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from budaya.institutions.access import require_institution_admin
 from budaya.institutions.models import Institution
+from budaya.language import localized
 from budaya.periods.models import Period
 from budaya.roster import uploads
 from budaya.roster.models import RosterEntry
@@ -48,10 +49,10 @@ def roster_upload(request, period_code, institution_code):
         content = upload.read()
         preview = validate_roster(period, institution, content, upload.name)
     except RosterLocked as error:
-        context["problems"] = [str(error)]
+        context["problems"] = [localized(error)]
         return render(request, "roster/upload.html", context, status=409)
     except RosterImportError as error:
-        context["problems"] = [str(problem) for problem in error.problems]
+        context["problems"] = [problem.localized() for problem in error.problems]
         context["more"] = error.more
         context["filename"] = upload.name
         return render(request, "roster/upload.html", context, status=400)
@@ -87,10 +88,10 @@ def _confirm(request, period, institution, context):
             validate_roster(period, institution, content, pending["filename"]), actor=request.user
         )
     except RosterLocked as error:
-        context["problems"] = [str(error)]
+        context["problems"] = [localized(error)]
         return render(request, "roster/upload.html", context, status=409)
     except RosterImportError as error:
-        context["problems"] = [str(problem) for problem in error.problems]
+        context["problems"] = [problem.localized() for problem in error.problems]
         return render(request, "roster/upload.html", context, status=400)
     finally:
         uploads.discard_upload(token)
