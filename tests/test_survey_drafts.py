@@ -121,3 +121,38 @@ def test_on_the_shared_path_the_draft_key_is_the_browsers_own_secret(world, inst
     assert decrypt_draft(draft.ciphertext, draft_key(token), draft.locator) is None
     page = browser.get(reverse("survey:shared_step", args=[link.slug, 1])).content.decode()
     assert f'name="{steps[0].items[0].code}" value="5" checked' in page
+
+
+def test_a_draft_left_by_an_interrupted_submit_goes_when_the_link_comes_back(
+    client, world, instrument, monkeypatch
+):
+    """The response is stored, then the database goes away before the draft is deleted (its own
+    transaction): the respondent's browser tries again, sees "already sent", and the leftover
+    draft is deleted then, not only when the period is sealed."""
+    from budaya.survey import services
+    from budaya.survey.services import clean_submission, submit_response
+
+    period, institution, entries, tokens = world
+    token, other = tokens[entries[0].pk], tokens[entries[1].pk]
+    data = support.full_draft(instrument, answer=4)
+    save_draft(find_invitation(token), data, draft_key(token))
+    save_draft(find_invitation(other), data, draft_key(other))
+
+    def connection_lost(locator):
+        raise ConnectionError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "delete_draft", connection_lost)
+    try:
+        submit_response(
+            find_invitation(token), clean_submission(instrument, data), draft_key(token)
+        )
+    except ConnectionError:
+        pass
+    monkeypatch.undo()
+    assert Draft.objects.count() == 2
+    page = client.get(reverse("survey:landing", args=[token]))
+    assert page.status_code == 200 and "sudah" in page.content.decode()
+    assert list(Draft.objects.values_list("locator", flat=True)) == [
+        draft_locator(draft_key(other))
+    ]  # the other respondent's draft stays
+    assert client.get(reverse("survey:landing", args=[token])).status_code == 200

@@ -503,6 +503,20 @@ def delete_draft(locator: str) -> None:
         cursor.execute(DELETE_DRAFT_SQL, [locator])
 
 
+def discard_leftover_draft(invitation: Invitation) -> None:
+    """Delete a draft read with a used invitation (`find_invitation`, `find_access`).
+
+    A submit stores the response first and deletes the draft in a transaction of its own; a crash
+    or a database restart in between leaves the encrypted draft behind. The respondent's browser
+    then tries again, lands on the "already sent" page, and the leftover goes here instead of
+    waiting for the period to be sealed.
+    """
+    for locator, blob in getattr(invitation, "loaded_drafts", {}).items():
+        if blob is not None:
+            delete_draft(locator)
+    invitation.loaded_drafts = {}
+
+
 def unit_roster_cells(period, unit_id) -> dict[tuple, int]:
     """Return the roster count per (gender, employment_type, age_band) of one unit in `period`.
 
@@ -579,7 +593,8 @@ def submit_response(invitation: Invitation, cleaned: Cleaned, key: bytes | None 
     changes. The transaction writes the mark and the response only: on PostgreSQL no row that
     names the invitation, its roster entry, a draft or a shared-link browser carries its
     transaction id. The draft is deleted in a transaction of its own once the response is stored
-    (a failure in between leaves an encrypted draft nobody can reach, deleted at sealing). The
+    (a failure in between leaves the encrypted draft behind: it is deleted when the link is
+    opened again, `discard_leftover_draft`, or at the latest when the period is sealed). The
     period's settings and the roster entry are those loaded with the invitation: both are locked
     once a period opens.
     """

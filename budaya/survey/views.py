@@ -32,6 +32,7 @@ from budaya.survey.services import (
     InvitationUsed,
     PeriodNotOpen,
     clean_submission,
+    discard_leftover_draft,
     find_invitation,
     instrument_of,
     read_draft,
@@ -121,6 +122,7 @@ def period_problem(request, period):
 def usable(request, invitation):
     """Return a friendly page when the invitation is used or its period not open, else None."""
     if invitation.used:
+        discard_leftover_draft(invitation)
         return message_page(request, "used")
     return period_problem(request, invitation.period)
 
