@@ -185,6 +185,53 @@ def test_an_institution_administrator_sees_only_its_own_and_adds_none(client, wo
     assert client.get("/instansi/").status_code == 403
 
 
+def test_a_national_administrator_renames_and_reclassifies_an_institution(client, world):
+    client.force_login(world["national"])
+    assert "/instansi/INST-A/ubah/" in client.get("/instansi/").content.decode()
+    page = client.get("/instansi/INST-A/ubah/")
+    assert page.status_code == 200 and 'name="code"' in page.content.decode()
+    data = {"code": "ignored", "name": "  Kota A Baru ", "kind": "kota", "region": "timur"}
+    assert client.post("/instansi/INST-A/ubah/", data).status_code == 302
+    institution = Institution.objects.get(code="INST-A")  # the code never changes
+    assert (institution.name, institution.kind, institution.region) == (
+        "Kota A Baru",
+        "kota",
+        "timur",
+    )
+    entry = AuditEntry.objects.get(action="institution.update", target="INST-A")
+    assert entry.detail["new"] == "Kota A Baru" and entry.detail["region"].endswith("timur")
+    # saving the same values again changes and logs nothing
+    assert client.post("/instansi/INST-A/ubah/", data).status_code == 302
+    assert AuditEntry.objects.filter(action="institution.update").count() == 1
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [({"name": "   "}, "name"), ({"kind": "desa"}, "kind"), ({"region": "utara"}, "region")],
+)
+def test_a_bad_institution_form_names_the_field_and_changes_nothing(client, world, changes, field):
+    client.force_login(world["national"])
+    before = Institution.objects.values().get(code="INST-A")
+    data = {"name": "Nama Baru", "kind": "kota", "region": "barat", **changes}
+    response = client.post("/instansi/INST-A/ubah/", data)
+    assert response.status_code == 400
+    assert f'id="id_{field}"' in response.content.decode()
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert Institution.objects.values().get(code="INST-A") == before
+    assert not AuditEntry.objects.filter(action="institution.update").exists()
+
+
+@pytest.mark.parametrize("persona", ["admin_a", "admin_b", "liaison_a", "evaluator_a"])
+def test_only_national_administrators_change_an_institution(client, world, persona):
+    client.force_login(world[persona])
+    data = {"name": "Diambil alih", "kind": "kota", "region": "barat"}
+    assert client.get("/instansi/INST-A/ubah/").status_code == 403
+    assert client.post("/instansi/INST-A/ubah/", data).status_code == 403
+    assert Institution.objects.get(code="INST-A").name != "Diambil alih"
+    if persona == "admin_a":
+        assert "/instansi/INST-A/ubah/" not in client.get("/instansi/").content.decode()
+
+
 def test_units_are_added_renamed_moved_and_retired(client, world):
     client.force_login(world["admin_a"])
     response = client.post(

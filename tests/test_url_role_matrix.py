@@ -84,6 +84,7 @@ EXPECTED = {
     "period_open": ("POST", NATIONAL),  # an open period: refused with a message
     "institution_list": ("GET", ADMIN_A | {"admin_b"}),
     "institution_import": ("GET", NATIONAL),
+    "institution_edit": ("GET", NATIONAL),
     "unit_list": ("GET", ADMIN_A),
     "unit_import": ("GET", ADMIN_A),
     "unit_edit": ("GET", ADMIN_A),

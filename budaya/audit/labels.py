@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "invitations.forget": _("Tautan undangan dihapus dari server"),
     "institution.create": _("Instansi ditambahkan"),
     "institution.import": _("Instansi diimpor"),
+    "institution.update": _("Instansi diubah"),
     "invitations.issue": _("Undangan dibuat"),
     "invitations.reissue": _("Undangan diterbitkan ulang"),
     "invitations.remind": _("Pengingat undangan dikirim"),

@@ -14,6 +14,14 @@ class InstitutionForm(forms.Form):
     region = forms.ChoiceField(label=_("Wilayah"), choices=Institution.Region.choices)
 
 
+class InstitutionEditForm(InstitutionForm):
+    """Rename an institution or change its kind or region; its code stays."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].disabled = True
+
+
 def _active_units(institution, exclude=None):
     units = Unit.objects.filter(institution=institution, retired_on__isnull=True).order_by("code")
     if exclude is not None:

@@ -1,5 +1,5 @@
 """Institutions and their unit tree managed from the back office: add an institution (national
-administrators), add, rename, move and retire units (institution administrators). Every
+administrators) and rename it or change its kind and region, add, rename, move and retire units (institution administrators). Every
 change is checked first and logged; a refusal is a ValidationError whose message names the
 field and what is wrong, and changes nothing."""
 
@@ -29,6 +29,38 @@ def create_institution(code: str, name: str, kind: str, region: str, actor=None)
         institution=institution,
         target=code,
         detail={"kind": kind, "region": region},
+    )
+    return institution
+
+
+@transaction.atomic
+def update_institution(
+    institution: Institution, name: str, kind: str, region: str, actor=None
+) -> Institution:
+    """Rename an institution and/or change its kind or region (its code stays: files, links and
+    earlier releases name it by code). Result pages and reports show the current name."""
+    institution = Institution.objects.select_for_update().get(pk=institution.pk)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Nama instansi wajib diisi.")})
+    changes = {}
+    for field, value in (("name", name), ("kind", kind), ("region", region)):
+        old = getattr(institution, field)
+        if old != value:
+            changes[field] = (old, value)
+            setattr(institution, field, value)
+    if not changes:
+        return institution
+    institution.full_clean()
+    institution.save(update_fields=list(changes))
+    detail = {}
+    if "name" in changes:
+        detail.update(old=changes["name"][0], new=changes["name"][1])
+    for field in ("kind", "region"):
+        if field in changes:
+            detail[field] = f"{changes[field][0]} → {changes[field][1]}"
+    log_action(
+        actor, "institution.update", institution=institution, target=institution.code, detail=detail
     )
     return institution
 

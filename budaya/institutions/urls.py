@@ -10,6 +10,7 @@ urlpatterns = [
     path("log-audit/ekspor.csv", audit_views.audit_export, name="audit_export"),
     path("instansi/", views.institution_list, name="institution_list"),
     path("instansi/impor/", views.institution_import, name="institution_import"),
+    path("instansi/<str:institution_code>/ubah/", views.institution_edit, name="institution_edit"),
     path("instansi/<str:institution_code>/unit/", views.unit_list, name="unit_list"),
     path("instansi/<str:institution_code>/unit/impor/", views.unit_import, name="unit_import"),
     path(

@@ -1,6 +1,6 @@
 """Back-office pages of institutions, their unit tree and their staff accounts.
 
-National administrators list and add institutions; an institution's administrator (or a
+National administrators list, add, rename and reclassify institutions; an institution's administrator (or a
 national administrator) manages its units (add, rename, move, retire, import a file with a
 preview first) and its staff (invite by e-mail, change role or unit, deactivate). Every page
 checks the institution against the signed-in user (budaya.institutions.access)."""
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from budaya.audit.services import log_action
 from budaya.institutions.access import is_national_admin, require_institution_admin
 from budaya.institutions.forms import (
+    InstitutionEditForm,
     InstitutionForm,
     StaffInviteForm,
     StaffRoleForm,
@@ -44,6 +45,7 @@ from budaya.institutions.management import (
     restore_unit,
     retire_unit,
     unit_tree,
+    update_institution,
     update_unit,
 )
 from budaya.institutions.models import Institution, Role, Unit
@@ -111,6 +113,39 @@ def institution_list(request):
         "institutions/list.html",
         {"institutions": institutions, "form": form, "national": national},
         status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def institution_edit(request, institution_code):
+    """National administrators: rename an institution or change its kind or region."""
+    if not is_national_admin(request.user):
+        raise PermissionDenied(_("Hanya administrator nasional yang dapat mengubah instansi."))
+    institution = get_object_or_404(Institution, code=institution_code)
+    initial = {
+        "code": institution.code,
+        "name": institution.name,
+        "kind": institution.kind,
+        "region": institution.region,
+    }
+    form = InstitutionEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            update_institution(
+                institution, data["name"], data["kind"], data["region"], actor=request.user
+            )
+        except ValidationError as error:
+            _put_errors(form, error)
+        else:
+            messages.success(request, _("Instansi %(code)s disimpan.") % {"code": institution.code})
+            return redirect("institution_list")
+    return render(
+        request,
+        "institutions/institution_edit.html",
+        {"institution": institution, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
