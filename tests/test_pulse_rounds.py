@@ -471,3 +471,25 @@ def test_the_release_rules_hold_for_a_pulse_round(rounds):
     after = store.group(second, "unit", "U1", "KAB-A")
     assert after["carried_over"] == {"from_release": 1}
     assert after["values"] == before["values"] and after["n"] == before["n"]
+
+
+def test_the_home_page_offers_no_evaluation_or_branding_link_for_a_pulse_round(rounds, client):
+    pulse, annual = rounds["pulse"].code, rounds["annual"].code
+    for persona in ("national", "admin_a"):
+        client.force_login(rounds[persona])
+        html = client.get(reverse("home")).content.decode()
+        for name, args in (
+            ("evaluation:overview", ["KAB-A"]),
+            ("public:institution_link", ["KAB-A"]),
+            ("evaluation:national", []),
+            ("evaluation:deadline", []),
+            ("public:national_link", []),
+        ):
+            assert reverse(name, args=[pulse, *args]) not in html, (persona, name)
+        assert reverse("results", args=[pulse, "KAB-A"]) in html
+        assert reverse("evaluation:overview", args=[annual, "KAB-A"]) in html
+    client.force_login(rounds["liaison_u1"])
+    html = client.get(reverse("home")).content.decode()
+    assert reverse("evaluation:unit", args=[pulse, "KAB-A", "U1"]) not in html
+    assert reverse("evaluation:unit", args=[annual, "KAB-A", "U1"]) in html
+    assert reverse("unit_results", args=[pulse, "KAB-A", "U1"]) in html

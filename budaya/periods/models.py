@@ -85,6 +85,17 @@ class Period(models.Model):
         return self.state == self.State.OPEN and self.opens_on <= date <= self.closes_on
 
     @property
+    def is_pulse(self) -> bool:
+        """Whether the period is a pulse round (METHOD.md §15): its instrument has no behaviours,
+        values selection, employer branding or evaluation, so no page of those applies."""
+        from budaya.instruments import InstrumentError, load_instrument
+
+        try:
+            return load_instrument(self.instrument).is_pulse
+        except InstrumentError:
+            return False
+
+    @property
     def year(self) -> int:
         """Return the period's year (of its opening date), used for age bands."""
         return self.opens_on.year
