@@ -221,6 +221,13 @@ def test_budaya_score_scores_a_pulse_responses_file(tmp_path, capsys):
 
     sheets = load_workbook(tmp_path / "hasil.xlsx", read_only=True).sheetnames
     assert "Nilai" in sheets and "Perilaku" not in sheets  # no behaviours in a pulse round
+    # the console summary shows the indices a pulse round defines, no Evaluasi or Indeks BerAKHLAK
+    header = capsys.readouterr().out.splitlines()[0]
+    assert "Indeks Implementasi" in header and "Indeks Keterikatan Pegawai" in header
+    assert "Evaluasi" not in header and "BerAKHLAK" not in header
+    book = load_workbook(tmp_path / "hasil.xlsx", read_only=True)
+    notes = {row[0]: row[1] for row in book["Keterangan"].iter_rows(values_only=True)}
+    assert "tidak ada minimum Slovin" in notes["Memenuhi syarat"]
 
 
 def test_budaya_score_refuses_an_evaluation_file_with_a_pulse_instrument(tmp_path, capsys):

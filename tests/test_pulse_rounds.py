@@ -309,6 +309,7 @@ def test_the_pdf_and_press_summary_of_a_pulse_round(rounds, client):
 
 
 def test_the_workbook_of_a_pulse_round_has_no_behaviour_sheet(rounds):
+    from budaya.interchange.summary import eligibility_sentence
     from budaya.reports.exports import tables
     from budaya.results.presenters import build_report
 
@@ -319,6 +320,16 @@ def test_the_workbook_of_a_pulse_round_has_no_behaviour_sheet(rounds):
     indices = next(table for table in tables(report) if table.name == "Indeks")
     labels = [row[0] for row in indices.rows]
     assert labels == ["Indeks Implementasi BerAKHLAK", "Indeks Keterikatan Pegawai"]
+    # the one eligibility sentence of a pulse round, as on its page and in its PDF
+    meaning = [
+        row[1] for table in tables(report) for row in table.rows if row[0] == "Arti memenuhi syarat"
+    ]
+    assert meaning == [eligibility_sentence(pulse=True)] and "Slovin; setiap" in meaning[0]
+    annual = build_report(rounds["annual"], store.latest_set(rounds["annual"]), rounds["inst_a"])
+    meaning = [
+        row[1] for table in tables(annual) for row in table.rows if row[0] == "Arti memenuhi syarat"
+    ]
+    assert meaning == [eligibility_sentence()]
 
 
 def _row_cells(html: str, key: str) -> list[str]:
@@ -493,3 +504,14 @@ def test_the_home_page_offers_no_evaluation_or_branding_link_for_a_pulse_round(r
     assert reverse("evaluation:unit", args=[pulse, "KAB-A", "U1"]) not in html
     assert reverse("evaluation:unit", args=[annual, "KAB-A", "U1"]) in html
     assert reverse("unit_results", args=[pulse, "KAB-A", "U1"]) in html
+
+
+def test_import_evaluation_refuses_a_pulse_round_in_one_line(rounds, tmp_path, capsys):
+    from budaya.evaluation.models import Evaluation
+
+    evaluation = tmp_path / "evaluasi.csv"
+    evaluation.write_text("institution,unit,criterion,level\nKAB-A,,KOMITMEN,3\n", "utf-8")
+    assert main(["import-evaluation", rounds["pulse"].code, str(evaluation)]) != 0
+    error = capsys.readouterr().err
+    assert "pulse round, which has no evaluation" in error and "baris" not in error
+    assert not Evaluation.objects.filter(period=rounds["pulse"]).exists()

@@ -26,6 +26,11 @@ def run(args) -> int:
     from budaya.interchange.errors import InputError
 
     period = get_period(args.period)
+    if period.is_pulse:
+        raise CommandError(
+            f"periode {period.code} adalah putaran denyut, tanpa Evaluasi Budaya Kerja / period "
+            f"{period.code} is a pulse round, which has no evaluation (METHOD.md §15)"
+        )
     try:
         stored = import_judgements(args.file, period, actor=None)
     except InputError as error:

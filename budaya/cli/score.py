@@ -211,7 +211,7 @@ def run(args: argparse.Namespace) -> int:
         instrument=args.instrument,
     )
     write_outputs(results, args, args.threshold)
-    print(format_summary(results, args.threshold))
+    print(format_summary(results, args.threshold, pulse=getattr(instrument, "is_pulse", False)))
     written = f"{args.out}" + (f" dan {args.xlsx}" if args.xlsx else "")
     print(f"\nHasil ditulis ke {written}.")
     return 0

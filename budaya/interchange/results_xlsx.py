@@ -251,7 +251,7 @@ def write_results_xlsx(results: dict, path: Path, threshold: int) -> None:
     notes = Table(
         "Keterangan",
         columns("Istilah", "Arti"),
-        [["Memenuhi syarat", eligibility_sentence()]]
+        [["Memenuhi syarat", eligibility_sentence(pulse)]]
         + [
             [term["title"], term["text"]]
             for section in glossary.entries()

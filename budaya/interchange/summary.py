@@ -43,8 +43,11 @@ def _count(value) -> str:
     return "–" if value is None else format_number(int(value))
 
 
-def summary_rows(results: dict, threshold: int) -> list[list[str]]:
-    """Return the summary's rows: institutions by the document's order, then the nation."""
+def summary_rows(results: dict, threshold: int, pulse: bool = False) -> list[list[str]]:
+    """Return the summary's rows: institutions by the document's order, then the nation. A pulse
+    round (METHOD.md §15) has no evaluation and no Indeks BerAKHLAK: its last two columns are
+    Indeks Implementasi and engagement."""
+    last = ("engagement",) if pulse else ("evaluasi", "indeks_berakhlak")
     groups = results.get("groups", [])
     ordered = [g for g in groups if g.get("level") == "institution"]
     ordered += [g for g in groups if g.get("level") == "nation"]
@@ -58,12 +61,11 @@ def summary_rows(results: dict, threshold: int) -> list[list[str]]:
             "ya" if group.get("eligible") else "tidak",
         ]
         if group.get("suppressed"):
-            row += [suppressed_label(threshold), "", ""]
+            row += [suppressed_label(threshold), *[""] * len(last)]
         else:
+            row += [score_text(group.get("implementasi"))]
             row += [
-                score_text(group.get("implementasi")),
-                score_text(group.get("evaluasi")),
-                score_text(group.get("indeks_berakhlak"), with_category=True),
+                score_text(group.get(key), with_category=key == "indeks_berakhlak") for key in last
             ]
         rows.append(row)
     return rows
@@ -79,13 +81,16 @@ HEADER = [
     "Evaluasi",
     "Indeks BerAKHLAK",
 ]
+PULSE_HEADER = [*HEADER[:6], "Indeks Keterikatan Pegawai"]
 _NUMERIC = {1, 2, 3}
 
 
-def format_summary(results: dict, threshold: int) -> str:
-    """Return the summary as an aligned plain-text table (counts right-aligned)."""
-    rows = [HEADER, *summary_rows(results, threshold)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
+def format_summary(results: dict, threshold: int, pulse: bool = False) -> str:
+    """Return the summary as an aligned plain-text table (counts right-aligned); of a pulse
+    round with `pulse`."""
+    header = PULSE_HEADER if pulse else HEADER
+    rows = [header, *summary_rows(results, threshold, pulse)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = []
     for number, row in enumerate(rows):
         cells = []
@@ -107,12 +112,21 @@ ELIGIBILITY_SENTENCE = gettext_noop(
 )
 
 
-def eligibility_sentence() -> str:
-    """Return the eligibility sentence in the active language (Indonesian without Django)."""
+# Its counterpart for a pulse round (METHOD.md §15: no Slovin eligibility).
+PULSE_ELIGIBILITY_SENTENCE = gettext_noop(
+    "Putaran denyut: tidak ada minimum Slovin; setiap kelompok dengan sedikitnya k responden "
+    "ditampilkan."
+)
+
+
+def eligibility_sentence(pulse: bool = False) -> str:
+    """Return the eligibility sentence (of a pulse round with `pulse`) in the active language
+    (Indonesian without Django)."""
     from django.conf import settings
 
+    text = PULSE_ELIGIBILITY_SENTENCE if pulse else ELIGIBILITY_SENTENCE
     if not settings.configured:
-        return ELIGIBILITY_SENTENCE
+        return text
     from django.utils.translation import gettext
 
-    return gettext(ELIGIBILITY_SENTENCE)
+    return gettext(text)

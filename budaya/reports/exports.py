@@ -61,7 +61,7 @@ def tables(report: dict) -> list[Table]:
         [_("Tingkat respons"), Cell(group.get("response_rate"), PERCENT)],
         [_("Minimum responden"), group.get("minimum")],
         [_("Memenuhi syarat"), _yes_no(group.get("eligible"))],
-        [_("Arti memenuhi syarat"), eligibility_sentence()],
+        [_("Arti memenuhi syarat"), eligibility_sentence(bool(report.get("pulse")))],
         [_("Disembunyikan"), _yes_no(group.get("suppressed"))],
     ]
     result_set = report.get("result_set")

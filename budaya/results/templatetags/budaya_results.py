@@ -64,9 +64,10 @@ def num(value):
 
 
 @register.simple_tag
-def eligibility_sentence():
-    """Return the one sentence that explains eligibility (shared with the PDF and workbooks)."""
-    return _eligibility_sentence()
+def eligibility_sentence(pulse=False):
+    """Return the one sentence that explains eligibility (shared with the PDF and workbooks); of
+    a pulse round with `pulse`."""
+    return _eligibility_sentence(bool(pulse))
 
 
 @register.inclusion_tag("results/_explain.html")
