@@ -104,7 +104,14 @@ def test_a_national_administrator_creates_edits_and_opens_a_period(client, world
     assert response.status_code == 302
     period.refresh_from_db()
     assert period.threshold == 12 and period.previous is None
-    assert client.post("/periode/P-2027/buka/").status_code == 302
+    # "Buka" leads to a page that says what opening locks; only its button opens the period
+    assert 'href="/periode/P-2027/buka/"' in client.get("/periode/").content.decode()
+    confirm = client.get("/periode/P-2027/buka/")
+    assert confirm.status_code == 200 and "terkunci" in confirm.content.decode()
+    assert client.post("/periode/P-2027/buka/").status_code == 200  # without the confirmation
+    period.refresh_from_db()
+    assert period.state == "draft"
+    assert client.post("/periode/P-2027/buka/", {"confirm": "yes"}).status_code == 302
     period.refresh_from_db()
     assert period.state == "open"
     response = client.get("/periode/P-2027/ubah/", follow=True)
@@ -148,8 +155,12 @@ def test_a_previous_period_must_open_before(client, world):
 
 def test_opening_twice_is_refused_with_a_message(client, world):
     client.force_login(world["national"])
-    response = client.post("/periode/P-2026/buka/", follow=True)
-    assert "hanya draf yang dapat dibuka" in response.content.decode()
+    for response in (
+        client.post("/periode/P-2026/buka/", {"confirm": "yes"}, follow=True),
+        client.get("/periode/P-2026/buka/", follow=True),
+    ):
+        assert "hanya draf yang dapat dibuka" in response.content.decode()
+    assert AuditEntry.objects.filter(action="period.open").count() == 0
 
 
 @pytest.mark.parametrize("persona", ["admin_a", *OTHERS])

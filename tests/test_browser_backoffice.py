@@ -94,7 +94,9 @@ def test_a_national_administrator_creates_and_opens_a_period_by_navigation(live_
             click(page, "Buat periode", role="button")
             row = page.locator("tr[data-period='2026']")
             assert row.locator("[data-state]").get_attribute("data-state") == "draft"
-            click(page, "Buka 2026", role="button")
+            click(page, "Buka 2026")
+            assert "terkunci" in page.locator("#open-consequences").inner_text()
+            click(page, "Ya, buka periode 2026", role="button")
             row = page.locator("tr[data-period='2026']")
             assert row.locator("[data-state]").get_attribute("data-state") == "open"
             assert "pengaturan metodenya kini terkunci" in page.content()

@@ -81,7 +81,7 @@ EXPECTED = {
     "period_list": ("GET", NATIONAL),
     "period_create": ("GET", NATIONAL),
     "period_edit": ("GET", NATIONAL),  # an open period: back to the list with a message
-    "period_open": ("POST", NATIONAL),  # an open period: refused with a message
+    "period_open": ("GET", NATIONAL),  # an open period: back to the list with a message
     "institution_list": ("GET", ADMIN_A | {"admin_b"}),
     "institution_import": ("GET", NATIONAL),
     "institution_edit": ("GET", NATIONAL),

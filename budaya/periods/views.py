@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from budaya.institutions.access import is_national_admin
 from budaya.institutions.services import home_links
@@ -129,11 +129,21 @@ def period_edit(request, period_code):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def period_open(request, period_code):
-    """Open a draft period (the rules of `budaya period open`): its method is locked."""
+    """Open a draft period (the rules of `budaya period open`) after a confirmation page that
+    says what opening locks; a POST without the confirmation goes to that page."""
     _require_national(request)
     period = get_object_or_404(Period, code=period_code)
+    if period.state != Period.State.DRAFT:
+        messages.error(
+            request,
+            _("Periode %(code)s berstatus %(state)s; hanya draf yang dapat dibuka.")
+            % {"code": period.code, "state": period.get_state_display()},
+        )
+        return redirect("period_list")
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        return render(request, "periods/open_confirm.html", {"period": period})
     try:
         open_period(period, actor=request.user)
     except PeriodStateError as error:
