@@ -488,3 +488,38 @@ def test_the_internalisation_log_per_role(client, released, media):
     client.force_login(world["admin_b"])
     assert client.get(url).status_code == 403
     assert client.get(reverse("actions:activity", args=["INST-A", besar.pk])).status_code == 403
+
+
+def test_removing_evidence_that_is_not_on_the_page_says_so_and_removes_nothing(
+    client, released, media
+):
+    world = released
+    plan = make_plan(world)
+    action = make_action(plan, make_agent(world))
+    client.force_login(world["admin_a"])
+    client.post(
+        reverse("actions:action", args=["INST-A", action.pk]),
+        {"status": "berjalan", "note": "Mulai", "evidence": [pdf("bukti.pdf")]},
+    )
+    activity = services.log_activity(
+        world["inst_a"], world["units"]["BESAR"], world["admin_a"], held_on=dt.date(2026, 7, 1),
+        kind="coaching", focus="KO", participants=12, title="Coaching",
+    )  # fmt: skip
+    on_action = action.evidence.get()
+    pages = (
+        reverse("actions:action", args=["INST-A", action.pk]),
+        reverse("actions:activity", args=["INST-A", activity.pk]),
+    )
+    made_up = "6f1c2a7e-0000-4000-8000-000000000000"
+    # the action's file on the activity's page, a made-up id and garbage: a message, nothing
+    # removed, no error page
+    for url, wrong in [(pages[1], str(on_action.pk))] + [
+        (url, wrong) for url in pages for wrong in (made_up, "a" * 80, "x")
+    ]:
+        response = client.post(url, {"remove": wrong}, follow=True)
+        assert response.status_code == 200
+        assert "Berkas bukti itu tidak ada di sini." in response.content.decode(), (url, wrong)
+    assert Evidence.objects.filter(pk=on_action.pk).exists()
+    response = client.post(pages[0], {"remove": str(on_action.pk)}, follow=True)
+    assert "Berkas bukti dihapus." in response.content.decode()
+    assert not Evidence.objects.filter(pk=on_action.pk).exists()

@@ -263,14 +263,7 @@ def action_detail(request, institution_code, action_id):
     if request.method == "POST":
         access.require_manage(request.user, institution, plan.unit)
         if request.POST.get("remove"):
-            evidence = Evidence.objects.filter(
-                action=action, pk=_uuid(request.POST.get("remove"))
-            ).first()
-            if evidence is None:
-                messages.error(request, gettext("Berkas bukti itu tidak ada pada tindakan ini."))
-            else:
-                services.remove_evidence(evidence, request.user)
-                messages.success(request, gettext("Berkas bukti dihapus."))
+            _remove_evidence(request, Evidence.objects.filter(action=action))
             return redirect("actions:action", institution.code, action.pk)
         form = ProgressForm(request.POST, request.FILES)
         if form.is_valid():
@@ -311,6 +304,17 @@ def _uuid(raw):
         return uuid.UUID((raw or "")[:64])
     except ValueError:
         return None
+
+
+def _remove_evidence(request, files) -> None:
+    """Remove the evidence file named by the POST's "remove" among `files` (one action's or one
+    activity's); an id that is not among them changes nothing and says so."""
+    evidence = files.filter(pk=_uuid(request.POST.get("remove"))).first()
+    if evidence is None:
+        messages.error(request, gettext("Berkas bukti itu tidak ada di sini."))
+        return
+    services.remove_evidence(evidence, request.user)
+    messages.success(request, gettext("Berkas bukti dihapus."))
 
 
 @login_required
@@ -423,12 +427,7 @@ def activity_detail(request, institution_code, activity_id):
     if request.method == "POST":
         access.require_manage(request.user, institution, activity.unit)
         if request.POST.get("remove"):
-            evidence = Evidence.objects.filter(
-                activity=activity, pk=_uuid(request.POST.get("remove"))
-            ).first()
-            if evidence is not None:
-                services.remove_evidence(evidence, request.user)
-                messages.success(request, gettext("Berkas bukti dihapus."))
+            _remove_evidence(request, Evidence.objects.filter(activity=activity))
             return redirect("actions:activity", institution.code, activity.pk)
         form = EvidenceForm(request.POST, request.FILES)
         if form.is_valid():
