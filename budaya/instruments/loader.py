@@ -150,7 +150,7 @@ def _load_pulse(document, top: Where) -> Instrument:
     doc = schema.mapping(document, top, required=PULSE_KEYS)
     edition = schema.code(doc["edition"], top.key("edition"), schema.EDITION)
     points, labels = _scale(doc["scale"], top.key("scale"))
-    values = _pulse_values(doc["values"], top.key("values"))
+    values = _values(doc["values"], top.key("values"), behaviours=False)
     where = top.key("items")
     seen: dict[str, str] = {}
     items = []
@@ -198,30 +198,6 @@ def _load_pulse(document, top: Where) -> Instrument:
     )
 
 
-def _pulse_values(raw, where: Where) -> tuple[ValueDef, ...]:
-    """Return the seven values of a pulse edition (code and name only), in METHOD.md order."""
-    entries = schema.sequence(raw, where)
-    codes = [schema.entry_code(entry) for entry in entries]
-    if codes != list(VALUE_CODES):
-        where.fail(
-            f"nilai harus tepat {', '.join(VALUE_CODES)} dengan urutan ini, ada {codes} / "
-            f"values must be exactly {', '.join(VALUE_CODES)} in this order, found {codes}"
-        )
-    values = []
-    for i, raw_value in enumerate(entries):
-        at = where.index(i, codes[i])
-        entry = schema.mapping(raw_value, at, required=("code", "name"))
-        name = schema.text(entry["name"], at.key("name"))
-        official = VALUE_NAMES[entry["code"]]
-        if name.id != official or name.en != official:
-            at.key("name").fail(
-                f"nama nilai harus '{official}' dalam kedua bahasa / "
-                f"the value name must be '{official}' in both languages"
-            )
-        values.append(ValueDef(code=entry["code"], name=name, behaviours=()))
-    return tuple(values)
-
-
 def _scale(raw, where: Where) -> tuple[int, tuple]:
     """Return the number of answer points K and one label per point."""
     scale = schema.mapping(raw, where, required=("points", "labels"))
@@ -238,8 +214,9 @@ def _scale(raw, where: Where) -> tuple[int, tuple]:
     return points, labels
 
 
-def _values(raw, where: Where) -> tuple[ValueDef, ...]:
-    """Return the seven values, each with its three behaviours, in METHOD.md order."""
+def _values(raw, where: Where, behaviours: bool = True) -> tuple[ValueDef, ...]:
+    """Return the seven values in METHOD.md order, each with its three behaviours; with
+    `behaviours=False` (a pulse edition, METHOD.md §15) code and name only."""
     entries = schema.sequence(raw, where)
     codes = [schema.entry_code(entry) for entry in entries]
     if codes != list(VALUE_CODES):
@@ -250,7 +227,8 @@ def _values(raw, where: Where) -> tuple[ValueDef, ...]:
     values = []
     for i, raw_value in enumerate(entries):
         at = where.index(i, codes[i])
-        entry = schema.mapping(raw_value, at, required=("code", "name", "behaviours"))
+        required = ("code", "name", "behaviours") if behaviours else ("code", "name")
+        entry = schema.mapping(raw_value, at, required=required)
         value_code = entry["code"]
         name = schema.text(entry["name"], at.key("name"))
         official = VALUE_NAMES[value_code]
@@ -259,6 +237,9 @@ def _values(raw, where: Where) -> tuple[ValueDef, ...]:
                 f"nama nilai harus '{official}' dalam kedua bahasa / "
                 f"the value name must be '{official}' in both languages"
             )
+        if not behaviours:
+            values.append(ValueDef(code=value_code, name=name, behaviours=()))
+            continue
         raw_behaviours = schema.sequence(entry["behaviours"], at.key("behaviours"))
         expected = [f"{value_code}{n}" for n in (1, 2, 3)]
         found = [schema.entry_code(b) for b in raw_behaviours]
