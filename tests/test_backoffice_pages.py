@@ -447,6 +447,70 @@ def test_staff_role_changes_and_deactivation(client, world):
     assert actions == ["user.role_change", "user.role_change", "user.deactivate"]
 
 
+def test_an_administrator_unlocks_a_liaison_and_resets_their_two_step_verification(client, world):
+    from budaya.security import lockout
+    from budaya.security.models import TOTPDevice
+
+    liaison = world["liaison_a"]
+    for _ in range(5):
+        lockout.record_failure("liaison_a", "203.0.113.9")
+    assert lockout.is_locked("liaison_a", "203.0.113.9")
+    TOTPDevice.objects.create(user=liaison, secret="JBSWY3DPEHPK3PXP", confirmed_on=dt.date.today())
+    client.force_login(world["admin_a"])
+    page = client.get(f"/instansi/INST-A/petugas/{liaison.pk}/").content.decode()
+    assert "Buka kunci masuk" in page and "Atur ulang verifikasi dua langkah" in page
+    url = f"/instansi/INST-A/petugas/{liaison.pk}/masuk/"
+    assert client.get(url).status_code == 405
+    assert client.post(url, {"action": "unlock"}).status_code == 302
+    assert not lockout.is_locked("liaison_a", "203.0.113.9")
+    response = client.post(url, {"action": "reset_totp"}, follow=True)
+    assert "mendaftarkan aplikasi autentikator lagi" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=liaison).exists()
+    response = client.post(url, {"action": "reset_totp"}, follow=True)
+    assert "belum mendaftarkan verifikasi dua langkah" in response.content.decode()
+    assert "Atur ulang verifikasi dua langkah" not in response.content.decode()
+    actions = list(
+        AuditEntry.objects.filter(target="liaison_a")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["user.unlock", "user.totp_reset"]
+
+
+def test_sign_in_help_is_refused_beyond_the_administrators_reach(client, world):
+    from budaya.security.models import TOTPDevice
+
+    other_admin = get_user_model().objects.create_user("admin_a2", password=PASSWORD)
+    Role.objects.create(user=other_admin, role="institution_admin", institution=world["inst_a"])
+    national = world["national"]
+    for member in (other_admin, world["liaison_a"]):
+        TOTPDevice.objects.create(
+            user=member, secret="JBSWY3DPEHPK3PXP", confirmed_on=dt.date.today()
+        )
+    cases = [
+        ("admin_a", other_admin),  # another administrator: national administrators only
+        ("admin_b", world["liaison_a"]),  # another institution's administrator
+        ("liaison_a", world["liaison_a"]),  # not an administrator
+        ("evaluator_a", world["liaison_a"]),
+        ("admin_a", national),  # no staff member of this institution
+    ]
+    for persona, member in cases:
+        client.force_login(world[persona])
+        response = client.post(
+            f"/instansi/INST-A/petugas/{member.pk}/masuk/", {"action": "reset_totp"}
+        )
+        assert response.status_code == 403, (persona, member)
+    assert TOTPDevice.objects.count() == 2
+    assert not AuditEntry.objects.filter(action__in=["user.unlock", "user.totp_reset"]).exists()
+    # a national administrator may help the institution's administrator
+    client.force_login(national)
+    response = client.post(
+        f"/instansi/INST-A/petugas/{other_admin.pk}/masuk/", {"action": "reset_totp"}
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=other_admin).exists()
+
+
 def test_a_roster_naming_a_retired_unit_is_refused(db):
     from budaya.institutions.management import retire_unit
     from budaya.interchange.nip import make_nip

@@ -90,6 +90,7 @@ EXPECTED = {
     "unit_edit": ("GET", ADMIN_A),
     "staff_list": ("GET", ADMIN_A),
     "staff_edit": ("GET", ADMIN_A),  # the liaison of institution A
+    "staff_sign_in": ("POST", ADMIN_A),  # unlock or reset TOTP of that liaison
     "account_activate": ("GET", EVERYONE),  # an invalid link says so; the token is the key
     # respondents (public; the token or slug is the key)
     "survey:landing": ("GET", EVERYONE),

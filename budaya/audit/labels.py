@@ -59,6 +59,8 @@ ACTION_LABELS = {
     "user.activate": _("Akun petugas diaktifkan"),
     "user.add": _("Pengguna ditambahkan"),
     "user.deactivate": _("Akses petugas dicabut"),
+    "user.totp_reset": _("Verifikasi dua langkah petugas diatur ulang"),
+    "user.unlock": _("Percobaan masuk petugas yang gagal dilupakan"),
     "user.invite": _("Petugas diundang"),
     "user.role_change": _("Peran petugas diubah"),
     "user.update": _("Pengguna diubah"),

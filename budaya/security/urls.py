@@ -1,4 +1,5 @@
-"""Routes of the login (with lockout and TOTP) and the TOTP enrolment page."""
+"""Routes of the login (with lockout and TOTP), the TOTP enrolment page, and the administrator's
+help for a staff member who cannot sign in."""
 
 from django.urls import path
 
@@ -12,4 +13,9 @@ urlpatterns = [
         "akun/aktifkan/<str:uidb64>/<str:token>/", views.account_activate, name="account_activate"
     ),
     path("admin/login/", views.admin_login, name="admin_login_redirect"),
+    path(
+        "instansi/<str:institution_code>/petugas/<int:user_id>/masuk/",
+        views.staff_sign_in,
+        name="staff_sign_in",
+    ),
 ]

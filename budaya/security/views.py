@@ -253,3 +253,55 @@ def account_activate(request, uidb64, token):
         messages.success(request, _("Kata sandi tersimpan. Silakan masuk."))
         return redirect("login")
     return render(request, "security/activate.html", {"form": form, "member": user})
+
+
+@login_required
+@require_http_methods(["POST"])
+def staff_sign_in(request, institution_code, user_id):
+    """An administrator helps a staff member of the institution who cannot sign in: "unlock"
+    forgets the failed attempts of the account (every address), "reset_totp" removes its TOTP
+    device so the next sign-in, with the password, enrols a new one (a lost phone). Only for a
+    member whose every role the administrator may give (an institution administrator: unit
+    liaisons and evaluators); each change is logged."""
+    from django.shortcuts import get_object_or_404
+
+    from budaya.institutions.access import require_institution_admin
+    from budaya.institutions.models import Institution, Role
+    from budaya.institutions.staff import assignable_roles
+
+    institution = get_object_or_404(Institution, code=institution_code)
+    require_institution_admin(request, institution)
+    member = get_object_or_404(get_user_model(), pk=user_id)
+    held = set(Role.objects.filter(user=member).values_list("role", flat=True))
+    if not Role.objects.filter(user=member, institution=institution).exists():
+        raise PermissionDenied(_("Pengguna ini bukan petugas instansi ini."))
+    if not held <= set(assignable_roles(request.user)):
+        raise PermissionDenied(_("Peran ini hanya dapat diubah oleh administrator nasional."))
+    action = request.POST.get("action")
+    name = member.get_username()
+    if action == "unlock":
+        lockout.clear(name)
+        log_action(request.user, "user.unlock", institution=institution, target=name)
+        messages.success(
+            request, _("Percobaan masuk %(name)s yang gagal dilupakan.") % {"name": name}
+        )
+    elif action == "reset_totp":
+        removed, _detail = TOTPDevice.objects.filter(user=member).delete()
+        if removed:
+            log_action(request.user, "user.totp_reset", institution=institution, target=name)
+            messages.success(
+                request,
+                _(
+                    "Verifikasi dua langkah %(name)s diatur ulang: saat masuk berikutnya, dengan "
+                    "kata sandinya, ia mendaftarkan aplikasi autentikator lagi."
+                )
+                % {"name": name},
+            )
+        else:
+            messages.error(
+                request,
+                _("%(name)s belum mendaftarkan verifikasi dua langkah.") % {"name": name},
+            )
+    else:
+        messages.error(request, _("Tindakan tidak dikenal."))
+    return redirect("staff_edit", institution.code, member.pk)
