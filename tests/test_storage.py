@@ -208,3 +208,29 @@ def test_a_missing_stored_file_is_a_not_found_not_a_server_error(s3_storage):
         files.download("laporan/tidak-ada.zip")
     name = default_storage.save("laporan/ada.zip", ContentFile(b"PK"))
     assert b"".join(files.download(name).streaming_content) == b"PK"
+
+
+# ------------------------------------------------------------------------------ budaya check
+
+
+def test_budaya_check_stores_and_reads_a_probe_in_the_bucket(s3_storage, settings):
+    from budaya.cli import check
+
+    server, bucket = s3_storage
+    settings.BUDAYA_STORAGE_URL = server.url(bucket)
+    assert check._storage_problems() == []
+    assert server.keys(bucket) == []  # the probe is deleted again
+
+
+def test_budaya_check_reports_an_unreachable_bucket(s3_server, settings):
+    from budaya.cli import check
+
+    settings.BUDAYA_STORAGE_URL = url = s3_server.url("tidak-ada-ember")
+    settings.STORAGES = {**settings.STORAGES, "default": storage_from_url(url)}
+    problems = check._storage_problems()
+    assert [problem.name for problem in problems] == ["BUDAYA_STORAGE_URL"]
+    assert (
+        "object storage not usable" in problems[0].message and "NoSuchBucket" in problems[0].message
+    )
+    settings.BUDAYA_STORAGE_URL = ""
+    assert check._storage_problems() == []  # the local folder needs no check
