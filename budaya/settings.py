@@ -90,6 +90,9 @@ def storage_from_url(url: str) -> dict:
         "default_acl": None,
         "querystring_auth": True,
         "file_overwrite": False,
+        # A download is fetched into a temporary file (in memory up to 10 MiB, on disk past it)
+        # and streamed from there: a large report zip never sits whole in memory.
+        "max_memory_size": 10 * 1024 * 1024,
     }
     for name, values in parse_qs(parsed.query, keep_blank_values=True).items():
         if name not in S3_URL_OPTIONS:

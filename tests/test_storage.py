@@ -59,6 +59,7 @@ def test_a_storage_url_names_bucket_prefix_endpoint_region_and_keys():
         "default_acl": None,  # private: no public ACL is ever sent
         "querystring_auth": True,
         "file_overwrite": False,
+        "max_memory_size": 10 * 1024 * 1024,  # larger downloads spool to disk
     }
     plain = storage_from_url("s3://budaya-berkas")["OPTIONS"]  # keys from AWS_* variables
     assert "access_key" not in plain and plain["location"] == "" and "endpoint_url" not in plain
@@ -208,6 +209,18 @@ def test_a_missing_stored_file_is_a_not_found_not_a_server_error(s3_storage):
         files.download("laporan/tidak-ada.zip")
     name = default_storage.save("laporan/ada.zip", ContentFile(b"PK"))
     assert b"".join(files.download(name).streaming_content) == b"PK"
+
+
+def test_a_file_larger_than_the_memory_spool_is_stored_and_streamed_back_whole(s3_storage):
+    server, bucket = s3_storage
+    content = os.urandom(1024) * (12 * 1024)  # 12 MiB: past the 10 MiB kept in memory
+    with files.part_file(".zip") as partial:
+        partial.write_bytes(content)
+        name = files.store(partial, "laporan/besar.zip")
+    assert server.keys(bucket) == ["laporan/besar.zip"] and not partial.exists()
+    response = files.download(name)
+    assert int(response["Content-Length"]) == len(content)
+    assert b"".join(response.streaming_content) == content
 
 
 # ------------------------------------------------------------------------------ budaya check
