@@ -599,7 +599,7 @@ def phases(args, port, tokens, steps, codes, meter) -> None:
         respondent.close()
 
     deadline = time.monotonic() + args.time_limit
-    before = meter.snapshot()
+    before = started = meter.snapshot()
     flow_seconds = run_pool(respondents, pages, args.connections, deadline)
     report("flow (landing, pages, saves)", timings, len(respondents), flow_seconds)
     requests = sum(map(len, timings.latency.values())) + sum(timings.errors.values())
@@ -619,6 +619,14 @@ def phases(args, port, tokens, steps, codes, meter) -> None:
     print(
         f"completed responses: {submits} of {len(respondents)}, "
         f"{submits / total:.2f}/s over flow+submit ({total:.1f} s)"
+    )
+    # The sizing figure of docs/deployment.md: server and database CPU of one whole response
+    # (landing page, every page viewed and saved, the submit), the load generator left out.
+    ended = meter.snapshot()
+    server_cpu = sum(ended[part] - started[part] for part in (0, 1))
+    print(
+        f"CPU per completed response (gunicorn and PostgreSQL, flow+submit): "
+        f"{server_cpu / max(1, submits):.3f} s"
     )
     print(
         f"submit POST rate {submit_rate:.1f}/s = {submit_rate / ceiling_rate:.3f} of the "

@@ -1,7 +1,7 @@
 """Settings for Budaya, read from environment variables with safe defaults for a local run."""
 
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -49,6 +49,75 @@ def database_from_url(url: str) -> dict:
     raise ImproperlyConfigured(
         f"DATABASE_URL {url!r}: only sqlite:/// and postgresql:// addresses are supported"
     )
+
+
+# Options of BUDAYA_STORAGE_URL's query string, and the django-storages option each sets.
+S3_URL_OPTIONS = {
+    "endpoint_url": "endpoint_url",
+    "region_name": "region_name",
+    "addressing_style": "addressing_style",
+    "signature_version": "signature_version",
+    "access_key": "access_key",
+    "secret_key": "secret_key",
+    "session_token": "security_token",
+    "verify": "verify",
+}
+
+
+def storage_from_url(url: str) -> dict:
+    """Return the STORAGES["default"] entry of a BUDAYA_STORAGE_URL.
+
+    The form is ``s3://BUCKET[/PREFIX]?endpoint_url=URL&region_name=REGION`` with the optional
+    ``addressing_style`` (path or virtual), ``signature_version``, ``verify`` (false, or a CA
+    bundle path) and ``access_key``/``secret_key``/``session_token`` (without them boto3 reads
+    AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the machine's role). Objects are private (no
+    ACL is sent, so the bucket's own private default applies), names are never overwritten, and
+    files are read only through the application's permission-checked views.
+    """
+    parsed = urlparse(url)
+    if parsed.scheme != "s3" or not parsed.hostname:
+        raise ImproperlyConfigured(
+            f"BUDAYA_STORAGE_URL must look like s3://BUCKET?endpoint_url=https://…, got {url!r}"
+        )
+    if parsed.username or parsed.password:
+        raise ImproperlyConfigured(
+            "BUDAYA_STORAGE_URL: give keys as access_key=…&secret_key=… (or in "
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), not before the bucket name"
+        )
+    options = {
+        "bucket_name": parsed.netloc,
+        "location": unquote(parsed.path).strip("/"),
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+        # A download is fetched into a temporary file (in memory up to 10 MiB, on disk past it)
+        # and streamed from there: a large report zip never sits whole in memory.
+        "max_memory_size": 10 * 1024 * 1024,
+    }
+    for name, values in parse_qs(parsed.query, keep_blank_values=True).items():
+        if name not in S3_URL_OPTIONS:
+            known = ", ".join(S3_URL_OPTIONS)
+            raise ImproperlyConfigured(
+                f"BUDAYA_STORAGE_URL: unknown option {name!r}; known options: {known}"
+            )
+        if len(values) != 1 or not values[0].strip():
+            raise ImproperlyConfigured(f"BUDAYA_STORAGE_URL: option {name!r} needs one value")
+        value = values[0].strip()
+        if name == "verify" and value.lower() in ("false", "0", "no", "off"):
+            value = False
+        elif name == "addressing_style" and value not in ("path", "virtual", "auto"):
+            raise ImproperlyConfigured(
+                f"BUDAYA_STORAGE_URL: addressing_style must be path, virtual or auto, got {value!r}"
+            )
+        options[S3_URL_OPTIONS[name]] = value
+    endpoint = options.get("endpoint_url", "")
+    if endpoint and urlparse(endpoint).scheme not in ("http", "https"):
+        raise ImproperlyConfigured(
+            f"BUDAYA_STORAGE_URL: endpoint_url must be an http(s):// address, got {endpoint!r}"
+        )
+    if ("access_key" in options) != ("secret_key" in options):
+        raise ImproperlyConfigured("BUDAYA_STORAGE_URL: give both access_key and secret_key")
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
 
 
 DEBUG = env_bool("BUDAYA_DEBUG", False)
@@ -180,6 +249,17 @@ STATIC_ROOT = VAR_DIR / "static"
 # The project-wide assets (budaya/static/budaya/app.css) live outside any app's static folder.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
+# Files people download (evidence, report zips, job outputs) go through Django's storage API:
+# FileSystemStorage under MEDIA_ROOT by default, or S3-compatible object storage (django-storages,
+# boto3: imported only when used) when BUDAYA_STORAGE_URL names a bucket, so that every app
+# machine sees every file. See storage_from_url above and docs/deployment.md.
+BUDAYA_STORAGE_URL = env_str("BUDAYA_STORAGE_URL", "")
+STORAGES = {
+    "default": storage_from_url(BUDAYA_STORAGE_URL)
+    if BUDAYA_STORAGE_URL
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

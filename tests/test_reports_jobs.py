@@ -5,8 +5,10 @@ may see a job."""
 
 import datetime as dt
 import zipfile
+from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -22,9 +24,23 @@ from tests.web_fixtures import _fast_passwords, instrument, world  # noqa: F401
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.FILE_UPLOAD_TEMP_DIR = tmp_path / "tmp"  # where part files are built
+    settings.FILE_UPLOAD_TEMP_DIR.mkdir()
 
 
-def test_the_worker_writes_every_shown_institution_pdf_with_progress(client, computed, capsys):
+def nothing_left(settings) -> bool:
+    """Return True when neither a stored report zip nor a part file exists."""
+    stored = (
+        default_storage.listdir(jobs.OUTPUT_FOLDER)[1]
+        if default_storage.exists(jobs.OUTPUT_FOLDER)
+        else []
+    )
+    return not stored and not any(Path(settings.FILE_UPLOAD_TEMP_DIR).iterdir())
+
+
+def test_the_worker_writes_every_shown_institution_pdf_with_progress(
+    client, computed, capsys, settings
+):
     world, _result_set, _groups = computed
     client.force_login(world["national"])
     response = client.post(reverse("report_job_start", args=["P-2026"]))
@@ -39,7 +55,8 @@ def test_the_worker_writes_every_shown_institution_pdf_with_progress(client, com
     assert job.state == "done" and (job.done, job.total) == (2, 2) and job.percent == 100
     task.refresh_from_db()
     assert task.status == "SUCCESSFUL" and task.return_value == job.output
-    with zipfile.ZipFile(job.output) as archive:
+    assert job.output == f"laporan/laporan-P-2026-{job.pk}.zip"  # a storage name, not a path
+    with default_storage.open(job.output) as stored, zipfile.ZipFile(stored) as archive:
         names = sorted(archive.namelist())
         assert names == ["P-2026-INST-A.pdf", "P-2026-INST-B.pdf"]
         assert archive.read(names[0]).startswith(b"%PDF")
@@ -52,8 +69,17 @@ def test_the_worker_writes_every_shown_institution_pdf_with_progress(client, com
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
     assert f"laporan-P-2026-{job.pk}.zip" in download["Content-Disposition"]
-    Job.objects.filter(pk=job.pk).update(output="/etc/passwd")  # only files under MEDIA_ROOT
-    assert client.get(reverse("report_job_download", args=["P-2026", job.pk])).status_code == 404
+    assert download["Cache-Control"] == "private, no-store"
+    assert b"".join(download.streaming_content).startswith(b"PK")
+    assert not any(Path(settings.FILE_UPLOAD_TEMP_DIR).iterdir())  # the part file is gone
+    for output in ("/etc/passwd", "../../etc/passwd", "laporan/tidak-ada.zip"):
+        Job.objects.filter(pk=job.pk).update(output=output)  # only stored names of the storage
+        assert (
+            client.get(reverse("report_job_download", args=["P-2026", job.pk])).status_code == 404
+        )
+    legacy = Path(settings.MEDIA_ROOT) / job.output  # a path written before the storage API
+    Job.objects.filter(pk=job.pk).update(output=str(legacy))
+    assert client.get(reverse("report_job_download", args=["P-2026", job.pk])).status_code == 200
     assert "1 tugas dijalankan" in capsys.readouterr().out
 
 
@@ -90,7 +116,9 @@ def test_a_queued_job_is_cancelled_at_once_and_never_runs(client, computed, caps
     assert "0 tugas dijalankan" in capsys.readouterr().out
 
 
-def test_a_running_job_stops_at_its_next_institution_when_cancelled(computed, monkeypatch):
+def test_a_running_job_stops_at_its_next_institution_when_cancelled(
+    computed, monkeypatch, settings
+):
     world, _result_set, _groups = computed
     job = jobs.queue_all_pdfs(world["period"])
     real = jobs.build_report
@@ -104,7 +132,7 @@ def test_a_running_job_stops_at_its_next_institution_when_cancelled(computed, mo
     job.refresh_from_db()
     assert job.state == "cancelled" and job.done == 1 and job.total == 2 and not job.output
     assert "dibatalkan setelah 1 dari 2" in job.message
-    assert not list(jobs.output_dir().iterdir())  # neither the zip nor its part file
+    assert nothing_left(settings)  # neither the zip nor its part file
     assert DBTaskResult.objects.get(id=job.task_id).status == "SUCCESSFUL"
 
 
@@ -115,7 +143,7 @@ def test_a_period_without_results_cannot_queue_a_job(client, world):
     assert not Job.objects.exists() and not DBTaskResult.objects.exists()
 
 
-def test_a_failing_job_records_why_and_the_worker_goes_on(computed, monkeypatch):
+def test_a_failing_job_records_why_and_the_worker_goes_on(computed, monkeypatch, settings):
     world, _result_set, _groups = computed
     jobs.queue_all_pdfs(world["period"])
     jobs.queue_all_pdfs(world["period"])
@@ -131,7 +159,7 @@ def test_a_failing_job_records_why_and_the_worker_goes_on(computed, monkeypatch)
     for job in Job.objects.all():
         assert job.state == "failed" and "pango hilang" in job.message and job.may_retry
         assert DBTaskResult.objects.get(id=job.task_id).status == "FAILED"
-    assert not list(jobs.output_dir().iterdir())  # no half-written zip left behind
+    assert nothing_left(settings)  # no half-written zip left behind
 
 
 def test_a_job_whose_worker_died_shows_as_stopped_and_can_be_queued_again(client, computed):

@@ -98,6 +98,7 @@ def product_problems(now: dt.datetime | None = None) -> list[Problem]:
             Problem("ERROR", "BUDAYA_FROM_EMAIL", f"{sender!r} is not a deliverable sender address")
         )
     problems += _cache_problems()
+    problems += _storage_problems()
     problems += _database_and_worker_problems(now or timezone.now())
     return problems
 
@@ -127,6 +128,41 @@ def _cache_problems() -> list[Problem]:
         return [Problem("ERROR", "BUDAYA_REDIS_URL", f"Redis not reachable: {error}")]
     if not reachable:
         return [Problem("ERROR", "BUDAYA_REDIS_URL", "Redis did not return a value just stored")]
+    return []
+
+
+def _storage_problems() -> list[Problem]:
+    """With BUDAYA_STORAGE_URL, store, read back and delete a small object in the bucket."""
+    from django.conf import settings
+
+    if not getattr(settings, "BUDAYA_STORAGE_URL", ""):
+        return []
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    try:
+        name = default_storage.save("budaya-check/probe.txt", ContentFile(b"ok"))
+        try:
+            with default_storage.open(name, "rb") as stored:
+                read_back = stored.read() == b"ok"
+        finally:
+            default_storage.delete(name)
+    except ImportError as error:
+        return [
+            Problem(
+                "ERROR",
+                "BUDAYA_STORAGE_URL",
+                f"django-storages and boto3 are needed ({error}): install requirements.lock",
+            )
+        ]
+    except Exception as error:  # boto3 raises its own errors (connection, credentials, bucket)
+        return [Problem("ERROR", "BUDAYA_STORAGE_URL", f"object storage not usable: {error}")]
+    if not read_back:
+        return [
+            Problem(
+                "ERROR", "BUDAYA_STORAGE_URL", "the bucket did not return an object just stored"
+            )
+        ]
     return []
 
 

@@ -5,13 +5,12 @@ and stalling for the period's pages."""
 import zipfile
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from budaya.institutions.models import Institution
-from budaya.jobs import progress
+from budaya.jobs import files, progress
 from budaya.jobs.models import Job
 from budaya.periods.models import Period
 from budaya.reports.pdf import pdf_bytes
@@ -31,11 +30,8 @@ class JobError(Exception):
     """A job could not be queued or run; the message says why."""
 
 
-def output_dir() -> Path:
-    """Return (and create) the folder where finished job files are written."""
-    folder = Path(settings.MEDIA_ROOT) / "laporan"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+# Finished report zips are stored in the default storage under this folder (budaya.jobs.files).
+OUTPUT_FOLDER = "laporan"
 
 
 def _queue(task_function, kind, period, user) -> Job:
@@ -134,10 +130,19 @@ def write_all_pdfs(period, result_set, institutions, target: Path, step=None, ch
     return target
 
 
+def store_all_pdfs(period, result_set, institutions, name: str, step=None, check=None) -> str:
+    """Write every institution's PDF into a zip in a local part file, then store it in the
+    default storage as `name` (budaya.jobs.files); return the stored name. Stopped or failed,
+    neither the part file nor a stored file is left."""
+    with files.part_file(".zip") as partial:
+        write_all_pdfs(period, result_set, institutions, partial, step=step, check=check)
+        return files.store(partial, name)
+
+
 @task(takes_context=True)
 def all_pdfs_task(context, period_id: int, user_id: int | None = None) -> str:
-    """Write the PDF of every shown institution into one zip; return the zip's path ("" when
-    cancelled). Cancelling stops at the next institution and leaves no file behind."""
+    """Write the PDF of every shown institution into one zip; return the zip's storage name
+    ("" when cancelled). Cancelling stops at the next institution and leaves no file behind."""
     task_id = context.task_result.id
     path = ""
     with progress.tracking(task_id):
@@ -157,15 +162,13 @@ def all_pdfs_task(context, period_id: int, user_id: int | None = None) -> str:
                 f"{total} PDFs",
             )
 
-        target = output_dir() / f"laporan-{period.code}-{job.pk}.zip"
-        write_all_pdfs(
+        path = store_all_pdfs(
             period,
             result_set,
             institutions,
-            target,
+            f"{OUTPUT_FOLDER}/laporan-{period.code}-{job.pk}.zip",
             step=lambda done, code: progress.step(task_id, done, code),
             check=check,
         )
-        path = str(target)
         progress.finish(task_id, f"{total} PDF instansi / institution PDFs", output=path)
     return path

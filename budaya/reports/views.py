@@ -3,20 +3,17 @@ period's management page for national administrators (close, release, reopen; ME
 whose releases run as jobs. No action lets an institution administrator compute results at
 will."""
 
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from budaya.institutions.access import can_admin_institution, is_national_admin
-from budaya.jobs import progress
+from budaya.jobs import files, progress
 from budaya.jobs.models import Job
 from budaya.language import localized, not_found
 from budaya.periods.models import Period
@@ -157,14 +154,10 @@ def job_download(request, period_code, job_id):
     if not job.may_download:
         messages.error(request, _("Tugas ini belum selesai."))
         return redirect("report_job", period_code, job.pk)
-    path = Path(job.output).resolve()
-    if not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()):  # written by tasks only
-        raise not_found(_("Berkas hasil tidak ditemukan."))
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
-    except OSError as error:
+    try:  # a storage name written by the task; streamed from the storage
+        return files.download(job.output)
+    except files.MissingOutput as error:
         raise not_found(_("Berkas hasil tidak ditemukan.")) from error
-    return FileResponse(handle, as_attachment=True, filename=path.name)
 
 
 @login_required
