@@ -77,6 +77,11 @@ EXPECTED = {
     # administrator is sent back to the page), and the confirmed reissue
     "survey:invitations_download": ("GET", ADMIN_A),
     "survey:invitations_reissue": ("GET", ADMIN_A),
+    "survey:letters_start": ("POST", ADMIN_A),
+    "survey:letters_job": ("GET", ADMIN_A),
+    "survey:letters_progress": ("GET", ADMIN_A),
+    # the letters file (plain links) goes to whoever asked for it only (here admin_a)
+    "survey:letters_download": ("GET", frozenset({"admin_a"})),
     # periods, institutions, units and staff (tests/test_backoffice_pages.py goes further)
     "period_list": ("GET", NATIONAL),
     "period_create": ("GET", NATIONAL),
@@ -197,6 +202,10 @@ def params(world):
         participants=10, title="Apel",
     )  # fmt: skip
     job = Job.objects.create(task_id="matrix-job", kind="all_pdfs", period=period)
+    letters = Job.objects.create(
+        task_id="matrix-letters", kind="letters", period=period, institution=inst_a,
+        requested_by=world["admin_a"],
+    )  # fmt: skip
     return {
         "period_code": period.code,
         "institution_code": inst_a.code,
@@ -210,6 +219,7 @@ def params(world):
         "link_slug": link_for(period, inst_a).slug,
         "fmt": "csv",
         "job_id": job.pk,
+        "letters_id": letters.pk,
         "plan_id": plan.pk,
         "action_id": action.pk,
         "activity_id": activity.pk,

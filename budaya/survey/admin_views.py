@@ -350,22 +350,22 @@ def letters_start(request, period_code, institution_code, number):
         "survey:letters_job",
         period_code=period.code,
         institution_code=institution.code,
-        job_id=job.pk,
+        letters_id=job.pk,
     )
 
 
-def _letters_job(request, period_code, institution_code, job_id):
+def _letters_job(request, period_code, institution_code, letters_id):
     period, institution = _scope(request, period_code, institution_code)
-    job = get_object_or_404(Job, pk=job_id, period=period, institution=institution, kind=LETTERS)
+    job = get_object_or_404(Job, pk=letters_id, period=period, institution=institution, kind=LETTERS)
     return period, institution, job
 
 
 @never_cache
 @login_required
 @require_GET
-def letters_job(request, period_code, institution_code, job_id):
+def letters_job(request, period_code, institution_code, letters_id):
     """Show a letters job: its bar (per letter), then the download for whoever asked for it."""
-    period, institution, job = _letters_job(request, period_code, institution_code, job_id)
+    period, institution, job = _letters_job(request, period_code, institution_code, letters_id)
     return render(
         request,
         "survey/letters_job.html",
@@ -387,26 +387,26 @@ def letters_job(request, period_code, institution_code, job_id):
 @never_cache
 @login_required
 @require_GET
-def letters_progress(request, period_code, institution_code, job_id):
+def letters_progress(request, period_code, institution_code, letters_id):
     """Return a letters job's progress as JSON (job-progress.js polls it)."""
-    _period, _institution, job = _letters_job(request, period_code, institution_code, job_id)
+    _period, _institution, job = _letters_job(request, period_code, institution_code, letters_id)
     return progress_json(job)
 
 
 @never_cache
 @login_required
 @require_GET
-def letters_download(request, period_code, institution_code, job_id):
+def letters_download(request, period_code, institution_code, letters_id):
     """Send the letters PDF once, to the person who asked for it, then delete it (the file
     holds plain links)."""
-    period, institution, job = _letters_job(request, period_code, institution_code, job_id)
+    period, institution, job = _letters_job(request, period_code, institution_code, letters_id)
     if job.requested_by_id != request.user.pk:
         raise PermissionDenied(_("Surat ini hanya dapat diunduh oleh yang memintanya."))
     page = redirect(
         "survey:letters_job",
         period_code=period.code,
         institution_code=institution.code,
-        job_id=job.pk,
+        letters_id=job.pk,
     )
     if not job.may_download:
         messages.error(

@@ -31,17 +31,17 @@ urlpatterns = [
         name="invitations_download",
     ),
     path(
-        "undangan/<str:period_code>/<str:institution_code>/surat/<int:job_id>/",
+        "undangan/<str:period_code>/<str:institution_code>/surat/<int:letters_id>/",
         admin_views.letters_job,
         name="letters_job",
     ),
     path(
-        "undangan/<str:period_code>/<str:institution_code>/surat/<int:job_id>/kemajuan.json",
+        "undangan/<str:period_code>/<str:institution_code>/surat/<int:letters_id>/kemajuan.json",
         admin_views.letters_progress,
         name="letters_progress",
     ),
     path(
-        "undangan/<str:period_code>/<str:institution_code>/surat/<int:job_id>/unduh/",
+        "undangan/<str:period_code>/<str:institution_code>/surat/<int:letters_id>/unduh/",
         admin_views.letters_download,
         name="letters_download",
     ),
