@@ -45,6 +45,8 @@ EXPECTED = {
     # back office
     "home": ("GET", STAFF),
     "roster_upload": ("GET", ADMIN_A),
+    "roster_job": ("GET", ADMIN_A),
+    "roster_job_progress": ("GET", ADMIN_A),
     "national_participation": ("GET", NATIONAL),
     "participation": ("GET", VIEW_A),
     "unit_participation": ("GET", UNIT_A),
@@ -206,6 +208,9 @@ def params(world):
         task_id="matrix-letters", kind="letters", period=period, institution=inst_a,
         requested_by=world["admin_a"],
     )  # fmt: skip
+    roster_job = Job.objects.create(
+        task_id="matrix-roster", kind="roster_check", period=period, institution=inst_a
+    )
     return {
         "period_code": period.code,
         "institution_code": inst_a.code,
@@ -220,6 +225,7 @@ def params(world):
         "fmt": "csv",
         "job_id": job.pk,
         "letters_id": letters.pk,
+        "roster_job_id": roster_job.pk,
         "plan_id": plan.pk,
         "action_id": action.pk,
         "activity_id": activity.pk,

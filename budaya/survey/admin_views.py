@@ -356,7 +356,9 @@ def letters_start(request, period_code, institution_code, number):
 
 def _letters_job(request, period_code, institution_code, letters_id):
     period, institution = _scope(request, period_code, institution_code)
-    job = get_object_or_404(Job, pk=letters_id, period=period, institution=institution, kind=LETTERS)
+    job = get_object_or_404(
+        Job, pk=letters_id, period=period, institution=institution, kind=LETTERS
+    )
     return period, institution, job
 
 
