@@ -91,6 +91,10 @@ EXPECTED = {
     "period_open": ("POST", NATIONAL),  # an open period: refused with a message
     "institution_list": ("GET", ADMIN_A | {"admin_b"}),
     "institution_import": ("GET", NATIONAL),
+    "institution_import_job": ("GET", NATIONAL),
+    "institution_import_progress": ("GET", NATIONAL),
+    "unit_import_job": ("GET", ADMIN_A),
+    "unit_import_progress": ("GET", ADMIN_A),
     "unit_list": ("GET", ADMIN_A),
     "unit_import": ("GET", ADMIN_A),
     "unit_edit": ("GET", ADMIN_A),
@@ -211,6 +215,8 @@ def params(world):
     roster_job = Job.objects.create(
         task_id="matrix-roster", kind="roster_check", period=period, institution=inst_a
     )
+    unit_job = Job.objects.create(task_id="matrix-units", kind="unit_check", institution=inst_a)
+    institution_job = Job.objects.create(task_id="matrix-inst", kind="institution_check")
     return {
         "period_code": period.code,
         "institution_code": inst_a.code,
@@ -226,6 +232,8 @@ def params(world):
         "job_id": job.pk,
         "letters_id": letters.pk,
         "roster_job_id": roster_job.pk,
+        "import_job_id": unit_job.pk,
+        "institution_job_id": institution_job.pk,
         "plan_id": plan.pk,
         "action_id": action.pk,
         "activity_id": activity.pk,

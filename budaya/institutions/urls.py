@@ -10,8 +10,28 @@ urlpatterns = [
     path("log-audit/ekspor.csv", audit_views.audit_export, name="audit_export"),
     path("instansi/", views.institution_list, name="institution_list"),
     path("instansi/impor/", views.institution_import, name="institution_import"),
+    path(
+        "instansi/impor/tugas/<int:institution_job_id>/",
+        views.institution_import_job,
+        name="institution_import_job",
+    ),
+    path(
+        "instansi/impor/tugas/<int:institution_job_id>/kemajuan.json",
+        views.institution_import_progress,
+        name="institution_import_progress",
+    ),
     path("instansi/<str:institution_code>/unit/", views.unit_list, name="unit_list"),
     path("instansi/<str:institution_code>/unit/impor/", views.unit_import, name="unit_import"),
+    path(
+        "instansi/<str:institution_code>/unit/impor/tugas/<int:import_job_id>/",
+        views.unit_import_job,
+        name="unit_import_job",
+    ),
+    path(
+        "instansi/<str:institution_code>/unit/impor/tugas/<int:import_job_id>/kemajuan.json",
+        views.unit_import_progress,
+        name="unit_import_progress",
+    ),
     path(
         "instansi/<str:institution_code>/unit/<str:unit_code>/ubah/",
         views.unit_edit,

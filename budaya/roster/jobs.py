@@ -38,20 +38,6 @@ KINDS = (CHECK, IMPORT)
 LABELS = {CHECK: _("Periksa daftar pegawai"), IMPORT: _("Simpan daftar pegawai")}
 
 
-def problem_data(problem: RowProblem) -> dict:
-    """Return a file problem as JSON-ready data (its message as msgid and fields)."""
-    message = problem.message
-    text = message.as_data() if isinstance(message, Message) else {"text": str(message)}
-    return {"row": problem.row, "column": problem.column, "message": text}
-
-
-def problem_of(data: dict) -> RowProblem:
-    """Return the RowProblem that `problem_data` described."""
-    message = data["message"]
-    text = Message.from_data(message) if "msgid" in message else message["text"]
-    return RowProblem(data.get("row"), data.get("column"), text)
-
-
 def _queue(task_function, kind, period, institution, token, filename, user) -> Job:
     return progress.enqueue(
         task_function,
@@ -84,7 +70,7 @@ def _refused(task_id, filename, problems, more=0, status=400) -> None:
         Message("tidak ada yang disimpan: {count} masalah", count=len(problems) + more),
         result={
             "filename": filename,
-            "problems": [problem_data(problem) for problem in problems],
+            "problems": [problem.as_data() for problem in problems],
             "more": more,
             "status": status,
         },

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from budaya.institutions.access import require_institution_admin
 from budaya.institutions.models import Institution
+from budaya.interchange.roster_import import RowProblem
 from budaya.jobs.models import Job
 from budaya.jobs.pages import progress_json
 from budaya.language import localized
@@ -125,7 +126,9 @@ def roster_job(request, period_code, institution_code, roster_job_id):
     )
     result = job.result if job.state == Job.State.DONE else {}
     if "problems" in result:
-        context["problems"] = [jobs.problem_of(data).localized() for data in result["problems"]]
+        context["problems"] = [
+            RowProblem.from_data(data).localized() for data in result["problems"]
+        ]
         context["more"] = result.get("more", 0)
         context["filename"] = result.get("filename", "")
         return render(request, "roster/upload.html", context, status=result.get("status", 400))
