@@ -105,6 +105,8 @@ def test_the_letters_are_a_job_whose_pdf_is_encrypted_and_sent_once(client, worl
     assert not any(token.encode() in stored for token in tokens.values())
     page = client.get(location).content.decode()
     assert "3 surat siap diunduh (sekali)" in page and 'value="100"' in page
+    listed = client.get(reverse("survey:invitations", args=[period.code, institution.code]))
+    assert location in listed.content.decode()  # the invitations page leads back to it
     client.cookies["django_language"] = "en"
     assert "3 letters ready to download (once)" in client.get(location).content.decode()
     progress = client.get(

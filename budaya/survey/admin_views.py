@@ -154,6 +154,17 @@ def invitations(request, period_code, institution_code):
             "shared_url": shared_url,
             "shared_message": shared_message(period, institution, shared_url) if shared_url else "",
             "refresh": active,
+            # this person's letters still to download (or being made)
+            "letters_jobs": list(
+                Job.objects.filter(
+                    period=period,
+                    institution=institution,
+                    kind=LETTERS,
+                    requested_by=request.user,
+                )
+                .exclude(state=Job.State.DONE, output="")
+                .order_by("-pk")[:5]
+            ),
         },
     )
 
