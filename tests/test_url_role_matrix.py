@@ -60,6 +60,12 @@ EXPECTED = {
     "results_download": ("GET", VIEW_A),
     "unit_results": ("GET", UNIT_A),
     "unit_results_download": ("GET", UNIT_A),
+    # results downloads made by background jobs: queue (POST), follow, download
+    "results_export_start": ("POST", VIEW_A),
+    "unit_results_export_start": ("POST", UNIT_A),
+    "results_export_job": ("GET", VIEW_A),
+    "results_export_progress": ("GET", VIEW_A),
+    "results_export_download": ("GET", VIEW_A),
     "trend": ("GET", VIEW_A),  # trend over annual periods and pulse rounds (METHOD §15)
     "unit_trend": ("GET", UNIT_A),
     "national_results": ("GET", NATIONAL),
@@ -216,6 +222,10 @@ def params(world):
         task_id="matrix-roster", kind="roster_check", period=period, institution=inst_a
     )
     unit_job = Job.objects.create(task_id="matrix-units", kind="unit_check", institution=inst_a)
+    export = Job.objects.create(
+        task_id="matrix-export", kind="results_export", period=period, institution=inst_a,
+        result={"unit": "", "fmt": "xlsx"},
+    )  # fmt: skip
     institution_job = Job.objects.create(task_id="matrix-inst", kind="institution_check")
     return {
         "period_code": period.code,
@@ -233,6 +243,7 @@ def params(world):
         "letters_id": letters.pk,
         "roster_job_id": roster_job.pk,
         "import_job_id": unit_job.pk,
+        "export_id": export.pk,
         "institution_job_id": institution_job.pk,
         "plan_id": plan.pk,
         "action_id": action.pk,

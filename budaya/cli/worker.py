@@ -77,7 +77,9 @@ def make_worker(interval: float):
 
 def housekeeping() -> None:
     """Delete what is kept for a short while only: unconfirmed roster previews older than 24 h
-    and the problems of roster jobs as old, and letters files past their keeping time."""
+    and the problems of roster jobs as old, letters files past their keeping time, and results
+    downloads older than BUDAYA_EXPORT_KEEP_HOURS."""
+    from budaya.reports.export_jobs import purge_old_exports
     from budaya.roster.jobs import forget_old_results
     from budaya.roster.uploads import prune_stale
     from budaya.survey.batches import purge_expired_links
@@ -85,6 +87,7 @@ def housekeeping() -> None:
     prune_stale()
     forget_old_results()
     purge_expired_links()
+    purge_old_exports()
 
 
 def run(args) -> int:

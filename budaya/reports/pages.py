@@ -44,10 +44,10 @@ def _page(request, period, institution, unit=None):
     report = build_report(period, result_set, institution, unit, request.GET)
     if unit is None:
         args = [period.code, institution.code]
-        name = "results_download"
+        name, start = "results_download", "results_export_start"
     else:
         args = [period.code, institution.code, unit.code]
-        name = "unit_results_download"
+        name, start = "unit_results_download", "unit_results_export_start"
     context = {
         "period": period,
         "institution": institution,
@@ -55,6 +55,8 @@ def _page(request, period, institution, unit=None):
         "result_set": result_set,
         "report": report,
         "downloads": {fmt: reverse(name, args=[*args, fmt]) for fmt in FORMATS},
+        # the buttons: each queues a background job (budaya.reports.export_jobs)
+        "exports": {fmt: reverse(start, args=[*args, fmt]) for fmt in FORMATS},
         "links": True,  # unit names link to unit pages (not in the PDF)
         "press": press_summary(period, result_set, institution, unit) if result_set else "",
     }
