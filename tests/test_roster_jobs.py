@@ -108,8 +108,9 @@ def test_problems_are_shown_in_the_readers_language_and_nothing_is_kept(
     page = client.get(location).content.decode()
     assert "Row 2, column jenis_kelamin: &#x27;X&#x27; is not a gender; use L or P" in page
     assert "bukan jenis kelamin" not in page
-    # no confirmation of a refused file
+    # no confirmation of a refused file, even were its file still there
     token = client.session.get("roster_upload", {}).get("token", "")
+    (uploads.upload_dir() / token).write_bytes(BAD)
     assert client.post(url, {"confirm": "1", "token": token}).status_code == 400
     assert Job.objects.count() == 1 and RosterEntry.objects.count() == 0
     # after 24 hours the problems (they may quote cells) are emptied by the worker

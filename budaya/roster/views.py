@@ -93,9 +93,12 @@ def _confirm(request, period, institution, context):
         pending.get("token") == token
         and pending.get("period") == period.code
         and pending.get("institution") == institution.code
-        and Job.objects.filter(pk=pending.get("job") or 0, kind=jobs.CHECK, state=Job.State.DONE)
-        .exclude(result__preview=None)
-        .exists()
+        and Job.objects.filter(
+            pk=pending.get("job") or 0,
+            kind=jobs.CHECK,
+            state=Job.State.DONE,
+            result__has_key="preview",
+        ).exists()
         and uploads.read_upload(token) is not None
     )
     if not usable:
