@@ -46,7 +46,9 @@ def test_the_results_page_queues_a_download_job_and_links_its_file(client, compu
     download = reverse("results_export_download", args=["P-2026", "INST-A", job.pk])
     assert download in done and "hasil-P-2026-INST-A.xlsx siap diunduh" in done
     client.cookies["django_language"] = "en"
-    assert "hasil-P-2026-INST-A.xlsx is ready to download" in client.get(location).content.decode()
+    english = client.get(location).content.decode()
+    assert "hasil-P-2026-INST-A.xlsx is ready to download" in english
+    assert "Results download XLSX" in english and "Unduhan hasil" not in english
     del client.cookies["django_language"]
     file = client.get(download)
     assert 'filename="hasil-P-2026-INST-A.xlsx"' in file["Content-Disposition"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from budaya.institutions.importing import (
@@ -30,9 +30,10 @@ from budaya.language import Message
 
 UNIT_CHECK = "unit_check"
 INSTITUTION_CHECK = "institution_check"
+# Stored in Indonesian (the msgid); pages translate them when they show them.
 LABELS = {
-    UNIT_CHECK: _("Periksa berkas unit kerja"),
-    INSTITUTION_CHECK: _("Periksa berkas instansi"),
+    UNIT_CHECK: gettext_noop("Periksa berkas unit kerja"),
+    INSTITUTION_CHECK: gettext_noop("Periksa berkas instansi"),
 }
 PREFIX = "sementara/impor/"
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
@@ -56,7 +57,7 @@ def queue_check(kind: str, name: str, filename: str, institution=None, user=None
         filename,
         institution.pk if institution is not None else None,
         kind=kind,
-        label=str(LABELS[kind]),
+        label=LABELS[kind],
         institution=institution,
         user=user,
     )

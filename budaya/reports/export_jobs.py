@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from budaya.institutions.models import Institution, Unit
@@ -26,7 +26,7 @@ from budaya.reports.pages import export_bytes
 
 EXPORT = "results_export"
 PREFIX = "sementara/ekspor/"
-LABEL = _("Unduhan hasil")
+LABEL = gettext_noop("Unduhan hasil")  # stored in Indonesian; pages translate it
 STEPS = 2
 
 
@@ -43,7 +43,7 @@ def queue_export(period, institution, unit, fmt: str, user=None) -> Job:
         unit.pk if unit is not None else None,
         fmt,
         kind=EXPORT,
-        label=f"{LABEL} {fmt.upper()}",
+        label=LABEL,
         period=period,
         institution=institution,
         user=user,

@@ -14,7 +14,7 @@ NIPs, names) are emptied with the previews, after 24 hours (`forget_old_results`
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from budaya.institutions.models import Institution, Unit
@@ -35,7 +35,11 @@ from budaya.roster.services import (
 CHECK = "roster_check"
 IMPORT = "roster_import"
 KINDS = (CHECK, IMPORT)
-LABELS = {CHECK: _("Periksa daftar pegawai"), IMPORT: _("Simpan daftar pegawai")}
+# Stored in Indonesian (the msgid); pages translate them when they show them.
+LABELS = {
+    CHECK: gettext_noop("Periksa daftar pegawai"),
+    IMPORT: gettext_noop("Simpan daftar pegawai"),
+}
 
 
 def _queue(task_function, kind, period, institution, token, filename, user) -> Job:
@@ -47,7 +51,7 @@ def _queue(task_function, kind, period, institution, token, filename, user) -> J
         filename,
         user.pk if user is not None and user.is_authenticated else None,
         kind=kind,
-        label=str(LABELS[kind]),
+        label=LABELS[kind],
         period=period,
         institution=institution,
         user=user,

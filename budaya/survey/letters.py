@@ -13,7 +13,7 @@ import segno
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from budaya.jobs import progress
@@ -26,7 +26,7 @@ from budaya.survey.services import batch_links, invitation_link
 
 # Letters rendered per WeasyPrint document on the web: the bar moves after each group.
 CHUNK = 10
-LETTERS_LABEL = gettext_lazy("Surat undangan")
+LETTERS_LABEL = gettext_noop("Surat undangan")  # stored in Indonesian; pages translate it
 
 
 class LettersError(Exception):
@@ -104,9 +104,8 @@ def queue_letters(batch: InvitationBatch, unit: str = "", user=None) -> Job:
         letters_task,
         batch.pk,
         unit,
-        user.pk if user is not None and user.is_authenticated else None,
         kind=LETTERS,
-        label=str(LETTERS_LABEL),
+        label=LETTERS_LABEL,
         period=batch.period,
         institution=batch.institution,
         user=user,
@@ -114,7 +113,7 @@ def queue_letters(batch: InvitationBatch, unit: str = "", user=None) -> Job:
 
 
 @task(takes_context=True)
-def letters_task(context, batch_id: int, unit: str = "", user_id: int | None = None) -> int:
+def letters_task(context, batch_id: int, unit: str = "") -> int:
     """Render a batch's letters (the bar moves per letter) and keep the PDF encrypted; return
     the number of letters. Refused once the links are gone or the period is sealed."""
     task_id = context.task_result.id
