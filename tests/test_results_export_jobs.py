@@ -121,3 +121,24 @@ def test_the_period_page_offers_no_zip_download_for_a_results_download_job(clien
     page = client.get(reverse("period_manage", args=["P-2026"])).content.decode()
     assert f'data-job="{job.pk}"' in page
     assert reverse("report_job_download", args=["P-2026", job.pk]) not in page
+
+
+def test_the_worker_writes_the_file_in_the_language_of_whoever_asked(client, computed):
+    import csv
+    import zipfile
+
+    world, _result_set, groups = computed
+    shown = groups[("institution", "INST-A")]["values"]["BP"]["shown"]
+    client.force_login(world["admin_a"])
+    start = reverse("results_export_start", args=["P-2026", "INST-A", "csv"])
+    for language, delimiter, decimal in (("en", ",", "."), ("id", ";", ",")):
+        client.cookies["django_language"] = language
+        client.post(start)
+        assert main(["worker", "--once"]) == 0  # the worker's own language is Indonesian
+        job = Job.objects.filter(kind="results_export").latest("pk")
+        response = client.get(reverse("results_export_download", args=["P-2026", "INST-A", job.pk]))
+        assert response["Content-Type"] == "application/zip"
+        archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+        text = archive.read("hasil-P-2026-INST-A-nilai.csv").decode("utf-8-sig")
+        rows = {row[0]: row for row in csv.reader(io.StringIO(text), delimiter=delimiter)}
+        assert rows["BP"][2] == f"{shown:.1f}".replace(".", decimal), language

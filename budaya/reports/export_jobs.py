@@ -13,7 +13,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
@@ -34,14 +34,17 @@ def safe_filename(filename: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-._" else "_" for ch in filename)
 
 
-def queue_export(period, institution, unit, fmt: str, user=None) -> Job:
-    """Queue the file `fmt` (pdf, xlsx, csv) of the institution's or unit's latest results."""
+def queue_export(period, institution, unit, fmt: str, user=None, language=None) -> Job:
+    """Queue the file `fmt` (pdf, xlsx, csv) of the institution's or unit's latest results, in
+    `language` (default: the active one; the worker writes it in that language, as the direct
+    download does for its reader)."""
     job = progress.enqueue(
         export_task,
         period.pk,
         institution.pk,
         unit.pk if unit is not None else None,
         fmt,
+        language or translation.get_language() or settings.LANGUAGE_CODE,
         kind=EXPORT,
         label=LABEL,
         period=period,
@@ -57,8 +60,10 @@ def queue_export(period, institution, unit, fmt: str, user=None) -> Job:
 
 
 @task(takes_context=True)
-def export_task(context, period_id: int, institution_id: int, unit_id, fmt: str) -> str:
-    """Write the results file into storage; return its storage name."""
+def export_task(
+    context, period_id: int, institution_id: int, unit_id, fmt: str, language: str = "id"
+) -> str:
+    """Write the results file (in `language`) into storage; return its storage name."""
     task_id = context.task_result.id
     with progress.tracking(task_id, total=STEPS):
         period = Period.objects.get(pk=period_id)
@@ -67,7 +72,8 @@ def export_task(context, period_id: int, institution_id: int, unit_id, fmt: str)
         scope = {"unit": unit.code if unit is not None else "", "fmt": fmt}
         Job.objects.filter(task_id=task_id).update(result=scope)
         progress.step(task_id, 0, Message("berkas {fmt} sedang dibuat", fmt=fmt.upper()))
-        content, filename = export_bytes(period, institution, unit, fmt)
+        with translation.override(language):
+            content, filename = export_bytes(period, institution, unit, fmt)
         progress.step(task_id, 1, Message("berkas {fmt} dibuat", fmt=fmt.upper()))
         filename = safe_filename(filename)
         name = default_storage.save(f"{PREFIX}{task_id}/{filename}", ContentFile(content))

@@ -122,4 +122,8 @@ def results_export_download(request, period_code, institution_code, export_id):
         handle = default_storage.open(job.output, "rb")
     except OSError as error:
         raise not_found(_("Berkas hasil tidak ditemukan.")) from error
-    return FileResponse(handle, as_attachment=True, filename=job.result.get("filename") or "hasil")
+    filename = job.result.get("filename") or "hasil"
+    content_type = (
+        "application/zip" if filename.endswith(".zip") else FORMATS.get(job.result.get("fmt"))
+    )
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
