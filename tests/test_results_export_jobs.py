@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from budaya.cli import main
 from budaya.jobs.models import Job
 from budaya.reports.export_jobs import PREFIX, purge_old_exports
+from budaya.reports.pages import export_bytes
 from tests.test_results_support import computed  # noqa: F401
 from tests.web_fixtures import _fast_passwords, instrument, world  # noqa: F401
 
@@ -53,9 +54,13 @@ def test_the_results_page_queues_a_download_job_and_links_its_file(client, compu
     file = client.get(download)
     assert 'filename="hasil-P-2026-INST-A.xlsx"' in file["Content-Disposition"]
     body = b"".join(file.streaming_content)
-    direct = client.get(reverse("results_download", args=["P-2026", "INST-A", "xlsx"])).content
+    made, _name = export_bytes(world["period"], world["inst_a"], None, "xlsx")
     sheets = load_workbook(io.BytesIO(body)).sheetnames
-    assert sheets == load_workbook(io.BytesIO(direct)).sheetnames
+    assert sheets == load_workbook(io.BytesIO(made)).sheetnames
+    # the file's address itself only offers the button: a GET makes and queues nothing
+    address = client.get(reverse("results_download", args=["P-2026", "INST-A", "xlsx"]))
+    assert address.status_code == 200 and f'action="{start}"' in address.content.decode()
+    assert Job.objects.filter(kind="results_export").count() == 1
 
 
 def test_a_unit_download_is_for_those_who_may_see_the_unit(client, computed):
