@@ -70,6 +70,41 @@ class Message(str):
             )
         return text + self.tail
 
+    def as_data(self) -> dict:
+        """Return the message as JSON-ready data (msgid, fields, tail, msgctxt) that
+        `Message.from_data` turns back into the same Message; a field that is a Message (or an
+        exception carrying one) is kept as such, any other value that JSON cannot hold as str."""
+        data = {"msgid": self.msgid, "fields": {k: _field_data(v) for k, v in self.fields.items()}}
+        if self.tail:
+            data["tail"] = self.tail
+        if self.msgctxt:
+            data["msgctxt"] = self.msgctxt
+        return data
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Message":
+        """Return the Message that `as_data` described."""
+        fields = {key: _field_value(value) for key, value in (data.get("fields") or {}).items()}
+        return cls(
+            data["msgid"], tail=data.get("tail", ""), msgctxt=data.get("msgctxt", ""), **fields
+        )
+
+
+def _field_data(value):
+    if isinstance(value, BaseException) and value.args and isinstance(value.args[0], Message):
+        value = value.args[0]
+    if isinstance(value, Message):
+        return {"message": value.as_data()}
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)
+
+
+def _field_value(value):
+    if isinstance(value, dict) and "message" in value:
+        return Message.from_data(value["message"])
+    return value
+
 
 def _render(msgid: str, fields: dict, language: str | None, nested, msgctxt: str = "") -> str:
     """Return `msgid` translated into `language` (None: the Indonesian msgid itself) with its

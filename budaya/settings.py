@@ -376,6 +376,9 @@ BUDAYA_WORKER_HEARTBEAT_SECONDS = env_int("BUDAYA_WORKER_HEARTBEAT_SECONDS", 120
 # A background job still marked running that gave no sign of life for this long (its heartbeat
 # beats every 30 s) is shown as stopped ("terhenti") and may be queued again (budaya.jobs).
 BUDAYA_JOB_STALE_SECONDS = env_int("BUDAYA_JOB_STALE_SECONDS", 300, minimum=60)
+# Hours a results download made by a background job (PDF, workbook, CSV) is kept in storage;
+# `budaya worker` deletes older ones (budaya.reports.export_jobs).
+BUDAYA_EXPORT_KEEP_HOURS = env_int("BUDAYA_EXPORT_KEEP_HOURS", 24, minimum=1)
 
 # Logging: warnings and errors (with tracebacks) to stderr. Every record passes the token
 # scrubber first, so a respondent's /s/<token>/ or a shared /i/<slug>/ path never reaches a log.

@@ -22,7 +22,7 @@ from budaya.periods.models import Period
 from budaya.results import store
 from budaya.roster.models import RosterEntry
 from tests.test_evaluation_support import media, pdf  # noqa: F401
-from tests.web_fixtures import _fast_passwords, instrument, release, world  # noqa: F401
+from tests.web_fixtures import _fast_passwords, instrument, release, results_file, world  # noqa: F401
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 TODAY = dt.date(2026, 9, 1)
@@ -398,7 +398,7 @@ def test_change_agents_never_appear_next_to_results_and_gain_no_access(client, r
         reverse("unit_results", args=["P-2026", "INST-A", "BESAR"]),
     ] + [reverse("results_download", args=["P-2026", "INST-A", fmt]) for fmt in ("csv", "xlsx")]
     for url in urls:
-        response = client.get(url)
+        response = results_file(client, url) if "/hasil/unduh." in url else client.get(url)
         assert response.status_code == 200, url
         content = b"".join(response.streaming_content) if response.streaming else response.content
         assert agent.name.encode() not in content, url

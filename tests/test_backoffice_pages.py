@@ -21,6 +21,15 @@ from budaya.institutions.models import Institution, Role, Unit
 from budaya.periods.models import Period
 from tests.web_fixtures import PASSWORD, _fast_passwords, instrument, world  # noqa: F401
 
+
+@pytest.fixture(autouse=True)
+def _checks_run_at_once(settings, tmp_path):
+    """Unit and institution files are checked by a background job: here it runs at once
+    (test_import_jobs.py runs it with the worker); its file is kept in a scratch MEDIA_ROOT."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 OTHERS = ("admin_b", "evaluator_a", "liaison_a")
 
 
@@ -292,7 +301,9 @@ def test_units_import_from_xlsx_after_a_preview(client, world):
     content = xlsx(
         [["code", "name", "parent"], ["BARU", "Unit Baru", "BESAR"], ["KECIL", "Kecil Baru", ""]]
     )
-    response = client.post("/instansi/INST-A/unit/impor/", {"file": upload("unit.xlsx", content)})
+    response = client.post(
+        "/instansi/INST-A/unit/impor/", {"file": upload("unit.xlsx", content)}, follow=True
+    )
     assert response.status_code == 200
     summary = re.search(r'id="unit-preview-summary">(.*?)</p>', response.content.decode(), re.S)
     assert "Unit baru: 1; diganti nama: 1; dipindah: 0" in summary.group(1)
@@ -308,14 +319,18 @@ def test_units_import_from_xlsx_after_a_preview(client, world):
 def test_a_unit_file_with_a_loop_is_refused_naming_the_row(client, world):
     client.force_login(world["admin_a"])
     content = xlsx([["code", "name", "parent"], ["BESAR", "Besar", "X1"], ["X1", "X1", "BESAR"]])
-    response = client.post("/instansi/INST-A/unit/impor/", {"file": upload("unit.xlsx", content)})
+    response = client.post(
+        "/instansi/INST-A/unit/impor/", {"file": upload("unit.xlsx", content)}, follow=True
+    )
     assert response.status_code == 400
     page = html.unescape(response.content.decode())
     assert "Baris 2, kolom parent: susunan induk membentuk lingkaran (" in page
     assert "parent loop" not in page
     # in English, the same problem in English alone
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    response = client.post("/instansi/INST-A/unit/impor/", {"file": upload("unit.xlsx", content)})
+    response = client.post(
+        "/instansi/INST-A/unit/impor/", {"file": upload("unit.xlsx", content)}, follow=True
+    )
     page = html.unescape(response.content.decode())
     assert "Row 2, column parent: parent loop (" in page and "lingkaran" not in page
     assert not Unit.objects.filter(code="X1").exists()
@@ -615,7 +630,7 @@ def test_institutions_import_from_xlsx_after_a_preview(client, world):
     assert client.post(url, {"file": upload("i.xlsx", content)}).status_code == 403
     client.force_login(world["national"])
     assert 'href="/instansi/impor/"' in client.get("/instansi/").content.decode()
-    response = client.post(url, {"file": upload("i.xlsx", content)})
+    response = client.post(url, {"file": upload("i.xlsx", content)}, follow=True)
     assert "Instansi baru: 1; diubah: 1; tidak berubah: 0" in response.content.decode()
     assert not Institution.objects.filter(code="KOTA-Y").exists()
     assert client.post(url, {"confirm": "1"}).status_code == 302
@@ -623,7 +638,7 @@ def test_institutions_import_from_xlsx_after_a_preview(client, world):
     assert Institution.objects.get(code="INST-A").name == "Instansi A Baru"
     assert AuditEntry.objects.filter(action="institution.import").count() == 1
     bad = xlsx([["code", "name", "kind", "region"], ["KOTA-Z", "Kota Z", "desa", "timur"]])
-    response = client.post(url, {"file": upload("bad.xlsx", bad)})
+    response = client.post(url, {"file": upload("bad.xlsx", bad)}, follow=True)
     assert response.status_code == 400
     assert "'desa' bukan jenis" in html.unescape(response.content.decode())
 
@@ -651,14 +666,14 @@ def test_a_revoked_account_can_be_invited_again_and_must_set_a_new_password(clie
 def test_an_institutions_file_with_problems_is_refused_in_the_readers_language(client, world):
     client.force_login(world["national"])
     content = xlsx([["code", "name", "kind", "region"], ["KOTA-Z", "", "desa", "timur"]])
-    response = client.post("/instansi/impor/", {"file": upload("i.xlsx", content)})
+    response = client.post("/instansi/impor/", {"file": upload("i.xlsx", content)}, follow=True)
     assert response.status_code == 400
     page = html.unescape(response.content.decode())
     assert "Baris 2, kolom name: sel wajib kosong" in page
     assert "Baris 2, kolom kind: 'desa' bukan jenis; isi " in page
     assert "empty cell" not in page and "not a kind" not in page
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    response = client.post("/instansi/impor/", {"file": upload("i.xlsx", content)})
+    response = client.post("/instansi/impor/", {"file": upload("i.xlsx", content)}, follow=True)
     page = html.unescape(response.content.decode())
     assert "Row 2, column name: empty cell" in page and "Row 2, column kind: not a kind" in page
     assert "sel wajib kosong" not in page and "bukan jenis" not in page

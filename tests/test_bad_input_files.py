@@ -61,6 +61,8 @@ def zip_bomb_xlsx() -> bytes:
 def admin_client(client, draft_period, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.BUDAYA_ROSTER_PREVIEW_DIR = tmp_path / "previews"
+    # the roster's check job runs at once (test_roster_jobs.py runs the worker)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     _period, institution, _units = draft_period
     client.force_login(make_user("admin_uji", "institution_admin", institution))
     return client
@@ -69,7 +71,7 @@ def admin_client(client, draft_period, settings, tmp_path):
 def web_problems(client, period, institution, name: str, content: bytes) -> list[str]:
     """Upload a roster on the web; return its problems (HTTP 400 required, nothing stored)."""
     url = reverse("roster_upload", args=[period.code, institution.code])
-    response = client.post(url, {"file": SimpleUploadedFile(name, content)})
+    response = client.post(url, {"file": SimpleUploadedFile(name, content)}, follow=True)
     assert response.status_code == 400, response.status_code
     assert name in response.content.decode()  # the page names the file
     assert not RosterEntry.objects.exists()
@@ -221,7 +223,9 @@ def test_a_parquet_roster_is_read_by_the_web_import(admin_client, draft_period, 
         out
     )
     url = reverse("roster_upload", args=[period.code, institution.code])
-    response = admin_client.post(url, {"file": SimpleUploadedFile("r.parquet", out.getvalue())})
+    response = admin_client.post(
+        url, {"file": SimpleUploadedFile("r.parquet", out.getvalue())}, follow=True
+    )
     assert response.status_code == 200
     assert response.context["preview"].total == 2
 
@@ -317,7 +321,9 @@ def test_the_upload_page_shows_each_problem_in_the_readers_language_alone(
     content = csv_text([[NIP_L, "Budi", "X", "PNS", "SETDA"]]).encode()
 
     def page() -> str:
-        response = admin_client.post(url, {"file": SimpleUploadedFile("jk.csv", content)})
+        response = admin_client.post(
+            url, {"file": SimpleUploadedFile("jk.csv", content)}, follow=True
+        )
         assert response.status_code == 400
         return response.content.decode()
 

@@ -30,8 +30,13 @@ def session_of(user) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def test_the_dashboards_show_stored_numbers_charts_and_downloads_in_chromium(live_server, world):
+def test_the_dashboards_show_stored_numbers_charts_and_downloads_in_chromium(
+    live_server, world, settings, tmp_path
+):
     sync_playwright = sync_playwright_or_skip()
+    # the download button's job runs at once (tests/test_results_export_jobs.py runs the worker)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
     # Database work happens before Playwright starts (its event loop forbids sync ORM calls).
     document = release(world["period"]).document
     inst_a = next(g for g in document["groups"] if g["code"] == "INST-A")
@@ -85,8 +90,13 @@ def test_the_dashboards_show_stored_numbers_charts_and_downloads_in_chromium(liv
             assert "Survei diikuti" in press
             page.locator("[data-copy]").click()
             assert page.locator("[data-copy]").inner_text() == "Tersalin"
+            # the button queues a background job (run at once here); its page links the file
+            page.get_by_role("button", name="PDF").click()
+            assert "/hasil/unduhan/" in page.url
+            assert page.locator("progress").get_attribute("value") == "100"
+            assert_fits_360(page)
             with page.expect_download() as info:
-                page.get_by_role("link", name="PDF").click()
+                page.get_by_role("link", name="Unduh hasil-P-2026-INST-A.pdf").click()
             assert info.value.suggested_filename == "hasil-P-2026-INST-A.pdf"
 
             page = context_for("liaison_a", viewport=VIEWPORT).new_page()

@@ -79,10 +79,20 @@ def test_an_administrator_issues_prints_mails_reminds_and_cannot_cancel_links_by
                 assert_fits_360(page)
                 assert axe_violations(page) == []
 
+                # the letters are a background job (run at once here): its page shows the
+                # bar, then the one download
+                page.get_by_role("button", name="Buat surat undangan (PDF").click()
+                assert "/surat/" in page.url and "3 surat siap diunduh (sekali)" in page.content()
+                assert page.locator("progress").get_attribute("value") == "100"
+                assert_fits_360(page)
+                assert axe_violations(page) == []
                 with page.expect_download() as info:
-                    page.get_by_role("link", name="Surat undangan (PDF").click()
+                    page.get_by_role("link", name="Unduh surat undangan (PDF)").click()
                 letters = tmp_path / "surat.pdf"
                 info.value.save_as(letters)
+                page.reload()
+                assert "dihapus dari server" in page.content()
+                page.get_by_role("link", name="Kembali ke undangan").click()
 
                 with page.expect_download() as info:
                     page.get_by_role("link", name="Daftar tautan (CSV)").click()

@@ -35,7 +35,7 @@ from budaya.survey import export as invitations_export
 from tests.test_export_streaming import varied  # noqa: F401
 from tests.test_interchange_results_xlsx import full_group
 from tests.test_results_support import computed  # noqa: F401
-from tests.web_fixtures import _fast_passwords, instrument, world  # noqa: F401
+from tests.web_fixtures import _fast_passwords, instrument, results_file, world  # noqa: F401
 
 ATTACKS = ('=HYPERLINK("http://x","klik")', "+1", "@x", "-2")
 
@@ -166,7 +166,7 @@ def test_the_results_downloads_guard_every_attack(client, computed):
         Unit.objects.filter(institution=world["inst_a"], code=code).update(name=attack)
     client.force_login(world["admin_a"])
     url = reverse("results_download", args=["P-2026", "INST-A", "xlsx"])
-    book = load_workbook(io.BytesIO(client.get(url).content))
+    book = load_workbook(io.BytesIO(results_file(client, url).content))
     texts = [
         cell
         for sheet in book.worksheets
@@ -179,7 +179,7 @@ def test_the_results_downloads_guard_every_attack(client, computed):
     scores = [row[2] for row in book["Nilai"].iter_rows(min_row=2)]
     assert scores and all(cell.data_type == "n" for cell in scores)
     url = reverse("results_download", args=["P-2026", "INST-A", "csv"])
-    with zipfile.ZipFile(io.BytesIO(client.get(url).content)) as archive:
+    with zipfile.ZipFile(io.BytesIO(results_file(client, url).content)) as archive:
         cells = [
             cell
             for name in archive.namelist()
@@ -224,7 +224,7 @@ def test_the_results_download_workbook_has_scores_in_one_decimal(client, compute
     world, _result_set, groups = computed
     client.force_login(world["admin_a"])
     url = reverse("results_download", args=["P-2026", "INST-A", "xlsx"])
-    book = load_workbook(io.BytesIO(client.get(url).content))
+    book = load_workbook(io.BytesIO(results_file(client, url).content))
     assert book.sheetnames == [
         "Ringkasan",
         "Indeks",
@@ -285,7 +285,7 @@ def test_the_results_csv_download_follows_the_language(client, computed):
     url = reverse("results_download", args=["P-2026", "INST-A", "csv"])
     for language, delimiter, decimal in (("id", ";", ","), ("en", ",", ".")):
         client.cookies["django_language"] = language
-        response = client.get(url)
+        response = results_file(client, url)
         assert response["Content-Type"] == "application/zip"
         assert 'filename="hasil-P-2026-INST-A.zip"' in response["Content-Disposition"]
         with zipfile.ZipFile(io.BytesIO(response.content)) as archive:

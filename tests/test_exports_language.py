@@ -21,7 +21,7 @@ from budaya.interchange.exporters import (
     csv_bytes,
     xlsx_bytes,
 )
-from tests.web_fixtures import _fast_passwords, instrument, release, world  # noqa: F401
+from tests.web_fixtures import _fast_passwords, instrument, release, results_file, world  # noqa: F401
 
 
 def table():
@@ -47,7 +47,7 @@ def download(client, world, fmt, language=None):
     if language:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     url = reverse("results_download", args=[world["period"].code, "INST-A", fmt])
-    response = client.get(url)
+    response = results_file(client, url)
     assert response.status_code == 200
     return b"".join(response.streaming_content) if response.streaming else response.content
 

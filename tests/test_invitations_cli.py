@@ -135,6 +135,21 @@ def test_new_roster_entries_get_a_batch_of_their_own(world, tmp_path, capsys):
     assert all(find_invitation(token) for token in tokens.values())
 
 
+def test_letters_show_a_bar_per_letter_on_stderr_with_progress(world, tmp_path, capsys):
+    period, institution, entries, tokens = world
+    out = tmp_path / "surat.pdf"
+    assert main(["invitations", period.code, institution.code, "--letters", str(out)]) == 0
+    quiet = capsys.readouterr()
+    assert "surat / letters" not in quiet.err  # not a terminal: no bar unless asked
+    shown = tmp_path / "surat2.pdf"
+    args = ["invitations", period.code, institution.code, "--letters", str(shown), "--progress"]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert "surat / letters  [" in captured.err and "100 % (3/3)" in captured.err
+    assert captured.out == quiet.out.replace("surat.pdf", "surat2.pdf")
+    assert shown.read_bytes()[:5] == b"%PDF-"
+
+
 def test_letters_writes_a_pdf_with_one_page_per_employee(world, tmp_path):
     period, institution, entries, tokens = world
     out = tmp_path / "surat.pdf"

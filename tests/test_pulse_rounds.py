@@ -27,7 +27,13 @@ from budaya.survey.services import (
     encode_answers,
     submit_response,
 )
-from tests.web_fixtures import _fast_passwords, add_responses, make_user, roster_entries  # noqa: F401
+from tests.web_fixtures import (  # noqa: F401
+    _fast_passwords,
+    add_responses,
+    make_user,
+    results_file,
+    roster_entries,
+)
 
 PULSE = "berakhlak-pulse-2026"
 K = 5
@@ -288,7 +294,9 @@ def test_the_results_page_of_a_pulse_round_shows_only_what_a_pulse_defines(round
         assert absent not in html, absent
     assert "37,1" in html  # the stored Indeks Implementasi
     assert reverse("trend", args=["KAB-A"]) in html
-    workbook = client.get(reverse("results_download", args=[rounds["pulse"].code, "KAB-A", "csv"]))
+    workbook = results_file(
+        client, reverse("results_download", args=[rounds["pulse"].code, "KAB-A", "csv"])
+    )
     assert workbook.status_code == 200
 
 

@@ -18,7 +18,7 @@ from budaya.results.store import latest_set
 from budaya.scoring.rounding import format_number, round_shown
 from budaya.scoring.spec import BEHAVIOUR_CODES, VALUE_CODES, VALUE_NAMES
 from tests.test_results_support import computed, groups_of, pdf_text  # noqa: F401
-from tests.web_fixtures import _fast_passwords, instrument, world  # noqa: F401
+from tests.web_fixtures import _fast_passwords, instrument, results_file, world  # noqa: F401
 
 needs_poppler = pytest.mark.skipif(
     not shutil.which("pdftotext") or not shutil.which("pdftoppm"),
@@ -49,7 +49,7 @@ def csv_table(files: dict[str, str], table: str) -> list[list[str]]:
 
 
 def download(client, name, args, fmt):
-    response = client.get(reverse(name, args=[*args, fmt]))
+    response = results_file(client, reverse(name, args=[*args, fmt]))
     assert response.status_code == 200, response.status_code
     assert "attachment" in response["Content-Disposition"]
     return response.content

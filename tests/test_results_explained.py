@@ -21,7 +21,7 @@ from budaya.scoring.priorities import driver_priorities
 from budaya.scoring.rounding import format_number, round_shown
 from budaya.scoring.spec import BEHAVIOUR_CODES, VALUE_CODES
 from tests.test_results_support import computed, pdf_text, rows_of  # noqa: F401
-from tests.web_fixtures import _fast_passwords, instrument, world  # noqa: F401
+from tests.web_fixtures import _fast_passwords, instrument, results_file, world  # noqa: F401
 
 # ---------------------------------------------------------------------------------------------
 # The selection of priorities and strengths (pure function)
@@ -400,7 +400,7 @@ def test_both_workbooks_hold_the_drivers_sheet(client, computed, tmp_path):
     assert notes["Interval 95 %"] == glossary.explain("ci95")
     client.force_login(world["admin_a"])
     url = reverse("results_download", args=["P-2026", "INST-A", "xlsx"])
-    book = load_workbook(io.BytesIO(client.get(url).content))
+    book = load_workbook(io.BytesIO(results_file(client, url).content))
     rows = list(book["Pendorong"].iter_rows(values_only=True))
     assert [r[1] for r in rows[1:]] == [r["code"] for r in expected["rows"]]
     assert rows[1][3] == expected["rows"][0]["share_shown"]
@@ -413,7 +413,7 @@ def test_both_workbooks_hold_the_drivers_sheet(client, computed, tmp_path):
 def test_the_pdf_has_the_glossary_and_the_drivers(client, computed, tmp_path):
     world, _result_set, _groups = computed
     client.force_login(world["admin_a"])
-    response = client.get(reverse("results_download", args=["P-2026", "INST-A", "pdf"]))
+    response = results_file(client, reverse("results_download", args=["P-2026", "INST-A", "pdf"]))
     text = re.sub(r"\s+", " ", pdf_text(response.content, tmp_path))
     assert "Lampiran: cara membaca hasil" in text
     assert "Prioritas perbaikan" in text and "Kekuatan" in text

@@ -26,6 +26,7 @@ from tests.web_fixtures import (  # noqa: F401
     add_responses,
     instrument,
     release,
+    results_file,
     roster_entries,
     world,
 )
@@ -96,8 +97,8 @@ def test_the_differencing_attack_fails_fewer_than_k_new_responses_leave_scores_u
     )
     html = client.get(reverse("unit_results", args=[period.code, "INST-A", "RAYA"])).content
     assert "dibawa dari rilis 1" in html.decode()
-    content = client.get(
-        reverse("unit_results_download", args=[period.code, "INST-A", "RAYA", "csv"])
+    content = results_file(
+        client, reverse("unit_results_download", args=[period.code, "INST-A", "RAYA", "csv"])
     ).content
     with zipfile.ZipFile(io.BytesIO(content)) as archive:  # one CSV per table
         summary = archive.read(f"hasil-{period.code}-INST-A-RAYA-ringkasan.csv").decode()

@@ -22,6 +22,7 @@ CONTENT = f"nip,nama,jenis_kelamin,jenis_pegawai,unit\n{NIP_L},Budi Rahasia,L,PN
 def folders(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "var" / "media"
     settings.BUDAYA_ROSTER_PREVIEW_DIR = None  # the default folder
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     return tmp_path / "var"
 
 
@@ -29,7 +30,7 @@ def upload(client, draft_period):
     period, institution, _units = draft_period
     client.force_login(make_user("admin_uji", "institution_admin", institution))
     url = reverse("roster_upload", args=[period.code, institution.code])
-    response = client.post(url, {"file": SimpleUploadedFile("r.csv", CONTENT)})
+    response = client.post(url, {"file": SimpleUploadedFile("r.csv", CONTENT)}, follow=True)
     assert response.status_code == 200
     return response.context["token"]
 

@@ -46,7 +46,7 @@ def urls_of(period, institution, number=1):
         reverse("survey:invitations_reissue", args=codes),
         *(
             reverse("survey:invitations_download", args=[*codes, number, fmt])
-            for fmt in ("csv", "xlsx", "pdf")
+            for fmt in ("csv", "xlsx")
         ),
     ]
 

@@ -45,6 +45,8 @@ EXPECTED = {
     # back office
     "home": ("GET", STAFF),
     "roster_upload": ("GET", ADMIN_A),
+    "roster_job": ("GET", ADMIN_A),
+    "roster_job_progress": ("GET", ADMIN_A),
     "national_participation": ("GET", NATIONAL),
     "participation": ("GET", VIEW_A),
     "unit_participation": ("GET", UNIT_A),
@@ -58,6 +60,12 @@ EXPECTED = {
     "results_download": ("GET", VIEW_A),
     "unit_results": ("GET", UNIT_A),
     "unit_results_download": ("GET", UNIT_A),
+    # results downloads made by background jobs: queue (POST), follow, download
+    "results_export_start": ("POST", VIEW_A),
+    "unit_results_export_start": ("POST", UNIT_A),
+    "results_export_job": ("GET", VIEW_A),
+    "results_export_progress": ("GET", VIEW_A),
+    "results_export_download": ("GET", VIEW_A),
     "trend": ("GET", VIEW_A),  # trend over annual periods and pulse rounds (METHOD §15)
     "unit_trend": ("GET", UNIT_A),
     "national_results": ("GET", NATIONAL),
@@ -77,6 +85,11 @@ EXPECTED = {
     # administrator is sent back to the page), and the confirmed reissue
     "survey:invitations_download": ("GET", ADMIN_A),
     "survey:invitations_reissue": ("GET", ADMIN_A),
+    "survey:letters_start": ("POST", ADMIN_A),
+    "survey:letters_job": ("GET", ADMIN_A),
+    "survey:letters_progress": ("GET", ADMIN_A),
+    # the letters file (plain links) goes to whoever asked for it only (here admin_a)
+    "survey:letters_download": ("GET", frozenset({"admin_a"})),
     # periods, institutions, units and staff (tests/test_backoffice_pages.py goes further)
     "period_list": ("GET", NATIONAL),
     "period_create": ("GET", NATIONAL),
@@ -85,6 +98,10 @@ EXPECTED = {
     "institution_list": ("GET", ADMIN_A | {"admin_b"}),
     "institution_import": ("GET", NATIONAL),
     "institution_edit": ("GET", NATIONAL),
+    "institution_import_job": ("GET", NATIONAL),
+    "institution_import_progress": ("GET", NATIONAL),
+    "unit_import_job": ("GET", ADMIN_A),
+    "unit_import_progress": ("GET", ADMIN_A),
     "unit_list": ("GET", ADMIN_A),
     "unit_import": ("GET", ADMIN_A),
     "unit_edit": ("GET", ADMIN_A),
@@ -199,6 +216,19 @@ def params(world):
         participants=10, title="Apel",
     )  # fmt: skip
     job = Job.objects.create(task_id="matrix-job", kind="all_pdfs", period=period)
+    letters = Job.objects.create(
+        task_id="matrix-letters", kind="letters", period=period, institution=inst_a,
+        requested_by=world["admin_a"],
+    )  # fmt: skip
+    roster_job = Job.objects.create(
+        task_id="matrix-roster", kind="roster_check", period=period, institution=inst_a
+    )
+    unit_job = Job.objects.create(task_id="matrix-units", kind="unit_check", institution=inst_a)
+    export = Job.objects.create(
+        task_id="matrix-export", kind="results_export", period=period, institution=inst_a,
+        result={"unit": "", "fmt": "xlsx"},
+    )  # fmt: skip
+    institution_job = Job.objects.create(task_id="matrix-inst", kind="institution_check")
     return {
         "period_code": period.code,
         "institution_code": inst_a.code,
@@ -212,6 +242,11 @@ def params(world):
         "link_slug": link_for(period, inst_a).slug,
         "fmt": "csv",
         "job_id": job.pk,
+        "letters_id": letters.pk,
+        "roster_job_id": roster_job.pk,
+        "import_job_id": unit_job.pk,
+        "export_id": export.pk,
+        "institution_job_id": institution_job.pk,
         "plan_id": plan.pk,
         "action_id": action.pk,
         "activity_id": activity.pk,

@@ -30,6 +30,8 @@ NIP_P = "199005152015032002"
 @pytest.fixture
 def uploads_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    # the roster's check and import jobs run at once (test_roster_jobs.py runs the worker)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def rows_of(html: str) -> dict[str, list[str]]:
@@ -99,7 +101,7 @@ def test_roster_upload_previews_counts_then_imports_on_confirmation(
     ).encode()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client.post(url, {"file": SimpleUploadedFile("roster.csv", content)})
+    response = client.post(url, {"file": SimpleUploadedFile("roster.csv", content)}, follow=True)
     assert response.status_code == 200
     table = rows_of(response.content.decode())
     assert table["SETDA"][2] == "2" and table["DINKES"][2] == "0"
@@ -124,6 +126,7 @@ def test_roster_upload_with_errors_lists_them_and_writes_nothing(
     response = client.post(
         reverse("roster_upload", args=[period.code, institution.code]),
         {"file": SimpleUploadedFile("roster.csv", content)},
+        follow=True,
     )
     assert response.status_code == 400
     assert "Baris 2, kolom jenis_kelamin" in response.content.decode()

@@ -161,3 +161,37 @@ def release(period, actor=None):
     if period.state == Period.State.OPEN:
         return close_period(period, actor=actor)
     return release_results(period, actor=actor)
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def results_file(client, url: str):
+    """Fetch a results file as the results page does: queue its job from the file's address
+    (`…/hasil/unduh.<fmt>`; the job runs at once here, in a scratch MEDIA_ROOT), then download
+    the job's file. Returns the download as a plain response (`.content`, headers), or the
+    refusal of the queueing request."""
+    import shutil
+    import tempfile
+
+    from django.http import HttpResponse
+    from django.test import override_settings
+    from django.urls import resolve, reverse
+
+    match = resolve(url)
+    start = reverse(match.url_name.replace("_download", "_export_start"), kwargs=match.kwargs)
+    media = tempfile.mkdtemp()
+    try:
+        with override_settings(TASKS=IMMEDIATE_TASKS, MEDIA_ROOT=media):
+            queued = client.post(start)
+            if queued.status_code != 302:
+                return queued
+            page = resolve(queued["Location"])
+            file = client.get(reverse("results_export_download", kwargs=page.kwargs))
+            body = b"".join(file.streaming_content) if file.streaming else file.content
+    finally:
+        shutil.rmtree(media, ignore_errors=True)
+    response = HttpResponse(body, status=file.status_code, content_type=file["Content-Type"])
+    if file.has_header("Content-Disposition"):
+        response["Content-Disposition"] = file["Content-Disposition"]
+    return response

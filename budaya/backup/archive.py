@@ -28,7 +28,7 @@ SKIPPED = {
     "survey.draft",
     "survey.sharedcode",
     "survey.sharedaccess",
-    "django_tasks_db.dbtaskresult",
+    "django_tasks_database.dbtaskresult",  # django-tasks-db's queue (its app label)
     "jobs.job",
 }
 # Fields written as absent (restored as null): per model label.

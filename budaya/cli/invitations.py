@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from budaya.cli import CommandError, setup_django
+from budaya.cli._progress import TerminalProgress, add_option
 
 SEALED_NOTE = (
     "the period was sealed at closing: personal links can no longer be issued or replaced; "
@@ -95,6 +96,7 @@ def register(subparsers) -> None:
         action="store_true",
         help="konfirmasi --reissue tanpa pertanyaan / confirm --reissue without asking",
     )
+    add_option(parser)  # --progress: the letters' bar (per letter) on stderr
     parser.set_defaults(func=run)
 
 
@@ -252,7 +254,9 @@ def _write(args, period, institution, target) -> int:
                     )
             if not pairs and target is not None:
                 raise CommandError(_gone_message(gone))
-            kind = _write_file(period, institution, pairs, target, args.letters is not None)
+            kind = _write_file(
+                period, institution, pairs, target, args.letters is not None, args.progress
+            )
     except OSError as error:
         raise CommandError(
             f"{target}: tidak dapat ditulis ({error.strerror}) / cannot be written"
@@ -286,17 +290,20 @@ def _gone_message(gone) -> str:
     )
 
 
-def _write_file(period, institution, pairs, target, letters: bool) -> str:
-    """Write the links to `target` (letters PDF, or CSV/XLSX); return the format written."""
+def _write_file(period, institution, pairs, target, letters: bool, shown=False) -> str:
+    """Write the links to `target` (letters PDF, or CSV/XLSX); return the format written. The
+    letters show a bar on stderr (per letter) on a terminal or with `--progress` (`shown`)."""
     if target is None:
         return ""
     if letters:
         from budaya.survey.letters import LettersError, letters_pdf
 
-        try:
-            target.write_bytes(letters_pdf(period, institution, pairs))
-        except LettersError as error:
-            raise CommandError(str(error)) from None
+        with TerminalProgress("surat / letters", len(pairs), enabled=shown) as bar:
+            step = (lambda done: bar.update(done, len(pairs))) if bar.enabled else None
+            try:
+                target.write_bytes(letters_pdf(period, institution, pairs, step=step))
+            except LettersError as error:
+                raise CommandError(str(error)) from None
         return "PDF"
     from budaya.survey.export import write_invitations
 

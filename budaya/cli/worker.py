@@ -75,17 +75,32 @@ def make_worker(interval: float):
     )
 
 
+def housekeeping() -> None:
+    """Delete what is kept for a short while only: unconfirmed roster previews older than 24 h
+    and the problems of roster jobs as old, letters files past their keeping time, and results
+    downloads older than BUDAYA_EXPORT_KEEP_HOURS."""
+    from budaya.reports.export_jobs import purge_old_exports
+    from budaya.roster.jobs import forget_old_results
+    from budaya.roster.uploads import prune_stale
+    from budaya.survey.batches import purge_expired_links
+
+    prune_stale()
+    forget_old_results()
+    purge_expired_links()
+    purge_old_exports()
+
+
 def run(args) -> int:
     setup_django()
-    from budaya.roster.uploads import prune_stale
     from budaya.safety import require_secret_key
     from budaya.security.heartbeat import beating
 
     require_secret_key()
     interval = max(0.2, args.interval)
     # Unconfirmed roster previews hold personal data: the worker deletes those older than 24 h
-    # when it starts and then about once an hour while it idles.
-    prune_stale()
+    # (and other short-lived files, `housekeeping`) when it starts and about once an hour while
+    # it idles.
+    housekeeping()
     last_prune = time.monotonic()
     worker = make_worker(interval)
     # django-tasks-db's handlers: a first SIGTERM/SIGINT lets the running task finish (or exits
@@ -100,7 +115,7 @@ def run(args) -> int:
                 if args.once or not worker.running:
                     break
                 if time.monotonic() - last_prune >= PRUNE_EVERY_SECONDS:
-                    prune_stale()
+                    housekeeping()
                     last_prune = time.monotonic()
                 time.sleep(interval)
     finally:

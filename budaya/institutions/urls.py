@@ -11,8 +11,28 @@ urlpatterns = [
     path("instansi/", views.institution_list, name="institution_list"),
     path("instansi/impor/", views.institution_import, name="institution_import"),
     path("instansi/<str:institution_code>/ubah/", views.institution_edit, name="institution_edit"),
+    path(
+        "instansi/impor/tugas/<int:institution_job_id>/",
+        views.institution_import_job,
+        name="institution_import_job",
+    ),
+    path(
+        "instansi/impor/tugas/<int:institution_job_id>/kemajuan.json",
+        views.institution_import_progress,
+        name="institution_import_progress",
+    ),
     path("instansi/<str:institution_code>/unit/", views.unit_list, name="unit_list"),
     path("instansi/<str:institution_code>/unit/impor/", views.unit_import, name="unit_import"),
+    path(
+        "instansi/<str:institution_code>/unit/impor/tugas/<int:import_job_id>/",
+        views.unit_import_job,
+        name="unit_import_job",
+    ),
+    path(
+        "instansi/<str:institution_code>/unit/impor/tugas/<int:import_job_id>/kemajuan.json",
+        views.unit_import_progress,
+        name="unit_import_progress",
+    ),
     path(
         "instansi/<str:institution_code>/unit/<str:unit_code>/ubah/",
         views.unit_edit,

@@ -17,9 +17,10 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from budaya.audit.services import log_action
+from budaya.institutions import importjobs
 from budaya.institutions.access import is_national_admin, require_institution_admin
 from budaya.institutions.forms import (
     InstitutionEditForm,
@@ -33,10 +34,6 @@ from budaya.institutions.importing import (
     TableImportError,
     apply_institution_rows,
     apply_unit_rows,
-    check_institution_rows,
-    check_unit_rows,
-    preview_institution_rows,
-    preview_unit_rows,
     refuse_oversized,
 )
 from budaya.institutions.management import (
@@ -58,6 +55,9 @@ from budaya.institutions.staff import (
     invite_staff,
     staff_of,
 )
+from budaya.interchange.roster_import import RowProblem
+from budaya.jobs.models import Job
+from budaya.jobs.pages import progress_json
 
 UNIT_IMPORT_KEY = "unit_import"
 INSTITUTION_IMPORT_KEY = "institution_import"
@@ -166,10 +166,11 @@ def institution_import(request):
         return render(request, "institutions/institution_import.html", context)
     if request.POST.get("confirm"):
         pending = request.session.pop(INSTITUTION_IMPORT_KEY, None) or {}
-        if not pending.get("rows"):
+        rows = _checked_rows(pending, importjobs.INSTITUTION_CHECK, None)
+        if not rows:
             context["problems"] = [_("Pratinjau sudah kedaluwarsa; unggah berkas sekali lagi.")]
             return render(request, "institutions/institution_import.html", context, status=400)
-        created, updated = apply_institution_rows([tuple(row) for row in pending["rows"]])
+        created, updated = apply_institution_rows(rows)
         log_action(
             request.user,
             "institution.import",
@@ -187,18 +188,74 @@ def institution_import(request):
         context["problems"] = [_("Pilih berkas XLSX atau CSV.")]
         return render(request, "institutions/institution_import.html", context, status=400)
     try:
-        refuse_oversized(upload.name, upload.size)
-        rows = check_institution_rows(upload.read(), upload.name)
+        refuse_oversized(upload.name, upload.size)  # before the file is read
     except TableImportError as error:
         context["problems"] = [problem.localized() for problem in error.problems]
         context["filename"] = upload.name
         return render(request, "institutions/institution_import.html", context, status=400)
-    request.session[INSTITUTION_IMPORT_KEY] = {
-        "filename": upload.name,
-        "rows": [list(row) for row in rows],
+    name = importjobs.keep_file(upload.read(), upload.name)
+    job = importjobs.queue_check(importjobs.INSTITUTION_CHECK, name, upload.name, user=request.user)
+    request.session[INSTITUTION_IMPORT_KEY] = {"filename": upload.name, "job": job.pk}
+    return redirect("institution_import_job", job.pk)
+
+
+def _checked_rows(pending, kind, institution) -> list[tuple] | None:
+    """Return the checked rows of the session's check job (and empty its result: the
+    confirmation is single-use), or None when there is none."""
+    job = Job.objects.filter(
+        pk=pending.get("job") or 0, kind=kind, institution=institution, state=Job.State.DONE
+    ).first()
+    if job is None or not job.result.get("rows"):
+        return None
+    rows = [tuple(row) for row in job.result["rows"]]
+    Job.objects.filter(pk=job.pk).update(result={})
+    return rows
+
+
+def _import_job_page(request, job, context, form_template, preview_template):
+    """Render a check job: the bar while it runs, then the problems or the preview."""
+    context.update(job=job)
+    result = job.result if job.state == Job.State.DONE else {}
+    if "problems" in result:
+        context["problems"] = [RowProblem.from_data(p).localized() for p in result["problems"]]
+        context["filename"] = result.get("filename", "")
+        return render(request, form_template, context, status=400)
+    if "preview" in result:
+        context.update(filename=result.get("filename", ""), preview=result["preview"])
+        return render(request, preview_template, context)
+    return render(request, "institutions/import_job.html", context)
+
+
+@login_required
+@require_GET
+def institution_import_job(request, institution_job_id):
+    """A national administrator's institution-file check: bar, then problems or preview."""
+    if not is_national_admin(request.user):
+        raise PermissionDenied(_("Hanya administrator nasional."))
+    job = get_object_or_404(Job, pk=institution_job_id, kind=importjobs.INSTITUTION_CHECK)
+    context = {
+        "form": UnitImportForm(),
+        "kind": "institutions",
+        "back": reverse("institution_import"),
+        "progress_url": reverse("institution_import_progress", args=[job.pk]),
     }
-    context.update(filename=upload.name, preview=preview_institution_rows(rows))
-    return render(request, "institutions/institution_preview.html", context)
+    return _import_job_page(
+        request,
+        job,
+        context,
+        "institutions/institution_import.html",
+        "institutions/institution_preview.html",
+    )
+
+
+@login_required
+@require_GET
+def institution_import_progress(request, institution_job_id):
+    if not is_national_admin(request.user):
+        raise PermissionDenied(_("Hanya administrator nasional."))
+    return progress_json(
+        get_object_or_404(Job, pk=institution_job_id, kind=importjobs.INSTITUTION_CHECK)
+    )
 
 
 @login_required
@@ -272,10 +329,14 @@ def unit_import(request, institution_code):
         return render(request, "institutions/unit_import.html", context)
     if request.POST.get("confirm"):
         pending = request.session.pop(UNIT_IMPORT_KEY, None) or {}
-        if pending.get("institution") != institution.code or not pending.get("rows"):
+        rows = (
+            _checked_rows(pending, importjobs.UNIT_CHECK, institution)
+            if pending.get("institution") == institution.code
+            else None
+        )
+        if not rows:
             context["problems"] = [_("Pratinjau sudah kedaluwarsa; unggah berkas sekali lagi.")]
             return render(request, "institutions/unit_import.html", context, status=400)
-        rows = [tuple(row) for row in pending["rows"]]
         try:
             created, updated = apply_unit_rows(institution, rows, pending["filename"])
         except TableImportError as error:
@@ -300,19 +361,56 @@ def unit_import(request, institution_code):
         context["problems"] = [_("Pilih berkas XLSX atau CSV.")]
         return render(request, "institutions/unit_import.html", context, status=400)
     try:
-        refuse_oversized(upload.name, upload.size)
-        rows = check_unit_rows(institution, upload.read(), upload.name)
+        refuse_oversized(upload.name, upload.size)  # before the file is read
     except TableImportError as error:
         context["problems"] = [problem.localized() for problem in error.problems]
         context["filename"] = upload.name
         return render(request, "institutions/unit_import.html", context, status=400)
+    name = importjobs.keep_file(upload.read(), upload.name)
+    job = importjobs.queue_check(
+        importjobs.UNIT_CHECK, name, upload.name, institution=institution, user=request.user
+    )
     request.session[UNIT_IMPORT_KEY] = {
         "institution": institution.code,
         "filename": upload.name,
-        "rows": [list(row) for row in rows],
+        "job": job.pk,
     }
-    context.update(filename=upload.name, preview=preview_unit_rows(institution, rows))
-    return render(request, "institutions/unit_preview.html", context)
+    return redirect("unit_import_job", institution.code, job.pk)
+
+
+def _unit_job(request, institution_code, import_job_id):
+    institution = _institution(request, institution_code)
+    job = get_object_or_404(
+        Job, pk=import_job_id, kind=importjobs.UNIT_CHECK, institution=institution
+    )
+    return institution, job
+
+
+@login_required
+@require_GET
+def unit_import_job(request, institution_code, import_job_id):
+    """A unit-file check: its bar, then the problems or the preview and its confirmation."""
+    institution, job = _unit_job(request, institution_code, import_job_id)
+    context = {
+        "institution": institution,
+        "form": UnitImportForm(),
+        "back": reverse("unit_import", args=[institution.code]),
+        "progress_url": reverse("unit_import_progress", args=[institution.code, job.pk]),
+    }
+    return _import_job_page(
+        request,
+        job,
+        context,
+        "institutions/unit_import.html",
+        "institutions/unit_preview.html",
+    )
+
+
+@login_required
+@require_GET
+def unit_import_progress(request, institution_code, import_job_id):
+    _institution_, job = _unit_job(request, institution_code, import_job_id)
+    return progress_json(job)
 
 
 def _send_activation(request, user, institution) -> None:

@@ -82,6 +82,19 @@ class RowProblem:
             return text
         return f"{prefix[0].upper()}{prefix[1:]}: {text}"
 
+    def as_data(self) -> dict:
+        """Return the problem as JSON-ready data (a job's result); `from_data` reads it back."""
+        message = self.message
+        text = message.as_data() if isinstance(message, Message) else {"text": str(message)}
+        return {"row": self.row, "column": self.column, "message": text}
+
+    @classmethod
+    def from_data(cls, data: dict) -> "RowProblem":
+        """Return the problem that `as_data` described."""
+        message = data["message"]
+        text = Message.from_data(message) if "msgid" in message else message["text"]
+        return cls(data.get("row"), data.get("column"), text)
+
     def __str__(self) -> str:
         where_id = ", ".join(
             part

@@ -49,6 +49,13 @@ class Job(models.Model):
     done = models.PositiveIntegerField(_("selesai"), default=0)
     total = models.PositiveIntegerField(_("jumlah"), default=0)
     message = models.TextField(_("pesan"), blank=True, default="")
+    # The last message as a translatable `budaya.language.Message` (its msgid and fields), so a
+    # page shows it in the reader's language; empty for a plain text. `message` keeps the
+    # "Indonesian / English" text that commands and logs print.
+    message_data = models.JSONField(_("pesan (terjemahan)"), blank=True, default=dict)
+    # What a job hands back to its page besides a file (an import's preview or problems), as
+    # JSON: Messages in it are stored with `Message.as_data`.
+    result = models.JSONField(_("hasil"), blank=True, default=dict)
     output = models.CharField(_("berkas hasil"), max_length=500, blank=True, default="")
     cancel_requested = models.BooleanField(_("diminta batal"), default=False)
     created = models.DateTimeField(_("dibuat"), default=timezone.now)
@@ -63,6 +70,15 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label or self.kind} #{self.pk} ({self.state})"
+
+    @property
+    def shown_message(self) -> str:
+        """Return the last message in the active language (a plain text as it was stored)."""
+        if self.message_data.get("msgid"):
+            from budaya.language import Message
+
+            return Message.from_data(self.message_data).localized()
+        return self.message
 
     @property
     def percent(self) -> int:

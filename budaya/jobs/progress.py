@@ -39,6 +39,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from budaya.jobs.models import Job
+from budaya.language import Message
 
 BEAT_SECONDS = 30.0
 
@@ -78,6 +79,13 @@ def _rows(task_id):
     return Job.objects.filter(task_id=str(task_id))
 
 
+def _message(message) -> dict:
+    """Return the columns recording `message`: its "Indonesian / English" text, and for a
+    `Message` its msgid and fields (the page shows it in the reader's language)."""
+    data = message.as_data() if isinstance(message, Message) else {}
+    return {"message": str(message), "message_data": data}
+
+
 def start(task_id, total: int = 0, label=None) -> None:
     """Mark the job running with `total` steps (0 when unknown); a cancelled job stays so."""
     now = timezone.now()
@@ -93,7 +101,7 @@ def step(task_id, done: int, message=None, total=None) -> None:
     """Record that `done` of the total steps are done (and what happened last)."""
     changes = {"done": done, "updated": timezone.now()}
     if message is not None:
-        changes["message"] = str(message)
+        changes.update(_message(message))
     if total is not None:
         changes["total"] = total
     _rows(task_id).update(**changes)
@@ -105,7 +113,7 @@ def advance(task_id, by: int = 1, message=None) -> None:
 
     changes = {"done": F("done") + by, "updated": timezone.now()}
     if message is not None:
-        changes["message"] = str(message)
+        changes.update(_message(message))
     _rows(task_id).update(**changes)
 
 
@@ -125,32 +133,39 @@ def check(task_id, message=None) -> None:
         raise Cancelled(message or "")
 
 
-def finish(task_id, message=None, output=None) -> None:
-    """Mark the job done, with a closing message and the path of the file it wrote."""
+def finish(task_id, message=None, output=None, result=None) -> None:
+    """Mark the job done, with a closing message, the name of the file it wrote and what it
+    hands back to its page (`result`, JSON-ready)."""
     changes = {"state": Job.State.DONE, "finished": timezone.now(), "updated": timezone.now()}
     if message is not None:
-        changes["message"] = str(message)
+        changes.update(_message(message))
     if output is not None:
         changes["output"] = str(output)
+    if result is not None:
+        changes["result"] = result
     _rows(task_id).filter(state=Job.State.RUNNING).update(**changes)
 
 
 def fail(task_id, message) -> None:
     """Mark the job failed with why."""
     now = timezone.now()
-    _rows(task_id).update(state=Job.State.FAILED, message=str(message), finished=now, updated=now)
+    _rows(task_id).update(state=Job.State.FAILED, finished=now, updated=now, **_message(message))
 
 
 def _mark_cancelled(task_id, message) -> None:
     job = _rows(task_id).first()
     if job is None:
         return
-    text = (
-        message
-        or f"dibatalkan setelah {job.done} dari {job.total} / cancelled after {job.done} of {job.total}"
+    message = message or Message(
+        "dibatalkan setelah {done} dari {total}", done=job.done, total=job.total
     )
     now = timezone.now()
-    _rows(task_id).update(state=Job.State.CANCELLED, message=text, finished=now, updated=now)
+    _rows(task_id).update(state=Job.State.CANCELLED, finished=now, updated=now, **_message(message))
+
+
+def _carried(error: BaseException):
+    """Return the Message an exception carries (its first argument), or None."""
+    return error.args[0] if error.args and isinstance(error.args[0], Message) else None
 
 
 def _beat(task_id, stop: threading.Event, interval: float) -> None:
@@ -173,9 +188,12 @@ def tracking(task_id, total: int = 0, label=None, beat_seconds: float = BEAT_SEC
     try:
         yield
     except Cancelled as request:
-        _mark_cancelled(task_id, str(request))
+        _mark_cancelled(task_id, _carried(request) or str(request))
     except BaseException as error:
         fail(task_id, f"{type(error).__name__}: {error}")
+        carried = _carried(error)
+        if carried is not None:  # the page shows the reason in the reader's language
+            _rows(task_id).update(message_data=carried.as_data())
         raise
     else:
         finish(task_id)
@@ -194,7 +212,8 @@ def request_cancel(job: Job) -> Job:
         job.cancel_requested = True
         if job.state == Job.State.QUEUED:
             job.state = Job.State.CANCELLED
-            job.message = "dibatalkan sebelum mulai / cancelled before it started"
+            text = Message("dibatalkan sebelum mulai")
+            job.message, job.message_data = str(text), text.as_data()
             job.finished = timezone.now()
             _dequeue(job.task_id)
         job.save()
@@ -217,9 +236,9 @@ def abandon(job: Job) -> Job:
     if not job.stalled or job.state == Job.State.STALLED:
         return job
     now = timezone.now()
-    message = "pekerja berhenti saat menjalankannya / its worker stopped while running it"
+    message = Message("pekerja berhenti saat menjalankannya")
     Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(
-        state=Job.State.STALLED, message=message, finished=now
+        state=Job.State.STALLED, finished=now, **_message(message)
     )
     from django_tasks_db.models import DBTaskResult
 
@@ -228,7 +247,7 @@ def abandon(job: Job) -> Job:
             status="FAILED",
             finished_at=now,
             exception_class_path=f"{Stalled.__module__}.{Stalled.__qualname__}",
-            traceback=message,
+            traceback=str(message),
         )
     job.refresh_from_db()
     return job

@@ -6,7 +6,6 @@ the page's sections (budaya.results.sections) and render; they compute no score.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -44,17 +43,18 @@ def _page(request, period, institution, unit=None):
     report = build_report(period, result_set, institution, unit, request.GET)
     if unit is None:
         args = [period.code, institution.code]
-        name = "results_download"
+        start = "results_export_start"
     else:
         args = [period.code, institution.code, unit.code]
-        name = "unit_results_download"
+        start = "unit_results_export_start"
     context = {
         "period": period,
         "institution": institution,
         "unit": unit,
         "result_set": result_set,
         "report": report,
-        "downloads": {fmt: reverse(name, args=[*args, fmt]) for fmt in FORMATS},
+        # the buttons: each queues a background job (budaya.reports.export_jobs)
+        "exports": {fmt: reverse(start, args=[*args, fmt]) for fmt in FORMATS},
         "links": True,  # unit names link to unit pages (not in the PDF)
         "press": press_summary(period, result_set, institution, unit) if result_set else "",
     }
@@ -105,33 +105,53 @@ def export_bytes(period, institution, unit, fmt: str) -> tuple[bytes, str]:
     return content, f"{stem}.{fmt}"
 
 
-def _download(period, institution, unit, fmt):
+def _download(request, period, institution, unit, fmt):
+    """Return the page of a results file's address: the file is made by a background job
+    (budaya.reports.export_jobs), so the address offers the button that queues it (a GET
+    changes nothing). Unknown formats and periods without results are refused as before."""
     if fmt not in FORMATS:
         raise not_found(_("Format tidak dikenal."))
-    content, filename = export_bytes(period, institution, unit, fmt)
-    content_type = "application/zip" if filename.endswith(".zip") else FORMATS[fmt]
-    response = HttpResponse(content, content_type=content_type)
-    safe_name = "".join(ch if ch.isalnum() or ch in "-._" else "_" for ch in filename)
-    response["Content-Disposition"] = f'attachment; filename="{safe_name}"'
-    return response
+    if store.latest_set(period) is None:
+        if not store.is_released(period):
+            raise not_found(_("Hasil muncul setelah periode ditutup."))
+        raise not_found(_("Belum ada hasil tersimpan."))
+    if unit is None:
+        start = reverse("results_export_start", args=[period.code, institution.code, fmt])
+        back = reverse("results", args=[period.code, institution.code])
+    else:
+        args = [period.code, institution.code, unit.code, fmt]
+        start = reverse("unit_results_export_start", args=args)
+        back = reverse("unit_results", args=args[:3])
+    return render(
+        request,
+        "results/export_start.html",
+        {
+            "period": period,
+            "institution": institution,
+            "unit": unit,
+            "fmt": fmt,
+            "start": start,
+            "back": back,
+        },
+    )
 
 
 @login_required
 def results_download(request, period_code, institution_code, fmt):
-    """Serve the institution's PDF, workbook or CSV at once."""
+    """The address of the institution's PDF, workbook or CSV: a button that queues it."""
     period = get_object_or_404(Period, code=period_code)
     institution = get_object_or_404(Institution, code=institution_code)
     require_institution_access(request, institution)
-    return _download(period, institution, None, fmt)
+    return _download(request, period, institution, None, fmt)
 
 
 @login_required
 def unit_results_download(request, period_code, institution_code, unit_code, fmt):
-    """Serve one unit's PDF, workbook or CSV at once."""
+    """The address of one unit's PDF, workbook or CSV: a button that queues it."""
     period = get_object_or_404(Period, code=period_code)
     unit = _unit(institution_code, unit_code)
     require_unit_access(request, unit)
-    return _download(period, unit.institution, unit, fmt)
+    return _download(request, period, unit.institution, unit, fmt)
 
 
 @login_required

@@ -3,7 +3,7 @@ period's management page (close, release, reopen)."""
 
 from django.urls import path
 
-from budaya.reports import pages, trend, views
+from budaya.reports import export_views, pages, trend, views
 
 urlpatterns = [
     path("hasil/cara-membaca/", pages.glossary_page, name="results_glossary"),
@@ -27,6 +27,34 @@ urlpatterns = [
         "unduh.<str:fmt>",
         pages.unit_results_download,
         name="unit_results_download",
+    ),
+    path(
+        "periode/<str:period_code>/instansi/<str:institution_code>/hasil/ekspor/<str:fmt>/",
+        export_views.results_export_start,
+        name="results_export_start",
+    ),
+    path(
+        "periode/<str:period_code>/instansi/<str:institution_code>/unit/<str:unit_code>/hasil/"
+        "ekspor/<str:fmt>/",
+        export_views.unit_results_export_start,
+        name="unit_results_export_start",
+    ),
+    path(
+        "periode/<str:period_code>/instansi/<str:institution_code>/hasil/unduhan/<int:export_id>/",
+        export_views.results_export_job,
+        name="results_export_job",
+    ),
+    path(
+        "periode/<str:period_code>/instansi/<str:institution_code>/hasil/unduhan/"
+        "<int:export_id>/kemajuan.json",
+        export_views.results_export_progress,
+        name="results_export_progress",
+    ),
+    path(
+        "periode/<str:period_code>/instansi/<str:institution_code>/hasil/unduhan/"
+        "<int:export_id>/berkas/",
+        export_views.results_export_download,
+        name="results_export_download",
     ),
     path("instansi/<str:institution_code>/tren/", trend.institution_trend, name="trend"),
     path(

@@ -213,13 +213,13 @@ def release_results(
 
     Refuses a draft or open period (METHOD.md §12). With a `timings` dict, adds the seconds of
     each phase to it (load, engine, release, store, …); `progress(step, steps, text)` is called
-    after each of the RELEASE_STEPS steps.
+    after each of the RELEASE_STEPS steps (`text` a `budaya.language.Message`).
     """
     progress = progress or (lambda step, steps, text: None)
     period.refresh_from_db(fields=["state"])
     _refuse_unless_closed(period)
     document = compute_document(period, timings)
-    progress(1, RELEASE_STEPS, "skor dihitung / scores computed")
+    progress(1, RELEASE_STEPS, Message("skor dihitung"))
     with transaction.atomic():
         locked = Period.objects.select_for_update().get(pk=period.pk)
         _refuse_unless_closed(locked)
@@ -228,8 +228,7 @@ def release_results(
         previous = latest_release(locked)
         with _phase(timings, "release"):
             bases, carried = _apply_release_rules(locked, document, previous, version)
-        progress(2, RELEASE_STEPS, "kelompok yang dibawa dari rilis sebelumnya ditentukan / "
-                 "carried-over groups decided")  # fmt: skip
+        progress(2, RELEASE_STEPS, Message("kelompok yang dibawa dari rilis sebelumnya ditentukan"))
         with _phase(timings, "store"):
             # Stored with orjson-encoded JSON (a national document is some 165 MB of JSON).
             result_set = create_result_set(
@@ -238,7 +237,7 @@ def release_results(
         with _phase(timings, "comments"):
             # METHOD.md §14: the comments a release shows are frozen with it.
             release_comments(locked, result_set, carried, previous)
-        progress(3, RELEASE_STEPS, "hasil disimpan / results stored")
+        progress(3, RELEASE_STEPS, Message("hasil disimpan"))
         log_action(
             actor,
             "results.release",

@@ -75,16 +75,25 @@ def ensure_roster_editable(period: Period) -> None:
         )
 
 
+CHECK_STEPS = 3
+
+
 def validate_roster(
-    period: Period, institution: Institution, content: bytes, filename: str
+    period: Period, institution: Institution, content: bytes, filename: str, progress=None
 ) -> RosterPreview:
-    """Return the preview of a roster file, or raise RosterImportError listing every problem."""
+    """Return the preview of a roster file, or raise RosterImportError listing every problem.
+    `progress(step, message)` is called after each of the CHECK_STEPS steps (read, rows
+    checked, NIPs of other institutions checked), with a Message."""
+    progress = progress or (lambda step, message: None)
     ensure_roster_editable(period)
     table = read_upload_table(content, filename)
+    progress(1, Message("berkas dibaca"))
     units = list(Unit.objects.filter(institution=institution))
     checked = check_table(table, institution, units, period.year)
+    progress(2, Message("{rows} baris diperiksa", rows=len(checked.rows)))
     if checked.rows:
         _check_nips_elsewhere(period, institution, checked)
+    progress(3, Message("NIP di instansi lain diperiksa"))
     if checked.problems:
         raise RosterImportError(filename, checked.problems, checked.more_problems)
     if not checked.rows:

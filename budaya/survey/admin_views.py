@@ -3,25 +3,40 @@
 - `/undangan/<period>/<institution>/`: counts, the batches of links (letters PDF, XLSX, CSV and
   e-mail while a batch's links are kept), "issue for N new employees", reminders, the shared
   link and its ready-to-paste message. Downloading never issues or replaces a link.
-- `/undangan/<period>/<institution>/kelompok/<n>/<fmt>/`: a batch's links as csv, xlsx or pdf.
+- `/undangan/<period>/<institution>/kelompok/<n>/<fmt>/`: a batch's links as csv or xlsx.
+- `/undangan/<period>/<institution>/kelompok/<n>/surat/` (POST): queue the batch's letters PDF;
+  `/undangan/<period>/<institution>/surat/<job>/`: its progress, then one download (by whoever
+  asked for it) of the encrypted-at-rest file, deleted as it is sent.
 - `/undangan/<period>/<institution>/terbitkan-ulang/`: the one way to replace links: it says how
   many links stop working and needs a ticked confirmation (POST).
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from budaya.audit.services import log_action
 from budaya.institutions.access import require_institution_admin
 from budaya.institutions.models import Institution
+from budaya.jobs.models import Job
+from budaya.jobs.pages import progress_json
 from budaya.periods.models import Period
-from budaya.survey.batches import LinksGone, forget_links, purge_expired_links
+from budaya.survey.batches import (
+    LETTERS,
+    LinksGone,
+    forget_letters,
+    forget_links,
+    keep_days,
+    open_letters,
+    purge_expired_links,
+)
 from budaya.survey.delivery import (
     ACTIVE,
     DeliveryRefused,
@@ -33,6 +48,7 @@ from budaya.survey.delivery import (
     shared_message,
 )
 from budaya.survey.export import csv_bytes, xlsx_bytes
+from budaya.survey.letters import queue_letters
 from budaya.survey.models import Invitation, InvitationBatch, InvitationDelivery, SharedLink
 from budaya.survey.services import (
     InvitationsSealed,
@@ -48,7 +64,7 @@ from budaya.survey.services import (
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMATS = ("csv", "xlsx", "pdf")
+FORMATS = ("csv", "xlsx")
 
 
 def _scope(request, period_code, institution_code):
@@ -138,6 +154,17 @@ def invitations(request, period_code, institution_code):
             "shared_url": shared_url,
             "shared_message": shared_message(period, institution, shared_url) if shared_url else "",
             "refresh": active,
+            # this person's letters still to download (or being made)
+            "letters_jobs": list(
+                Job.objects.filter(
+                    period=period,
+                    institution=institution,
+                    kind=LETTERS,
+                    requested_by=request.user,
+                )
+                .exclude(state=Job.State.DONE, output="")
+                .order_by("-pk")[:5]
+            ),
         },
     )
 
@@ -245,34 +272,28 @@ def _number(raw) -> int:
         return 0
 
 
-@never_cache
-@login_required
-@require_GET
-def download(request, period_code, institution_code, number, fmt):
-    """Send a batch's working links as CSV, XLSX or letters PDF; issues and replaces nothing."""
-    period, institution = _scope(request, period_code, institution_code)
-    if fmt not in FORMATS:
-        raise Http404
-    batch = _batch(period, institution, number)
-    if batch is None:
-        raise Http404
+def _gone(request, batch):
+    messages.error(
+        request,
+        _(
+            "Tautan kelompok %(number)d tidak disimpan lagi di server (dihapus, lewat masa "
+            "simpan, atau periode disegel), jadi tidak dapat diunduh lagi. Tautan yang sudah "
+            'dibagikan tetap berlaku; tautan baru hanya lewat "Terbitkan ulang".'
+        )
+        % {"number": batch.number},
+    )
+
+
+def _working_pairs(request, batch, unit):
+    """Return the batch's working (entry, token) pairs, of `unit` when given; None (with a
+    message for the page) when its links are gone or the unit has none."""
     purge_expired_links()
     batch.refresh_from_db()
     try:
         pairs = batch_links(batch)
     except LinksGone:
-        messages.error(
-            request,
-            _(
-                "Tautan kelompok %(number)d tidak disimpan lagi di server (dihapus, lewat masa "
-                "simpan, atau periode disegel), jadi tidak dapat diunduh lagi. Tautan yang sudah "
-                'dibagikan tetap berlaku; tautan baru hanya lewat "Terbitkan ulang".'
-            )
-            % {"number": batch.number},
-        )
-        return _back(period, institution)
-    unit = (request.GET.get("unit") or "").strip()
-    suffix = ""
+        _gone(request, batch)
+        return None
     if unit:
         pairs = [pair for pair in pairs if pair[0].unit.code == unit]
         if not pairs:
@@ -281,22 +302,30 @@ def download(request, period_code, institution_code, number, fmt):
                 _("Kelompok %(number)d tidak mempunyai tautan untuk unit kerja %(unit)s.")
                 % {"number": batch.number, "unit": unit},
             )
-            return _back(period, institution)
-        suffix = f"-{unit}"
-    if fmt == "pdf":
-        from budaya.survey.letters import LettersError, letters_pdf
+            return None
+    return pairs
 
-        try:
-            body = letters_pdf(period, institution, pairs)
-        except LettersError as error:
-            messages.error(request, str(error))
-            return _back(period, institution)
-        content_type = "application/pdf"
-        filename = f"surat-undangan-{period.code}-{institution.code}-{batch.number}{suffix}.pdf"
-    else:
-        body = csv_bytes(pairs) if fmt == "csv" else xlsx_bytes(pairs)
-        content_type = "text/csv; charset=utf-8" if fmt == "csv" else XLSX_TYPE
-        filename = f"undangan-{period.code}-{institution.code}-{batch.number}{suffix}.{fmt}"
+
+@never_cache
+@login_required
+@require_GET
+def download(request, period_code, institution_code, number, fmt):
+    """Send a batch's working links as CSV or XLSX; issues and replaces nothing. (The letters
+    PDF is a background job: `letters_start`.)"""
+    period, institution = _scope(request, period_code, institution_code)
+    if fmt not in FORMATS:
+        raise Http404
+    batch = _batch(period, institution, number)
+    if batch is None:
+        raise Http404
+    unit = (request.GET.get("unit") or "").strip()
+    pairs = _working_pairs(request, batch, unit)
+    if pairs is None:
+        return _back(period, institution)
+    suffix = f"-{unit}" if unit else ""
+    body = csv_bytes(pairs) if fmt == "csv" else xlsx_bytes(pairs)
+    content_type = "text/csv; charset=utf-8" if fmt == "csv" else XLSX_TYPE
+    filename = f"undangan-{period.code}-{institution.code}-{batch.number}{suffix}.{fmt}"
     log_action(
         request.user,
         "invitations.download",
@@ -310,6 +339,115 @@ def download(request, period_code, institution_code, number, fmt):
         },
     )
     response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@login_required
+@require_POST
+def letters_start(request, period_code, institution_code, number):
+    """Queue the letters PDF of a batch (of one unit with `unit`); `budaya worker` renders it
+    and its page shows the progress, then the one download."""
+    period, institution = _scope(request, period_code, institution_code)
+    batch = _batch(period, institution, number)
+    if batch is None:
+        raise Http404
+    unit = (request.POST.get("unit") or "").strip()
+    if _working_pairs(request, batch, unit) is None:
+        return _back(period, institution)
+    job = queue_letters(batch, unit, request.user)
+    return redirect(
+        "survey:letters_job",
+        period_code=period.code,
+        institution_code=institution.code,
+        letters_id=job.pk,
+    )
+
+
+def _letters_job(request, period_code, institution_code, letters_id):
+    period, institution = _scope(request, period_code, institution_code)
+    job = get_object_or_404(
+        Job, pk=letters_id, period=period, institution=institution, kind=LETTERS
+    )
+    return period, institution, job
+
+
+@never_cache
+@login_required
+@require_GET
+def letters_job(request, period_code, institution_code, letters_id):
+    """Show a letters job: its bar (per letter), then the download for whoever asked for it."""
+    period, institution, job = _letters_job(request, period_code, institution_code, letters_id)
+    return render(
+        request,
+        "survey/letters_job.html",
+        {
+            "period": period,
+            "institution": institution,
+            "job": job,
+            "mine": job.requested_by_id == request.user.pk,
+            "batch_number": job.result.get("batch"),
+            "unit": job.result.get("unit", ""),
+            "link_days": keep_days(),
+            "progress_url": reverse(
+                "survey:letters_progress", args=[period.code, institution.code, job.pk]
+            ),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def letters_progress(request, period_code, institution_code, letters_id):
+    """Return a letters job's progress as JSON (job-progress.js polls it)."""
+    _period, _institution, job = _letters_job(request, period_code, institution_code, letters_id)
+    return progress_json(job)
+
+
+@never_cache
+@login_required
+@require_GET
+def letters_download(request, period_code, institution_code, letters_id):
+    """Send the letters PDF once, to the person who asked for it, then delete it (the file
+    holds plain links)."""
+    period, institution, job = _letters_job(request, period_code, institution_code, letters_id)
+    if job.requested_by_id != request.user.pk:
+        raise PermissionDenied(_("Surat ini hanya dapat diunduh oleh yang memintanya."))
+    page = redirect(
+        "survey:letters_job",
+        period_code=period.code,
+        institution_code=institution.code,
+        letters_id=job.pk,
+    )
+    if not job.may_download:
+        messages.error(
+            request,
+            _("Surat belum selesai dibuat, atau sudah diunduh dan dihapus dari server."),
+        )
+        return page
+    try:
+        body = open_letters(job)
+    except LinksGone:
+        forget_letters(Job.objects.filter(pk=job.pk))
+        messages.error(request, _("Berkas surat tidak dapat dibuka lagi; buat suratnya lagi."))
+        return page
+    forget_letters(Job.objects.filter(pk=job.pk))
+    log_action(
+        request.user,
+        "invitations.download",
+        institution=institution,
+        target=f"{period.code} / {institution.code}",
+        detail={
+            "batch": job.result.get("batch"),
+            "format": "pdf",
+            "links": job.total,
+            **({"unit": job.result["unit"]} if job.result.get("unit") else {}),
+        },
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    filename = job.result.get("filename") or "surat-undangan.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

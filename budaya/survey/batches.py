@@ -23,25 +23,46 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models import Max
 from django.utils import timezone
 
+from budaya.jobs.models import Job
 from budaya.survey.models import InvitationBatch
 
 LINKS_INFO = b"budaya invitation batch links v1"
+LETTERS_INFO = b"budaya invitation letters file v1"
 NONCE_BYTES = 12
+# Where the letters PDFs of letters jobs are kept (encrypted) in Django's storage: under the
+# "sementara/" prefix that the documented copy of media/ leaves out (docs/deployment.md).
+LETTERS_PREFIX = "sementara/surat-undangan/"
 
 
 class LinksGone(Exception):
     """The batch's plain links are no longer kept (deleted, expired or sealed)."""
 
 
-def links_key(secret_key: str | None = None) -> bytes:
-    """Return the 256-bit key of stored batch links, derived from SECRET_KEY."""
+def links_key(secret_key: str | None = None, info: bytes = LINKS_INFO) -> bytes:
+    """Return the 256-bit key of stored links (`info` tells their uses apart: batch links,
+    letters files), derived from SECRET_KEY."""
     secret = settings.SECRET_KEY if secret_key is None else secret_key
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=LINKS_INFO).derive(
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(
         secret.encode("utf-8")
     )
+
+
+def seal(plain: bytes, aad: bytes, info: bytes = LINKS_INFO) -> bytes:
+    """Return nonce + AES-GCM ciphertext of `plain`, bound to `aad`."""
+    nonce = os.urandom(NONCE_BYTES)
+    return nonce + AESGCM(links_key(info=info)).encrypt(nonce, plain, aad)
+
+
+def unseal(blob: bytes, aad: bytes, info: bytes = LINKS_INFO) -> bytes:
+    """Return the plain bytes `seal` encrypted; raises InvalidTag (or ValueError) when the
+    key (SECRET_KEY) or the associated data differ."""
+    blob = bytes(blob)
+    return AESGCM(links_key(info=info)).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], aad)
 
 
 def _aad(batch_pk: int) -> bytes:
@@ -50,9 +71,8 @@ def _aad(batch_pk: int) -> bytes:
 
 def encrypt_links(batch_pk: int, pairs) -> bytes:
     """Return nonce + AES-GCM ciphertext of [[invitation id, token], ...] bound to the batch."""
-    nonce = os.urandom(NONCE_BYTES)
     plain = json.dumps([[int(pk), str(token)] for pk, token in pairs]).encode("utf-8")
-    return nonce + AESGCM(links_key()).encrypt(nonce, plain, _aad(batch_pk))
+    return seal(plain, _aad(batch_pk))
 
 
 def decrypt_links(batch: InvitationBatch) -> list[tuple[int, str]]:
@@ -60,9 +80,8 @@ def decrypt_links(batch: InvitationBatch) -> list[tuple[int, str]]:
     blob = batch.links
     if blob is None or (batch.links_until is not None and batch.links_until < today()):
         raise LinksGone(batch.number)
-    blob = bytes(blob)
     try:
-        plain = AESGCM(links_key()).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], _aad(batch.pk))
+        plain = unseal(blob, _aad(batch.pk))
     except (InvalidTag, ValueError):
         # SECRET_KEY changed since the issue: the links cannot be read any more.
         raise LinksGone(batch.number) from None
@@ -102,11 +121,73 @@ def store_links(batch: InvitationBatch, pairs) -> None:
 
 
 def forget_links(batches) -> int:
-    """Delete the stored links of `batches` (a queryset); return how many batches held some."""
+    """Delete the stored links of `batches` (a queryset), and the letters files made of them;
+    return how many batches held links."""
+    for period_id, institution_id, number in batches.values_list(
+        "period_id", "institution_id", "number"
+    ):
+        forget_letters(
+            letters_jobs().filter(
+                period_id=period_id, institution_id=institution_id, result__batch=number
+            )
+        )
     return batches.exclude(links=None).update(links=None)
 
 
 def purge_expired_links(moment: dt.date | None = None) -> int:
-    """Delete the stored links of every batch whose keeping time has passed."""
+    """Delete the stored links of every batch whose keeping time has passed, and the letters
+    files older than the same keeping time (BUDAYA_INVITATION_LINKS_DAYS)."""
     moment = today() if moment is None else moment
+    cutoff = timezone.make_aware(
+        dt.datetime.combine(moment - dt.timedelta(days=keep_days()), dt.time.min)
+    )
+    forget_letters(letters_jobs().filter(created__lt=cutoff))
     return forget_links(InvitationBatch.objects.filter(links_until__lt=moment))
+
+
+# Letters files: the letters PDF a letters job wrote holds plain links, so it is kept as
+# AES-GCM ciphertext (key LETTERS_INFO from SECRET_KEY, the job's task id as associated data),
+# opened only on download by whoever asked for it, and deleted after that download, after
+# BUDAYA_INVITATION_LINKS_DAYS days, when the batch's links are deleted, or when the period is
+# sealed. Neither `budaya backup` (jobs are left out) nor the copy of media/ (its "sementara/"
+# prefix is excluded) holds it.
+
+LETTERS = "letters"
+
+
+def letters_jobs():
+    """Return the letters jobs (budaya.jobs.models.Job) that still hold a file."""
+    return Job.objects.filter(kind=LETTERS).exclude(output="")
+
+
+def _letters_aad(task_id: str) -> bytes:
+    return f"invitation-letters:{task_id}".encode()
+
+
+def store_letters(task_id: str, pdf: bytes) -> str:
+    """Keep a letters PDF encrypted in Django's storage; return its storage name."""
+    name = f"{LETTERS_PREFIX}{task_id}.pdf.aesgcm"
+    return default_storage.save(name, ContentFile(seal(pdf, _letters_aad(task_id), LETTERS_INFO)))
+
+
+def open_letters(job) -> bytes:
+    """Return the plain PDF of a letters job, or raise LinksGone (deleted, or SECRET_KEY
+    changed since it was written)."""
+    if not job.output:
+        raise LinksGone(job.pk)
+    try:
+        with default_storage.open(job.output, "rb") as handle:
+            blob = handle.read()
+        return unseal(blob, _letters_aad(job.task_id), LETTERS_INFO)
+    except (OSError, InvalidTag, ValueError):
+        raise LinksGone(job.pk) from None
+
+
+def forget_letters(jobs) -> int:
+    """Delete the letters files of `jobs` (a queryset of letters jobs); return how many."""
+    count = 0
+    for job in list(jobs.exclude(output="")):
+        default_storage.delete(job.output)
+        Job.objects.filter(pk=job.pk).update(output="")
+        count += 1
+    return count

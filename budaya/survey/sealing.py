@@ -2,8 +2,8 @@
 
 `seal_period` runs when a period closes (budaya.results.services.close_period), inside the
 closing transaction, and again at every later close (a reopened period). It
-- deletes the period's drafts and the plain links its invitation batches still kept
-  (budaya.survey.batches);
+- deletes the period's drafts, the plain links its invitation batches still kept and the
+  (encrypted) letters files made of them (budaya.survey.batches);
 - gives every roster entry of the period an invitation (so having one says nothing about having
   used the shared link), computes every invitation's submission mark (budaya.survey.marks),
   gives every invitation that has one (a USED invitation) a fresh random token hash (its link
@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from budaya.roster.models import RosterEntry
 from budaya.survey import physical
+from budaya.survey.batches import forget_letters, letters_jobs
 from budaya.survey.marks import marks_of
 from budaya.survey.models import (
     Draft,
@@ -123,6 +124,7 @@ def seal_period(period) -> None:
     day = timezone.localdate()
     Draft.objects.filter(period=period).delete()
     InvitationBatch.objects.filter(period=period).update(links=None)
+    forget_letters(letters_jobs().filter(period=period))
     SharedAccess.objects.filter(invitation__period=period).delete()
     SharedCode.objects.filter(shared_link__period=period).delete()
     _invite_everyone(period, day)

@@ -21,9 +21,29 @@ urlpatterns = [
         name="invitations",
     ),
     path(
+        "undangan/<str:period_code>/<str:institution_code>/kelompok/<int:number>/surat/",
+        admin_views.letters_start,
+        name="letters_start",
+    ),  # before <fmt>, which "surat" matches
+    path(
         "undangan/<str:period_code>/<str:institution_code>/kelompok/<int:number>/<str:fmt>/",
         admin_views.download,
         name="invitations_download",
+    ),
+    path(
+        "undangan/<str:period_code>/<str:institution_code>/surat/<int:letters_id>/",
+        admin_views.letters_job,
+        name="letters_job",
+    ),
+    path(
+        "undangan/<str:period_code>/<str:institution_code>/surat/<int:letters_id>/kemajuan.json",
+        admin_views.letters_progress,
+        name="letters_progress",
+    ),
+    path(
+        "undangan/<str:period_code>/<str:institution_code>/surat/<int:letters_id>/unduh/",
+        admin_views.letters_download,
+        name="letters_download",
     ),
     path(
         "undangan/<str:period_code>/<str:institution_code>/terbitkan-ulang/",
