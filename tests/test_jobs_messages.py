@@ -74,3 +74,30 @@ def test_a_failed_jobs_reason_and_a_cancelling_are_shown_in_english(client, worl
         assert other.shown_message == "dibatalkan sebelum mulai"
     page = client.get(reverse("report_job", args=[period.code, other.pk])).content.decode()
     assert "cancelled before it started" in page and "dibatalkan sebelum" not in page
+
+
+def test_the_progress_json_speaks_the_readers_language_and_the_period_page_lists_its_own_jobs(
+    client, world
+):
+    period = world["period"]
+    release(period)
+    job = queue_release(period)
+    assert main(["worker", "--once"]) == 0
+    job.refresh_from_db()
+    assert job.state == "done" and job.message_data["msgid"] == "rilis {version}"
+    client.force_login(world["national"])
+    url = reverse("report_job_progress", args=[period.code, job.pk])
+    assert client.get(url).json()["message"].startswith("rilis ")
+    client.cookies["django_language"] = "en"
+    assert client.get(url).json()["message"].startswith("release ")
+    # an institution's own job of the period (here: letters) is not on the period's page
+    letters = progress.record(
+        "t-letters",
+        kind="letters",
+        label="Surat undangan",
+        period=period,
+        institution=world["inst_a"],
+    )
+    page = client.get(reverse("period_manage", args=[period.code])).content.decode()
+    assert reverse("report_job", args=[period.code, job.pk]) in page
+    assert reverse("report_job", args=[period.code, letters.pk]) not in page

@@ -12,6 +12,7 @@ from django_tasks import task
 from budaya.institutions.models import Institution
 from budaya.jobs import files, progress
 from budaya.jobs.models import Job
+from budaya.language import Message
 from budaya.periods.models import Period
 from budaya.reports.pdf import pdf_bytes
 from budaya.reports.press import press_summary
@@ -94,7 +95,7 @@ def release_task(context, period_id: int, user_id: int | None = None) -> int:
             period, trigger=ResultSet.Trigger.CLOSE, actor=_user(user_id), progress=report
         )
         version = result_set.version
-        progress.finish(task_id, f"rilis {version} / release {version}")
+        progress.finish(task_id, Message("rilis {version}", version=version))
     return version
 
 

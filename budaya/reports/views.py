@@ -117,7 +117,7 @@ def job_progress(request, period_code, job_id):
             "done": job.done,
             "total": job.total,
             "percent": job.percent,
-            "message": job.message,
+            "message": job.shown_message,
             "finished": job.finished_state,
         }
     )
@@ -173,7 +173,11 @@ def period_manage(request, period_code):
         {
             "period": period,
             "releases": list(ResultSet.objects.filter(period=period).order_by("-version")[:20]),
-            "jobs": _with_actions(list(Job.objects.filter(period=period)[:20])),
+            # the period's own jobs (release, all institutions' PDFs); an institution's letters,
+            # imports and downloads are on that institution's pages
+            "jobs": _with_actions(
+                list(Job.objects.filter(period=period, kind__in=(jobs.RELEASE, jobs.ALL_PDFS))[:20])
+            ),
             "reason_max": REASON_MAX,
         },
     )
