@@ -6,13 +6,12 @@ focus (a value or behaviour code). Change agents are employees named from the ro
 never linked to answers and get no account or role by being registered.
 """
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from budaya.evaluation.models import StoredEvidence
 from budaya.scoring.spec import BEHAVIOUR_CODES, VALUE_CODES
 
 FOCUS_CODES = tuple(VALUE_CODES) + tuple(BEHAVIOUR_CODES)
@@ -252,11 +251,10 @@ def evidence_path(instance, filename: str) -> str:
     return f"action-evidence/{owner.institution.code}/{instance.id.hex}.{instance.kind}"
 
 
-class Evidence(models.Model):
-    """An evidence file of an action or an activity; served only through a view that checks
-    access. Checked by budaya.evaluation.evidence.check_upload (content, size)."""
+class Evidence(StoredEvidence):
+    """An evidence file of an action or an activity (see StoredEvidence). Checked by
+    budaya.evaluation.evidence.check_upload (content, size)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     action = models.ForeignKey(
         Action,
         on_delete=models.CASCADE,
@@ -274,18 +272,6 @@ class Evidence(models.Model):
         verbose_name=_("kegiatan"),
     )
     file = models.FileField(_("berkas"), upload_to=evidence_path, max_length=255)
-    original_name = models.CharField(_("nama berkas asli"), max_length=200)
-    kind = models.CharField(_("jenis"), max_length=8)
-    size = models.PositiveIntegerField(_("ukuran (bita)"))
-    uploaded_on = models.DateField(_("diunggah pada"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("diunggah oleh"),
-    )
 
     class Meta:
         ordering = ["original_name"]
@@ -298,9 +284,6 @@ class Evidence(models.Model):
         ]
         verbose_name = _("berkas bukti")
         verbose_name_plural = _("berkas bukti")
-
-    def __str__(self) -> str:
-        return self.original_name
 
     @property
     def scope(self):

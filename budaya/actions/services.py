@@ -305,11 +305,8 @@ def remove_evidence(evidence: Evidence, user) -> None:
     """Delete an evidence file (and its stored file)."""
     institution, _unit = evidence.scope
     name = evidence.original_name
-    stored = evidence.file.name
     owner = evidence.action or evidence.activity
-    evidence.delete()
-    if stored:
-        evidence.file.storage.delete(stored)
+    evidence.delete()  # the row, then its stored file
     log_action(
         user,
         "actions.evidence_remove",

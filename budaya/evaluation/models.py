@@ -202,17 +202,14 @@ def evidence_path(instance, filename: str) -> str:
     )
 
 
-class EvidenceFile(models.Model):
-    """An uploaded evidence file; served only through a view that checks access."""
+class StoredEvidence(models.Model):
+    """What every evidence file keeps besides its owner: a random id, the stored file (declared
+    by each subclass with its own storage path), the name it was uploaded with, its kind, size,
+    day and uploader. Served only through views that check access; deleting the row deletes the
+    stored file too. Evaluation evidence (below) and action-plan evidence
+    (budaya.actions.models.Evidence) are its two kinds."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    entry = models.ForeignKey(
-        CriterionEntry,
-        on_delete=models.CASCADE,
-        related_name="evidence",
-        verbose_name=_("kriteria"),
-    )
-    file = models.FileField(_("berkas"), upload_to=evidence_path, max_length=255)
     original_name = models.CharField(_("nama berkas asli"), max_length=200)
     kind = models.CharField(_("jenis"), max_length=8)
     size = models.PositiveIntegerField(_("ukuran (bita)"))
@@ -227,12 +224,35 @@ class EvidenceFile(models.Model):
     )
 
     class Meta:
-        ordering = ["entry", "original_name"]
-        verbose_name = _("berkas bukti")
-        verbose_name_plural = _("berkas bukti")
+        abstract = True
 
     def __str__(self) -> str:
         return self.original_name
+
+    def delete(self, *args, **kwargs):
+        """Delete the row, then its stored file."""
+        stored = self.file.name
+        result = super().delete(*args, **kwargs)
+        if stored:
+            self.file.storage.delete(stored)
+        return result
+
+
+class EvidenceFile(StoredEvidence):
+    """An uploaded evidence file of an evaluation's criterion."""
+
+    entry = models.ForeignKey(
+        CriterionEntry,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name=_("kriteria"),
+    )
+    file = models.FileField(_("berkas"), upload_to=evidence_path, max_length=255)
+
+    class Meta:
+        ordering = ["entry", "original_name"]
+        verbose_name = _("berkas bukti")
+        verbose_name_plural = _("berkas bukti")
 
     def save(self, *args, **kwargs):
         _refuse_when_final(self.entry.evaluation_id)
@@ -240,8 +260,4 @@ class EvidenceFile(models.Model):
 
     def delete(self, *args, **kwargs):
         _refuse_when_final(self.entry.evaluation_id)
-        stored = self.file.name
-        result = super().delete(*args, **kwargs)
-        if stored:
-            self.file.storage.delete(stored)
-        return result
+        return super().delete(*args, **kwargs)
