@@ -82,7 +82,6 @@ class Counts:
 def response_counts(period) -> Counts:
     """Return the period's responses counted by group, demographics and first release (a
     response not yet marked is first counted in release `period.release_base + 1`)."""
-    counts = Counts()
     # Grouped by ids (no join over the responses), codes looked up afterwards.
     query = (
         Response.objects.filter(period=period)
@@ -97,11 +96,24 @@ def response_counts(period) -> Counts:
         Institution.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", "code")
     )
     units = dict(Unit.objects.filter(pk__in={row[1] for row in rows}).values_list("pk", "code"))
+    return counts_of(
+        (
+            (institutions[inst], units[unit], gender or "", employment or "", age or "", first, n)
+            for inst, unit, gender, employment, age, first, n in rows
+        ),
+        period,
+    )
+
+
+def counts_of(rows, period) -> Counts:
+    """Return the Counts of rows (institution code, unit code, gender, employment type, age
+    band, first release or None, count): a response not yet marked is first counted in release
+    `period.release_base + 1`. The rows come from `response_counts`'s query, or from the
+    responses the release loaded (budaya.results.survey_data.count_rows)."""
+    counts = Counts()
     unmarked = int(period.release_base) + 1
-    for inst, unit, gender, employment, age, first, count in rows:
-        first = unmarked if first is None else first
-        row = (institutions[inst], units[unit], gender or "", employment or "", age or "")
-        counts.add((*row, first, count))
+    for *row, first, count in rows:
+        counts.add((*row, unmarked if first is None else first, count))
     return counts
 
 
