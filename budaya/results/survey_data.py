@@ -533,34 +533,42 @@ def count_rows(extra: dict) -> list[tuple]:
     gender, employment type, age band, first release or None): the rows
     budaya.results.release.response_counts reads from the database (a demographic left out is
     "", as stored), each combination once."""
-    columns = [
-        np.unique(extra["institution"], return_inverse=True),
-        np.unique(extra["unit"], return_inverse=True),
-        *(np.unique(extra[name], return_inverse=True)
-          for name in ("gender", "employment", "age_band")),
-        np.unique(extra["first_release"], return_inverse=True),
-    ]  # fmt: skip
-    key = np.zeros(extra["unit"].shape[0], dtype=np.int64)
-    for values, inverse in columns:  # mixed radix: every combination its own key
-        key = key * values.shape[0] + inverse.reshape(-1)
+    institution_ids, first_release = extra["institution"], extra["first_release"]
+    if not institution_ids.size:
+        return []
+    pks = np.array(sorted(extra["institution_codes"]), dtype=np.int64)
+    institution = np.searchsorted(pks, institution_ids)
+    releases = int(first_release.max()) + 2  # -1 (none) .. max
+    # Mixed radix: every combination its own key (institution, unit, demographics, release).
+    radices = [pks.shape[0], len(extra["unit_codes"]), 3, 3, 5, releases]
+    digits = [institution, extra["unit"], extra["gender"] + 1, extra["employment"] + 1,
+              extra["age_band"] + 1, first_release + 1]  # fmt: skip
+    for values, radix in zip(digits[2:5], radices[2:5], strict=True):
+        if values.size and values.max() >= radix:
+            raise SurveyDataError("kode demografi di luar jangkauan / demographic out of range")
+    key = np.zeros(institution.shape[0], dtype=np.int64)
+    for values, radix in zip(digits, radices, strict=True):
+        key = key * radix + values
     keys, counts = np.unique(key, return_counts=True)
-    digits = []
-    for values, _inverse in reversed(columns):
-        digits.append(values[keys % values.shape[0]])
-        keys = keys // values.shape[0]
-    first, ages, employments, genders, units, institutions = digits
-    inst_code, unit_code = extra["institution_codes"], extra["unit_codes"]
-    names = [GENDERS, EMPLOYMENT_TYPES, AGE_BANDS]
-    return [
-        (
-            inst_code[institution],
-            unit_code[unit],
-            *(codes[i] if i >= 0 else "" for codes, i in zip(names, (g, e, a), strict=True)),
-            None if release < 0 else release,
-            count,
+    parts = []
+    for radix in reversed(radices):
+        parts.append(keys % radix)
+        keys = keys // radix
+    first, ages, employments, genders, units, institutions = parts
+    codes = extra["institution_codes"]
+    names = [
+        np.array([*values, ""], dtype=object) for values in (GENDERS, EMPLOYMENT_TYPES, AGE_BANDS)
+    ]
+    releases = np.array([None, *range(releases - 1)], dtype=object)
+    return list(
+        zip(
+            np.array([codes[pk] for pk in pks.tolist()], dtype=object)[institutions].tolist(),
+            np.array(extra["unit_codes"], dtype=object)[units].tolist(),
+            names[0][genders - 1].tolist(),  # 0 (left out) - 1 = the "" at the end
+            names[1][employments - 1].tolist(),
+            names[2][ages - 1].tolist(),
+            releases[first].tolist(),
+            counts.tolist(),
+            strict=True,
         )
-        for institution, unit, g, e, a, release, count in zip(
-            institutions.tolist(), units.tolist(), genders.tolist(), employments.tolist(),
-            ages.tolist(), first.tolist(), counts.tolist(), strict=True,
-        )
-    ]  # fmt: skip
+    )
