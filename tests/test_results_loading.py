@@ -272,6 +272,13 @@ def physical_order_generic(period, decoder):
     return survey_data._generic_responses(responses, decoder)
 
 
+def copy_arrays(period, decoder):
+    """Return the binary COPY loader's arrays, its unit ids mapped as the loader's caller does."""
+    arrays = survey_data._copy_responses(period, decoder)
+    arrays["unit"] = survey_data._units(arrays.pop("unit_id"), decoder.lookup)
+    return arrays
+
+
 def decoder_of(period, instrument):
     spec = instrument.scoring_spec()
     units = list(Unit.objects.order_by("pk"))
@@ -293,7 +300,7 @@ def test_the_binary_copy_loader_gives_exactly_the_generic_loaders_arrays(
     period = world["period"]
     decoder = decoder_of(period, instrument)
     expected = physical_order_generic(period, decoder)
-    got = survey_data._copy_responses(period, decoder)
+    got = copy_arrays(period, decoder)
     assert set(got) == set(expected) | {"institution", "first_release"}
     for name, array in expected.items():
         assert got[name].dtype == array.dtype, name
@@ -376,7 +383,7 @@ def test_rows_sent_out_of_physical_order_are_put_back_in_it(world, instrument):
     expected = physical_order_generic(period, decoder)
     with connection.cursor() as cursor:  # a scan that does not start at the first page
         cursor.execute("SET LOCAL enable_seqscan = off")
-        got = survey_data._copy_responses(period, decoder)
+        got = copy_arrays(period, decoder)
     for name, array in expected.items():
         assert np.array_equal(got[name], array), name
 

@@ -261,8 +261,9 @@ def _generic_responses(responses, decoder: _Decoder) -> dict:
 
 
 def _copy_responses(period, decoder: _Decoder) -> dict:
-    """Return the response arrays (and `institution`, `first_release`) read with one binary
-    COPY on PostgreSQL, in the table's physical order (as a sequential scan from its first page
+    """Return the response arrays (with `unit_id`, the unit primary keys, for `unit`, and
+    `institution`, `first_release`) read with one binary COPY on PostgreSQL, in the table's
+    physical order (as a sequential scan from its first page
     gives them: ctid order, sorted here if the server sent them otherwise)."""
     table = decoder.table(
         _estimated_rows(period),
@@ -345,7 +346,7 @@ def _copy_responses(period, decoder: _Decoder) -> dict:
     if not state["end"] or buffer:
         raise SurveyDataError("aliran COPY terpotong / the COPY stream ended early")
     arrays = table.arrays()
-    arrays["unit"] = _units(arrays.pop("unit_id"), decoder.lookup)
+    del arrays["unit"]  # the caller maps "unit_id" once the period's units are known
     order = arrays.pop("order")
     if order.size > 1 and not (order[1:] > order[:-1]).all():
         permutation = np.argsort(order, kind="stable")
@@ -443,36 +444,56 @@ def _grouped_chunks(queryset):
                 cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
-def _roster_arrays(period, lookup, gender_index, employment_index, age_index) -> dict:
-    """Return the roster as arrays (unit, gender, employment, age band), one entry per employee.
-
-    The database counts the entries per (unit, gender, employment type, age band) and the
-    arrays repeat each combination that many times: the engine only counts roster entries, so
-    their order does not matter, and 8 million entries come back as some 300,000 rows.
-    """
+def _roster_counts(period, gender_index, employment_index, age_index) -> dict:
+    """Return the period's roster counted per (institution, unit, gender, employment type, age
+    band) as arrays: "institution" and "unit_id" (primary keys), "gender", "employment",
+    "age_band" (indices, -1 for a blank code) and "n" (entries). 8 million entries come back as
+    some 300,000 rows."""
     rows = (
         RosterEntry.objects.filter(period=period)
         .order_by()
         .annotate(band=_age_band_case(period.year, age_index))
-        .values_list("unit_id", "gender", "employment_type", "band")
+        .values_list("institution_id", "unit_id", "gender", "employment_type", "band")
         .annotate(n=Count("pk"))
     )
-    parts = {"unit": [], "gender": [], "employment": [], "age_band": [], "n": []}
+    parts = {
+        name: [] for name in ("institution", "unit_id", "gender", "employment", "age_band", "n")
+    }
     for chunk in _grouped_chunks(rows):
-        unit_ids, genders, employments, bands, counts = zip(*chunk, strict=True)
-        parts["unit"].append(_units(unit_ids, lookup))
+        institutions, unit_ids, genders, employments, bands, counts = zip(*chunk, strict=True)
+        parts["institution"].append(np.array(institutions, dtype=np.int64))
+        parts["unit_id"].append(np.array(unit_ids, dtype=np.int64))
         parts["gender"].append(_codes(genders, gender_index))
         parts["employment"].append(_codes(employments, employment_index))
         parts["age_band"].append(np.array(bands, dtype=np.int8))
         parts["n"].append(np.array(counts, dtype=np.int64))
-    dtypes = {"unit": np.int32, "gender": np.int8, "employment": np.int8, "age_band": np.int8}
-    counts = np.concatenate(parts.pop("n")) if parts["n"] else np.zeros(0, dtype=np.int64)
+    dtypes = {"institution": np.int64, "unit_id": np.int64, "gender": np.int8,
+              "employment": np.int8, "age_band": np.int8, "n": np.int64}  # fmt: skip
     return {
-        name: np.repeat(np.concatenate(values).astype(dtypes[name]), counts)
+        name: np.concatenate(values).astype(dtypes[name])
         if values
         else np.zeros(0, dtype=dtypes[name])
         for name, values in parts.items()
     }
+
+
+def _roster_arrays(counts: dict, lookup) -> dict:
+    """Return the roster as arrays (unit, gender, employment, age band), one entry per employee:
+    each combination of `_roster_counts` repeated its count of times (the engine only counts
+    roster entries, so their order does not matter)."""
+    units = _units(counts["unit_id"], lookup) if counts["unit_id"].size else np.zeros(0, np.int32)
+    columns = {
+        "unit": units,
+        **{name: counts[name] for name in ("gender", "employment", "age_band")},
+    }
+    return {name: np.repeat(values, counts["n"]) for name, values in columns.items()}
+
+
+def _present_ids(ids: np.ndarray) -> set:
+    """Return the distinct values of an array of (non-negative) primary keys."""
+    if ids.size and 0 <= ids.min() and ids.max() < 1 << 24:
+        return set(np.flatnonzero(np.bincount(ids)).tolist())
+    return set(np.unique(ids).tolist())
 
 
 def survey_data_for_period(period: Period, instrument, spec, extra: dict | None = None):
@@ -484,7 +505,21 @@ def survey_data_for_period(period: Period, instrument, spec, extra: dict | None 
     ("first_release", int16, -1 when none), in the same order, and the codes of the
     institutions and units (the release rules count them instead of scanning the responses
     again)."""
-    institutions = sorted(period_institutions(period), key=lambda inst: inst.code)
+    decoder = _Decoder(period, instrument, spec, None)
+    copy = connection.vendor == "postgresql" and BINARY_COPY
+    if copy:
+        data = _copy_responses(period, decoder)
+    roster = _roster_counts(
+        period, decoder.gender_index, decoder.employment_index, decoder.age_index
+    )
+    if copy:
+        # The period's institutions: those with a roster or responses (period_institutions),
+        # read from what was loaded rather than by two more scans.
+        ids = _present_ids(data["institution"]) | _present_ids(roster["institution"])
+        institutions = list(Institution.objects.filter(pk__in=ids).order_by("code"))
+    else:
+        institutions = period_institutions(period)
+    institutions = sorted(institutions, key=lambda inst: inst.code)
     institution_index = {inst.pk: i for i, inst in enumerate(institutions)}
     units = sorted(
         Unit.objects.filter(institution__in=institutions),
@@ -493,9 +528,9 @@ def survey_data_for_period(period: Period, instrument, spec, extra: dict | None 
     lookup = np.full(max((unit.pk for unit in units), default=0) + 1, -1, dtype=np.int64)
     for i, unit in enumerate(units):
         lookup[unit.pk] = i
-    decoder = _Decoder(period, instrument, spec, lookup)
-    if connection.vendor == "postgresql" and BINARY_COPY:
-        data = _copy_responses(period, decoder)
+    decoder.lookup = lookup
+    if copy:
+        data["unit"] = _units(data.pop("unit_id"), lookup)
         institution_ids, first_release = data.pop("institution"), data.pop("first_release")
         if extra is not None:
             extra.update(
@@ -507,10 +542,7 @@ def survey_data_for_period(period: Period, instrument, spec, extra: dict | None 
             )
     else:
         data = _generic_responses(Response.objects.filter(period=period).order_by(), decoder)
-
-    roster_data = _roster_arrays(
-        period, lookup, decoder.gender_index, decoder.employment_index, decoder.age_index
-    )
+    roster_data = _roster_arrays(roster, lookup)
 
     return SurveyData(
         institutions=[inst.code for inst in institutions],
