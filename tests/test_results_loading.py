@@ -414,3 +414,32 @@ def test_responses_counted_from_the_loaded_arrays_equal_the_database_count(world
     assert totals(from_arrays) == totals(from_database)
     assert sum(n for *_key, n in from_arrays.rows) == Response.objects.filter(period=period).count()
     assert {key[2] for key in totals(from_arrays)} >= {"", "L", "P"}
+
+
+def test_a_basis_counts_cells_as_one_key_per_row_would():
+    import random
+    from collections import defaultdict
+
+    from budaya.results import release as rules
+
+    rng = random.Random(5)
+    rows = [
+        (rng.choice("AB"), rng.choice(["U1", "U2", "U3"]), rng.choice(["", "L", "P"]),
+         rng.choice(["", "PNS", "PPPK"]), rng.choice(["", "<30", "50+"]), rng.randint(1, 3),
+         rng.randint(1, 9))
+        for _ in range(300)
+    ]  # fmt: skip
+    for level in ("nation", "institution", "unit"):
+        cells = defaultdict(int)  # the rule as written: every row adds to each of its cells
+        for row in rows:
+            if level != "unit":
+                for key in rules._cell_keys(level, row):
+                    cells[key] += row[6]
+        expected = {
+            "release": 4,
+            "n": sum(r[6] for r in rows),
+            "cells": dict(sorted(cells.items())),
+        }
+        assert rules.current_basis(level, rows, 4) == expected
+        assert list(rules.current_basis(level, rows, 4)["cells"]) == list(expected["cells"])
+    assert rules.current_basis("nation", [], 2) == {"release": 2, "n": 0, "cells": {}}

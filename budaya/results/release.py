@@ -128,15 +128,31 @@ def _cell_keys(level: str, row: tuple) -> list[str]:
     return keys
 
 
+def _cell_counts(level: str, rows) -> dict[str, int]:
+    """Return the responses of count rows per cell key (`_cell_keys`), summed per attribute
+    value first: one key text per cell rather than per row."""
+    by_value: list[dict] = [defaultdict(int) for _ in range(4)]
+    other = 1 if level == "institution" else 0  # unit cells, or the nation's institution cells
+    for row in rows:
+        count = row[6]
+        by_value[0][row[2]] += count
+        by_value[1][row[3]] += count
+        by_value[2][row[4]] += count
+        by_value[3][row[other]] += count
+    names = ["gender", "employment_type", "age_band"]
+    if level in ("institution", "nation"):
+        names.append("unit" if level == "institution" else "institution")
+    cells: dict[str, int] = defaultdict(int)
+    for name, values in zip(names, by_value, strict=False):
+        for value, count in values.items():
+            cells[f"{name}:{value}"] += count
+    return cells
+
+
 def current_basis(level: str, rows: list, release: int) -> dict:
     """Return the basis of fresh survey scores computed now, in release `release`."""
-    cells: dict[str, int] = defaultdict(int)
-    total = 0
-    for row in rows:
-        total += row[6]
-        if level != "unit":
-            for key in _cell_keys(level, row):
-                cells[key] += row[6]
+    total = sum(row[6] for row in rows)
+    cells = _cell_counts(level, rows) if level != "unit" else {}
     return {"release": release, "n": total, "cells": dict(sorted(cells.items()))}
 
 
