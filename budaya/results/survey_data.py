@@ -500,11 +500,9 @@ def survey_data_for_period(period: Period, instrument, spec, extra: dict | None 
     """Return SurveyData: answers in `spec.survey_items` order, picks as indices into
     `spec.pick_values` (-1 padded), every unit of the period's institutions, roster arrays.
 
-    With an `extra` dict, on PostgreSQL, also put there what `count_rows` needs: the unit and
-    demographic arrays, each response's institution id ("institution", int64) and first release
-    ("first_release", int16, -1 when none), in the same order, and the codes of the
-    institutions and units (the release rules count them instead of scanning the responses
-    again)."""
+    With an `extra` dict, on PostgreSQL, also put there ("counted") the responses counted per
+    institution (the response's own), unit, demographics and first release, for `count_rows`
+    (the release rules count them so instead of scanning the responses again)."""
     decoder = _Decoder(period, instrument, spec, None)
     copy = connection.vendor == "postgresql" and BINARY_COPY
     if copy:
@@ -533,13 +531,17 @@ def survey_data_for_period(period: Period, instrument, spec, extra: dict | None 
         data["unit"] = _units(data.pop("unit_id"), lookup)
         institution_ids, first_release = data.pop("institution"), data.pop("first_release")
         if extra is not None:
-            extra.update(
-                {name: data[name] for name in ("unit", "gender", "employment", "age_band")},
-                institution=institution_ids,
-                first_release=first_release,
-                institution_codes={inst.pk: inst.code for inst in institutions},
-                unit_codes=[unit.code for unit in units],
+            arrays = {name: data[name] for name in ("unit", "gender", "employment", "age_band")}
+            extra["counted"] = _count_keys(
+                {
+                    **arrays,
+                    "institution": institution_ids,
+                    "first_release": first_release,
+                    "institution_codes": {inst.pk: inst.code for inst in institutions},
+                    "unit_codes": [unit.code for unit in units],
+                }
             )
+        del institution_ids, first_release
     else:
         data = _generic_responses(Response.objects.filter(period=period).order_by(), decoder)
     roster_data = _roster_arrays(roster, lookup)
@@ -560,47 +562,59 @@ def survey_data_for_period(period: Period, instrument, spec, extra: dict | None 
     )
 
 
-def count_rows(extra: dict) -> list[tuple]:
-    """Return the responses loaded with `extra` counted per (institution code, unit code,
-    gender, employment type, age band, first release or None): the rows
-    budaya.results.release.response_counts reads from the database (a demographic left out is
-    "", as stored), each combination once."""
+def _count_keys(extra: dict) -> dict:
+    """Count the loaded responses per (institution, unit, gender, employment type, age band,
+    first release) from the arrays in `extra`: return the combinations (one int64 key each,
+    mixed radix) and their counts, with what `count_rows` needs to name them. A few MB at most
+    (units x 16 combinations x releases), so the per-response arrays can go."""
     institution_ids, first_release = extra["institution"], extra["first_release"]
-    if not institution_ids.size:
-        return []
     pks = np.array(sorted(extra["institution_codes"]), dtype=np.int64)
-    institution = np.searchsorted(pks, institution_ids)
-    releases = int(first_release.max()) + 2  # -1 (none) .. max
-    # Mixed radix: every combination its own key (institution, unit, demographics, release).
+    releases = int(first_release.max()) + 2 if first_release.size else 1  # -1 (none) .. max
     radices = [pks.shape[0], len(extra["unit_codes"]), 3, 3, 5, releases]
-    digits = [institution, extra["unit"], extra["gender"] + 1, extra["employment"] + 1,
-              extra["age_band"] + 1, first_release + 1]  # fmt: skip
+    digits = [np.searchsorted(pks, institution_ids), extra["unit"], extra["gender"] + 1,
+              extra["employment"] + 1, extra["age_band"] + 1, first_release + 1]  # fmt: skip
     for values, radix in zip(digits[2:5], radices[2:5], strict=True):
         if values.size and values.max() >= radix:
             raise SurveyDataError("kode demografi di luar jangkauan / demographic out of range")
-    key = np.zeros(institution.shape[0], dtype=np.int64)
+    key = np.zeros(institution_ids.shape[0], dtype=np.int64)
     for values, radix in zip(digits, radices, strict=True):
         key = key * radix + values
     keys, counts = np.unique(key, return_counts=True)
+    codes = extra["institution_codes"]
+    return {
+        "keys": keys,
+        "counts": counts,
+        "radices": radices,
+        "institution_codes": [codes[pk] for pk in pks.tolist()],
+        "unit_codes": extra["unit_codes"],
+    }
+
+
+def count_rows(extra: dict) -> list[tuple]:
+    """Return the responses loaded with `extra` (`survey_data_for_period`) counted per
+    (institution code, unit code, gender, employment type, age band, first release or None):
+    the rows budaya.results.release.response_counts reads from the database (a demographic left
+    out is "", as stored), each combination once."""
+    counted = extra["counted"]
+    keys, radices = counted["keys"], counted["radices"]
     parts = []
     for radix in reversed(radices):
         parts.append(keys % radix)
         keys = keys // radix
     first, ages, employments, genders, units, institutions = parts
-    codes = extra["institution_codes"]
     names = [
         np.array([*values, ""], dtype=object) for values in (GENDERS, EMPLOYMENT_TYPES, AGE_BANDS)
     ]
-    releases = np.array([None, *range(releases - 1)], dtype=object)
+    releases = np.array([None, *range(radices[-1] - 1)], dtype=object)
     return list(
         zip(
-            np.array([codes[pk] for pk in pks.tolist()], dtype=object)[institutions].tolist(),
-            np.array(extra["unit_codes"], dtype=object)[units].tolist(),
+            np.array(counted["institution_codes"], dtype=object)[institutions].tolist(),
+            np.array(counted["unit_codes"], dtype=object)[units].tolist(),
             names[0][genders - 1].tolist(),  # 0 (left out) - 1 = the "" at the end
             names[1][employments - 1].tolist(),
             names[2][ages - 1].tolist(),
             releases[first].tolist(),
-            counts.tolist(),
+            counted["counts"].tolist(),
             strict=True,
         )
     )
