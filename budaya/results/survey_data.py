@@ -197,6 +197,9 @@ RESPONSE_FIELDS = (
 )
 COPY_BUFFER = 1 << 22  # bytes of the COPY stream gathered before they are decoded
 BINARY_COPY = True  # PostgreSQL reads with binary COPY (False: the generic loader, for tests)
+COPY_QUERY = (
+    "COPY (SELECT {columns} FROM {table} WHERE period_id = {period}) TO STDOUT (FORMAT BINARY)"
+)
 
 
 def _response_columns(responses):
@@ -326,10 +329,10 @@ def _copy_responses(period, decoder: _Decoder) -> dict:
         columns["first_release"][row] = -1 if first is None else first
         return after
 
-    sql = (
-        f"COPY (SELECT {', '.join(binary_rows.COLUMNS)} "
-        f"FROM {connection.ops.quote_name(Response._meta.db_table)} "
-        f"WHERE period_id = {int(period.pk)}) TO STDOUT (FORMAT BINARY)"
+    sql = COPY_QUERY.format(
+        columns=", ".join(binary_rows.COLUMNS),
+        table=connection.ops.quote_name(Response._meta.db_table),
+        period=int(period.pk),
     )
     outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
