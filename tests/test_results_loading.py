@@ -457,3 +457,30 @@ def test_a_basis_counts_cells_as_one_key_per_row_would():
         assert rules.current_basis(level, rows, 4) == expected
         assert list(rules.current_basis(level, rows, 4)["cells"]) == list(expected["cells"])
     assert rules.current_basis("nation", [], 2) == {"release": 2, "n": 0, "cells": {}}
+
+
+@postgresql_only
+def test_a_release_counts_in_the_database_when_the_period_was_reopened_since_loading(
+    world, instrument, monkeypatch
+):
+    from budaya.periods.models import Period
+    from budaya.results import release as rules
+    from budaya.results import services
+
+    period = world["period"]
+    release(period)  # closes it: the first release
+    calls = []
+    counted = rules.response_counts
+    monkeypatch.setattr(rules, "response_counts", lambda p: calls.append(p) or counted(p))
+    services.release_results(period)
+    assert calls == []  # counted from the loaded arrays
+    compute = services.compute_document
+
+    def reopened_meanwhile(*args, **kwargs):
+        document = compute(*args, **kwargs)
+        Period.objects.filter(pk=period.pk).update(release_base=2)
+        return document
+
+    monkeypatch.setattr(services, "compute_document", reopened_meanwhile)
+    services.release_results(period)
+    assert len(calls) == 1  # the base moved: counted in the database, under the lock

@@ -225,7 +225,7 @@ def release_results(
     after each of the RELEASE_STEPS steps.
     """
     progress = progress or (lambda step, steps, text: None)
-    period.refresh_from_db(fields=["state"])
+    period.refresh_from_db(fields=["state", "release_base"])
     _refuse_unless_closed(period)
     loaded: dict = {}
     document = compute_document(period, timings, loaded)
@@ -237,6 +237,9 @@ def release_results(
     with transaction.atomic():
         locked = Period.objects.select_for_update().get(pk=period.pk)
         _refuse_unless_closed(locked)
+        if locked.release_base != period.release_base:
+            # Reopened (and its responses marked) since they were loaded: count them anew.
+            count_rows = None
         latest = ResultSet.objects.filter(period=period).aggregate(v=Max("version"))["v"] or 0
         version = latest + 1
         previous = latest_release(locked)
