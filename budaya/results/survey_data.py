@@ -65,23 +65,29 @@ class _Columns:
     """Named numpy columns that grow by doubling; `take(m)` returns the slices of the next m
     rows and `arrays()` the filled part."""
 
-    def __init__(self, capacity: int, growth: float = 2.0, **specs):
+    def __init__(self, capacity: int, growth: float = 2.0, filled: bool = True, **specs):
+        """`filled=False`: the columns are not filled beforehand (every row taken is written
+        whole), so room beyond the rows used is never touched and costs no memory."""
         self.size = 0
         self.growth = growth
+        self.filled = filled
         self.columns = {
-            name: np.full((max(capacity, 1), *shape), fill, dtype=dtype)
+            name: self._new((max(capacity, 1), *shape), fill, dtype)
             for name, (dtype, shape, fill) in specs.items()
         }
         self.fills = {name: fill for name, (_, _, fill) in specs.items()}
+
+    def _new(self, shape, fill, dtype) -> np.ndarray:
+        return np.full(shape, fill, dtype=dtype) if self.filled else np.empty(shape, dtype=dtype)
 
     def take(self, m: int) -> dict:
         need = self.size + m
         for name, column in self.columns.items():
             if need > column.shape[0]:
-                grown = np.full(
+                grown = self._new(
                     (max(need, int(self.growth * column.shape[0])), *column.shape[1:]),
                     self.fills[name],
-                    dtype=column.dtype,
+                    column.dtype,
                 )
                 grown[: self.size] = column[: self.size]
                 self.columns[name] = grown
@@ -222,11 +228,12 @@ class _Decoder:
         self.age_index = {code: i for i, code in enumerate(AGE_BANDS)}
         self.pick_index = {value.code: i for i, value in enumerate(spec.pick_values)}
 
-    def table(self, capacity: int, *extra, growth: float = 2.0) -> _Columns:
+    def table(self, capacity: int, *extra, growth: float = 2.0, filled=True) -> _Columns:
         """Return an empty table of the response arrays (and `extra` (name, spec) columns)."""
         return _Columns(
             capacity,
             growth,
+            filled,
             unit=(np.int32, (), 0),
             gender=(np.int8, (), -1),
             employment=(np.int8, (), -1),
@@ -275,6 +282,7 @@ def _copy_responses(period, decoder: _Decoder) -> dict:
         ("institution", (np.int64, (), 0)),
         ("first_release", (np.int16, (), -1)),
         growth=1.25,  # from the planner's estimate: a little more room, not twice the memory
+        filled=False,  # every row is written whole; an estimate too high costs nothing
     )
     demographic = binary_rows.trie(GENDERS, EMPLOYMENT_TYPES, AGE_BANDS)
     picks = binary_rows.trie([value.code for value in decoder.pick_values])
