@@ -5,7 +5,10 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from django.db import connection
+from django.db.models.expressions import RawSQL
 
+from budaya.institutions.models import Unit
 from budaya.interchange.ages import age_band
 from budaya.interchange.responses import encode_picks
 from budaya.results import store, survey_data
@@ -102,7 +105,7 @@ def test_the_fast_loader_gives_the_same_survey_data_as_a_plain_orm_loop(
 ):
     add_odd_responses(world, instrument)
     monkeypatch.setattr(survey_data, "CHUNK", 7)  # many chunks, and a last partial one
-    monkeypatch.setattr(survey_data, "BLOCKS", 1)  # PostgreSQL: one query per table page
+    monkeypatch.setattr(survey_data, "COPY_BUFFER", 1)  # PostgreSQL: decode after each COPY row
     period, spec = world["period"], instrument.scoring_spec()
     data = survey_data_for_period(period, instrument, spec)
     units = [
@@ -202,3 +205,282 @@ def test_roster_age_bands_counted_in_the_database_follow_age_band_at_every_edge(
     expected = sorted(AGE_BANDS.index(age_band(b.year, period_year=period.year)) for b in births)
     assert sorted(data.roster_age_band.tolist()) == expected
     assert len(set(expected)) == len(AGE_BANDS)
+
+
+# --- The PostgreSQL binary COPY loader against the generic loader ------------------------------
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="binary COPY is PostgreSQL's"
+)
+
+
+def add_edge_responses(world, instrument):
+    """Store responses covering what a stored response may hold: demographics left out ("",
+    METHOD §8) one at a time and all together, comments (with tabs, newlines, non-ASCII text),
+    no picks, blank, padded, repeated and exactly max_picks codes, every answer digit, marked
+    and unmarked first releases, and a second period whose responses must not be read."""
+    from budaya.periods.models import Period
+
+    codes = [option.code for option in instrument.pick_list]
+    width = len(instrument.survey_items)
+    most = instrument.max_picks
+    unit, unit_b = world["units"]["BESAR"], world["unit_b"]
+    digits = ("0123456789" * width)[:width]
+    rows = [
+        # (unit, gender, employment, age, answers, personal, current, wanted, comment, first)
+        (unit, "", "PNS", "<30", "5" * width, codes[0], codes[1], codes[2], "", None),
+        (unit, "L", "", "30-39", "1" * width, "", "", "", "Baik\tsekali\nterima kasih", 1),
+        (unit, "P", "PPPK", "", digits, ";".join(codes[:most]), codes[5], "", "ÅÄÖ – ☺", 2),
+        (unit_b, "", "", "", "9" * width, f";{codes[3]};", f"{codes[4]};;{codes[4]}", "", "", 1),
+        (unit_b, "L", "PNS", "50+", "0" * width, f" {codes[6]}", f"{codes[7]} ", ";", "x", None),
+        (unit, "P", "PNS", "40-49", "7" * width, ";".join(codes[-most:]), codes[-1], "", "", 3),
+    ]
+    for unit_, g, e, a, answers, personal, current, wanted, comment, first in rows:
+        Response.objects.create(
+            period=world["period"],
+            institution=unit_.institution,
+            unit=unit_,
+            gender=g,
+            employment_type=e,
+            age_band=a,
+            answers=answers,
+            picks_personal=personal,
+            picks_current=current,
+            picks_wanted=wanted,
+            comment=comment,
+            first_release=first,
+            submitted_on=dt.date(2026, 3, 3),
+        )
+    other = Period.objects.create(
+        code="P-LAIN",
+        instrument="berakhlak-2026",
+        opens_on=dt.date(2025, 3, 1),
+        closes_on=dt.date(2025, 4, 30),
+    )
+    Response.objects.create(
+        period=other, institution=unit.institution, unit=unit, gender="L",
+        employment_type="PNS", age_band="<30", answers="3" * width, picks_personal=codes[0],
+        submitted_on=dt.date(2025, 3, 3),
+    )  # fmt: skip
+
+
+def physical_order_generic(period, decoder):
+    """Return the generic loader's arrays with the rows read in the table's physical order
+    (ctid), the order the binary COPY loader gives."""
+    responses = Response.objects.filter(period=period).order_by(RawSQL("ctid", ()))
+    return survey_data._generic_responses(responses, decoder)
+
+
+def copy_arrays(period, decoder):
+    """Return the binary COPY loader's arrays, its unit ids mapped as the loader's caller does."""
+    arrays = survey_data._copy_responses(period, decoder)
+    arrays["unit"] = survey_data._units(arrays.pop("unit_id"), decoder.lookup)
+    return arrays
+
+
+def decoder_of(period, instrument):
+    spec = instrument.scoring_spec()
+    units = list(Unit.objects.order_by("pk"))
+    lookup = np.full(units[-1].pk + 1, -1, dtype=np.int64)
+    for i, unit in enumerate(units):
+        lookup[unit.pk] = i
+    return survey_data._Decoder(period, instrument, spec, lookup)
+
+
+@postgresql_only
+@pytest.mark.parametrize("buffer", [1, 300, 1 << 22])
+def test_the_binary_copy_loader_gives_exactly_the_generic_loaders_arrays(
+    world, instrument, monkeypatch, buffer
+):
+    add_odd_responses(world, instrument)
+    add_edge_responses(world, instrument)
+    monkeypatch.setattr(survey_data, "COPY_BUFFER", buffer)  # rows split across buffers
+    monkeypatch.setattr(survey_data, "_estimated_rows", lambda period: 3)  # arrays must grow
+    period = world["period"]
+    decoder = decoder_of(period, instrument)
+    expected = physical_order_generic(period, decoder)
+    got = copy_arrays(period, decoder)
+    assert set(got) == set(expected) | {"institution", "first_release"}
+    for name, array in expected.items():
+        assert got[name].dtype == array.dtype, name
+        assert np.array_equal(got[name], array), name
+    count = Response.objects.filter(period=period).count()
+    assert got["unit"].shape == (count,)
+    stored = dict(Response.objects.filter(period=period).values_list("pk", "first_release"))
+    assert sorted(got["first_release"].tolist()) == sorted(
+        -1 if first is None else first for first in stored.values()
+    )
+    # Demographics left out are -1, as "" decodes in the generic loader (METHOD §8).
+    for name in ("gender", "employment", "age_band"):
+        assert (got[name] == -1).sum() >= 2, name
+
+
+@postgresql_only
+def test_survey_data_is_the_same_with_and_without_binary_copy(world, instrument, monkeypatch):
+    add_odd_responses(world, instrument)
+    add_edge_responses(world, instrument)
+    period, spec = world["period"], instrument.scoring_spec()
+    fast = survey_data_for_period(period, instrument, spec)
+    monkeypatch.setattr(survey_data, "BINARY_COPY", False)
+    generic = survey_data_for_period(period, instrument, spec)
+    assert fast.institutions == generic.institutions and fast.units == generic.units
+
+    def rows(data):  # the generic cursor's order is the plan's: compare the sorted rows
+        n = data.unit.shape[0]
+        columns = [data.unit, data.gender, data.employment, data.age_band]
+        table = np.concatenate(
+            [np.stack(columns, axis=1).astype(np.int32), data.answers.astype(np.int32),
+             data.picks.transpose(1, 0, 2).reshape(n, -1).astype(np.int32)], axis=1,
+        )  # fmt: skip
+        return table[np.lexsort(table.T[::-1])]
+
+    assert np.array_equal(rows(fast), rows(generic))
+    for name in ROSTER_FIELDS:
+        assert np.array_equal(np.sort(getattr(fast, name)), np.sort(getattr(generic, name)))
+
+
+BAD_ROWS = [
+    ({"gender": "X"}, "unknown stored gender: 'X'"),
+    ({"employment_type": "ASN"}, "unknown stored employment_type: 'ASN'"),
+    ({"age_band": "60+"}, "unknown stored age_band: '60+'"),
+    ({"answers": "12"}, "holds 2 answer characters"),
+    ({"answers": "/"}, "holds 1 answer characters"),
+    ({"answers": "é"}, "holds 1 answer characters"),
+    ({"picks_current": "NOPE"}, "unknown value code 'NOPE'"),
+    ({"picks_wanted": "BP1;BP2;BP3;AK1;AK2;AK3"}, "6 distinct values picked"),
+]
+
+
+@postgresql_only
+@pytest.mark.parametrize("change,message", BAD_ROWS)
+def test_a_bad_stored_row_fails_the_same_way_with_binary_copy(
+    world, instrument, monkeypatch, change, message
+):
+    width = len(instrument.survey_items)
+    if "answers" in change and change["answers"] != "12":
+        change = {"answers": change["answers"] + "1" * (width - 1)}
+        message = f"expected {width} digits"
+    rows = Response.objects.filter(period=world["period"]).order_by("id")
+    Response.objects.filter(pk=rows[3].pk).update(**change)
+    period, spec = world["period"], instrument.scoring_spec()
+    with pytest.raises(SurveyDataError) as fast:
+        survey_data_for_period(period, instrument, spec)
+    monkeypatch.setattr(survey_data, "BINARY_COPY", False)
+    with pytest.raises(SurveyDataError) as generic:
+        survey_data_for_period(period, instrument, spec)
+    assert message in str(fast.value)
+    assert str(fast.value) == str(generic.value)
+
+
+@postgresql_only
+def test_rows_sent_out_of_physical_order_are_put_back_in_it(world, instrument, monkeypatch):
+    add_edge_responses(world, instrument)
+    # An update writes new row versions at the table's end: the first rows move last.
+    first = list(Response.objects.filter(period=world["period"]).order_by("id")[:5])
+    Response.objects.filter(pk__in=[r.pk for r in first]).update(comment="later")
+    period = world["period"]
+    decoder = decoder_of(period, instrument)
+    expected = physical_order_generic(period, decoder)
+    # The server sends the rows in id order (random), not in the table's order.
+    query = survey_data.COPY_QUERY.replace(
+        "period_id = {period}", "period_id = {period} ORDER BY id"
+    )
+    monkeypatch.setattr(survey_data, "COPY_QUERY", query)
+    sent = [
+        str(pk)
+        for pk in Response.objects.filter(period=period).order_by("id").values_list("pk", flat=True)
+    ]
+    physical = [
+        str(pk)
+        for pk in Response.objects.filter(period=period)
+        .order_by(RawSQL("ctid", ()))
+        .values_list("pk", flat=True)
+    ]
+    assert sent != physical
+    got = copy_arrays(period, decoder)
+    for name, array in expected.items():
+        assert np.array_equal(got[name], array), name
+
+
+@postgresql_only
+def test_responses_counted_from_the_loaded_arrays_equal_the_database_count(world, instrument):
+    from collections import Counter
+
+    from budaya.results import release as rules
+
+    add_edge_responses(world, instrument)
+    period = world["period"]
+    Response.objects.filter(period=period, unit=world["unit_b"]).update(first_release=2)
+    period.release_base = 1
+    extra = {}
+    survey_data_for_period(period, instrument, instrument.scoring_spec(), extra=extra)
+    rows = survey_data.count_rows(extra)
+    assert len(rows) == len({row[:6] for row in rows})  # each combination once
+
+    def totals(counts):
+        merged = Counter()
+        for *key, n in counts.rows:
+            merged[tuple(key)] += n
+        return merged
+
+    from_arrays = rules.counts_of(rows, period)
+    from_database = rules.response_counts(period)
+    assert totals(from_arrays) == totals(from_database)
+    assert sum(n for *_key, n in from_arrays.rows) == Response.objects.filter(period=period).count()
+    assert {key[2] for key in totals(from_arrays)} >= {"", "L", "P"}
+
+
+def test_a_basis_counts_cells_as_one_key_per_row_would():
+    import random
+    from collections import defaultdict
+
+    from budaya.results import release as rules
+
+    rng = random.Random(5)
+    rows = [
+        (rng.choice("AB"), rng.choice(["U1", "U2", "U3"]), rng.choice(["", "L", "P"]),
+         rng.choice(["", "PNS", "PPPK"]), rng.choice(["", "<30", "50+"]), rng.randint(1, 3),
+         rng.randint(1, 9))
+        for _ in range(300)
+    ]  # fmt: skip
+    for level in ("nation", "institution", "unit"):
+        cells = defaultdict(int)  # the rule as written: every row adds to each of its cells
+        for row in rows:
+            if level != "unit":
+                for key in rules._cell_keys(level, row):
+                    cells[key] += row[6]
+        expected = {
+            "release": 4,
+            "n": sum(r[6] for r in rows),
+            "cells": dict(sorted(cells.items())),
+        }
+        assert rules.current_basis(level, rows, 4) == expected
+        assert list(rules.current_basis(level, rows, 4)["cells"]) == list(expected["cells"])
+    assert rules.current_basis("nation", [], 2) == {"release": 2, "n": 0, "cells": {}}
+
+
+@postgresql_only
+def test_a_release_counts_in_the_database_when_the_period_was_reopened_since_loading(
+    world, instrument, monkeypatch
+):
+    from budaya.periods.models import Period
+    from budaya.results import release as rules
+    from budaya.results import services
+
+    period = world["period"]
+    release(period)  # closes it: the first release
+    calls = []
+    counted = rules.response_counts
+    monkeypatch.setattr(rules, "response_counts", lambda p: calls.append(p) or counted(p))
+    services.release_results(period)
+    assert calls == []  # counted from the loaded arrays
+    compute = services.compute_document
+
+    def reopened_meanwhile(*args, **kwargs):
+        document = compute(*args, **kwargs)
+        Period.objects.filter(pk=period.pk).update(release_base=2)
+        return document
+
+    monkeypatch.setattr(services, "compute_document", reopened_meanwhile)
+    services.release_results(period)
+    assert len(calls) == 1  # the base moved: counted in the database, under the lock

@@ -82,7 +82,6 @@ class Counts:
 def response_counts(period) -> Counts:
     """Return the period's responses counted by group, demographics and first release (a
     response not yet marked is first counted in release `period.release_base + 1`)."""
-    counts = Counts()
     # Grouped by ids (no join over the responses), codes looked up afterwards.
     query = (
         Response.objects.filter(period=period)
@@ -97,11 +96,24 @@ def response_counts(period) -> Counts:
         Institution.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", "code")
     )
     units = dict(Unit.objects.filter(pk__in={row[1] for row in rows}).values_list("pk", "code"))
+    return counts_of(
+        (
+            (institutions[inst], units[unit], gender or "", employment or "", age or "", first, n)
+            for inst, unit, gender, employment, age, first, n in rows
+        ),
+        period,
+    )
+
+
+def counts_of(rows, period) -> Counts:
+    """Return the Counts of rows (institution code, unit code, gender, employment type, age
+    band, first release or None, count): a response not yet marked is first counted in release
+    `period.release_base + 1`. The rows come from `response_counts`'s query, or from the
+    responses the release loaded (budaya.results.survey_data.count_rows)."""
+    counts = Counts()
     unmarked = int(period.release_base) + 1
-    for inst, unit, gender, employment, age, first, count in rows:
-        first = unmarked if first is None else first
-        row = (institutions[inst], units[unit], gender or "", employment or "", age or "")
-        counts.add((*row, first, count))
+    for *row, first, count in rows:
+        counts.add((*row, unmarked if first is None else first, count))
     return counts
 
 
@@ -116,15 +128,31 @@ def _cell_keys(level: str, row: tuple) -> list[str]:
     return keys
 
 
+def _cell_counts(level: str, rows) -> dict[str, int]:
+    """Return the responses of count rows per cell key (`_cell_keys`), summed per attribute
+    value first: one key text per cell rather than per row."""
+    by_value: list[dict] = [defaultdict(int) for _ in range(4)]
+    other = 1 if level == "institution" else 0  # unit cells, or the nation's institution cells
+    for row in rows:
+        count = row[6]
+        by_value[0][row[2]] += count
+        by_value[1][row[3]] += count
+        by_value[2][row[4]] += count
+        by_value[3][row[other]] += count
+    names = ["gender", "employment_type", "age_band"]
+    if level in ("institution", "nation"):
+        names.append("unit" if level == "institution" else "institution")
+    cells: dict[str, int] = defaultdict(int)
+    for name, values in zip(names, by_value, strict=False):
+        for value, count in values.items():
+            cells[f"{name}:{value}"] += count
+    return cells
+
+
 def current_basis(level: str, rows: list, release: int) -> dict:
     """Return the basis of fresh survey scores computed now, in release `release`."""
-    cells: dict[str, int] = defaultdict(int)
-    total = 0
-    for row in rows:
-        total += row[6]
-        if level != "unit":
-            for key in _cell_keys(level, row):
-                cells[key] += row[6]
+    total = sum(row[6] for row in rows)
+    cells = _cell_counts(level, rows) if level != "unit" else {}
     return {"release": release, "n": total, "cells": dict(sorted(cells.items()))}
 
 

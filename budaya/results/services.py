@@ -30,6 +30,7 @@ from budaya.results.store import (
     previous_period,
 )
 from budaya.results.survey_data import SurveyDataError, survey_data_for_period
+from budaya.results.survey_data import count_rows as count_responses
 from budaya.scoring.engine import compute_results
 from budaya.survey.models import Response
 from budaya.survey.sealing import seal_period
@@ -62,9 +63,12 @@ def _phase(timings: dict | None, name: str):
             timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
 
 
-def compute_document(period: Period, timings: dict | None = None) -> dict:
+def compute_document(
+    period: Period, timings: dict | None = None, loaded: dict | None = None
+) -> dict:
     """Return the METHOD.md §11 results document of the period's stored responses; with a
-    `timings` dict, add the seconds spent loading ("load") and computing ("engine") to it."""
+    `timings` dict, add the seconds spent loading ("load") and computing ("engine") to it;
+    with a `loaded` dict, put there what `survey_data.count_rows` needs (PostgreSQL)."""
     try:
         instrument = load_instrument(period.instrument)
     except InstrumentError as error:
@@ -72,7 +76,7 @@ def compute_document(period: Period, timings: dict | None = None) -> dict:
     spec = instrument.scoring_spec()
     try:
         with _phase(timings, "load"):
-            data = survey_data_for_period(period, instrument, spec)
+            data = survey_data_for_period(period, instrument, spec, extra=loaded)
     except SurveyDataError as error:
         raise ComputeError(str(error)) from None
     if not data.institutions:
@@ -162,11 +166,16 @@ def _group_data(ids: list[int]) -> dict[int, dict]:
     return found
 
 
-def _apply_release_rules(period, document, previous, version) -> tuple[dict, dict]:
+def _apply_release_rules(period, document, previous, version, count_rows=None) -> tuple[dict, dict]:
     """Replace the groups whose survey scores are carried over; return the bases to store and
-    {key: release carried from} of the carried-over groups."""
+    {key: release carried from} of the carried-over groups. `count_rows`, when given, are the
+    computed responses counted by group (`survey_data.count_rows`), else they are counted in
+    the database."""
     threshold = int(period.threshold)
-    counts = rules.response_counts(period)
+    if count_rows is None:
+        counts = rules.response_counts(period)
+    else:
+        counts = rules.counts_of(count_rows, period)
     old_rows = _previous_rows(previous)
     previous_bases = None
     if old_rows is not None:
@@ -216,18 +225,26 @@ def release_results(
     after each of the RELEASE_STEPS steps (`text` a `budaya.language.Message`).
     """
     progress = progress or (lambda step, steps, text: None)
-    period.refresh_from_db(fields=["state"])
+    period.refresh_from_db(fields=["state", "release_base"])
     _refuse_unless_closed(period)
-    document = compute_document(period, timings)
+    loaded: dict = {}
+    document = compute_document(period, timings, loaded)
+    with _phase(timings, "release"):
+        # The responses just computed, counted per group for the release rules (PostgreSQL).
+        count_rows = count_responses(loaded) if loaded else None
+        loaded.clear()
     progress(1, RELEASE_STEPS, Message("skor dihitung"))
     with transaction.atomic():
         locked = Period.objects.select_for_update().get(pk=period.pk)
         _refuse_unless_closed(locked)
+        if locked.release_base != period.release_base:
+            # Reopened (and its responses marked) since they were loaded: count them anew.
+            count_rows = None
         latest = ResultSet.objects.filter(period=period).aggregate(v=Max("version"))["v"] or 0
         version = latest + 1
         previous = latest_release(locked)
         with _phase(timings, "release"):
-            bases, carried = _apply_release_rules(locked, document, previous, version)
+            bases, carried = _apply_release_rules(locked, document, previous, version, count_rows)
         progress(2, RELEASE_STEPS, Message("kelompok yang dibawa dari rilis sebelumnya ditentukan"))
         with _phase(timings, "store"):
             # Stored with orjson-encoded JSON (a national document is some 165 MB of JSON).

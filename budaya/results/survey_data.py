@@ -1,22 +1,28 @@
 """Return a period's stored responses and roster as the scoring engine's SurveyData arrays.
 
-Rows are read in chunks through a server-side cursor (PostgreSQL) or SQLite's streaming cursor
-and decoded a chunk at a time with numpy into arrays that grow by doubling, so memory holds the
-arrays and one chunk, never a Python object per response.
+On PostgreSQL the responses come as one binary `COPY (SELECT ...) TO STDOUT`, decoded a buffer
+at a time in compiled code (budaya.results.binary_rows); on SQLite rows are read in chunks
+through its streaming cursor and decoded a chunk at a time with numpy (the generic loader).
+Both fill arrays that grow by doubling, so memory holds the arrays and one buffer or chunk,
+never a Python object per response, and both give the same arrays (tested).
 """
 
 import datetime as dt
+import json
 from contextlib import nullcontext
 from itertools import repeat
 
 import numpy as np
 from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, Value, When
+from psycopg import errors as psycopg_errors
+from psycopg import pq
 
 from budaya.institutions.models import Institution, Unit
 from budaya.interchange.ages import age_band
 from budaya.interchange.responses import PickError, encode_pick_question
 from budaya.periods.models import Period
+from budaya.results import binary_rows
 from budaya.roster.models import RosterEntry
 from budaya.scoring import AGE_BANDS, EMPLOYMENT_TYPES, GENDERS, SurveyData
 from budaya.survey.models import Response
@@ -59,28 +65,41 @@ class _Columns:
     """Named numpy columns that grow by doubling; `take(m)` returns the slices of the next m
     rows and `arrays()` the filled part."""
 
-    def __init__(self, capacity: int, **specs):
+    def __init__(self, capacity: int, growth: float = 2.0, filled: bool = True, **specs):
+        """`filled=False`: the columns are not filled beforehand (every row taken is written
+        whole), so room beyond the rows used is never touched and costs no memory."""
         self.size = 0
+        self.growth = growth
+        self.filled = filled
         self.columns = {
-            name: np.full((max(capacity, 1), *shape), fill, dtype=dtype)
+            name: self._new((max(capacity, 1), *shape), fill, dtype)
             for name, (dtype, shape, fill) in specs.items()
         }
         self.fills = {name: fill for name, (_, _, fill) in specs.items()}
+
+    def _new(self, shape, fill, dtype) -> np.ndarray:
+        return np.full(shape, fill, dtype=dtype) if self.filled else np.empty(shape, dtype=dtype)
 
     def take(self, m: int) -> dict:
         need = self.size + m
         for name, column in self.columns.items():
             if need > column.shape[0]:
-                grown = np.full(
-                    (max(need, 2 * column.shape[0]), *column.shape[1:]),
+                grown = self._new(
+                    (max(need, int(self.growth * column.shape[0])), *column.shape[1:]),
                     self.fills[name],
-                    dtype=column.dtype,
+                    column.dtype,
                 )
                 grown[: self.size] = column[: self.size]
                 self.columns[name] = grown
         part = {name: column[self.size : need] for name, column in self.columns.items()}
         self.size = need
         return part
+
+    def reserve(self, m: int) -> dict:
+        """Return the whole columns, grown to hold at least m more rows than `size`."""
+        self.take(m)
+        self.size -= m
+        return self.columns
 
     def arrays(self) -> dict:
         return {name: column[: self.size] for name, column in self.columns.items()}
@@ -104,7 +123,7 @@ def _codes(values, index: dict, name: str = "kategori / category") -> np.ndarray
 
 def _units(unit_ids, lookup: np.ndarray) -> np.ndarray:
     """Return unit indices of unit primary keys through a lookup array."""
-    keys = np.fromiter(unit_ids, dtype=np.int64, count=len(unit_ids))
+    keys = np.asarray(unit_ids, dtype=np.int64).reshape(-1)
     inside = (keys >= 0) & (keys < lookup.shape[0])
     found = np.where(inside, lookup[np.where(inside, keys, 0)], -1)
     if (found < 0).any():
@@ -182,48 +201,206 @@ RESPONSE_FIELDS = (
     "picks_current",
     "picks_wanted",
 )
-BLOCKS = 1000  # PostgreSQL table pages read per query (about 40,000 responses)
-SEPARATOR = "\x1f"  # joins a column's texts in one aggregated value
+COPY_BUFFER = 1 << 22  # bytes of the COPY stream gathered before they are decoded
+BINARY_COPY = True  # PostgreSQL reads with binary COPY (False: the generic loader, for tests)
+COPY_QUERY = (
+    "COPY (SELECT {columns} FROM {table} WHERE period_id = {period}) TO STDOUT (FORMAT BINARY)"
+)
 
 
-def _response_columns(responses, period):
-    """Yield the period's responses as column chunks (sequences of `RESPONSE_FIELDS`, in the
-    table's order): on SQLite from rows fetched in chunks; on PostgreSQL one query per range
-    of table pages, the server joining each column of the range into one value (a fifth of
-    the time of fetching the rows one by one through a cursor at 4M responses)."""
-    if connection.vendor != "postgresql":
-        for rows in chunks(responses.values_list(*RESPONSE_FIELDS)):
-            yield list(zip(*rows, strict=True))
-        return
-    table = connection.ops.quote_name(Response._meta.db_table)
-    texts = ", ".join(f"string_agg({field}, %s)" for field in RESPONSE_FIELDS[1:])
-    sql = (
-        f"SELECT count(*), array_agg(unit_id), {texts} FROM {table} "
-        f"WHERE period_id = %s AND ctid >= %s::tid AND ctid < %s::tid"
+def _response_columns(responses):
+    """Yield the period's responses as column chunks (sequences of `RESPONSE_FIELDS`), from
+    rows fetched in chunks (the generic loader; SQLite)."""
+    for rows in chunks(responses.values_list(*RESPONSE_FIELDS)):
+        yield list(zip(*rows, strict=True))
+
+
+class _Decoder:
+    """Decodes response fields into the rows of a `_Columns` table (the generic loader)."""
+
+    def __init__(self, period, instrument, spec, lookup):
+        self.lookup = lookup
+        self.width = len(spec.survey_items)
+        self.max_picks = instrument.max_picks
+        self.pick_values = spec.pick_values
+        self.gender_index = {code: i for i, code in enumerate(GENDERS)}
+        self.employment_index = {code: i for i, code in enumerate(EMPLOYMENT_TYPES)}
+        self.age_index = {code: i for i, code in enumerate(AGE_BANDS)}
+        self.pick_index = {value.code: i for i, value in enumerate(spec.pick_values)}
+
+    def table(self, capacity: int, *extra, growth: float = 2.0, filled=True) -> _Columns:
+        """Return an empty table of the response arrays (and `extra` (name, spec) columns)."""
+        return _Columns(
+            capacity,
+            growth,
+            filled,
+            unit=(np.int32, (), 0),
+            gender=(np.int8, (), -1),
+            employment=(np.int8, (), -1),
+            age_band=(np.int8, (), -1),
+            answers=(np.uint8, (self.width,), 0),
+            personal=(np.int16, (self.max_picks,), -1),
+            current=(np.int16, (self.max_picks,), -1),
+            wanted=(np.int16, (self.max_picks,), -1),
+            **dict(extra),
+        )
+
+    def decode(self, table: _Columns, columns, units: bool = True) -> None:
+        """Decode column chunks of `RESPONSE_FIELDS` into the next rows of `table` (with
+        units=False the unit column is left to the caller)."""
+        first = table.size
+        part = table.take(len(columns[0]))
+        unit_ids, genders, employments, ages, answers, *pick_columns = columns
+        if units:
+            part["unit"][:] = _units(unit_ids, self.lookup)
+        part["gender"][:] = _codes(genders, self.gender_index, "gender")
+        part["employment"][:] = _codes(employments, self.employment_index, "employment_type")
+        part["age_band"][:] = _codes(ages, self.age_index, "age_band")
+        _answers(answers, self.width, part["answers"], first)
+        for name, strings in zip(("personal", "current", "wanted"), pick_columns, strict=True):
+            part[name][:] = -1
+            _picks(strings, self.pick_index, self.pick_values, self.max_picks, part[name], first)
+
+
+def _generic_responses(responses, decoder: _Decoder) -> dict:
+    """Return the response arrays read in row chunks (SQLite; any database)."""
+    table = decoder.table(responses.count())
+    for columns in _response_columns(responses):
+        decoder.decode(table, columns)
+    return table.arrays()
+
+
+def _copy_responses(period, decoder: _Decoder) -> dict:
+    """Return the response arrays (with `unit_id`, the unit primary keys, for `unit`, and
+    `institution`, `first_release`) read with one binary COPY on PostgreSQL, in the table's
+    physical order (as a sequential scan from its first page
+    gives them: ctid order, sorted here if the server sent them otherwise)."""
+    table = decoder.table(
+        _estimated_rows(period),
+        ("unit_id", (np.int64, (), 0)),
+        ("order", (np.int64, (), 0)),
+        ("institution", (np.int64, (), 0)),
+        ("first_release", (np.int16, (), -1)),
+        growth=1.25,  # from the planner's estimate: a little more room, not twice the memory
+        filled=False,  # every row is written whole; an estimate too high costs nothing
+    )
+    demographic = binary_rows.trie(GENDERS, EMPLOYMENT_TYPES, AGE_BANDS)
+    picks = binary_rows.trie([value.code for value in decoder.pick_values])
+    names = ("order", "unit_id", "institution", "first_release", "gender", "employment",
+             "age_band", "answers", "personal", "current", "wanted")  # fmt: skip
+    state = {"header": False, "end": False}
+
+    def consume(buffer: bytearray) -> int:
+        """Decode the whole rows of `buffer`; return the bytes used."""
+        position = 0
+        if not state["header"]:
+            length = binary_rows.header_length(buffer)
+            if length is None:
+                return 0
+            state["header"], position = True, length
+        view = np.frombuffer(buffer, dtype=np.uint8)
+        try:
+            while not state["end"]:
+                columns = table.columns
+                capacity = columns["order"].shape[0]
+                status, position, row = binary_rows.parse(
+                    view, position, table.size, capacity, decoder.width, decoder.max_picks,
+                    *demographic, *picks, *(columns[name] for name in names),
+                )  # fmt: skip
+                table.size = row
+                if status == binary_rows.OK:
+                    return position
+                if status == binary_rows.NEED_MORE:
+                    table.reserve(1)
+                elif status == binary_rows.END:
+                    state["end"] = True
+                elif status == binary_rows.FLAGGED:
+                    position = decode_one(view, position)
+                elif status == binary_rows.BAD:
+                    raise SurveyDataError(
+                        f"baris COPY tidak sesuai kueri / a COPY row does not have the "
+                        f"query's layout (byte {position})"
+                    )
+            return position
+        finally:
+            del view
+
+    def decode_one(view, position: int) -> int:
+        """Decode the row at `position` with the generic decoder (raises as it does)."""
+        values, after = binary_rows.row_fields(view, position)
+        order, unit_id, institution, first, *texts = values
+        row = table.size
+        decoder.decode(table, [[unit_id], *([text] for text in texts)], units=False)
+        columns = table.columns
+        columns["order"][row], columns["unit_id"][row] = order, unit_id
+        columns["institution"][row] = institution
+        columns["first_release"][row] = -1 if first is None else first
+        return after
+
+    sql = COPY_QUERY.format(
+        columns=", ".join(binary_rows.COLUMNS),
+        table=connection.ops.quote_name(Response._meta.db_table),
+        period=int(period.pk),
     )
     outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
-        if outermost:  # one snapshot for every range, as one query would have
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        if outermost:  # a sequential scan from the first page (not where another one is)
+            cursor.execute("SET LOCAL synchronize_seqscans = off")
+        buffer = bytearray()
+        with cursor.cursor.copy(sql) as copy:
+            for block in copy:  # psycopg waits for rows, and ends the COPY
+                buffer += block
+                _arrived_rows(cursor.cursor.connection.pgconn, buffer, COPY_BUFFER)
+                if len(buffer) >= COPY_BUFFER:
+                    del buffer[: consume(buffer)]
+        del buffer[: consume(buffer)]
+    if not state["end"] or buffer:
+        raise SurveyDataError("aliran COPY terpotong / the COPY stream ended early")
+    arrays = table.arrays()
+    del arrays["unit"]  # the caller maps "unit_id" once the period's units are known
+    order = arrays.pop("order")
+    if order.size > 1 and not (order[1:] > order[:-1]).all():
+        permutation = np.argsort(order, kind="stable")
+        arrays = {name: array[permutation] for name, array in arrays.items()}
+    return arrays
+
+
+TRAILER = b"\xff\xff"  # the last data message of a binary COPY: a field count of -1
+
+
+def _arrived_rows(pgconn, buffer: bytearray, limit: int) -> None:
+    """Append to `buffer` the COPY rows that have already arrived, up to `limit` bytes, without
+    waiting (libpq's PQgetCopyData in async mode): one call per row instead of psycopg's wait
+    loop per row. Stops after the trailer, so that psycopg reads the end of the COPY itself;
+    raises the server's error if the COPY ended with one."""
+    get = pgconn.get_copy_data
+    while len(buffer) < limit:
+        size, data = get(1)
+        if size > 0:
+            buffer += data
+            if size == 2 and data == TRAILER:
+                return
+            continue
+        if size == 0:  # nothing more has arrived yet
+            return
+        # The COPY ended without its trailer: an error. Read it as psycopg would, and raise.
+        while (result := pgconn.get_result()) is not None:
+            if result.status != pq.ExecStatus.COMMAND_OK:
+                raise psycopg_errors.error_from_result(result)
+        raise SurveyDataError("aliran COPY terpotong / the COPY stream ended early")
+
+
+def _estimated_rows(period) -> int:
+    """Return the number of the period's responses as the planner estimates it (no scan)."""
+    with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_relation_size(%s::regclass) / current_setting('block_size')::int",
-            [Response._meta.db_table],
+            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM "
+            f"{connection.ops.quote_name(Response._meta.db_table)} WHERE period_id = %s",
+            [period.pk],
         )
-        pages = cursor.fetchone()[0]
-        for start in range(0, pages + 1, BLOCKS):
-            params = [SEPARATOR] * (len(RESPONSE_FIELDS) - 1)
-            params += [period.pk, f"({start},0)", f"({start + BLOCKS},0)"]
-            cursor.execute(sql, params)
-            count, unit_ids, *joined = cursor.fetchone()
-            if not count:
-                continue
-            columns = [unit_ids, *(text.split(SEPARATOR) for text in joined)]
-            if any(len(column) != count for column in columns):
-                raise SurveyDataError(
-                    f"jawaban tersimpan memuat karakter pemisah U+001F / a stored response "
-                    f"holds the separator character U+001F (pages from {start})"
-                )
-            yield columns
+        plan = cursor.fetchone()[0]
+    plan = plan if isinstance(plan, list) else json.loads(plan)
+    return max(1024, int(plan[0]["Plan"]["Plan Rows"] * 1.05))
 
 
 def _age_band_case(period_year: int, age_index: dict):
@@ -242,42 +419,116 @@ def _age_band_case(period_year: int, age_index: dict):
     return Case(*whens, default=Value(runs[0][1]), output_field=IntegerField())
 
 
-def _roster_arrays(period, lookup, gender_index, employment_index, age_index) -> dict:
-    """Return the roster as arrays (unit, gender, employment, age band), one entry per employee.
+# PostgreSQL planner settings of the roster count, for its one query only: a parallel hash
+# aggregate over a sequential scan, in memory (at 8 million entries the default plan walked the
+# unit index and sorted, and a 4 MB work_mem spilled the hash to disk: about twice the time).
+ROSTER_COUNT_SETTINGS = {
+    "work_mem": "256MB",
+    "jit": "off",
+    "enable_sort": "off",
+    "enable_indexscan": "off",
+    "enable_bitmapscan": "off",
+    "parallel_tuple_cost": "0",
+}
 
-    The database counts the entries per (unit, gender, employment type, age band) and the
-    arrays repeat each combination that many times: the engine only counts roster entries, so
-    their order does not matter, and 8 million entries come back as some 300,000 rows.
-    """
+
+def _grouped_chunks(queryset):
+    """Yield the rows of a grouping values_list queryset in chunks: on PostgreSQL from one plain
+    query under ROSTER_COUNT_SETTINGS (a server-side cursor never runs in parallel; the result
+    is a few rows per unit), elsewhere through `chunks`."""
+    if connection.vendor != "postgresql":
+        yield from chunks(queryset)
+        return
+    sql, params = queryset.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        names = list(ROSTER_COUNT_SETTINGS)
+        cursor.execute("SELECT " + ", ".join("current_setting(%s)" for _ in names), names)
+        before = dict(zip(names, cursor.fetchone(), strict=True))
+        for name, value in ROSTER_COUNT_SETTINGS.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        try:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(CHUNK):
+                yield rows
+        finally:
+            for name, value in before.items():  # the transaction may go on (tests, callers)
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+
+
+def _roster_counts(period, gender_index, employment_index, age_index) -> dict:
+    """Return the period's roster counted per (institution, unit, gender, employment type, age
+    band) as arrays: "institution" and "unit_id" (primary keys), "gender", "employment",
+    "age_band" (indices, -1 for a blank code) and "n" (entries). 8 million entries come back as
+    some 300,000 rows."""
     rows = (
         RosterEntry.objects.filter(period=period)
         .order_by()
         .annotate(band=_age_band_case(period.year, age_index))
-        .values_list("unit_id", "gender", "employment_type", "band")
+        .values_list("institution_id", "unit_id", "gender", "employment_type", "band")
         .annotate(n=Count("pk"))
     )
-    parts = {"unit": [], "gender": [], "employment": [], "age_band": [], "n": []}
-    for chunk in chunks(rows):
-        unit_ids, genders, employments, bands, counts = zip(*chunk, strict=True)
-        parts["unit"].append(_units(unit_ids, lookup))
+    parts = {
+        name: [] for name in ("institution", "unit_id", "gender", "employment", "age_band", "n")
+    }
+    for chunk in _grouped_chunks(rows):
+        institutions, unit_ids, genders, employments, bands, counts = zip(*chunk, strict=True)
+        parts["institution"].append(np.array(institutions, dtype=np.int64))
+        parts["unit_id"].append(np.array(unit_ids, dtype=np.int64))
         parts["gender"].append(_codes(genders, gender_index))
         parts["employment"].append(_codes(employments, employment_index))
         parts["age_band"].append(np.array(bands, dtype=np.int8))
         parts["n"].append(np.array(counts, dtype=np.int64))
-    dtypes = {"unit": np.int32, "gender": np.int8, "employment": np.int8, "age_band": np.int8}
-    counts = np.concatenate(parts.pop("n")) if parts["n"] else np.zeros(0, dtype=np.int64)
+    dtypes = {"institution": np.int64, "unit_id": np.int64, "gender": np.int8,
+              "employment": np.int8, "age_band": np.int8, "n": np.int64}  # fmt: skip
     return {
-        name: np.repeat(np.concatenate(values).astype(dtypes[name]), counts)
+        name: np.concatenate(values).astype(dtypes[name])
         if values
         else np.zeros(0, dtype=dtypes[name])
         for name, values in parts.items()
     }
 
 
-def survey_data_for_period(period: Period, instrument, spec) -> SurveyData:
+def _roster_arrays(counts: dict, lookup) -> dict:
+    """Return the roster as arrays (unit, gender, employment, age band), one entry per employee:
+    each combination of `_roster_counts` repeated its count of times (the engine only counts
+    roster entries, so their order does not matter)."""
+    units = _units(counts["unit_id"], lookup) if counts["unit_id"].size else np.zeros(0, np.int32)
+    columns = {
+        "unit": units,
+        **{name: counts[name] for name in ("gender", "employment", "age_band")},
+    }
+    return {name: np.repeat(values, counts["n"]) for name, values in columns.items()}
+
+
+def _present_ids(ids: np.ndarray) -> set:
+    """Return the distinct values of an array of (non-negative) primary keys."""
+    if ids.size and 0 <= ids.min() and ids.max() < 1 << 24:
+        return set(np.flatnonzero(np.bincount(ids)).tolist())
+    return set(np.unique(ids).tolist())
+
+
+def survey_data_for_period(period: Period, instrument, spec, extra: dict | None = None):
     """Return SurveyData: answers in `spec.survey_items` order, picks as indices into
-    `spec.pick_values` (-1 padded), every unit of the period's institutions, roster arrays."""
-    institutions = sorted(period_institutions(period), key=lambda inst: inst.code)
+    `spec.pick_values` (-1 padded), every unit of the period's institutions, roster arrays.
+
+    With an `extra` dict, on PostgreSQL, also put there ("counted") the responses counted per
+    institution (the response's own), unit, demographics and first release, for `count_rows`
+    (the release rules count them so instead of scanning the responses again)."""
+    decoder = _Decoder(period, instrument, spec, None)
+    copy = connection.vendor == "postgresql" and BINARY_COPY
+    if copy:
+        data = _copy_responses(period, decoder)
+    roster = _roster_counts(
+        period, decoder.gender_index, decoder.employment_index, decoder.age_index
+    )
+    if copy:
+        # The period's institutions: those with a roster or responses (period_institutions),
+        # read from what was loaded rather than by two more scans.
+        ids = _present_ids(data["institution"]) | _present_ids(roster["institution"])
+        institutions = list(Institution.objects.filter(pk__in=ids).order_by("code"))
+    else:
+        institutions = period_institutions(period)
+    institutions = sorted(institutions, key=lambda inst: inst.code)
     institution_index = {inst.pk: i for i, inst in enumerate(institutions)}
     units = sorted(
         Unit.objects.filter(institution__in=institutions),
@@ -286,39 +537,25 @@ def survey_data_for_period(period: Period, instrument, spec) -> SurveyData:
     lookup = np.full(max((unit.pk for unit in units), default=0) + 1, -1, dtype=np.int64)
     for i, unit in enumerate(units):
         lookup[unit.pk] = i
-    gender_index = {code: i for i, code in enumerate(GENDERS)}
-    employment_index = {code: i for i, code in enumerate(EMPLOYMENT_TYPES)}
-    age_index = {code: i for i, code in enumerate(AGE_BANDS)}
-    width = len(spec.survey_items)
-    max_picks = instrument.max_picks
-    pick_index = {value.code: i for i, value in enumerate(spec.pick_values)}
-
-    responses = Response.objects.filter(period=period).order_by()
-    table = _Columns(
-        responses.count(),
-        unit=(np.int32, (), 0),
-        gender=(np.int8, (), -1),
-        employment=(np.int8, (), -1),
-        age_band=(np.int8, (), -1),
-        answers=(np.uint8, (width,), 0),
-        personal=(np.int16, (max_picks,), -1),
-        current=(np.int16, (max_picks,), -1),
-        wanted=(np.int16, (max_picks,), -1),
-    )
-    for columns in _response_columns(responses, period):
-        first = table.size
-        part = table.take(len(columns[0]))
-        unit_ids, genders, employments, ages, answers, *pick_columns = columns
-        part["unit"][:] = _units(unit_ids, lookup)
-        part["gender"][:] = _codes(genders, gender_index, "gender")
-        part["employment"][:] = _codes(employments, employment_index, "employment_type")
-        part["age_band"][:] = _codes(ages, age_index, "age_band")
-        _answers(answers, width, part["answers"], first)
-        for name, strings in zip(("personal", "current", "wanted"), pick_columns, strict=True):
-            _picks(strings, pick_index, spec.pick_values, max_picks, part[name], first)
-    data = table.arrays()
-
-    roster_data = _roster_arrays(period, lookup, gender_index, employment_index, age_index)
+    decoder.lookup = lookup
+    if copy:
+        data["unit"] = _units(data.pop("unit_id"), lookup)
+        institution_ids, first_release = data.pop("institution"), data.pop("first_release")
+        if extra is not None:
+            arrays = {name: data[name] for name in ("unit", "gender", "employment", "age_band")}
+            extra["counted"] = _count_keys(
+                {
+                    **arrays,
+                    "institution": institution_ids,
+                    "first_release": first_release,
+                    "institution_codes": {inst.pk: inst.code for inst in institutions},
+                    "unit_codes": [unit.code for unit in units],
+                }
+            )
+        del institution_ids, first_release
+    else:
+        data = _generic_responses(Response.objects.filter(period=period).order_by(), decoder)
+    roster_data = _roster_arrays(roster, lookup)
 
     return SurveyData(
         institutions=[inst.code for inst in institutions],
@@ -333,4 +570,62 @@ def survey_data_for_period(period: Period, instrument, spec) -> SurveyData:
         roster_gender=roster_data["gender"],
         roster_employment=roster_data["employment"],
         roster_age_band=roster_data["age_band"],
+    )
+
+
+def _count_keys(extra: dict) -> dict:
+    """Count the loaded responses per (institution, unit, gender, employment type, age band,
+    first release) from the arrays in `extra`: return the combinations (one int64 key each,
+    mixed radix) and their counts, with what `count_rows` needs to name them. A few MB at most
+    (units x 16 combinations x releases), so the per-response arrays can go."""
+    institution_ids, first_release = extra["institution"], extra["first_release"]
+    pks = np.array(sorted(extra["institution_codes"]), dtype=np.int64)
+    releases = int(first_release.max()) + 2 if first_release.size else 1  # -1 (none) .. max
+    radices = [pks.shape[0], len(extra["unit_codes"]), 3, 3, 5, releases]
+    digits = [np.searchsorted(pks, institution_ids), extra["unit"], extra["gender"] + 1,
+              extra["employment"] + 1, extra["age_band"] + 1, first_release + 1]  # fmt: skip
+    for values, radix in zip(digits[2:5], radices[2:5], strict=True):
+        if values.size and values.max() >= radix:
+            raise SurveyDataError("kode demografi di luar jangkauan / demographic out of range")
+    key = np.zeros(institution_ids.shape[0], dtype=np.int64)
+    for values, radix in zip(digits, radices, strict=True):
+        key = key * radix + values
+    keys, counts = np.unique(key, return_counts=True)
+    codes = extra["institution_codes"]
+    return {
+        "keys": keys,
+        "counts": counts,
+        "radices": radices,
+        "institution_codes": [codes[pk] for pk in pks.tolist()],
+        "unit_codes": extra["unit_codes"],
+    }
+
+
+def count_rows(extra: dict) -> list[tuple]:
+    """Return the responses loaded with `extra` (`survey_data_for_period`) counted per
+    (institution code, unit code, gender, employment type, age band, first release or None):
+    the rows budaya.results.release.response_counts reads from the database (a demographic left
+    out is "", as stored), each combination once."""
+    counted = extra["counted"]
+    keys, radices = counted["keys"], counted["radices"]
+    parts = []
+    for radix in reversed(radices):
+        parts.append(keys % radix)
+        keys = keys // radix
+    first, ages, employments, genders, units, institutions = parts
+    names = [
+        np.array([*values, ""], dtype=object) for values in (GENDERS, EMPLOYMENT_TYPES, AGE_BANDS)
+    ]
+    releases = np.array([None, *range(radices[-1] - 1)], dtype=object)
+    return list(
+        zip(
+            np.array(counted["institution_codes"], dtype=object)[institutions].tolist(),
+            np.array(counted["unit_codes"], dtype=object)[units].tolist(),
+            names[0][genders - 1].tolist(),  # 0 (left out) - 1 = the "" at the end
+            names[1][employments - 1].tolist(),
+            names[2][ages - 1].tolist(),
+            releases[first].tolist(),
+            counted["counts"].tolist(),
+            strict=True,
+        )
     )
