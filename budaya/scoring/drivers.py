@@ -23,12 +23,12 @@ they are equal). The numba scoring kernel sums them in its own pass over the ans
 already has every behaviour and engagement score of the row (budaya.scoring.kernel,
 `accumulate_fast(..., drivers_out=...)`), and the engine hands them to `period_drivers`; with
 the numpy reference kernel, `unit_moments` makes a compiled pass of its own (same sums, tested
-equal to rounding); `pool_moments`
-adds units into institutions and institutions into the nation, which pools the complete cases
-of the eligible institutions, as national α and national breakdown cells do (§9);
-`relative_weights` turns the sums of many groups into correlation matrices at once and their
-weights in one compiled loop over the groups (`_johnson`, in parallel, one eigendecomposition
-per group).
+equal to rounding); `pool_moments` adds units into institutions and institutions into the
+nation (one compiled loop), which pools the complete cases of the eligible institutions, as
+national α and national breakdown cells do (§9); `_johnson` computes the weights of the shown
+groups with at least 30 complete cases only, in one compiled parallel loop over them: each
+group's correlations from its sums, then one eigendecomposition (`relative_weights` is the same
+for groups given as arrays).
 """
 
 import math
