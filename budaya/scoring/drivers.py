@@ -23,12 +23,12 @@ they are equal). The numba scoring kernel sums them in its own pass over the ans
 already has every behaviour and engagement score of the row (budaya.scoring.kernel,
 `accumulate_fast(..., drivers_out=...)`), and the engine hands them to `period_drivers`; with
 the numpy reference kernel, `unit_moments` makes a compiled pass of its own (same sums, tested
-equal to rounding); `pool_moments`
-adds units into institutions and institutions into the nation, which pools the complete cases
-of the eligible institutions, as national α and national breakdown cells do (§9);
-`relative_weights` turns the sums of many groups into correlation matrices at once and their
-weights in one compiled loop over the groups (`_johnson`, in parallel, one eigendecomposition
-per group).
+equal to rounding); `pool_moments` adds units into institutions and institutions into the
+nation (one compiled loop), which pools the complete cases of the eligible institutions, as
+national α and national breakdown cells do (§9); `_johnson` computes the weights of the shown
+groups with at least 30 complete cases only, in one compiled parallel loop over them: each
+group's correlations from its sums, then one eigendecomposition (`relative_weights` is the same
+for groups given as arrays).
 """
 
 import math
@@ -164,40 +164,67 @@ def unit_moments(spec: ScoringSpec, answers: np.ndarray, unit: np.ndarray, n_uni
 def pool_moments(moments, parent: np.ndarray, n_parents: int, members=None):
     """Add group sums into their parents' (`members`, bool per group, restricts which)."""
     count, s1, s2, low, high = moments
-    parent = np.asarray(parent, dtype=np.intp)
-    if members is not None:
-        keep = np.asarray(members, dtype=bool)
-        count, s1, s2, low, high = (a[keep] for a in moments)
-        parent = parent[keep]
-    order = np.argsort(parent, kind="stable")
-    parent = parent[order]
-    starts = np.searchsorted(parent, np.arange(n_parents))
-    present = np.bincount(parent, minlength=n_parents) > 0
-    out = [np.zeros((n_parents,) + a.shape[1:], dtype=a.dtype) for a in (count, s1, s2)]
-    out += [np.full((n_parents, P + 1), np.inf), np.full((n_parents, P + 1), -np.inf)]
-    if parent.size:
-        firsts = starts[present]
-        for target, source, reduce in (
-            (out[0], count, np.add),
-            (out[1], s1, np.add),
-            (out[2], s2, np.add),
-            (out[3], low, np.minimum),
-            (out[4], high, np.maximum),
-        ):
-            target[present] = reduce.reduceat(source[order], firsts, axis=0)
-    return tuple(out)
+    parent = np.asarray(parent, dtype=np.int64)
+    if members is None:
+        member = np.ones(parent.shape[0], dtype=np.bool_)
+    else:
+        member = np.asarray(members, dtype=np.bool_)
+    return _pool(np.asarray(count, dtype=np.int64), s1, s2, low, high, parent, n_parents, member)
+
+
+@njit(cache=True)
+def _pool(count, s1, s2, low, high, parent, n_parents, member):
+    """The compiled loop of `pool_moments`: one pass over the groups, each added into its
+    parent (sums added, min and max kept)."""
+    width = s1.shape[1]
+    out_count = np.zeros(n_parents, dtype=np.int64)
+    out_s1 = np.zeros((n_parents, width))
+    out_s2 = np.zeros((n_parents, width, width))
+    out_low = np.full((n_parents, width), np.inf)
+    out_high = np.full((n_parents, width), -np.inf)
+    for g in range(count.shape[0]):
+        if not member[g]:
+            continue
+        p = parent[g]
+        out_count[p] += count[g]
+        for j in range(width):
+            out_s1[p, j] += s1[g, j]
+            out_low[p, j] = min(out_low[p, j], low[g, j])
+            out_high[p, j] = max(out_high[p, j], high[g, j])
+            for k in range(width):
+                out_s2[p, j, k] += s2[g, j, k]
+    return out_count, out_s1, out_s2, out_low, out_high
 
 
 @njit(cache=True, parallel=True)
-def _johnson(correlation, tolerance):
-    """Johnson's raw weights ε (G, 21) from correlation matrices (G, 22, 22) of the 21
-    behaviours and engagement (last): per group (in parallel) R_xx = Q Λ Qᵀ,
+def _johnson(count, s1, s2, constant, rows, tolerance, epsilon):
+    """Johnson's raw weights of the groups `rows` into `epsilon` (G, 21), from their
+    complete-case count, Σz, Σzzᵀ and constant columns; per group (in parallel): the
+    correlation matrix R of the 21 behaviours and engagement (last), R_xx = Q Λ Qᵀ,
     Λ_½ = Q Λ^½ Qᵀ, β = Λ_½⁺ r_xy = Q Λ^-½ Qᵀ r_xy, ε_j = Σ_k (Λ_½)_jk² β_k², eigenvalues
-    below tolerance · the largest counted as zero."""
-    groups = correlation.shape[0]
-    epsilon = np.zeros((groups, P))
-    for g in prange(groups):
-        eigenvalues, q = np.linalg.eigh(np.ascontiguousarray(correlation[g, :P, :P]))
+    below tolerance · the largest counted as zero; a constant behaviour's weight is 0. Rows of
+    a group with constant engagement are left as they are."""
+    width = P + 1
+    for i in prange(rows.shape[0]):
+        g = rows[i]
+        if constant[g, P]:
+            continue
+        n = np.float64(count[g])
+        # Centred sums, then correlations (a constant column's row and column are 0).
+        inverse = np.zeros(width)
+        for j in range(width):
+            diagonal = s2[g, j, j] - s1[g, j] * s1[g, j] / n
+            if not constant[g, j] and diagonal > 0:
+                inverse[j] = 1.0 / np.sqrt(diagonal)
+        correlation = np.empty((P, P))
+        r_xy = np.empty(P)
+        for j in range(P):
+            for k in range(P):
+                centred = s2[g, j, k] - s1[g, j] * s1[g, k] / n
+                correlation[j, k] = centred * inverse[j] * inverse[k]
+            centred = s2[g, j, P] - s1[g, j] * s1[g, P] / n
+            r_xy[j] = centred * inverse[j] * inverse[P]
+        eigenvalues, q = np.linalg.eigh(correlation)
         largest = eigenvalues.max()
         root = np.zeros(P)
         rotated = np.zeros(P)  # Λ^-½ Qᵀ r_xy
@@ -206,7 +233,7 @@ def _johnson(correlation, tolerance):
                 root[m] = np.sqrt(eigenvalues[m])
                 projection = 0.0
                 for k in range(P):
-                    projection += q[k, m] * correlation[g, k, P]
+                    projection += q[k, m] * r_xy[k]
                 rotated[m] = projection / root[m]
         beta = np.zeros(P)
         for k in range(P):
@@ -215,6 +242,9 @@ def _johnson(correlation, tolerance):
                 total += q[k, m] * rotated[m]
             beta[k] = total * total  # β_k²
         for j in range(P):
+            if constant[g, j]:
+                epsilon[g, j] = 0.0
+                continue
             total = 0.0
             for k in range(P):
                 half = 0.0
@@ -222,35 +252,39 @@ def _johnson(correlation, tolerance):
                     half += q[j, m] * root[m] * q[k, m]
                 total += half * half * beta[k]
             epsilon[g, j] = total
-    return epsilon
+
+
+def _weights_of(count, s1, s2, constant, rows) -> tuple[np.ndarray, np.ndarray]:
+    """Return (r2 (G,), weights (G, 21)) of the groups `rows` (indices into the G groups; each
+    with at least 30 complete cases), NaN elsewhere and where engagement is constant."""
+    n_groups = count.shape[0]
+    weights = np.full((n_groups, P), np.nan)
+    r2 = np.full(n_groups, np.nan)
+    if rows.size:
+        _johnson(
+            np.asarray(count, dtype=np.int64),
+            s1,
+            s2,
+            np.asarray(constant, dtype=np.bool_),
+            np.asarray(rows, dtype=np.int64),
+            EIGENVALUE_TOLERANCE,
+            weights,
+        )
+        r2[rows] = weights[rows].sum(axis=1)
+    return r2, weights
 
 
 def relative_weights(count, s1, s2, constant) -> tuple[np.ndarray, np.ndarray]:
     """Return (r2 (G,), weights (G, 21)) of Johnson's relative weights of many groups from
     their complete-case count, Σz and Σzzᵀ (z may be shifted by a constant) and the mask of
     constant columns; NaN where a group has fewer than 30 complete cases or constant
-    engagement. Vectorised over the groups; the eigendecompositions run in `_johnson`."""
-    count = np.asarray(count, dtype=float)
-    n_groups = count.shape[0]
-    r2 = np.full(n_groups, np.nan)
-    weights = np.full((n_groups, P), np.nan)
-    constant = np.asarray(constant, dtype=bool)
-    ok = (count >= MINIMUM_COMPLETE_CASES) & ~constant[:, P]
-    if not ok.any():
-        return r2, weights
-    n = count[ok]
-    s1 = s1[ok]
-    constant = constant[ok]
-    m2 = s2[ok] - s1[:, :, None] * s1[:, None, :] / n[:, None, None]
-    diagonal = np.diagonal(m2, axis1=1, axis2=2)
-    scale = np.sqrt(np.where(constant | (diagonal <= 0), 0.0, diagonal))
-    inverse = np.divide(1.0, scale, out=np.zeros_like(scale), where=scale > 0)
-    correlation = m2 * inverse[:, :, None] * inverse[:, None, :]
-    epsilon = _johnson(np.ascontiguousarray(correlation), EIGENVALUE_TOLERANCE)
-    epsilon[constant[:, :P]] = 0.0
-    weights[ok] = epsilon
-    r2[ok] = epsilon.sum(axis=1)
-    return r2, weights
+    engagement. The groups are computed in one compiled parallel loop (`_johnson`, one
+    eigendecomposition per group)."""
+    count = np.asarray(count, dtype=np.int64)
+    s1 = np.asarray(s1, dtype=float)
+    s2 = np.asarray(s2, dtype=float)
+    rows = np.flatnonzero(count >= MINIMUM_COMPLETE_CASES)
+    return _weights_of(count, s1, s2, constant, rows)
 
 
 def drivers_object(n, r2, weights) -> dict | None:
@@ -325,11 +359,8 @@ def period_drivers(
 
     def level(moments, shown):
         count, s1, s2, low, high = moments
-        r2 = np.full(count.shape[0], np.nan)
-        weights = np.full((count.shape[0], P), np.nan)
         rows = np.flatnonzero(np.asarray(shown, dtype=bool) & (count >= MINIMUM_COMPLETE_CASES))
-        constant = low[rows] == high[rows]
-        r2[rows], weights[rows] = relative_weights(count[rows], s1[rows], s2[rows], constant)
+        r2, weights = _weights_of(count, s1, s2, low == high, rows)
         return count, r2, weights
 
     return GroupDrivers(

@@ -100,6 +100,13 @@ KERNELS = ("numba", "numpy")
 ALPHA_N, ALPHA_Q, ALPHA_T1, ALPHA_T2 = range(4)
 # The §13 driver sums are of z − 50 (scores are on 0..100): small cross products.
 DRIVER_SHIFT = 50.0
+# Length of z = (b_1..b_21, e) of a complete case, and the row length of its cross-product sums,
+# padded to a multiple of 8 float64 (the padding columns stay 0): a compile-time loop length.
+DRIVER_WIDTH = len(BEHAVIOUR_CODES) + 1
+DRIVER_PAD = -(-DRIVER_WIDTH // 8) * 8
+# Complete cases are held this many at a time and added to Σzzᵀ together (a rank-4 update
+# loads and stores each sum once per 4 rows).
+DRIVER_ROWS = 4
 # How many rows ahead the scatter prefetches the places it will write (8 to 32 measured alike).
 SCATTER_AHEAD = 16
 # At most this many blocks of rows in the counting sort (and threads in the scatter): each
@@ -385,7 +392,7 @@ def accumulate_fast(
     d_stats = np.zeros((driver_units, 4, width))
     d_stats[:, 1] = np.inf
     d_stats[:, 2] = -np.inf
-    d_s2 = np.zeros((driver_units, width, width))
+    d_s2 = np.zeros((driver_units, width, DRIVER_PAD))
     if data.n:
         answers = np.ascontiguousarray(data.answers)
         picks = np.ascontiguousarray(data.picks)
@@ -446,9 +453,10 @@ def accumulate_fast(
             d_stats = np.zeros((n_units, 4, width))
             d_stats[:, 1] = np.inf
             d_stats[:, 2] = -np.inf
-            d_s2 = np.zeros((n_units, width, width))
+            d_s2 = np.zeros((n_units, width, DRIVER_PAD))
         count = d_stats[:, 3, 0].astype(np.int64)
-        drivers_out["units"] = (count, d_stats[:, 0], d_s2, d_stats[:, 1], d_stats[:, 2])
+        s2 = d_s2[:, :, :width]
+        drivers_out["units"] = (count, d_stats[:, 0], s2, d_stats[:, 1], d_stats[:, 2])
     cells = cells.reshape(n_institutions, N_GENDER, N_EMPLOYMENT, N_AGE, n_columns)
     return Sums(dict(layout.columns), units), Sums(dict(layout.columns), cells)
 
@@ -612,14 +620,17 @@ def _accumulate(
         # Item scores, answered and favourable flags, with one more slot than items: always
         # 0, the padding of `behaviour_items`.
         item_scratch = np.zeros((3, item_offset.shape[0] + 1))
-        # Behaviour totals, answered counts and sums of squares.
-        # (A fourth row: the drivers' z of a complete case, behaviours then engagement.)
-        behaviour_scratch = np.zeros((4, n_values * 3 + 1))
+        # Behaviour totals, answered counts and sums of squares; then the drivers' complete
+        # cases not yet in Σzzᵀ: up to DRIVER_ROWS rows z − 50 (behaviours then engagement,
+        # zero padded) and a last row whose first slot counts them (`_add_driver_rows`).
+        behaviour_scratch = np.zeros((3 + DRIVER_ROWS + 1, max(n_values * 3 + 1, DRIVER_PAD)))
+        driver_rows = behaviour_scratch[3:]
         measure_score = np.zeros(n_measures)
         measure_valid = np.zeros(n_measures)
         stamp = np.full((3, limiting.shape[0]), -1, dtype=np.int64)
         distinct = np.zeros((3, max(picks.shape[2], 1)), dtype=np.int64)
         counts = np.zeros(3, dtype=np.int64)
+        held_unit = 0  # the unit of the complete cases held in `driver_rows`
         for key in range(rank_starts[i] * CELLS_PER_UNIT, rank_starts[i + 1] * CELLS_PER_UNIT):
             first = key_starts[key]
             last = key_starts[key + 1]
@@ -628,6 +639,9 @@ def _accumulate(
             # The unit of this run (an institution's units are this thread's alone); row 0 of
             # the driver sums, a dummy, when they are not wanted.
             u = unit_order[key // CELLS_PER_UNIT] if want_drivers else 0
+            if u != held_unit:  # a unit's runs are consecutive: add its held rows
+                _add_driver_rows(driver_rows, d_s2[held_unit])
+                held_unit = u
             # Two copies of the row loop, each with `weighted` a constant, so neither tests it
             # per column.
             if weighted:
@@ -653,6 +667,30 @@ def _accumulate(
                 unit_sums[c] += acc[c]
                 cell_sums[c] += acc[c]
             acc[:] = 0.0
+        _add_driver_rows(driver_rows, d_s2[held_unit])
+
+
+@njit(cache=True)
+def _add_driver_rows(rows, s2):
+    """Add the rows z held in `rows` (their number in rows[DRIVER_ROWS, 0]; all DRIVER_ROWS
+    of them at once: a rank-4 update) to Σzzᵀ `s2`, and empty `rows`."""
+    held = np.int64(rows[DRIVER_ROWS, 0])
+    rows[DRIVER_ROWS, 0] = 0.0
+    if held == DRIVER_ROWS:
+        z0, z1, z2, z3 = rows[0], rows[1], rows[2], rows[3]
+        for j in range(DRIVER_WIDTH):
+            a0, a1, a2, a3 = z0[j], z1[j], z2[j], z3[j]
+            row_sums = s2[j]
+            for k in range(DRIVER_PAD):
+                row_sums[k] += a0 * z0[k] + a1 * z1[k] + a2 * z2[k] + a3 * z3[k]
+    else:
+        for r in range(held):
+            z = rows[r]
+            for j in range(DRIVER_WIDTH):
+                zj = z[j]
+                row_sums = s2[j]
+                for k in range(DRIVER_PAD):
+                    row_sums[k] += zj * z[k]
 
 
 @njit(inline="always")
@@ -690,7 +728,8 @@ def _add_rows(
 ):
     """Add the quantities of rows first..last-1 to `acc` (and with `want_drivers` each complete
     case's z = (b_1..b_21, e) to its unit's driver sums: `d_stats` rows Σ(z − 50), min, max
-    and [count, …], `d_s2` Σ(z − 50)(z − 50)ᵀ)."""
+    and [count, …], `d_s2` Σ(z − 50)(z − 50)ᵀ, through `behaviour_scratch[3:]`, which holds up
+    to DRIVER_ROWS complete cases until they are added together, see `_add_driver_rows`)."""
     n_items = item_offset.shape[0]
     n_values = value_items.shape[0]
     n_behaviours = n_values * 3
@@ -794,11 +833,14 @@ def _add_rows(
             for j in range(n_behaviours):
                 complete = complete & (behaviour_count[j] >= 1.0)
             if complete:
-                z = behaviour_scratch[3]
+                driver_rows = behaviour_scratch[3:]
+                held = np.int64(driver_rows[DRIVER_ROWS, 0])
+                z = driver_rows[held]
                 d_stats[3, 0] += 1.0
+                # The scores just computed: total / count (times a validity of 1).
                 for j in range(n_behaviours):
-                    z[j] = behaviour_total[j] / behaviour_count[j]
-                z[n_behaviours] = total / count
+                    z[j] = measure_score[BEHAVIOUR_MEASURE + j]
+                z[n_behaviours] = measure_score[ENG]
                 width = n_behaviours + 1
                 for j in range(width):
                     value = z[j]
@@ -806,11 +848,9 @@ def _add_rows(
                     d_stats[2, j] = max(d_stats[2, j], value)
                     z[j] = value - DRIVER_SHIFT
                     d_stats[0, j] += z[j]
-                for j in range(width):
-                    zj = z[j]
-                    row_sums = d_s2[j]
-                    for k in range(width):
-                        row_sums[k] += zj * z[k]
+                driver_rows[DRIVER_ROWS, 0] = held + 1
+                if held + 1 == DRIVER_ROWS:
+                    _add_driver_rows(driver_rows, d_s2)
         # Values selection: distinct picks per question, Energi Positif, overlaps. A slot that
         # is empty or repeats a pick goes through the same steps, adding 0 (on value 0).
         limiting_current = 0
