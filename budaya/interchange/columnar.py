@@ -167,12 +167,13 @@ def _plain_csv(path: Path, typed: dict) -> tuple[list[str], object] | None:
     if frame.height + 1 != lines or frame.height == 0:
         return None
     text = [name for name in header if name not in typed]
+    numbers = [name for name in header if name in typed]
     counted = frame.select(
         *(
             pl.col(name).str.len_bytes().sum().cast(pl.Int64).alias(f"t{k}")
             for k, name in enumerate(text)
         ),
-        *(pl.col(name).count().cast(pl.Int64).alias(f"n{k}") for k, name in enumerate(typed)),
+        *(pl.col(name).count().cast(pl.Int64).alias(f"n{k}") for k, name in enumerate(numbers)),
     ).row(0)
     header_bytes = len(first) - (width - 1)
     if size != header_bytes + sum(counted) + commas + newlines + crs:
