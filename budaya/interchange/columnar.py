@@ -117,8 +117,9 @@ def text_table_of_parquet(path: Path, problems: Problems) -> Table | None:
     return Table(path, header, rows())
 
 
-def _plain_csv(path: Path, typed: dict) -> tuple[list[str], object] | None:
-    """Return (header, frame) of a CSV file without any quote character, or None.
+def plain_csv(source: Path | bytes, typed: dict) -> tuple[list[str], object] | None:
+    """Return (header, frame) of a CSV file (a path or its bytes) in UTF-8 without a byte-order
+    mark or any quote character, or None.
 
     The columns named in `typed` are parsed by polars to that type (an empty cell is null), the
     others are kept as text. Every line is checked to hold exactly the header's cells from byte
@@ -126,10 +127,12 @@ def _plain_csv(path: Path, typed: dict) -> tuple[list[str], object] | None:
     equal the bytes of its text cells, one byte per non-empty typed cell, its commas and line
     ends, so no cell can hold more than the one digit polars read (" 3", "03" or "+3" would be
     read as 3 by polars but refused by the row reader)."""
+    import io
+
     import polars as pl
 
-    data = path.read_bytes()
-    if b'"' in data:
+    data = source if isinstance(source, bytes) else source.read_bytes()
+    if b'"' in data or data.startswith(b"\xef\xbb\xbf"):
         return None
     crs = data.count(b"\r")
     newlines = data.count(b"\n")
@@ -144,6 +147,8 @@ def _plain_csv(path: Path, typed: dict) -> tuple[list[str], object] | None:
     lines = newlines + (0 if data.endswith(b"\n") else 1)
     commas = data.count(b",")
     size = len(data)
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
     del data
     width = len(header)
     if len(set(header)) != width or commas != (width - 1) * lines:
@@ -151,7 +156,7 @@ def _plain_csv(path: Path, typed: dict) -> tuple[list[str], object] | None:
     schema = {name: typed.get(name, pl.String) for name in header}
     try:
         frame = pl.read_csv(
-            path,
+            source,
             schema=schema,
             has_header=True,
             empty_string_is_null=False,
@@ -278,7 +283,7 @@ def read_clean(path: Path, spec, max_picks: int, required, pick_columns, pick_co
     item_codes = [item.code for item in items]
     found = None
     if kind == "csv":
-        found = _plain_csv(path, {code: pl.UInt8 for code in item_codes})
+        found = plain_csv(path, {code: pl.UInt8 for code in item_codes})
     if found is not None:
         header, frame = found
         typed = True
@@ -400,7 +405,7 @@ def read_clean_roster(path: Path, required, optional, genders, employment_types)
     kind = kind_of(path)
     if kind is None:
         return None
-    found = _plain_csv(path, {}) if kind == "csv" else None
+    found = plain_csv(path, {}) if kind == "csv" else None
     if found is None:
         frame = frame_of(path, kind)
         if frame is None or frame.height == 0:
