@@ -10,7 +10,7 @@ period, then times the command itself in a child process, twice:
 
 - first import: every row is new;
 - second import: the same file again, so every entry is matched by NIP and updated (the
-  replacement of a draft period's roster).
+  replacement of a draft period's roster; left out with --once).
 
 Each line gives the wall time of the whole command (Python start-up, Django, reading and
 checking the file, the preview, writing) and the child's peak resident memory.
@@ -43,6 +43,9 @@ def parse_arguments(argv=None) -> argparse.Namespace:
         help="an empty database to use (postgresql://...); default a new SQLite file",
     )
     parser.add_argument("--repeat", type=int, default=1, help="time each import R times")
+    parser.add_argument(
+        "--once", action="store_true", help="only the first import (no replacement)"
+    )
     return parser.parse_args(argv)
 
 
@@ -137,7 +140,8 @@ def main(argv=None) -> int:
             f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}"
         )
         environment = dict(os.environ, PYTHONPATH=str(ROOT))
-        for label in ("first import (all new)", "second import (all updated)"):
+        labels = ["first import (all new)", "second import (all updated)"]
+        for label in labels[:1] if args.once else labels:
             best, peak = None, 0.0
             for _ in range(args.repeat):
                 seconds, memory = import_once(path, institution, environment)

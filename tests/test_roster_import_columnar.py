@@ -214,3 +214,30 @@ def test_a_file_over_the_row_limit_gets_the_row_readers_message(draft_period, se
         )
         is None
     )
+
+
+def test_a_nip_on_another_institutions_roster_is_named_with_that_institution(draft_period):
+    from budaya.institutions.models import Institution, Unit
+
+    period, institution, _units = draft_period
+    text = roster_text(40)
+    taken = text.splitlines()[5].split(",")[0]
+    other = Institution.objects.create(
+        code="KOTA-LAIN", name="Kota Lain", kind="kota", region="barat"
+    )
+    RosterEntry.objects.create(
+        period=period,
+        institution=other,
+        unit=Unit.objects.create(institution=other, code="X", name="X"),
+        nip=taken,
+        name="Orang Lain",
+        gender="L" if taken[14] == "1" else "P",
+        employment_type="PNS",
+        birth_date=dt.date(int(taken[:4]), int(taken[4:6]), int(taken[6:8])),
+    )
+    found = problems(period, institution, text.encode())
+    assert found == [
+        f"Baris 6, kolom nip / row 6, column nip: NIP {taken} sudah terdaftar di instansi "
+        f"KOTA-LAIN pada periode ini / NIP {taken} is already on KOTA-LAIN's roster in this "
+        f"period"
+    ]

@@ -152,12 +152,23 @@ def _check_nips_elsewhere(period, institution, checked) -> None:
     """Record NIPs already on another institution's roster in the same period."""
     nips = [row.nip for row in checked.rows]
     taken = {}
-    for start in range(0, len(nips), 5000):
-        taken.update(
-            RosterEntry.objects.filter(period=period, nip__in=nips[start : start + 5000])
-            .exclude(institution=institution)
-            .values_list("nip", "institution__code")
-        )
+    # Plain SQL on the (period, nip) index: building the ORM's IN lists of 5,000 took seconds.
+    quote = connection.ops.quote_name
+    roster, institutions = RosterEntry._meta, Institution._meta
+    columns = {name: quote(roster.get_field(name).column) for name in ("period", "nip")}
+    owner = quote(roster.get_field("institution").column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(nips), 5000):
+            batch = nips[start : start + 5000]
+            cursor.execute(
+                f"SELECT r.{columns['nip']}, i.{quote(institutions.get_field('code').column)} "
+                f"FROM {quote(roster.db_table)} r JOIN {quote(institutions.db_table)} i "
+                f"ON i.{quote(institutions.pk.column)} = r.{owner} "
+                f"WHERE r.{columns['period']} = %s AND r.{owner} <> %s "
+                f"AND r.{columns['nip']} IN ({', '.join(['%s'] * len(batch))})",
+                [period.pk, institution.pk, *batch],
+            )
+            taken.update(cursor.fetchall())
     if not taken:
         return
     for row in checked.rows:
