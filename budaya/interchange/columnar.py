@@ -13,9 +13,7 @@ surrounding spaces, answers 1..K or empty, known codes).
 from pathlib import Path
 
 import numpy as np
-from numba import njit
 
-import budaya.scoring.kernel  # noqa: F401 - points numba's cache at a writable folder first
 from budaya.interchange.errors import Problems
 from budaya.interchange.tables import PARQUET_SUFFIXES, XLSX_SUFFIXES, Table, check_header
 from budaya.language import Message
@@ -206,7 +204,6 @@ def _pairs(frame, first_row: int = 2):
     return pairs, firsts.tolist(), counts.astype(np.int64).tolist(), pair
 
 
-@njit(cache=True)
 def _split_picks(data, ends, known, known_ends, max_picks, out):
     """Fill `out` (n, max_picks) with the indices of the codes of each cell (cell i is
     data[ends[i - 1]:ends[i]], codes separated by ";", `known` the codes' bytes end to end,
@@ -264,9 +261,24 @@ def _pick_cells(column, pick_codes, max_picks: int) -> np.ndarray | None:
     known = np.frombuffer(b"".join(raw), dtype=np.uint8)
     known_ends = np.cumsum([len(code) for code in raw]).astype(np.int64)
     out = np.full((column.len(), max_picks), -1, dtype=np.int16)
-    if _split_picks(data, ends, known, known_ends, max_picks, out) >= 0:
+    if _compiled_split_picks()(data, ends, known, known_ends, max_picks, out) >= 0:
         return None
     return out
+
+
+_compiled = []
+
+
+def _compiled_split_picks():
+    """Return `_split_picks` compiled by numba (on first use: importing the interchange
+    package, as every web process does, does not load numba)."""
+    if not _compiled:
+        from numba import njit
+
+        import budaya.scoring.kernel  # noqa: F401 - points numba's cache at a writable folder
+
+        _compiled.append(njit(cache=True)(_split_picks))
+    return _compiled[0]
 
 
 def read_clean(path: Path, spec, max_picks: int, required, pick_columns, pick_codes):
