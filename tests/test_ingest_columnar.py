@@ -216,6 +216,11 @@ def odd_responses(lines: list[str]) -> dict[str, str]:
         + "\n",
         "CRLF": "\r\n".join(lines) + "\r\n",
         "quoted cell": with_cell(header.index("unit"), f'"{first[header.index("unit")]}"'),
+        # Python's strip() removes \x1f, polars' strip_chars() does not.
+        "unit ending in a separator": with_cell(
+            header.index("unit"), first[header.index("unit")] + "\x1f"
+        ),
+        "pick ending in a separator": with_cell(pick, first[pick] + "\x1f"),
     }
 
 
@@ -245,3 +250,23 @@ def test_the_byte_counts_send_a_non_canonical_answer_to_the_row_reader(files, tm
             assert found is None, name
         else:
             assert found is not None, name
+
+
+def test_a_roster_cell_only_python_strips_is_read_as_the_row_reader_reads_it(
+    files, tmp_path, monkeypatch
+):
+    lines = (files / "roster.csv").read_text(encoding="utf-8").splitlines()[:40]
+    header = lines[0].split(",")
+    for column, value in (("unit", None), ("name", "\x1f"), ("institution", None)):
+        cells = lines[1].split(",")
+        position = header.index(column)
+        cells[position] = value if value is not None else cells[position] + "\x1e"
+        path = tmp_path / f"roster-{column}.csv"
+        path.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n")
+        fast = problems_of(read_roster, path)
+        with monkeypatch.context() as patch:
+            row_reader_only(patch)
+            slow = problems_of(read_roster, path)
+        assert fast == slow, column
+        if not slow:
+            same_responses(*read_both(monkeypatch, read_roster, path))

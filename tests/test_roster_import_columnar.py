@@ -163,6 +163,7 @@ def odd_files(text: str) -> dict[str, str]:
 
     return {
         "space around a unit": cell(4, " SETDA "),
+        "separator after a unit": cell(4, "SETDA\x1f"),  # only Python's strip() removes it
         "unknown unit": cell(4, "DINSOS"),
         "another institution": cell(5, "KAB-LAIN"),
         "nip of 17 digits": cell(0, cells[0][:17]),

@@ -19,6 +19,9 @@ from budaya.interchange.tables import PARQUET_SUFFIXES, XLSX_SUFFIXES, Table, ch
 from budaya.language import Message
 from budaya.scoring.spec import AGE_BANDS, EMPLOYMENT_TYPES, GENDERS
 
+# A cell Python's str.strip() would change: Unicode White_Space (the regex's \s, which polars'
+# strip_chars() also removes) and the separators \x1c-\x1f, which only Python removes.
+EDGE_SPACE = r"^[\s\x1c-\x1f]|[\s\x1c-\x1f]$"
 # A weight the row reader's float() reads exactly like polars: plain decimal notation.
 _PLAIN_DECIMAL = r"^[0-9]+(\.[0-9]+)?$"
 
@@ -335,7 +338,7 @@ def read_clean(path: Path, spec, max_picks: int, required, pick_columns, pick_co
     checks = [*zero, *((expression > top).any() for expression in answer.values())]
 
     # Codes and identifiers: no surrounding spaces, nothing empty, nothing repeated.
-    checks += [(col(name) != col(name).str.strip_chars()).any() for name in required]
+    checks += [col(name).str.contains(EDGE_SPACE).any() for name in required]
     checks += [
         (col("response_id") == "").any(),
         col("response_id").n_unique() != pl.len(),
@@ -455,9 +458,9 @@ def read_clean_roster(path: Path, required, optional, genders, employment_types)
         digit.null_count() > 0,
         (gender != digit).any(),
         employment.null_count() > 0,
-        (col("name").str.strip_chars() == "").any(),
+        col("name").str.contains(r"^[\s\x1c-\x1f]*$").any(),
         *((col(name) == "").any() for name in ("institution", "unit")),
-        *((col(name) != col(name).str.strip_chars()).any() for name in ("institution", "unit")),
+        *(col(name).str.contains(EDGE_SPACE).any() for name in ("institution", "unit")),
     ]
     if any(frame.select(*(c.alias(f"c{k}") for k, c in enumerate(checks))).row(0)):
         return None

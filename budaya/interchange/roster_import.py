@@ -450,8 +450,6 @@ def parse_date(raw) -> dt.date | None:
     return None
 
 
-# Python's str.strip() removes these (Unicode White_Space and the four separators \x1c-\x1f).
-_EDGE_SPACE = r"^[\s\x1c-\x1f]|[\s\x1c-\x1f]$"
 # Addresses of this form pass Django's validate_email (a plain dot-atom local part, a domain
 # of letter-digit labels and a letter top-level domain); any other is asked of validate_email.
 _PLAIN_EMAIL = (
@@ -476,7 +474,7 @@ def check_clean_csv(
     the NIP, plain e-mail addresses and telephone numbers."""
     import polars as pl
 
-    from budaya.interchange.columnar import plain_csv
+    from budaya.interchange.columnar import EDGE_SPACE, plain_csv
 
     if content.startswith((b"PK\x03\x04", b"PAR1")) or b"\x00" in content[:512]:
         return None  # a workbook, Parquet or UTF-16: the row reader
@@ -507,7 +505,7 @@ def check_clean_csv(
     employment = employment.replace_strict(EMPLOYMENT_WORDS, default=None)
     age = pl.lit(period_year) - birth.dt.year().cast(pl.Int32)
     checks = [
-        *(column(name).str.contains(_EDGE_SPACE).any() for name in columns),
+        *(column(name).str.contains(EDGE_SPACE).any() for name in columns),
         *(column(name).str.contains("\x00", literal=True).any() for name in columns),
         *((column(name) == "").any() for name in REQUIRED),
         ~nip.str.contains(r"^[0-9]{18}$").all(),
