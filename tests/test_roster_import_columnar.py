@@ -121,12 +121,17 @@ def test_a_replacement_keeps_matched_entries_and_stores_what_the_row_path_stores
     first = roster_text(500, seed=1)
     import_roster(validate_roster(period, institution, first.encode(), "r.csv"))
     before = {entry[1]: entry[0] for entry in stored(period)}
-    # Half the rows again (changed), half removed, 200 new ones.
+    # Half the rows again (renamed, moved to the other unit), half removed, 200 new ones.
     lines = first.splitlines()
-    again = roster_text(500, seed=2).splitlines()[1:251]
+    again = [
+        line.replace("Pegawai Ke-", "Pegawai Baru Ke-").replace(",dinkes,", ",SETDA,")
+        for line in lines[1:251]
+    ]
     new = roster_text(200, seed=3, first_sequence=600).splitlines()[1:]
+    new = [line for line in new if line.split(",")[0] not in before]
     content = ("\n".join([lines[0], *again, *new]) + "\n").encode()
-    kept = {line.split(",")[0] for line in again} & set(before)
+    kept = {line.split(",")[0] for line in again}
+    assert len(kept) == 250 and kept <= set(before)
 
     def replace(disabled: bool):
         with monkeypatch.context() as patch:
@@ -135,13 +140,15 @@ def test_a_replacement_keeps_matched_entries_and_stores_what_the_row_path_stores
             return import_roster(validate_roster(period, institution, content, "r.csv"))
 
     summary = replace(disabled=False)
-    assert summary.updated == len(kept) and summary.created == 450 - len(kept)
-    assert summary.removed == 500 - len(kept)
+    assert (summary.updated, summary.created, summary.removed) == (250, len(new), 250)
     fast = stored(period)
+    assert {entry[1] for entry in fast} == kept | {line.split(",")[0] for line in new}
     assert all(before[entry[1]] == entry[0] for entry in fast if entry[1] in kept)
+    renamed = RosterEntry.objects.get(nip=again[0].split(",")[0])
+    assert renamed.name.startswith("Pegawai Baru Ke-")
     # The same file through the row check, over the result: every entry matched, unchanged.
     summary = replace(disabled=True)
-    assert (summary.created, summary.updated, summary.removed) == (0, 450, 0)
+    assert (summary.created, summary.updated, summary.removed) == (0, 250 + len(new), 0)
     assert stored(period) == fast
 
 

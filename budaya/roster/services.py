@@ -288,9 +288,11 @@ class _RosterWriter:
         with connection.cursor() as cursor:
             if self.postgresql:
                 if self.scratch is None:
+                    # Dropped at the commit; another import in the same transaction (a test,
+                    # a caller's atomic block) finds it and empties it below.
                     self.scratch = connection.ops.quote_name("roster_import_rows")
                     cursor.execute(
-                        f"CREATE TEMPORARY TABLE {self.scratch} ON COMMIT DROP AS "
+                        f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.scratch} ON COMMIT DROP AS "
                         f"SELECT {self.key['id']}, {', '.join(self.columns)} FROM {self.table} "
                         f"WITH NO DATA"
                     )
