@@ -52,3 +52,11 @@ def test_the_letters_benchmark_prints_its_timing():
     done = run("bench/letters.py", "--letters", "2")
     assert done.returncode == 0, done.stderr
     assert "2 letters:" in done.stdout and "s per letter" in done.stdout
+
+
+def test_the_roster_import_benchmark_times_a_first_import_and_a_replacement():
+    done = run("bench/roster_import.py", "--employees", "400")
+    assert done.returncode == 0, done.stderr
+    assert "400 employees" in done.stdout
+    assert "first import (all new)" in done.stdout
+    assert "second import (all updated)" in done.stdout

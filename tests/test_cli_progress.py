@@ -94,9 +94,14 @@ def roster_rows(count: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_import_roster_shows_the_rows_written_on_stderr(draft_period, tmp_path, capsys):
+def test_import_roster_shows_the_rows_written_on_stderr(
+    draft_period, tmp_path, capsys, monkeypatch
+):
+    from budaya.roster import services
     from budaya.roster.models import RosterEntry
     from budaya.roster.services import import_roster, validate_roster
+
+    monkeypatch.setattr(services, "WRITE_BATCH", 1000)  # several batches of a small file
 
     roster = tmp_path / "roster.csv"
     roster.write_text(roster_rows(2500))

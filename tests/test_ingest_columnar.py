@@ -173,3 +173,100 @@ def test_the_columnar_checks_refuse_what_they_do_not_recognise(tmp_path):
     assert columnar.frame_of(path, "csv") is None
     with pytest.raises(InputError):
         read_responses(path, SPEC, MAX_PICKS)
+
+
+def odd_responses(lines: list[str]) -> dict[str, str]:
+    """Return name → file text of responses files with one odd cell (or row) each: an answer
+    or a values selection written in a form polars would read but the row reader judges itself,
+    and a short row beside a long one (their cells add up to the header's width)."""
+    header = lines[0].split(",")
+    answer = header.index("BP1_2")
+    pick = header.index("pick_current")
+
+    def with_cell(column: int, value: str) -> str:
+        cells = lines[1].split(",")
+        cells[column] = value
+        return "\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n"
+
+    first = lines[1].split(",")
+    second = lines[2].split(",")
+    codes = first[pick].split(";")
+    return {
+        "answer 03": with_cell(answer, "03"),
+        "answer +3": with_cell(answer, "+3"),
+        "answer space 3": with_cell(answer, " 3"),
+        "answer 3 space": with_cell(answer, "3 "),
+        "answer 0": with_cell(answer, "0"),
+        "answer space": with_cell(answer, " "),
+        "pick empty code": with_cell(pick, ";".join([codes[0], "", *codes[1:]])),
+        "pick leading ;": with_cell(pick, ";" + first[pick]),
+        "pick trailing ;": with_cell(pick, first[pick] + ";"),
+        "pick repeated": with_cell(pick, ";".join([codes[0], codes[0]])),
+        "pick unknown": with_cell(pick, "ZZ9"),
+        "pick too many": with_cell(pick, ";".join(["BP1", "BP2", "BP3", "AK1", "AK2", "AK3"])),
+        "pick space": with_cell(pick, codes[0] + " "),
+        "short and long row": "\n".join(
+            [
+                lines[0],
+                ",".join(first[:-1]),
+                ",".join([*second, "x"]),
+                *lines[3:],
+            ]
+        )
+        + "\n",
+        "CRLF": "\r\n".join(lines) + "\r\n",
+        "quoted cell": with_cell(header.index("unit"), f'"{first[header.index("unit")]}"'),
+        # Python's strip() removes \x1f, polars' strip_chars() does not.
+        "unit ending in a separator": with_cell(
+            header.index("unit"), first[header.index("unit")] + "\x1f"
+        ),
+        "pick ending in a separator": with_cell(pick, first[pick] + "\x1f"),
+    }
+
+
+def test_odd_cells_read_exactly_as_the_row_reader_reads_them(files, tmp_path, monkeypatch):
+    lines = (files / "responses.csv").read_text(encoding="utf-8").splitlines()[:40]
+    for name, content in odd_responses(lines).items():
+        path = tmp_path / f"odd-{name.replace(' ', '-')}.csv"
+        path.write_text(content, encoding="utf-8", newline="")
+        fast = problems_of(read_responses, path, SPEC, MAX_PICKS)
+        with monkeypatch.context() as patch:
+            row_reader_only(patch)
+            slow = problems_of(read_responses, path, SPEC, MAX_PICKS)
+        assert fast == slow, name
+        if not slow:
+            same_responses(*read_both(monkeypatch, read_responses, path, SPEC, MAX_PICKS))
+
+
+def test_the_byte_counts_send_a_non_canonical_answer_to_the_row_reader(files, tmp_path):
+    lines = (files / "responses.csv").read_text(encoding="utf-8").splitlines()[:40]
+    items = {item.code: pl.UInt8 for item in SPEC.survey_items}
+    refused = {"short and long row", "quoted cell"}
+    for name, content in odd_responses(lines).items():
+        path = tmp_path / f"plain-{name.replace(' ', '-')}.csv"
+        path.write_text(content, encoding="utf-8", newline="")
+        found = columnar.plain_csv(path, items)
+        if name in refused or (name.startswith("answer") and name != "answer 0"):
+            assert found is None, name
+        else:
+            assert found is not None, name
+
+
+def test_a_roster_cell_only_python_strips_is_read_as_the_row_reader_reads_it(
+    files, tmp_path, monkeypatch
+):
+    lines = (files / "roster.csv").read_text(encoding="utf-8").splitlines()[:40]
+    header = lines[0].split(",")
+    for column, value in (("unit", None), ("name", "\x1f"), ("institution", None)):
+        cells = lines[1].split(",")
+        position = header.index(column)
+        cells[position] = value if value is not None else cells[position] + "\x1e"
+        path = tmp_path / f"roster-{column}.csv"
+        path.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n")
+        fast = problems_of(read_roster, path)
+        with monkeypatch.context() as patch:
+            row_reader_only(patch)
+            slow = problems_of(read_roster, path)
+        assert fast == slow, column
+        if not slow:
+            same_responses(*read_both(monkeypatch, read_roster, path))

@@ -19,6 +19,9 @@ from budaya.interchange.tables import PARQUET_SUFFIXES, XLSX_SUFFIXES, Table, ch
 from budaya.language import Message
 from budaya.scoring.spec import AGE_BANDS, EMPLOYMENT_TYPES, GENDERS
 
+# A cell Python's str.strip() would change: Unicode White_Space (the regex's \s, which polars'
+# strip_chars() also removes) and the separators \x1c-\x1f, which only Python removes.
+EDGE_SPACE = r"^[\s\x1c-\x1f]|[\s\x1c-\x1f]$"
 # A weight the row reader's float() reads exactly like polars: plain decimal notation.
 _PLAIN_DECIMAL = r"^[0-9]+(\.[0-9]+)?$"
 
@@ -115,14 +118,170 @@ def text_table_of_parquet(path: Path, problems: Problems) -> Table | None:
     return Table(path, header, rows())
 
 
-def _codes(column, mapping: dict[str, int], dtype):
-    """Return the column's codes through `mapping`, or None when a value is not in it."""
+def plain_csv(source: Path | bytes, typed: dict) -> tuple[list[str], object] | None:
+    """Return (header, frame) of a CSV file (a path or its bytes) in UTF-8 without a byte-order
+    mark or any quote character, or None.
+
+    The columns named in `typed` are parsed by polars to that type (an empty cell is null), the
+    others are kept as text. Every line is checked to hold exactly the header's cells from byte
+    counts, and a typed column to hold nothing but its canonical text: the file's size must
+    equal the bytes of its text cells, one byte per non-empty typed cell, its commas and line
+    ends, so no cell can hold more than the one digit polars read (" 3", "03" or "+3" would be
+    read as 3 by polars but refused by the row reader)."""
+    import io
+
     import polars as pl
 
-    mapped = column.replace_strict(mapping, default=None, return_dtype=pl.Int16)
-    if mapped.null_count():
+    data = source if isinstance(source, bytes) else source.read_bytes()
+    if b'"' in data or data.startswith(b"\xef\xbb\xbf"):
         return None
-    return mapped.to_numpy().astype(dtype)
+    crs = data.count(b"\r")
+    newlines = data.count(b"\n")
+    if crs and crs != data.count(b"\r\n"):
+        return None
+    first = data[: data.find(b"\n")] if newlines else data
+    first = first.removesuffix(b"\r")
+    try:
+        header = first.decode("utf-8").split(",")
+    except UnicodeDecodeError:
+        return None
+    lines = newlines + (0 if data.endswith(b"\n") else 1)
+    commas = data.count(b",")
+    size = len(data)
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
+    del data
+    width = len(header)
+    if len(set(header)) != width or commas != (width - 1) * lines:
+        return None  # a repeated column, or a line with another number of cells
+    schema = {name: typed.get(name, pl.String) for name in header}
+    try:
+        frame = pl.read_csv(
+            source,
+            schema=schema,
+            has_header=True,
+            empty_string_is_null=False,
+            raise_if_empty=True,
+            truncate_ragged_lines=False,
+            encoding="utf8",
+        )
+    except Exception:  # noqa: BLE001 - any polars complaint: the row reader explains it
+        return None
+    # No line holds more cells than the header (polars refuses it) and the commas add up, so
+    # every line holds exactly `width` cells; one line per row, no blank line: then row r of
+    # the frame is file row r + 2, the numbering of every message.
+    if frame.height + 1 != lines or frame.height == 0:
+        return None
+    text = [name for name in header if name not in typed]
+    numbers = [name for name in header if name in typed]
+    counted = frame.select(
+        *(
+            pl.col(name).str.len_bytes().sum().cast(pl.Int64).alias(f"t{k}")
+            for k, name in enumerate(text)
+        ),
+        *(pl.col(name).count().cast(pl.Int64).alias(f"n{k}") for k, name in enumerate(numbers)),
+    ).row(0)
+    header_bytes = len(first) - (width - 1)
+    if size != header_bytes + sum(counted) + commas + newlines + crs:
+        return None
+    return header, frame
+
+
+def _pairs(frame, first_row: int = 2):
+    """Return (pairs, first rows, row counts, pair per row) of the frame's (institution, unit)
+    codes, the pairs in order of first appearance, as the row readers number them."""
+    import polars as pl
+
+    groups = (
+        frame.select("institution", "unit")
+        .with_row_index("row")
+        .group_by(["institution", "unit"], maintain_order=True)
+        .agg(pl.col("row"))
+    )
+    rows = groups.get_column("row")
+    counts = rows.list.len().to_numpy()
+    pair = np.empty(frame.height, dtype=np.int32)
+    pair[rows.explode().to_numpy()] = np.repeat(np.arange(groups.height, dtype=np.int32), counts)
+    pairs = list(zip(groups["institution"].to_list(), groups["unit"].to_list(), strict=True))
+    firsts = rows.list.first().to_numpy().astype(np.int64) + first_row
+    return pairs, firsts.tolist(), counts.astype(np.int64).tolist(), pair
+
+
+def _split_picks(data, ends, known, known_ends, max_picks, out):
+    """Fill `out` (n, max_picks) with the indices of the codes of each cell (cell i is
+    data[ends[i - 1]:ends[i]], codes separated by ";", `known` the codes' bytes end to end,
+    code c ending at known_ends[c]); return the first cell that is not a clean list (an empty,
+    unknown or repeated code, too many codes), or -1."""
+    start = 0
+    for row in range(ends.shape[0]):
+        end = ends[row]
+        if start < end:  # a given cell
+            position = 0
+            at = start
+            while True:
+                stop = at
+                while stop < end and data[stop] != 59:  # ";"
+                    stop += 1
+                found = -1  # an empty code (width 0) matches no code
+                for code in range(known_ends.shape[0]):
+                    first = known_ends[code - 1] if code else 0
+                    if known_ends[code] - first != stop - at:
+                        continue
+                    same = True
+                    for k in range(stop - at):
+                        if known[first + k] != data[at + k]:
+                            same = False
+                            break
+                    if same:
+                        found = code
+                        break
+                if found < 0 or position >= max_picks:
+                    return row
+                for earlier in range(position):
+                    if out[row, earlier] == found:
+                        return row
+                out[row, position] = found
+                position += 1
+                if stop == end:
+                    break
+                at = stop + 1
+        start = end
+    return -1
+
+
+def _pick_cells(column, pick_codes, max_picks: int) -> np.ndarray | None:
+    """Return the (n, max_picks) int16 indices into `pick_codes` of a text column of codes
+    joined by ";" (-1 padded), or None for any cell that is not a clean list: an empty, unknown
+    or repeated code, more than `max_picks` codes (the row reader accepts some of these, with
+    its own rules)."""
+    raw = [code.encode() for code in pick_codes]
+    if not raw or min(map(len, raw)) == 0:
+        return None
+    ends = np.cumsum(column.str.len_bytes().to_numpy().astype(np.int64))
+    data = np.frombuffer(column.str.join("").item().encode(), dtype=np.uint8)
+    if data.shape[0] != (ends[-1] if ends.shape[0] else 0):
+        return None
+    known = np.frombuffer(b"".join(raw), dtype=np.uint8)
+    known_ends = np.cumsum([len(code) for code in raw]).astype(np.int64)
+    out = np.full((column.len(), max_picks), -1, dtype=np.int16)
+    if _compiled_split_picks()(data, ends, known, known_ends, max_picks, out) >= 0:
+        return None
+    return out
+
+
+_compiled = []
+
+
+def _compiled_split_picks():
+    """Return `_split_picks` compiled by numba (on first use: importing the interchange
+    package, as every web process does, does not load numba)."""
+    if not _compiled:
+        from numba import njit
+
+        import budaya.scoring.kernel  # noqa: F401 - points numba's cache at a writable folder
+
+        _compiled.append(njit(cache=True)(_split_picks))
+    return _compiled[0]
 
 
 def read_clean(path: Path, spec, max_picks: int, required, pick_columns, pick_codes):
@@ -135,117 +294,108 @@ def read_clean(path: Path, spec, max_picks: int, required, pick_columns, pick_co
     kind = kind_of(path)
     if kind is None:
         return None
-    frame = frame_of(path, kind)
-    if frame is None or frame.height == 0:
-        return None
-    header = list(frame.columns)
-    if any(name != name.strip() or not name for name in header):
-        return None
     items = spec.survey_items
     item_codes = [item.code for item in items]
+    found = None
+    if kind == "csv":
+        found = plain_csv(path, {code: pl.UInt8 for code in item_codes})
+    if found is not None:
+        header, frame = found
+        typed = True
+    else:
+        frame = frame_of(path, kind)
+        if frame is None or frame.height == 0:
+            return None
+        header, typed = list(frame.columns), False
+    if any(name != name.strip() or not name for name in header):
+        return None
     problems = Problems()
     table = Table(path, header, iter(()))
     columns = check_header(table, required, ("weight", *pick_columns, *item_codes), problems)
     if columns is None or problems:
         return None
     n = frame.height
+    col = pl.col
 
     # Answers: exactly "" or "1".."K" of the file's largest K (the scale check follows).
     present = [i for i, code in enumerate(item_codes) if code in columns]
     top = max((items[i].points for i in present), default=1)
     if top > 9:
         return None
-    given = np.zeros((n, len(present)), dtype=np.uint8)
-    for k, i in enumerate(present):
-        column = frame.get_column(item_codes[i])
+    if typed:
+        # Byte counts proved every non-empty cell one character; polars read it as a digit.
+        answer = {code: col(code).fill_null(0) for code in (item_codes[i] for i in present)}
+        zero = [(col(code) == 0).any() for code in answer]
+    else:
         # Canonical answers only: one digit 1..K, or empty (" 3", "03", "3.0" go to the row
         # reader, which accepts or refuses them with its own message).
-        codes = column.cast(pl.UInt8, strict=False)
-        if (column.str.len_bytes() > 1).any() or (codes.is_null() & (column != "")).any():
-            return None
-        codes = codes.fill_null(0).to_numpy()
-        if ((codes == 0) & (column != "").to_numpy()).any() or (codes > top).any():
-            return None
-        given[:, k] = codes
+        digits = {"": 0, **{str(x): x for x in range(1, 10)}}
+        answer = {
+            code: col(code).replace_strict(digits, default=255, return_dtype=pl.UInt8)
+            for code in (item_codes[i] for i in present)
+        }
+        zero = []
+    checks = [*zero, *((expression > top).any() for expression in answer.values())]
 
     # Codes and identifiers: no surrounding spaces, nothing empty, nothing repeated.
-    text = {name: frame.get_column(name) for name in required}
-    for column in text.values():
-        if (column != column.str.strip_chars()).any():
-            return None
-    if (text["response_id"] == "").any() or text["response_id"].is_duplicated().any():
+    checks += [col(name).str.contains(EDGE_SPACE).any() for name in required]
+    checks += [
+        (col("response_id") == "").any(),
+        col("response_id").n_unique() != pl.len(),
+        (col("institution") == "").any(),
+        (col("unit") == "").any(),
+    ]
+    categories = {
+        "gender": GENDERS,
+        "employment_type": EMPLOYMENT_TYPES,
+        "age_band": AGE_BANDS,
+    }
+    coded = {
+        name: col(name).replace_strict(
+            {"": -1, **{c: i for i, c in enumerate(codes)}}, default=None, return_dtype=pl.Int8
+        )
+        for name, codes in categories.items()
+    }
+    checks += [expression.null_count() > 0 for expression in coded.values()]
+    if "weight" in columns:
+        weight = col("weight")
+        checks.append(~weight.str.contains(_PLAIN_DECIMAL).all())
+
+    if any(frame.select(*(c.alias(f"c{k}") for k, c in enumerate(checks))).row(0)):
         return None
-    if (text["institution"] == "").any() or (text["unit"] == "").any():
-        return None
-    gender = _codes(text["gender"], {"": -1, **{c: i for i, c in enumerate(GENDERS)}}, np.int8)
-    employment = _codes(
-        text["employment_type"], {"": -1, **{c: i for i, c in enumerate(EMPLOYMENT_TYPES)}}, np.int8
+    arrays = frame.select(*(expression.alias(name) for name, expression in coded.items()))
+    gender, employment, age_band = (
+        arrays.get_column(name).to_numpy().astype(np.int8) for name in categories
     )
-    age_band = _codes(
-        text["age_band"], {"": -1, **{c: i for i, c in enumerate(AGE_BANDS)}}, np.int8
-    )
-    if gender is None or employment is None or age_band is None:
-        return None
+
+    # Values selection: codes separated by ";", known, at most max_picks, none repeated.
+    picks = np.full((len(pick_columns), n, max_picks), -1, dtype=np.int16)
+    for q, name in enumerate(pick_columns):
+        if name in columns:
+            cells = _pick_cells(frame.get_column(name), pick_codes, max_picks)
+            if cells is None:
+                return None
+            picks[q] = cells
+    if present:
+        given = frame.select(
+            *(expression.alias(code) for code, expression in answer.items())
+        ).to_numpy()
+        given = np.ascontiguousarray(given, dtype=np.uint8)
+    else:
+        given = np.zeros((n, 0), dtype=np.uint8)
 
     weight = None
     if "weight" in columns:
-        raw = frame.get_column("weight")
-        if not raw.str.contains(_PLAIN_DECIMAL).all():
-            return None
-        weight = raw.cast(pl.Float64).to_numpy()
+        weight = frame.get_column("weight").cast(pl.Float64).to_numpy()
         if not (np.isfinite(weight).all() and (weight > 0).all()):
             return None
         weight = np.ascontiguousarray(weight, dtype=np.float64)
 
-    # (institution, unit) pairs in order of first appearance, with first row and row count.
-    keyed = pl.DataFrame({"institution": text["institution"], "unit": text["unit"]})
-    groups = (
-        keyed.with_row_index("row")
-        .group_by(["institution", "unit"], maintain_order=True)
-        .agg(pl.col("row").first().alias("first"), pl.len().alias("rows"))
-        .with_row_index("pair")
-    )
-    pairs = list(zip(groups["institution"].to_list(), groups["unit"].to_list(), strict=True))
-    pair = (
-        keyed.join(
-            groups.select("institution", "unit", "pair"),
-            on=["institution", "unit"],
-            how="left",
-            maintain_order="left",
-        )  # fmt: skip
-        .get_column("pair")
-        .to_numpy()
-        .astype(np.int32)
-    )
-
-    # Values selection: codes separated by ";", distinct, known, at most max_picks.
-    pick_index = {code: i for i, code in enumerate(pick_codes)}
-    picks = np.full((len(pick_columns), n, max_picks), -1, dtype=np.int16)
-    for q, name in enumerate(pick_columns):
-        if name not in columns:
-            continue
-        cell = frame.get_column(name)
-        parts = cell.str.split(";")
-        if (parts.list.len() > max_picks).any():
-            return None
-        given_cells = (cell != "").to_numpy()
-        for position in range(max_picks):
-            part = parts.list.get(position, null_on_oob=True)
-            codes = part.replace_strict(pick_index, default=-2, return_dtype=pl.Int16).to_numpy()
-            codes = np.where(part.is_null().to_numpy(), -1, codes)
-            if position == 0:
-                codes = np.where(given_cells, codes, -1)
-            if (codes == -2).any():
-                return None  # an unknown or empty code
-            for earlier in range(position):
-                if ((codes >= 0) & (codes == picks[q, :, earlier])).any():
-                    return None  # a repeated code
-            picks[q, :, position] = codes
-
+    pairs, pair_first_row, pair_rows, pair = _pairs(frame)
     return {
         "pairs": pairs,
-        "pair_first_row": [int(first) + 2 for first in groups["first"].to_list()],
-        "pair_rows": [int(count) for count in groups["rows"].to_list()],
+        "pair_first_row": pair_first_row,
+        "pair_rows": pair_rows,
         "pair": pair,
         "gender": gender,
         "employment": employment,
@@ -270,9 +420,13 @@ def read_clean_roster(path: Path, required, optional, genders, employment_types)
     kind = kind_of(path)
     if kind is None:
         return None
-    frame = frame_of(path, kind)
-    if frame is None or frame.height == 0:
-        return None
+    found = plain_csv(path, {}) if kind == "csv" else None
+    if found is None:
+        frame = frame_of(path, kind)
+        if frame is None or frame.height == 0:
+            return None
+    else:
+        frame = found[1]
     header = list(frame.columns)
     if any(name != name.strip() or not name for name in header):
         return None
@@ -280,46 +434,44 @@ def read_clean_roster(path: Path, required, optional, genders, employment_types)
     columns = check_header(Table(path, header, iter(())), required, optional, problems)
     if columns is None or problems:
         return None
-    col = frame.get_column
-    nip, year_text = col("nip"), col("birth_year")
-    if not (nip.str.contains(r"^[0-9]{18}$").all() and year_text.str.contains(r"^[0-9]{4}$").all()):
-        return None
-    if nip.is_duplicated().any():
-        return None
+    col = pl.col
+    nip = col("nip")
     birth = nip.str.slice(0, 8).str.to_date("%Y%m%d", strict=False)
-    if birth.null_count() or (birth.dt.year() < 1).any():
-        return None
-    birth_year = year_text.cast(pl.Int32)
-    if (birth_year != nip.str.slice(0, 4).cast(pl.Int32)).any():
-        return None
+    birth_year = col("birth_year").cast(pl.Int32, strict=False)
     gender = col("gender").replace_strict(
         {code: i for i, code in enumerate(genders)}, default=None, return_dtype=pl.Int8
     )
     digit = nip.str.slice(14, 1).replace_strict(
         {"1": 0, "2": 1}, default=None, return_dtype=pl.Int8
     )
-    if gender.null_count() or digit.null_count() or (gender != digit).any():
-        return None
     employment = col("employment_type").replace_strict(
         {code: i for i, code in enumerate(employment_types)}, default=None, return_dtype=pl.Int8
     )
-    if employment.null_count():
+    checks = [
+        ~nip.str.contains(r"^[0-9]{18}$").all(),
+        ~col("birth_year").str.contains(r"^[0-9]{4}$").all(),
+        nip.n_unique() != pl.len(),
+        birth.null_count() > 0,
+        (birth.dt.year() < 1).any(),
+        (birth_year != nip.str.slice(0, 4).cast(pl.Int32, strict=False)).any(),
+        gender.null_count() > 0,
+        digit.null_count() > 0,
+        (gender != digit).any(),
+        employment.null_count() > 0,
+        col("name").str.contains(r"^[\s\x1c-\x1f]*$").any(),
+        *((col(name) == "").any() for name in ("institution", "unit")),
+        *(col(name).str.contains(EDGE_SPACE).any() for name in ("institution", "unit")),
+    ]
+    if any(frame.select(*(c.alias(f"c{k}") for k, c in enumerate(checks))).row(0)):
         return None
-    if (col("name").str.strip_chars() == "").any():
-        return None
-    for name in ("institution", "unit"):
-        column = col(name)
-        if (column == "").any() or (column != column.str.strip_chars()).any():
-            return None
-    keyed = pl.DataFrame({"institution": col("institution"), "unit": col("unit")})
-    groups = keyed.unique(maintain_order=True).with_row_index("pair")
-    pair = keyed.join(
-        groups, on=["institution", "unit"], how="left", maintain_order="left"
-    ).get_column("pair")
+    arrays = frame.select(
+        gender.alias("gender"), employment.alias("employment"), birth_year.alias("birth_year")
+    )
+    pairs, _, _, pair = _pairs(frame)
     return {
-        "pairs": list(zip(groups["institution"].to_list(), groups["unit"].to_list(), strict=True)),
-        "pair": pair.to_numpy().astype(np.int32),
-        "gender": gender.to_numpy().astype(np.int8),
-        "employment": employment.to_numpy().astype(np.int8),
-        "birth_year": birth_year.to_numpy().astype(np.int16),
+        "pairs": pairs,
+        "pair": pair,
+        "gender": arrays.get_column("gender").to_numpy().astype(np.int8),
+        "employment": arrays.get_column("employment").to_numpy().astype(np.int8),
+        "birth_year": arrays.get_column("birth_year").to_numpy().astype(np.int16),
     }

@@ -168,8 +168,12 @@ def _read_columnar(path: Path, spec: ScoringSpec, max_picks: int) -> Responses |
         _check_item_scales(given, present, items, rows, path, scale_problems)
         if scale_problems:
             return None
-    answers = np.zeros((given.shape[0], len(items)), dtype=np.uint8)
-    answers[:, present] = given
+    if present == list(range(len(items))):
+        answers = given
+    else:
+        answers = np.zeros((given.shape[0], len(items)), dtype=np.uint8)
+        for k, i in enumerate(present):
+            answers[:, i] = given[:, k]
     return Responses(
         path=path,
         pairs=found["pairs"],

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from budaya.interchange.errors import text_in, where
-from budaya.interchange.nip import NipError, normalise_nip, parse_nip
+from budaya.interchange.nip import GENDER_DIGITS, NipError, normalise_nip, parse_nip
 from budaya.interchange.tables import Table
 from budaya.language import Message
 
@@ -461,3 +461,161 @@ def parse_date(raw) -> dt.date | None:
         except ValueError:
             continue
     return None
+
+
+# Addresses of this form pass Django's validate_email (a plain dot-atom local part, a domain
+# of letter-digit labels and a letter top-level domain); any other is asked of validate_email.
+_PLAIN_EMAIL = (
+    r"^[A-Za-z0-9_+-]+(\.[A-Za-z0-9_+-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z]{2,63}$"
+)
+_PHONE = r"^\+?[0-9 ()\-]{6,31}$"
+
+
+def check_clean_csv(
+    content: bytes, institution, units: list, period_year: int, max_rows: int
+) -> Checked | None:
+    """Return the `Checked` of a clean CSV roster read column by column (polars), exactly as
+    `check_table` would return it, or None when any cell is not clean: then `check_table`
+    reads the file row by row and reports every problem in its own words.
+
+    Clean: UTF-8 without quotes (`columnar.plain_csv`), at most `max_rows` rows, known headers
+    without repeats, no cell with surrounding spaces or a NUL, every required cell given, NIPs
+    of exactly 18 digits (a real birth date, gender digit 1 or 2, age 15–80 in `period_year`,
+    no repeats), gender and employment type words that agree with the NIP, units found by code
+    or name and not retired, the institution's own code, birth dates and years that agree with
+    the NIP, plain e-mail addresses and telephone numbers."""
+    import polars as pl
+
+    from budaya.interchange.columnar import EDGE_SPACE, plain_csv
+
+    if content.startswith((b"PK\x03\x04", b"PAR1")) or b"\x00" in content[:512]:
+        return None  # a workbook, Parquet or UTF-16: the row reader
+    first_line = content[: content.find(b"\n")] if b"\n" in content else content
+    if max(first_line.count(b";"), first_line.count(b"\t")) > first_line.count(b","):
+        return None  # the row reader would split the rows at ";" or tabs
+    found = plain_csv(content, {})
+    if found is None:
+        return None
+    header, frame = found
+    if frame.height > max_rows or any(name != name.strip() for name in header):
+        return None
+    checked = Checked()
+    positions = map_columns(header, checked)
+    if positions is None or checked.problems:
+        return None
+    columns = {name: header[position] for name, position in positions.items()}
+    col = pl.col
+
+    def column(name):
+        return col(columns[name])
+
+    nip = column("nip")
+    birth = nip.str.slice(0, 8).str.to_date("%Y%m%d", strict=False)
+    nip_gender = nip.str.slice(14, 1).replace_strict(GENDER_DIGITS, default=None)
+    gender = column("gender").str.to_uppercase().replace_strict(GENDER_WORDS, default=None)
+    employment = column("employment_type").str.to_uppercase()
+    employment = employment.replace_strict(EMPLOYMENT_WORDS, default=None)
+    age = pl.lit(period_year) - birth.dt.year().cast(pl.Int32)
+    checks = [
+        *(column(name).str.contains(EDGE_SPACE).any() for name in columns),
+        *(column(name).str.contains("\x00", literal=True).any() for name in columns),
+        *((column(name) == "").any() for name in REQUIRED),
+        ~nip.str.contains(r"^[0-9]{18}$").all(),
+        nip.n_unique() != pl.len(),
+        birth.null_count() > 0,
+        (birth.dt.year() < 1).any(),
+        ((age < 15) | (age > 80)).any(),
+        # Upper case is Python's for ASCII text only.
+        ~column("gender").str.contains(r"^[\x20-\x7e]*$").all(),
+        ~column("employment_type").str.contains(r"^[\x20-\x7e]*$").all(),
+        gender.null_count() > 0,
+        (gender != nip_gender).any() | (nip_gender.null_count() > 0),
+        employment.null_count() > 0,
+        (column("name").str.len_chars() > MAX_LENGTHS["name"]).any(),
+    ]
+    if "birth_year" in columns:
+        year = column("birth_year")
+        checks.append(
+            (
+                (year != "") & ~(year.str.contains(r"^[0-9]{4}$") & (year == nip.str.slice(0, 4)))
+            ).any()
+        )
+    if "phone" in columns:
+        phone = column("phone").str.strip_prefix("'")
+        checks.append(((column("phone") != "") & ~phone.str.contains(_PHONE)).any())
+    if "email" in columns:
+        email = column("email")
+        checks.append((email.str.len_chars() > MAX_LENGTHS["email"]).any())
+    if any(frame.select(*(check.alias(f"c{k}") for k, check in enumerate(checks))).row(0)):
+        return None
+
+    # Units, the institution and e-mail addresses outside the plain form: each distinct text
+    # once, through the row checks' own functions.
+    by_code = {unit.code.casefold(): unit for unit in units}
+    by_name: dict[str, list] = {}
+    for unit in units:
+        by_name.setdefault(unit.name.casefold(), []).append(unit)
+    unit_texts = frame.get_column(columns["unit"]).unique().to_list()
+    unit_of = {text: _find_unit(text, by_code, by_name) for text in unit_texts}
+    if any(
+        unit is None or getattr(unit, "retired_on", None) is not None for unit in unit_of.values()
+    ):
+        return None
+    if "institution" in columns:
+        own = institution.code.casefold()
+        texts = frame.get_column(columns["institution"]).unique().to_list()
+        if any(text and text.casefold() != own for text in texts):
+            return None
+    if "email" in columns:
+        others = (
+            frame.select(
+                column("email").filter(
+                    (column("email") != "") & ~column("email").str.contains(_PLAIN_EMAIL)
+                )
+            )
+            .to_series()
+            .unique()
+            .to_list()
+        )
+        for text in others:
+            try:
+                validate_email(text)
+            except ValidationError:
+                return None
+    births = frame.select(birth.alias("birth")).to_series()
+    if "birth_date" in columns:
+        texts = frame.get_column(columns["birth_date"])
+        distinct = [text for text in texts.unique().to_list() if text]
+        dates = {text: parse_date(text) for text in distinct}
+        if any(date is None for date in dates.values()):
+            return None
+        given = texts.replace_strict(dates, default=None, return_dtype=pl.Date)
+        if ((texts != "") & (given != births).fill_null(True)).any():
+            return None
+
+    values = frame.select(
+        nip.alias("nip"),
+        column("name").alias("name"),
+        gender.alias("gender"),
+        employment.alias("employment"),
+        column("unit").alias("unit"),
+        *([column("email").alias("email")] if "email" in columns else []),
+        *([column("phone").str.strip_prefix("'").alias("phone")] if "phone" in columns else []),
+    )
+    empty = [""] * frame.height
+    checked.rows = list(
+        map(
+            CleanRow,
+            range(2, frame.height + 2),
+            values.get_column("nip").to_list(),
+            values.get_column("name").to_list(),
+            values.get_column("gender").to_list(),
+            values.get_column("employment").to_list(),
+            map(unit_of.__getitem__, values.get_column("unit").to_list()),
+            births.to_list(),
+            values.get_column("email").to_list() if "email" in columns else empty,
+            values.get_column("phone").to_list() if "phone" in columns else empty,
+        )
+    )
+    return checked
