@@ -6,7 +6,6 @@ will."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from budaya.institutions.access import can_admin_institution, is_national_admin
 from budaya.jobs import files, progress
 from budaya.jobs.models import Job
+from budaya.jobs.pages import progress_json
 from budaya.language import localized, not_found
 from budaya.periods.models import Period
 from budaya.periods.services import PeriodStateError
@@ -109,18 +109,7 @@ def job_detail(request, period_code, job_id):
 @login_required
 def job_progress(request, period_code, job_id):
     """Return a job's progress as JSON (job-progress.js polls it while the job runs)."""
-    job = _job(request, period_code, job_id)
-    return JsonResponse(
-        {
-            "state": job.shown_state,
-            "state_label": job.get_shown_state_display(),
-            "done": job.done,
-            "total": job.total,
-            "percent": job.percent,
-            "message": job.shown_message,
-            "finished": job.finished_state,
-        }
-    )
+    return progress_json(_job(request, period_code, job_id))
 
 
 @login_required
