@@ -67,6 +67,31 @@ def browser_page(playwright, live_server, cookies):
     return browser, page
 
 
+def prepare_institution(page, units, roster, liaison_email, unit_label) -> None:
+    """From the home page, through links and buttons: import the units file (checked and
+    previewed first), upload the roster, and invite a unit liaison of `unit_label`."""
+    click(page, "Impor unit kerja dari XLSX")
+    page.get_by_label("Berkas unit kerja (XLSX atau CSV)").set_input_files(units)
+    click(page, "Periksa dan pratinjau", role="button")
+    assert "Unit baru: 2" in page.locator("#unit-preview-summary").inner_text()
+    click(page, "Simpan unit kerja", role="button")
+    assert page.locator("tr[data-unit='DINKES']").count() == 1
+
+    click(page, "Beranda")
+    click(page, "Unggah daftar pegawai")
+    page.get_by_label("Berkas daftar pegawai").set_input_files(roster)
+    click(page, "Periksa dan pratinjau", role="button", axe=False)
+    # the roster pages and the participation page it ends on are not this issue's
+    click(page, "Simpan daftar pegawai", role="button", axe=False)
+
+    click(page, "Beranda")
+    click(page, "Petugas: undang penghubung unit dan evaluator")
+    page.get_by_label("Alamat e-mail").fill(liaison_email)
+    page.get_by_label("Peran").select_option("unit_liaison")
+    page.get_by_label("Unit kerja (wajib untuk penghubung unit)").select_option(label=unit_label)
+    click(page, "Kirim undangan akun", role="button")
+
+
 def test_a_national_administrator_creates_and_opens_a_period_by_navigation(live_server):
     sync_playwright = sync_playwright_or_skip()
     national = User.objects.create_user("pusat", password="unused")
@@ -148,28 +173,9 @@ def test_an_institution_administrator_imports_units_and_a_roster_and_invites_a_l
     with sync_playwright() as playwright:
         browser, page = browser_page(playwright, live_server, cookies)
         try:
-            click(page, "Impor unit kerja dari XLSX")
-            page.get_by_label("Berkas unit kerja (XLSX atau CSV)").set_input_files(units)
-            click(page, "Periksa dan pratinjau", role="button")
-            assert "Unit baru: 2" in page.locator("#unit-preview-summary").inner_text()
-            click(page, "Simpan unit kerja", role="button")
-            assert page.locator("tr[data-unit='DINKES']").count() == 1
-
-            click(page, "Beranda")
-            click(page, "Unggah daftar pegawai")
-            page.get_by_label("Berkas daftar pegawai").set_input_files(roster)
-            click(page, "Periksa dan pratinjau", role="button", axe=False)
-            # the roster pages and the participation page it ends on are not this issue's
-            click(page, "Simpan daftar pegawai", role="button", axe=False)
-
-            click(page, "Beranda")
-            click(page, "Petugas: undang penghubung unit dan evaluator")
-            page.get_by_label("Alamat e-mail").fill("penghubung.dinkes@example.go.id")
-            page.get_by_label("Peran").select_option("unit_liaison")
-            page.get_by_label("Unit kerja (wajib untuk penghubung unit)").select_option(
-                label="Dinas Kesehatan (DINKES)"
+            prepare_institution(
+                page, units, roster, "penghubung.dinkes@example.go.id", "Dinas Kesehatan (DINKES)"
             )
-            click(page, "Kirim undangan akun", role="button")
             row = page.locator("tr[data-user='penghubung.dinkes@example.go.id']")
             assert "menunggu aktivasi" in row.inner_text()
             click(page, "Akun")  # TOTP enrolment: its QR code and otpauth address fit too

@@ -33,7 +33,7 @@ from budaya.scoring.rounding import format_number
 from budaya.survey.models import Response
 from budaya.survey.services import clean_submission, find_invitation, submit_response
 from tests import test_survey_support as support
-from tests.test_browser_backoffice import browser_page, click, xlsx_file
+from tests.test_browser_backoffice import browser_page, click, prepare_institution, xlsx_file
 from tests.test_browser_evaluation import session_cookie
 from tests.test_browser_respondent import sync_playwright_or_skip
 
@@ -93,24 +93,10 @@ def test_a_period_from_opening_to_reading_its_release_through_links_only(
         with sync_playwright() as playwright:
             browser, page = browser_page(playwright, live_server, admin_cookies)
             try:
-                click(page, "Impor unit kerja dari XLSX")
-                page.get_by_label("Berkas unit kerja (XLSX atau CSV)").set_input_files(units)
-                click(page, "Periksa dan pratinjau", role="button")
-                click(page, "Simpan unit kerja", role="button")
-                assert page.locator("tr[data-unit='DINKES']").count() == 1
-                click(page, "Beranda")
-                click(page, "Unggah daftar pegawai")
-                page.get_by_label("Berkas daftar pegawai").set_input_files(roster)
-                click(page, "Periksa dan pratinjau", role="button", axe=False)
-                click(page, "Simpan daftar pegawai", role="button", axe=False)
-                click(page, "Beranda")
-                click(page, "Petugas: undang penghubung unit dan evaluator")
-                page.get_by_label("Alamat e-mail").fill("penghubung.setda@example.go.id")
-                page.get_by_label("Peran").select_option("unit_liaison")
-                page.get_by_label("Unit kerja (wajib untuk penghubung unit)").select_option(
-                    label="Sekretariat Daerah (SETDA)"
-                )
-                click(page, "Kirim undangan akun", role="button")
+                prepare_institution(
+                    page, units, roster, "penghubung.setda@example.go.id",
+                    "Sekretariat Daerah (SETDA)",
+                )  # fmt: skip
                 assert page.locator("tr[data-user='penghubung.setda@example.go.id']").count()
             finally:
                 browser.close()
