@@ -286,6 +286,6 @@ def test_twenty_parallel_submits_on_the_personal_and_the_shared_link_store_one_r
     assert [r[0] for r in results].count(302) == 1, [r[0] for r in results]
     assert all(s == 200 and "Jawaban sudah terkirim" in html for s, html in results if s != 302)
     assert Response.objects.count() == 1 and SubmissionMark.objects.count() == 1
-    # The winner's draft is gone; the other route's draft (encrypted under a secret the server
-    # does not hold) stays until sealing, and no page can open it (the invitation is used).
-    assert Draft.objects.count() == 1
+    # The winner's draft is gone, and so is the other route's: each refused request of that
+    # route finds the invitation used and deletes the draft it read with it.
+    assert Draft.objects.count() == 0

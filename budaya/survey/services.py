@@ -509,7 +509,8 @@ def discard_leftover_draft(invitation: Invitation) -> None:
     A submit stores the response first and deletes the draft in a transaction of its own; a crash
     or a database restart in between leaves the encrypted draft behind. The respondent's browser
     then tries again, lands on the "already sent" page, and the leftover goes here instead of
-    waiting for the period to be sealed.
+    waiting for the period to be sealed. Likewise the draft of the person's other route (personal
+    link or shared link) once a request on that route finds the invitation used.
     """
     for locator, blob in getattr(invitation, "loaded_drafts", {}).items():
         if blob is not None:

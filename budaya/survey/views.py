@@ -318,6 +318,7 @@ def handle_step(request, respondent: Respondent, number: int):
     try:
         save_draft(invitation, data, respondent.draft_key)
     except InvitationUsed:
+        discard_leftover_draft(invitation)
         return message_page(request, "used")
     if stay:
         return render_step(
@@ -342,6 +343,7 @@ def submit(request, respondent: Respondent, instrument, data):
         cleaned = clean_submission(instrument, data)
         submit_response(invitation, cleaned, respondent.draft_key)
     except InvitationUsed:
+        discard_leftover_draft(invitation)  # e.g. the other route's draft of the same person
         return message_page(request, "used")
     except PeriodNotOpen:
         return period_problem(request, invitation.period) or message_page(request, "closed")
