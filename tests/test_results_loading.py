@@ -2,6 +2,7 @@
 # ruff: noqa: F811 - pytest fixtures imported from tests.web_fixtures are parameters here
 
 import datetime as dt
+import re
 
 import numpy as np
 import pytest
@@ -288,6 +289,21 @@ def decoder_of(period, instrument):
 
 
 @postgresql_only
+@pytest.mark.parametrize("buffer", [1, 1 << 22])
+def test_a_period_without_responses_loads_as_empty_arrays(world, instrument, monkeypatch, buffer):
+    # PostgreSQL sends the header and the trailer of an empty binary COPY in one message.
+    monkeypatch.setattr(survey_data, "COPY_BUFFER", buffer)
+    period = world["period"]
+    Response.objects.filter(period=period).delete()
+    decoder = decoder_of(period, instrument)
+    got = copy_arrays(period, decoder)
+    expected = physical_order_generic(period, decoder)
+    assert got["unit"].shape == (0,)
+    for name, array in expected.items():
+        assert np.array_equal(got[name], array), name
+
+
+@postgresql_only
 @pytest.mark.parametrize("buffer", [1, 300, 1 << 22])
 def test_the_binary_copy_loader_gives_exactly_the_generic_loaders_arrays(
     world, instrument, monkeypatch, buffer
@@ -369,7 +385,14 @@ def test_a_bad_stored_row_fails_the_same_way_with_binary_copy(
     with pytest.raises(SurveyDataError) as generic:
         survey_data_for_period(period, instrument, spec)
     assert message in str(fast.value)
-    assert str(fast.value) == str(generic.value)
+    # The same message; the row's position may differ (the generic query's plan may read the
+    # table by index, the COPY reads it in physical order).
+    assert without_position(str(fast.value)) == without_position(str(generic.value))
+
+
+def without_position(message: str) -> str:
+    """Return a loader's message without the position of the stored response it names."""
+    return re.sub(r"(ke-|response )\d+", r"\1N", message)
 
 
 @postgresql_only

@@ -350,7 +350,10 @@ def _copy_responses(period, decoder: _Decoder) -> dict:
         with cursor.cursor.copy(sql) as copy:
             for block in copy:  # psycopg waits for rows, and ends the COPY
                 buffer += block
-                _arrived_rows(cursor.cursor.connection.pgconn, buffer, COPY_BUFFER)
+                if bytes(block[-2:]) == TRAILER:  # perhaps the stream's end: decode to know
+                    del buffer[: consume(buffer)]
+                if not state["end"]:
+                    _arrived_rows(cursor.cursor.connection.pgconn, buffer, COPY_BUFFER)
                 if len(buffer) >= COPY_BUFFER:
                     del buffer[: consume(buffer)]
         del buffer[: consume(buffer)]
@@ -372,7 +375,8 @@ def _arrived_rows(pgconn, buffer: bytearray, limit: int) -> None:
     """Append to `buffer` the COPY rows that have already arrived, up to `limit` bytes, without
     waiting (libpq's PQgetCopyData in async mode): one call per row instead of psycopg's wait
     loop per row. Stops after the trailer, so that psycopg reads the end of the COPY itself;
-    raises the server's error if the COPY ended with one."""
+    raises the server's error if the COPY ended with one. Not called once the trailer has come
+    inside one of psycopg's blocks (with the header when no row matched, for instance)."""
     get = pgconn.get_copy_data
     while len(buffer) < limit:
         size, data = get(1)
