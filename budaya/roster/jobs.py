@@ -87,6 +87,18 @@ def _gone() -> RowProblem:
     )
 
 
+def _inputs(task_id, period_id, institution_id, token, filename):
+    """Return (period, institution, the kept upload's bytes), or None after recording that the
+    upload is gone (expired or deleted)."""
+    period = Period.objects.get(pk=period_id)
+    institution = Institution.objects.get(pk=institution_id)
+    content = uploads.read_upload(token)
+    if content is None:
+        _refused(task_id, filename, [_gone()])
+        return None
+    return period, institution, content
+
+
 @task(takes_context=True)
 def check_task(
     context, period_id: int, institution_id: int, token: str, filename: str, user_id=None
@@ -97,12 +109,10 @@ def check_task(
     keep = False
     try:
         with progress.tracking(task_id, total=CHECK_STEPS):
-            period = Period.objects.get(pk=period_id)
-            institution = Institution.objects.get(pk=institution_id)
-            content = uploads.read_upload(token)
-            if content is None:
-                _refused(task_id, filename, [_gone()])
+            inputs = _inputs(task_id, period_id, institution_id, token, filename)
+            if inputs is None:
                 return 0
+            period, institution, content = inputs
             try:
                 preview = validate_roster(
                     period,
@@ -146,12 +156,10 @@ def import_task(
     task_id = context.task_result.id
     try:
         with progress.tracking(task_id):
-            period = Period.objects.get(pk=period_id)
-            institution = Institution.objects.get(pk=institution_id)
-            content = uploads.read_upload(token)
-            if content is None:
-                _refused(task_id, filename, [_gone()])
+            inputs = _inputs(task_id, period_id, institution_id, token, filename)
+            if inputs is None:
                 return 0
+            period, institution, content = inputs
             try:
                 preview = validate_roster(period, institution, content, filename)
                 progress.step(task_id, 0, total=preview.total)
