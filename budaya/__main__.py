@@ -1,5 +1,5 @@
 import sys
 
-from budaya.cli import main
+from budaya.cli import entry
 
-sys.exit(main())
+sys.exit(entry())

@@ -507,3 +507,31 @@ def test_a_release_counts_in_the_database_when_the_period_was_reopened_since_loa
     monkeypatch.setattr(services, "compute_document", reopened_meanwhile)
     services.release_results(period)
     assert len(calls) == 1  # the base moved: counted in the database, under the lock
+
+
+def test_responses_are_counted_by_key_as_a_sort_of_the_keys_counts_them():
+    rng = np.random.default_rng(5)
+    n, institutions, units, releases = 20_000, 7, 40, 3
+    unit_institution = np.sort(rng.integers(0, institutions, units))
+    unit = rng.integers(0, units, n)
+    digits = [
+        unit_institution[unit],
+        unit,
+        rng.integers(0, 3, n),
+        rng.integers(0, 3, n),
+        rng.integers(0, 5, n),
+        rng.integers(0, releases, n),
+    ]
+    radices = [institutions, units, 3, 3, 5, releases]
+    expected = np.unique(survey_data._mixed_radix(digits, radices), return_counts=True)
+    for table in (unit_institution, None):
+        keys, counts = survey_data._counted_keys(digits, radices, table)
+        assert keys.tolist() == expected[0].tolist()
+        assert counts.tolist() == expected[1].tolist()
+    # A response whose institution is not its unit's: counted by sorting, the same way.
+    digits[0] = digits[0].copy()
+    digits[0][17] = (digits[0][17] + 1) % institutions
+    expected = np.unique(survey_data._mixed_radix(digits, radices), return_counts=True)
+    keys, counts = survey_data._counted_keys(digits, radices, unit_institution)
+    assert keys.tolist() == expected[0].tolist()
+    assert counts.tolist() == expected[1].tolist()

@@ -69,6 +69,22 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+def entry() -> int:
+    """Run the `budaya` program (its console script and `python -m budaya`): `main` on the
+    process's own arguments, then leave the objects still alive to the process's end.
+
+    Python collects cyclic garbage once more while it shuts down, going through every object
+    left: half a second after a command that loaded numba and scipy, more after a release
+    (docs/performance.md). The process is ending, so its memory goes back to the system anyway;
+    `gc.freeze()` lets that last pass skip them. Tests call `main`, which does not do this.
+    """
+    code = main()
+    import gc
+
+    gc.freeze()
+    return code
+
+
 def setup_django() -> None:
     """Configure Django for commands that use the database."""
     import os

@@ -46,12 +46,10 @@ def run(args) -> int:
     if timings is not None:
         phases = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
         print(f"tahap / phases: {phases}", file=sys.stderr)
-    groups = result_set.document.get("groups", [])  # the document just computed
-    carried = sum(1 for group in groups if group.get("carried_over"))
     print(
         f"Hasil {period.code} rilis {result_set.version} disimpan / results release "
-        f"{result_set.version} stored: {len(groups)} kelompok / groups, {carried} membawa skor "
-        f"survei rilis sebelumnya / carried over."
+        f"{result_set.version} stored: {result_set.released_groups} kelompok / groups, "
+        f"{result_set.carried_over} membawa skor survei rilis sebelumnya / carried over."
     )
     return 0
 

@@ -7,6 +7,29 @@ from django.utils.translation import gettext_lazy as _
 BATCH = 500  # rows read (or written, budaya.results.store) at a time
 
 
+class JSONTextField(models.JSONField):
+    """A JSON value kept as its text: a `text` column on every database (on PostgreSQL,
+    rather than `jsonb`), encoded and decoded with orjson.
+
+    For a result set's head and a group's summary and whole data, which are only ever read whole
+    and never queried inside. Storing a national release's 270 MB of group JSON as jsonb made the server
+    parse every value into its binary form, the larger part of the release's storing time; as
+    text it is only copied (docs/performance.md). Keys keep the order they were written in
+    (jsonb reorders them), so a stored document reads back as the engine wrote it.
+    """
+
+    def db_type(self, connection) -> str:
+        return "text"
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None or hasattr(value, "resolve_expression"):
+            return value
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else orjson.loads(value)
+
+
 class ResultSet(models.Model):
     """One computation of a period's results (METHOD.md §11 document), never edited.
 
@@ -30,7 +53,7 @@ class ResultSet(models.Model):
     )
     version = models.PositiveIntegerField(_("versi"))
     computed_on = models.DateField(_("dihitung pada"))
-    head = models.JSONField(_("dokumen hasil tanpa kelompok"))
+    head = JSONTextField(_("dokumen hasil tanpa kelompok"))
     trigger = models.CharField(_("pemicu"), max_length=8, choices=Trigger.choices)
 
     _document = None  # the whole document, once given or reassembled
@@ -61,8 +84,9 @@ class ResultSet(models.Model):
 class ResultGroup(models.Model):
     """One group of a result set's document, stored apart so a page reads only what it shows.
 
-    `summary` is the group without its values, behaviours, values selection and breakdowns
-    (what rankings and unit lists need); `data` is the whole group as the document holds it.
+    `summary` is the group without its behaviours, values selection and breakdowns, and with
+    only the indices of its benchmark (what rankings, unit lists, heat maps and the next
+    period's change figures need: `store.summary_of`); `data` is the whole group as the document holds it.
     Rows are written with the result set (`store.create_result_set`); the document's top-level
     keys other than "groups" are in the result set's `head`. `basis` says on which responses the
     group's survey scores rest (METHOD.md §12): {"release": the release that computed them,
@@ -75,8 +99,8 @@ class ResultGroup(models.Model):
     code = models.CharField(max_length=64)
     parent = models.CharField(max_length=64, blank=True, default="")
     position = models.PositiveIntegerField()
-    summary = models.JSONField()
-    data = models.JSONField()
+    summary = JSONTextField()
+    data = JSONTextField()
     basis = models.JSONField(null=True, blank=True)
 
     class Meta:

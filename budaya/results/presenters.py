@@ -13,7 +13,6 @@ from budaya.results import display as d
 from budaya.results.comments import comments_view
 from budaya.results.display import change_view
 from budaya.results.heatmap import heat_map
-from budaya.results.models import ResultGroup
 from budaya.scoring.priorities import driver_priorities
 from budaya.scoring.rounding import format_number
 from budaya.scoring.spec import BEHAVIOUR_CODES, MINIMUM_PEERS, VALUE_CODES, VALUE_NAMES
@@ -83,10 +82,9 @@ def national_reason(eligible_institutions: int) -> str:
 
 
 def eligible_institutions(result_set) -> int:
-    """Return how many institutions of a result set are eligible (counted in the database)."""
-    return ResultGroup.objects.filter(
-        result_set=result_set, level="institution", summary__eligible=True
-    ).count()
+    """Return how many institutions of a result set are eligible (from their summaries)."""
+    institutions = store.summaries(result_set, "institution")
+    return sum(1 for summary in institutions if summary.get("eligible"))
 
 
 def benchmark_reason(group: dict | None, key: str, level: str) -> str:

@@ -31,7 +31,7 @@ from budaya.results.store import (
 )
 from budaya.results.survey_data import SurveyDataError, survey_data_for_period
 from budaya.results.survey_data import count_rows as count_responses
-from budaya.scoring.engine import compute_results
+from budaya.scoring.engine import compute_results, cyclic_gc_paused
 from budaya.survey.models import Response
 from budaya.survey.sealing import seal_period
 
@@ -222,8 +222,24 @@ def release_results(
 
     Refuses a draft or open period (METHOD.md §12). With a `timings` dict, adds the seconds of
     each phase to it (load, engine, release, store, …); `progress(step, steps, text)` is called
-    after each of the RELEASE_STEPS steps (`text` a `budaya.language.Message`).
+    after each of the RELEASE_STEPS steps (`text` a `budaya.language.Message`). The ResultSet
+    returned also says how many groups were stored (`released_groups`) and how many of them
+    carry over the previous release's survey scores (`carried_over`).
     """
+    # From the document's million objects until they are freed: counting the groups'
+    # responses and encoding them would otherwise wake the cyclic collector over and over
+    # (3 s of a 4M release's 4 s of release rules), and switching it back on with the
+    # document still held would make it go through every object once more (about 1 s at 4M;
+    # docs/performance.md). So the document is let go here, once stored: a caller that reads
+    # `result_set.document` gets it back from the stored rows.
+    with cyclic_gc_paused():
+        result_set = _release(period, trigger, actor, timings, progress)
+        result_set.released_groups = len(result_set.document.get("groups", []))
+        result_set.document = None
+    return result_set
+
+
+def _release(period, trigger, actor, timings, progress) -> ResultSet:
     progress = progress or (lambda step, steps, text: None)
     period.refresh_from_db(fields=["state", "release_base"])
     _refuse_unless_closed(period)
@@ -254,6 +270,7 @@ def release_results(
         with _phase(timings, "comments"):
             # METHOD.md §14: the comments a release shows are frozen with it.
             release_comments(locked, result_set, carried, previous)
+        result_set.carried_over = len(carried)
         progress(3, RELEASE_STEPS, Message("hasil disimpan"))
         log_action(
             actor,

@@ -19,16 +19,19 @@ from budaya.periods.models import Period
 from budaya.results.models import BATCH, ResultGroup, ResultSet, group_texts
 
 # Parts of a group that only its own pages show; the summary leaves them out.
-HEAVY_KEYS = ("values", "behaviours", "pilihan_nilai", "breakdowns")
+HEAVY_KEYS = ("behaviours", "pilihan_nilai", "breakdowns")
 
 
 def summary_of(group: dict) -> dict:
-    """Return the group without its values, behaviours, values selection and breakdowns, and
-    without the per-value parts of its change and benchmark (indices only)."""
+    """Return the group without its behaviours, values selection and breakdowns, and without
+    the per-value part of its benchmark (indices only).
+
+    The values and the whole change stay: what a previous period gives the change figures
+    (`change_basis`) and what heat maps show (`heat_groups`) is then read from the summaries
+    alone, never from the whole groups (a national release's 270 MB)."""
     summary = {key: value for key, value in group.items() if key not in HEAVY_KEYS}
-    for key in ("change", "benchmark"):
-        if isinstance(summary.get(key), dict):
-            summary[key] = {k: v for k, v in summary[key].items() if k != "values"}
+    if isinstance(summary.get("benchmark"), dict):
+        summary["benchmark"] = {k: v for k, v in summary["benchmark"].items() if k != "values"}
     return summary
 
 
@@ -36,6 +39,31 @@ def to_json(value) -> str:
     """Return `value` as JSON text, encoded with orjson (several times faster than the json
     module Django's JSONField uses; non-string keys become strings as json.dumps makes them)."""
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def json_bytes(value) -> bytes:
+    """Return `value` as JSON (UTF-8 bytes) encoded with orjson: as `to_json`, faster when every
+    key is a string (a results document's are), falling back to converting other keys."""
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+
+
+# COPY's text format: a backslash, tab, newline or carriage return in a field is escaped.
+_COPY_ESCAPES = ((b"\\", b"\\\\"), (b"\t", b"\\t"), (b"\n", b"\\n"), (b"\r", b"\\r"))
+
+
+def copy_field(value) -> bytes:
+    """Return one field of a COPY text-format line: `\\N` for None, else the value's text
+    (UTF-8, escaped)."""
+    if value is None:
+        return b"\\N"
+    data = value if isinstance(value, bytes) else str(value).encode()
+    for plain, escaped in _COPY_ESCAPES:
+        if plain in data:
+            data = data.replace(plain, escaped)
+    return data
 
 
 def _json_placeholder() -> str:
@@ -68,7 +96,7 @@ def create_result_set(
     the ResultSet (its document the dict given). `bases` maps (level, parent, code) to the
     group's basis (see ResultGroup.basis). Call inside a transaction."""
     columns = ["period_id", "version", "computed_on", "head", "trigger"]
-    sql = _insert_sql(ResultSet, columns, {"head"})
+    sql = _insert_sql(ResultSet, columns, set())  # head: JSON text
     head = head_of(document)
     with connection.cursor() as cursor:
         cursor.execute(sql, [period.pk, version, computed_on, to_json(head), str(trigger)])
@@ -87,9 +115,10 @@ def group_key(group: dict) -> tuple[str, str, str]:
     )
 
 
-def _group_rows(result_set: ResultSet, bases: dict):
-    """Yield the ResultGroup rows of the result set's document (JSON columns as text), one per
-    group; the document's other top-level keys live in the result set's `head`."""
+def _group_rows(result_set: ResultSet, bases: dict, encode=to_json):
+    """Yield the ResultGroup rows of the result set's document (JSON columns as `encode` gives
+    them: text by default), one per group; the document's other top-level keys live in the
+    result set's `head`."""
     document = result_set.document or {}
     groups = document.get("groups", [])
     for position, group in enumerate(groups):
@@ -100,9 +129,9 @@ def _group_rows(result_set: ResultSet, bases: dict):
             str(group.get("code", "")),
             str(group.get("parent") or ""),
             position,
-            to_json(summary_of(group)),
-            to_json(group),
-            None if basis is None else to_json(basis),
+            encode(summary_of(group)),
+            encode(group),
+            None if basis is None else encode(basis),
         )
 
 
@@ -114,17 +143,19 @@ GROUP_COLUMNS = [
 def insert_groups(result_set: ResultSet, bases: dict) -> None:
     """Insert one ResultGroup row per group of the result set's document: with COPY on
     PostgreSQL, in batches of INSERTs elsewhere."""
-    rows = _group_rows(result_set, bases)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             quote = connection.ops.quote_name
             names = ", ".join(quote(column) for column in GROUP_COLUMNS)
             table = quote(ResultGroup._meta.db_table)
+            # Lines of COPY's text format written as bytes: the JSON goes from orjson to the
+            # server without becoming a Python string and back (a national release's 270 MB).
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                for row in _group_rows(result_set, bases, json_bytes):
+                    copy.write(b"\t".join(map(copy_field, row)) + b"\n")
             return
-        sql = _insert_sql(ResultGroup, GROUP_COLUMNS, {"summary", "data", "basis"})
+        rows = _group_rows(result_set, bases)
+        sql = _insert_sql(ResultGroup, GROUP_COLUMNS, {"summary", "basis"})  # data: text
         while batch := list(islice(rows, BATCH)):
             cursor.executemany(sql, batch)
 
@@ -151,24 +182,16 @@ def latest_set(period: Period) -> ResultSet | None:
 
 def change_basis(result_set: ResultSet) -> dict:
     """Return the document as the engine reads a previous period's results for the change
-    figures: its head, and as groups each group's summary with its values (the engine reads a
-    previous group's level, code, parent, suppression, indices and values; tested to give the
-    same document as the whole previous one). Far smaller than the whole document."""
+    figures: its head, and as groups each group's summary, which holds its values (the engine
+    reads a previous group's level, code, parent, suppression, indices and values; tested to
+    give the same document as the whole previous one). Far smaller than the whole document."""
     table = connection.ops.quote_name(ResultGroup._meta.db_table)
-    if connection.vendor == "postgresql":
-        columns = "summary::text, (data -> 'values')::text"
-    else:
-        columns = "summary, json_extract(data, '$.values')"
-    sql = f"SELECT {columns} FROM {table} WHERE result_set_id = %s ORDER BY position"
+    sql = f"SELECT summary FROM {table} WHERE result_set_id = %s ORDER BY position"
     groups = []
     with transaction.atomic(), connection.chunked_cursor() as cursor:
         cursor.execute(sql, [result_set.pk])
         while rows := cursor.fetchmany(BATCH):
-            for summary, values in rows:
-                group = orjson.loads(summary)
-                if values is not None:
-                    group["values"] = orjson.loads(values)
-                groups.append(group)
+            groups.extend(orjson.loads(summary) for (summary,) in rows)
     return {**result_set.head, "groups": groups}
 
 
@@ -306,28 +329,7 @@ def light_document(result_set: ResultSet, institution_code: str) -> dict:
 
 
 def heat_groups(result_set: ResultSet, level: str, parent: str | None = None) -> list[dict]:
-    """Return the summaries of a level's groups (of one parent, if given) in document order,
-    each with its value scores and its whole change (per value too), for heat maps: far less
-    than the whole groups (no behaviours, values selection or breakdowns)."""
-    table = connection.ops.quote_name(ResultGroup._meta.db_table)
-    if connection.vendor == "postgresql":
-        columns = "summary::text, (data -> 'values')::text, (data -> 'change')::text"
-    else:
-        columns = "summary, json_extract(data, '$.values'), json_extract(data, '$.change')"
-    sql = f"SELECT {columns} FROM {table} WHERE result_set_id = %s AND level = %s"
-    params = [result_set.pk, level]
-    if parent is not None:
-        sql += " AND parent = %s"
-        params.append(parent)
-    sql += " ORDER BY position"
-    groups = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for summary, values, change in cursor.fetchall():
-            group = orjson.loads(summary)
-            if values is not None:
-                group["values"] = orjson.loads(values)
-            if change is not None:
-                group["change"] = orjson.loads(change)
-            groups.append(group)
-    return groups
+    """Return what heat maps show of a level's groups (of one parent, if given), in document
+    order: their summaries, which hold the value scores and the whole change (per value too),
+    far less than the whole groups (no behaviours, values selection or breakdowns)."""
+    return summaries(result_set, level, parent)

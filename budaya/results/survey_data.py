@@ -547,6 +547,7 @@ def survey_data_for_period(period: Period, instrument, spec, extra: dict | None 
         institution_ids, first_release = data.pop("institution"), data.pop("first_release")
         if extra is not None:
             arrays = {name: data[name] for name in ("unit", "gender", "employment", "age_band")}
+            pks = np.array(sorted(inst.pk for inst in institutions), dtype=np.int64)
             extra["counted"] = _count_keys(
                 {
                     **arrays,
@@ -554,6 +555,10 @@ def survey_data_for_period(period: Period, instrument, spec, extra: dict | None 
                     "first_release": first_release,
                     "institution_codes": {inst.pk: inst.code for inst in institutions},
                     "unit_codes": [unit.code for unit in units],
+                    # the institution digit (its place among the primary keys) of each unit
+                    "unit_institution": np.searchsorted(
+                        pks, np.array([unit.institution_id for unit in units], dtype=np.int64)
+                    ),
                 }
             )
         del institution_ids, first_release
@@ -591,10 +596,7 @@ def _count_keys(extra: dict) -> dict:
     for values, radix in zip(digits[2:5], radices[2:5], strict=True):
         if values.size and values.max() >= radix:
             raise SurveyDataError("kode demografi di luar jangkauan / demographic out of range")
-    key = np.zeros(institution_ids.shape[0], dtype=np.int64)
-    for values, radix in zip(digits, radices, strict=True):
-        key = key * radix + values
-    keys, counts = np.unique(key, return_counts=True)
+    keys, counts = _counted_keys(digits, radices, extra.get("unit_institution"))
     codes = extra["institution_codes"]
     return {
         "keys": keys,
@@ -603,6 +605,34 @@ def _count_keys(extra: dict) -> dict:
         "institution_codes": [codes[pk] for pk in pks.tolist()],
         "unit_codes": extra["unit_codes"],
     }
+
+
+def _mixed_radix(digits, radices) -> np.ndarray:
+    key = np.zeros(digits[0].shape[0], dtype=np.int64)
+    for values, radix in zip(digits, radices, strict=True):
+        key = key * radix + values
+    return key
+
+
+def _counted_keys(digits, radices, unit_institution) -> tuple[np.ndarray, np.ndarray]:
+    """Return the distinct mixed-radix keys of `digits` (institution first, then unit, …) in
+    ascending order, and how many rows have each.
+
+    When every response's institution is its unit's (`unit_institution`: the institution digit
+    of each unit), the keys without the institution fit a table of units × 45 × releases, so
+    they are counted with one `bincount` instead of sorting millions of keys; otherwise, or
+    without that table, with `np.unique`."""
+    institution, unit = digits[0], digits[1]
+    if unit_institution is not None and unit.size:
+        space = int(np.prod(radices[1:], dtype=np.int64))
+        if space <= 1 << 23 and (unit_institution[unit] == institution).all():
+            table = np.bincount(_mixed_radix(digits[1:], radices[1:]), minlength=space)
+            present = np.flatnonzero(table)
+            units = present // int(np.prod(radices[2:], dtype=np.int64))
+            keys = unit_institution[units].astype(np.int64) * space + present
+            order = np.argsort(keys, kind="stable")
+            return keys[order], table[present][order]
+    return np.unique(_mixed_radix(digits, radices), return_counts=True)
 
 
 def count_rows(extra: dict) -> list[tuple]:

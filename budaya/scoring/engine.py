@@ -6,6 +6,7 @@
 
 import gc
 from collections.abc import Mapping
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -43,14 +44,26 @@ def compute_results(
     are written at the head of the document.
     """
     scores = score_period(spec, method, data, **inputs)
-    # The document holds about a million small objects at national scale; the cyclic garbage
-    # collector would rescan them over and over while they are built (none of them are cycles).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with cyclic_gc_paused():
         return results_document(
             scores, period=period, instrument=instrument, method_version=METHOD_VERSION
         )
+
+
+@contextmanager
+def cyclic_gc_paused():
+    """Pause Python's cyclic garbage collector while the block runs (as it was after).
+
+    A national document holds about a million small objects. While it is built, and while
+    anything else allocates many objects beside it (a release counting and storing its groups),
+    the collector would rescan them over and over, though none of them are cycles: a second
+    or more each time (docs/performance.md). Memory is still freed as usual, by reference
+    counting.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if collecting:
             gc.enable()
