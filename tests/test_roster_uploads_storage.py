@@ -206,6 +206,7 @@ def test_an_upload_kept_in_the_bucket_is_checked_and_imported_by_the_jobs(
 def test_stale_uploads_are_pruned_from_the_bucket(s3_storage):
     server, bucket = s3_storage
     assert uploads.prune_stale() == 0
+    assert uploads.read_upload("a" * 22 + ".csv") is None  # a missing object: None, no error
     token = uploads.keep_upload(CONTENT, "a.csv")
     assert uploads.read_upload(token) == CONTENT
     assert uploads.prune_stale(now=time.time() + 23 * 3600) == 0
