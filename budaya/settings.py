@@ -275,10 +275,8 @@ BUDAYA_TABLE_MAX_BYTES = env_int("BUDAYA_TABLE_MAX_MB", 100, minimum=1) * 1024 *
 BUDAYA_TABLE_MAX_UNPACKED_BYTES = (
     env_int("BUDAYA_TABLE_MAX_UNPACKED_MB", 400, minimum=1) * 1024 * 1024
 )
-# Unconfirmed roster previews (personal data): outside MEDIA_ROOT, so media backups skip them.
-BUDAYA_ROSTER_PREVIEW_DIR = Path(
-    env_str("BUDAYA_ROSTER_PREVIEW_DIR") or VAR_DIR / "roster-previews"
-)
+# Uploaded rosters waiting for their import are kept encrypted in the default storage under
+# "sementara/daftar-pegawai/" (budaya.roster.uploads); there is no setting of their own.
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

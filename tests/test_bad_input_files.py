@@ -60,7 +60,6 @@ def zip_bomb_xlsx() -> bytes:
 @pytest.fixture
 def admin_client(client, draft_period, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.BUDAYA_ROSTER_PREVIEW_DIR = tmp_path / "previews"
     # the roster's check job runs at once (test_roster_jobs.py runs the worker)
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     _period, institution, _units = draft_period

@@ -138,7 +138,7 @@ def test_an_institution_administrator_imports_units_and_a_roster_and_invites_a_l
     live_server, tmp_path, settings
 ):
     sync_playwright = sync_playwright_or_skip()
-    settings.BUDAYA_ROSTER_PREVIEW_DIR = str(tmp_path / "previews")
+    settings.MEDIA_ROOT = str(tmp_path / "media")  # the kept roster upload goes there
     # the roster's check and import jobs run at once (test_roster_jobs.py runs the worker)
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     institution = Institution.objects.create(

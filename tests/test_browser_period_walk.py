@@ -60,7 +60,6 @@ def test_a_period_from_opening_to_reading_its_release_through_links_only(
     live_server, tmp_path, settings
 ):
     sync_playwright = sync_playwright_or_skip()
-    settings.BUDAYA_ROSTER_PREVIEW_DIR = str(tmp_path / "previews")
     settings.MEDIA_ROOT = str(tmp_path / "media")
     today = timezone.localdate()
     institution = Institution.objects.create(

@@ -7,6 +7,8 @@ institutions are refused."""
 import datetime as dt
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -32,7 +34,6 @@ BAD = f"nip,nama,jenis_kelamin,jenis_pegawai,unit\n{NIP_L},Budi,X,PNS,SETDA\n".e
 @pytest.fixture
 def admin(client, draft_period, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.BUDAYA_ROSTER_PREVIEW_DIR = tmp_path / "previews"
     _period, institution, _units = draft_period
     user = make_user("admin_uji", "institution_admin", institution)
     client.force_login(user)
@@ -40,7 +41,11 @@ def admin(client, draft_period, settings, tmp_path):
 
 
 def kept_files():
-    return sorted(p.name for p in uploads.upload_dir().iterdir())
+    """Return the names of the roster uploads kept in the storage."""
+    try:
+        return sorted(default_storage.listdir(uploads.PREFIX)[1])
+    except FileNotFoundError:
+        return []
 
 
 def test_the_check_and_the_import_are_jobs_with_a_bar(client, draft_period, admin):
@@ -110,7 +115,8 @@ def test_problems_are_shown_in_the_readers_language_and_nothing_is_kept(
     assert "bukan jenis kelamin" not in page
     # no confirmation of a refused file, even were its file still there
     token = client.session.get("roster_upload", {}).get("token", "")
-    (uploads.upload_dir() / token).write_bytes(BAD)
+    name = uploads.storage_name(token)
+    default_storage.save(name, ContentFile(uploads.seal(BAD, name)))
     assert client.post(url, {"confirm": "1", "token": token}).status_code == 400
     assert Job.objects.count() == 1 and RosterEntry.objects.count() == 0
     # after 24 hours the problems (they may quote cells) are emptied by the worker

@@ -1,5 +1,6 @@
-"""Unconfirmed roster previews: kept outside MEDIA_ROOT, deleted after 24 hours (on each new
-upload and by `budaya worker`), deleted at confirmation, and never in a backup."""
+"""Unconfirmed roster previews: kept encrypted in Django's storage under "sementara/", deleted
+after 24 hours (on each new upload and by `budaya worker`), deleted at confirmation, and never
+in a backup."""
 # ruff: noqa: F811 - pytest fixtures imported from tests.web_fixtures are parameters here
 
 import os
@@ -7,6 +8,8 @@ import time
 import zipfile
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -21,7 +24,6 @@ CONTENT = f"nip,nama,jenis_kelamin,jenis_pegawai,unit\n{NIP_L},Budi Rahasia,L,PN
 @pytest.fixture
 def folders(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "var" / "media"
-    settings.BUDAYA_ROSTER_PREVIEW_DIR = None  # the default folder
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     return tmp_path / "var"
 
@@ -35,49 +37,59 @@ def upload(client, draft_period):
     return response.context["token"]
 
 
-def age(path, hours):
+def kept(token: str) -> str:
+    """Return the storage name of a token's kept upload."""
+    return uploads.storage_name(token)
+
+
+def put(token: str, content: bytes = CONTENT) -> str:
+    """Keep `content` under `token` as keep_upload would; return its storage name."""
+    name = uploads.storage_name(token)
+    default_storage.save(name, ContentFile(uploads.seal(content, name)))
+    return name
+
+
+def age(name: str, hours: float) -> None:
     then = time.time() - hours * 3600
-    os.utime(path, (then, then))
+    os.utime(default_storage.path(name), (then, then))
 
 
-def test_a_preview_is_kept_outside_media_root(client, draft_period, folders):
+def test_a_preview_is_kept_encrypted_under_the_storage_s_temporary_prefix(
+    client, draft_period, folders
+):
     token = upload(client, draft_period)
-    kept = uploads.upload_dir() / token
-    assert kept.read_bytes() == CONTENT
-    assert kept.parent == folders / "roster-previews"
-    media = folders / "media"
-    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+    name = kept(token)
+    assert name.startswith("sementara/daftar-pegawai/") and default_storage.exists(name)
+    stored = default_storage.open(name).read()
+    assert NIP_L.encode() not in stored and b"Budi Rahasia" not in stored
+    assert uploads.read_upload(token) == CONTENT
+    files = [p for p in (folders / "media").rglob("*") if p.is_file()]
+    assert [p.relative_to(folders / "media").as_posix() for p in files] == [name]
 
 
 def test_a_new_upload_deletes_previews_older_than_24_hours(client, draft_period, folders):
-    folder = uploads.upload_dir()
-    stale, fresh = folder / "stale.csv", folder / "fresh.csv"
-    stale.write_bytes(CONTENT)
-    fresh.write_bytes(CONTENT)
+    stale, fresh = put("s" * 22 + ".csv"), put("f" * 22 + ".csv")
     age(stale, 25)
     age(fresh, 23)
     upload(client, draft_period)
-    assert not stale.exists() and fresh.exists()
+    assert not default_storage.exists(stale) and default_storage.exists(fresh)
 
 
 def test_a_preview_older_than_24_hours_cannot_be_confirmed(client, draft_period, folders):
     period, institution, _units = draft_period
     token = upload(client, draft_period)
-    age(uploads.upload_dir() / token, 25)
+    age(kept(token), 25)
     url = reverse("roster_upload", args=[period.code, institution.code])
     response = client.post(url, {"confirm": "1", "token": token})
     assert response.status_code == 400
-    assert not (uploads.upload_dir() / token).exists()
+    assert not default_storage.exists(kept(token))
 
 
 def test_the_worker_deletes_stale_previews(db, folders, capsys):
-    folder = uploads.upload_dir()
-    stale, fresh = folder / "stale.csv", folder / "fresh.csv"
-    stale.write_bytes(CONTENT)
-    fresh.write_bytes(CONTENT)
+    stale, fresh = put("s" * 22 + ".csv"), put("f" * 22 + ".csv")
     age(stale, 25)
     assert main(["worker", "--once"]) == 0
-    assert not stale.exists() and fresh.exists()
+    assert not default_storage.exists(stale) and default_storage.exists(fresh)
 
 
 def test_a_backup_holds_no_preview(client, draft_period, folders, tmp_path):

@@ -2,10 +2,13 @@
 two jobs of Django's Tasks framework that `budaya worker` runs, each with a progress bar on its
 page (budaya.roster.views).
 
-The uploaded file is kept as before (budaya.roster.uploads: outside MEDIA_ROOT, never backed up,
-deleted after 24 hours). A check that finds problems deletes it at once (nothing is kept of bad
-input); a clean one keeps it for the confirmation, whose import job deletes it when it ends,
-whatever the outcome. A job's page shows what the request showed before: the problems (stored
+The uploaded file is kept in Django's default storage, AES-GCM encrypted under a key derived from
+SECRET_KEY (budaya.roster.uploads: under "sementara/daftar-pegawai/", never backed up, deleted
+after 24 hours), so the web machine that kept it and the worker that runs these jobs need share
+only the storage (the bucket) and the secret key. A check that finds problems deletes it at once
+(nothing is kept of bad input); a clean one keeps it for the confirmation, whose import job
+deletes it when it ends, whatever the outcome. An upload that is gone, stale or does not decrypt
+is reported as an expired preview. A job's page shows what the request showed before: the problems (stored
 as msgid and fields, shown in the reader's language) or the head count per unit, then the
 import's counts. No row of the file is stored in the job; its problems (which may quote cells:
 NIPs, names) are emptied with the previews, after 24 hours (`forget_old_results`).

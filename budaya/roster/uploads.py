@@ -1,72 +1,158 @@
-"""Uploaded roster files kept between the preview and the confirmation (then deleted).
+"""Uploaded roster files kept between the check job and the import job (then deleted).
 
-A preview holds personal data (NIPs, names, contacts), so it lives outside MEDIA_ROOT (which
-backups copy) in the folder of setting BUDAYA_ROSTER_PREVIEW_DIR, is deleted at confirmation,
-and an unconfirmed one is deleted after 24 hours: on every new upload and by `budaya worker`.
+An upload holds personal data (NIPs, names, contacts, birth dates). It is kept in Django's
+default storage (the local `media/` folder, or the S3 bucket of BUDAYA_STORAGE_URL), so the web
+machine that received it and the worker that checks or imports it need not share a folder
+(docs/deployment.md, section 8). It is stored ENCRYPTED: a fresh 96-bit random nonce followed by
+the AES-GCM ciphertext, under a key derived with HKDF-SHA256 from SECRET_KEY with a label of its
+own (`KEY_INFO`, unlike the survey's and the invitation batches' keys), with the storage name as
+associated data, so a file copied or renamed under another token does not open. Whoever holds
+the bucket or a copy of `media/` without the secret key learns the files' sizes and times only.
+
+Storage names are `sementara/daftar-pegawai/<random token>.aesgcm`: under the `sementara/`
+prefix that the documented copy of `media/` (and of the bucket) leaves out, and `budaya backup`
+holds the database only. The token (128 random bits, then the upload's suffix) is what the
+session, the form and the jobs carry. A kept upload is deleted when its check finds problems,
+when the import job ends, and after 24 hours (`prune_stale`: on every new upload and by
+`budaya worker`). One that does not decrypt (another SECRET_KEY, tampered or renamed bytes) is
+treated as missing, and deleted.
 """
 
+import os
+import re
 import secrets
 import time
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 MAX_AGE_SECONDS = 24 * 3600
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
-FOLDER = "roster-previews"
+PREFIX = "sementara/daftar-pegawai/"
+EXTENSION = ".aesgcm"
+KEY_INFO = b"budaya roster upload file v1"
+NONCE_BYTES = 12
+# A token is what `keep_upload` makes: URL-safe base64 characters, then at most one suffix.
+TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}(\.[a-z]{3,7})?")
 
 
-def upload_dir() -> Path:
-    """Return the folder of pending previews (created on demand, outside MEDIA_ROOT)."""
-    configured = getattr(settings, "BUDAYA_ROSTER_PREVIEW_DIR", None)
-    folder = Path(configured) if configured else Path(settings.MEDIA_ROOT).parent / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def upload_key(secret_key: str | None = None) -> bytes:
+    """Return the 256-bit key of kept uploads, derived from SECRET_KEY (or `secret_key`)."""
+    secret = settings.SECRET_KEY if secret_key is None else secret_key
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=KEY_INFO).derive(
+        secret.encode("utf-8")
+    )
+
+
+def storage_name(token: str) -> str:
+    """Return the storage name of the upload kept under `token`."""
+    return f"{PREFIX}{token}{EXTENSION}"
+
+
+def _aad(name: str) -> bytes:
+    return f"roster-upload:{name}".encode()
+
+
+def seal(content: bytes, name: str) -> bytes:
+    """Return nonce + AES-GCM ciphertext of `content`, bound to the storage `name`."""
+    nonce = os.urandom(NONCE_BYTES)
+    return nonce + AESGCM(upload_key()).encrypt(nonce, content, _aad(name))
+
+
+def unseal(blob: bytes, name: str) -> bytes | None:
+    """Return the plain bytes `seal` encrypted, or None when they do not open (another key,
+    another name, or changed bytes)."""
+    if len(blob) <= NONCE_BYTES:
+        return None
+    try:
+        return AESGCM(upload_key()).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], _aad(name))
+    except (InvalidTag, ValueError):
+        return None
+
+
+def _modified(name: str) -> float | None:
+    """Return the stored file's modification time (seconds since the epoch), or None when it is
+    gone (deleted meanwhile by another process or machine)."""
+    try:
+        return default_storage.get_modified_time(name).timestamp()
+    except FileNotFoundError:  # the local folder
+        return None
+    except Exception:  # S3 answers a missing object's HEAD with its client error (404)
+        if not default_storage.exists(name):
+            return None
+        raise
 
 
 def prune_stale(now: float | None = None) -> int:
-    """Delete previews older than 24 hours; return how many were deleted."""
-    folder = upload_dir()
+    """Delete kept uploads older than 24 hours; return how many were deleted."""
     now = time.time() if now is None else now
+    try:
+        _folders, names = default_storage.listdir(PREFIX)
+    except FileNotFoundError:  # nothing kept yet in the local folder
+        return 0
     deleted = 0
-    for old in folder.iterdir():
-        try:
-            stale = now - old.stat().st_mtime > MAX_AGE_SECONDS
-        except FileNotFoundError:  # deleted meanwhile by another process
-            continue
-        if stale and old.is_file():
-            old.unlink(missing_ok=True)
+    for entry in names:
+        name = PREFIX + entry
+        modified = _modified(name)
+        if modified is not None and now - modified > MAX_AGE_SECONDS:
+            default_storage.delete(name)
             deleted += 1
     return deleted
 
 
 def keep_upload(content: bytes, filename: str) -> str:
-    """Store an upload under a random token and return the token; prune stale previews."""
+    """Store an upload encrypted under a new random token and return the token; prune stale
+    uploads first."""
     prune_stale()
     suffix = Path(filename).suffix.lower()
-    token = secrets.token_urlsafe(16) + (suffix if suffix in SUFFIXES else ".csv")
-    (upload_dir() / token).write_bytes(content)
-    return token
+    suffix = suffix if suffix in SUFFIXES else ".csv"
+    while True:
+        token = secrets.token_urlsafe(16) + suffix
+        name = storage_name(token)
+        saved = default_storage.save(name, ContentFile(seal(content, name)))
+        if saved == name:
+            return token
+        # The name was taken (the storage never overwrites): the ciphertext is bound to the
+        # name, so drop this copy and draw another token.
+        default_storage.delete(saved)
 
 
 def _safe(token: str) -> bool:
-    return bool(token) and "/" not in token and "\\" not in token and not token.startswith(".")
+    return bool(token) and TOKEN.fullmatch(token) is not None
 
 
-def read_upload(token: str) -> bytes | None:
-    """Return the stored upload of `token`, or None when it is gone, stale or the token is odd."""
+def read_upload(token: str, now: float | None = None) -> bytes | None:
+    """Return the kept upload of `token`, or None when it is gone, stale, does not decrypt
+    (those two are deleted) or the token is odd."""
     if not _safe(token):
         return None
-    path = upload_dir() / token
-    if not path.is_file():
+    name = storage_name(token)
+    modified = _modified(name)
+    if modified is None:
         return None
-    if time.time() - path.stat().st_mtime > MAX_AGE_SECONDS:
-        path.unlink(missing_ok=True)
+    now = time.time() if now is None else now
+    if now - modified > MAX_AGE_SECONDS:
+        default_storage.delete(name)
         return None
-    return path.read_bytes()
+    try:
+        with default_storage.open(name, "rb") as handle:
+            blob = handle.read()
+    except (OSError, SuspiciousFileOperation):  # FileNotFoundError included: deleted meanwhile
+        return None
+    content = unseal(blob, name)
+    if content is None:
+        default_storage.delete(name)
+    return content
 
 
 def discard_upload(token: str) -> None:
-    """Delete the stored upload of `token` (holds personal data: never keep it longer)."""
+    """Delete the kept upload of `token` (holds personal data: never keep it longer)."""
     if _safe(token):
-        (upload_dir() / token).unlink(missing_ok=True)
+        default_storage.delete(storage_name(token))
