@@ -270,3 +270,63 @@ def test_a_roster_cell_only_python_strips_is_read_as_the_row_reader_reads_it(
         assert fast == slow, column
         if not slow:
             same_responses(*read_both(monkeypatch, read_roster, path))
+
+
+def _picks_by_python(cells, codes, max_picks):
+    """The rule of the compiled split, in Python: None for a cell that is not a clean list."""
+    index = {code: k for k, code in enumerate(codes)}
+    rows = []
+    for cell in cells:
+        found = []
+        for token in cell.split(";") if cell else []:
+            if token not in index or len(found) >= max_picks or index[token] in found:
+                return None, len(rows)
+            found.append(index[token])
+        rows.append(found + [-1] * (max_picks - len(found)))
+    return rows, -1
+
+
+def test_the_compiled_pick_split_follows_the_rule_on_random_cells():
+    from budaya.interchange import compiled
+
+    codes = ["BP", "AK", "KO", "HA", "LO", "AD", "KL", "B", "BPX"]
+    transitions, accept = compiled.trie(codes)
+    rng = np.random.default_rng(11)
+    pool = [*codes, "", "ZZ", "bp", " BP"]
+    for _ in range(300):
+        cells = [
+            ";".join(rng.choice(pool, size=rng.integers(0, 7)).tolist())
+            for _ in range(rng.integers(1, 6))
+        ]
+        data = np.frombuffer("".join(cells).encode(), dtype=np.uint8)
+        ends = np.cumsum([len(cell.encode()) for cell in cells]).astype(np.int64)
+        out = np.full((len(cells), 5), -1, dtype=np.int16)
+        bad = compiled.split_picks(data, ends, transitions, accept, 5, out)
+        rows, expected_bad = _picks_by_python(cells, codes, 5)
+        assert bad == expected_bad, cells
+        if rows is not None:
+            assert out.tolist() == rows
+
+
+def test_the_compiled_byte_count_counts_commas_and_line_ends():
+    from budaya.interchange import compiled
+
+    data = b"a,b,c\r\n1,,3\n\r,x"
+    assert compiled.count_bytes(np.frombuffer(data, dtype=np.uint8)) == (
+        data.count(b","),
+        data.count(b"\n"),
+        data.count(b"\r"),
+    )
+
+
+def test_pick_codes_listed_twice_send_the_column_to_the_row_reader():
+    import polars as pl
+
+    from budaya.interchange.columnar import _pick_cells
+
+    column = pl.Series(["BP;AK", "AK"])
+    assert _pick_cells(column, ["BP", "AK"], 5).tolist() == [
+        [0, 1, -1, -1, -1],
+        [1, -1, -1, -1, -1],
+    ]
+    assert _pick_cells(column, ["BP", "AK", "BP"], 5) is None

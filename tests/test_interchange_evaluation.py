@@ -101,3 +101,44 @@ def test_it_rejects_a_previous_file_that_is_not_a_results_document(tmp_path, tex
 def test_it_rejects_a_previous_file_that_does_not_exist(tmp_path):
     with pytest.raises(InputError, match="berkas tidak ditemukan / file not found"):
         read_previous(tmp_path / "none.json")
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [["A01", "", "C1", "4"], ["A01", "U2", "C1", "2"], ["B02", "", "C2", "3"]],
+        [["A01", "", "C1", "4"], ["A01", "", "C1", "3"]],  # repeated criterion
+        [["A01", "", "C1", " 4"]],  # spaces: the row reader strips them
+        [["A01", "", "C1", "04"], ["A01", "U1", "C2", "0"]],
+        [["A01", "", "C9", "1"]],  # unknown criterion
+        [["A01", "", "C1", "9"]],  # above the maximum level
+        [["A01", "U9", "C1", "1"]],  # unknown unit
+        [["Z99", "", "C1", "1"]],  # unknown institution
+        [["", "", "C1", "1"]],
+        [["A01", "", "C1", "²"]],
+        [["A01", "", "C1", "x\x00"]],
+    ],
+)
+def test_the_columnar_reader_reads_what_the_row_reader_reads(tmp_path, monkeypatch, rows):
+    """A clean CSV is read by columns; whatever it is, the levels and every message are the
+    row reader's."""
+    from budaya.interchange import columnar
+
+    path = evaluation_file(tmp_path, rows)
+    outcomes = []
+    for columnar_on in (True, False):
+        if not columnar_on:
+            monkeypatch.setattr(columnar, "read_clean_evaluation", lambda *args: None)
+        try:
+            outcomes.append(read_evaluation(path, SPEC, KNOWN))
+        except InputError as error:
+            outcomes.append(str(error))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_a_clean_evaluation_file_is_read_by_columns(tmp_path, monkeypatch):
+    from budaya.interchange import evaluation
+
+    path = evaluation_file(tmp_path, [["A01", "", "C1", "4"], ["B02", "X", "C2", "1"]])
+    monkeypatch.setattr(evaluation, "evaluation_rows", None)  # the row reader is not called
+    assert read_evaluation(path, SPEC, KNOWN) == {("A01", None): {"C1": 4}, ("B02", "X"): {"C2": 1}}

@@ -135,8 +135,9 @@ def plain_csv(source: Path | bytes, typed: dict) -> tuple[list[str], object] | N
     data = source if isinstance(source, bytes) else source.read_bytes()
     if b'"' in data or data.startswith(b"\xef\xbb\xbf"):
         return None
-    crs = data.count(b"\r")
-    newlines = data.count(b"\n")
+    from budaya.interchange import compiled  # numba, loaded only now
+
+    commas, newlines, crs = compiled.count_bytes(np.frombuffer(data, dtype=np.uint8))
     if crs and crs != data.count(b"\r\n"):
         return None
     first = data[: data.find(b"\n")] if newlines else data
@@ -146,7 +147,6 @@ def plain_csv(source: Path | bytes, typed: dict) -> tuple[list[str], object] | N
     except UnicodeDecodeError:
         return None
     lines = newlines + (0 if data.endswith(b"\n") else 1)
-    commas = data.count(b",")
     size = len(data)
     if isinstance(source, bytes):
         source = io.BytesIO(source)
@@ -207,48 +207,6 @@ def _pairs(frame, first_row: int = 2):
     return pairs, firsts.tolist(), counts.astype(np.int64).tolist(), pair
 
 
-def _split_picks(data, ends, known, known_ends, max_picks, out):
-    """Fill `out` (n, max_picks) with the indices of the codes of each cell (cell i is
-    data[ends[i - 1]:ends[i]], codes separated by ";", `known` the codes' bytes end to end,
-    code c ending at known_ends[c]); return the first cell that is not a clean list (an empty,
-    unknown or repeated code, too many codes), or -1."""
-    start = 0
-    for row in range(ends.shape[0]):
-        end = ends[row]
-        if start < end:  # a given cell
-            position = 0
-            at = start
-            while True:
-                stop = at
-                while stop < end and data[stop] != 59:  # ";"
-                    stop += 1
-                found = -1  # an empty code (width 0) matches no code
-                for code in range(known_ends.shape[0]):
-                    first = known_ends[code - 1] if code else 0
-                    if known_ends[code] - first != stop - at:
-                        continue
-                    same = True
-                    for k in range(stop - at):
-                        if known[first + k] != data[at + k]:
-                            same = False
-                            break
-                    if same:
-                        found = code
-                        break
-                if found < 0 or position >= max_picks:
-                    return row
-                for earlier in range(position):
-                    if out[row, earlier] == found:
-                        return row
-                out[row, position] = found
-                position += 1
-                if stop == end:
-                    break
-                at = stop + 1
-        start = end
-    return -1
-
-
 def _pick_cells(column, pick_codes, max_picks: int) -> np.ndarray | None:
     """Return the (n, max_picks) int16 indices into `pick_codes` of a text column of codes
     joined by ";" (-1 padded), or None for any cell that is not a clean list: an empty, unknown
@@ -261,27 +219,15 @@ def _pick_cells(column, pick_codes, max_picks: int) -> np.ndarray | None:
     data = np.frombuffer(column.str.join("").item().encode(), dtype=np.uint8)
     if data.shape[0] != (ends[-1] if ends.shape[0] else 0):
         return None
-    known = np.frombuffer(b"".join(raw), dtype=np.uint8)
-    known_ends = np.cumsum([len(code) for code in raw]).astype(np.int64)
+    if len(set(raw)) != len(raw):
+        return None  # a code listed twice: the row reader's rule (the first) decides
+    from budaya.interchange import compiled  # numba, loaded only now
+
+    transitions, accept = compiled.trie(pick_codes)
     out = np.full((column.len(), max_picks), -1, dtype=np.int16)
-    if _compiled_split_picks()(data, ends, known, known_ends, max_picks, out) >= 0:
+    if compiled.split_picks(data, ends, transitions, accept, max_picks, out) >= 0:
         return None
     return out
-
-
-_compiled = []
-
-
-def _compiled_split_picks():
-    """Return `_split_picks` compiled by numba (on first use: importing the interchange
-    package, as every web process does, does not load numba)."""
-    if not _compiled:
-        from numba import njit
-
-        import budaya.scoring.kernel  # noqa: F401 - points numba's cache at a writable folder
-
-        _compiled.append(njit(cache=True)(_split_picks))
-    return _compiled[0]
 
 
 def read_clean(path: Path, spec, max_picks: int, required, pick_columns, pick_codes):
@@ -475,3 +421,57 @@ def read_clean_roster(path: Path, required, optional, genders, employment_types)
         "employment": arrays.get_column("employment").to_numpy().astype(np.int8),
         "birth_year": arrays.get_column("birth_year").to_numpy().astype(np.int16),
     }
+
+
+# A cell the columnar evaluation reader takes as it is: printable ASCII without spaces, so that
+# the row reader's str.strip() could not change it (anything else goes to the row reader).
+_PLAIN_CELL = r"^[!-~]*$"
+
+
+def read_clean_evaluation(path: Path, columns, criteria: dict, units: set, institutions: set):
+    """Return {(institution, unit or None): {criterion: level}} of a clean evaluation CSV, or
+    None when the row reader must read it (budaya.interchange.evaluation, which gives every
+    message): any problem, a cell with spaces or other than printable ASCII, a quote, another
+    file kind. Clean means every row is one the row reader accepts: institution given and among
+    `institutions`, unit empty or (institution, unit) among `units`, criterion in `criteria`,
+    level a whole number 0..its max_level, each (institution, unit, criterion) once. `columns`
+    are the required ones (header check as the row reader's)."""
+    import polars as pl
+
+    if kind_of(path) != "csv":
+        return None
+    found = plain_csv(path, {})
+    if found is None:
+        return None
+    header, frame = found
+    problems = Problems()
+    if check_header(Table(path, header, iter(())), columns, (), problems) is None or problems:
+        return None
+    used = list(columns)
+    plain = frame.select(
+        pl.all_horizontal(pl.col(name).str.contains(_PLAIN_CELL) for name in used).all(),
+        pl.any_horizontal(pl.col(name).str.contains("\x00", literal=True) for name in header)
+        .any()
+        .alias("nul"),
+    ).row(0)
+    if not plain[0] or plain[1]:
+        return None
+    evaluations: dict = {}
+    seen = set()
+    rows = zip(*(frame.get_column(name).to_list() for name in used), strict=True)
+    for institution, unit, code, level_text in rows:
+        unit = unit or None
+        criterion = criteria.get(code)
+        if (
+            not institution
+            or institution not in institutions
+            or (unit is not None and (institution, unit) not in units)
+            or criterion is None
+            or not level_text.isdigit()
+            or int(level_text) > criterion.max_level
+            or (institution, unit, code) in seen
+        ):
+            return None
+        seen.add((institution, unit, code))
+        evaluations.setdefault((institution, unit), {})[code] = int(level_text)
+    return evaluations

@@ -153,10 +153,16 @@ def evaluation_rows(
 
 
 def _read(path, spec, known_units, problems) -> Evaluations:
-    evaluations: Evaluations = {}
+    from budaya.interchange.columnar import read_clean_evaluation
+
     criteria = {criterion.code: criterion for criterion in spec.criteria}
     units = set(known_units)
     institutions = {institution for institution, _ in units}
+    # A clean CSV is read by columns; any other file, row by row with every message.
+    clean = read_clean_evaluation(path, COLUMNS, criteria, units, institutions)
+    if clean is not None:
+        return clean
+    evaluations: Evaluations = {}
     seen: dict[tuple[str, str | None, str], int] = {}
 
     def in_scope(number, institution, unit, add) -> bool:

@@ -20,6 +20,7 @@ import numpy as np
 from numba import njit  # noqa: E402  (after the kernel module set up numba's cache)
 
 import budaya.scoring.kernel  # noqa: F401  (points numba's cache at a writable folder first)
+from budaya.interchange.compiled import trie  # noqa: F401  (the code tries of the decoder)
 
 SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 HEADER = len(SIGNATURE) + 8  # signature, flags, extension length
@@ -57,26 +58,6 @@ def header_length(buffer: bytes) -> int | None:
         raise CopyFormatError("not a binary COPY stream")
     extension = int.from_bytes(buffer[len(SIGNATURE) + 4 : HEADER], "big")
     return None if len(buffer) < HEADER + extension else HEADER + extension
-
-
-def trie(*code_sets) -> tuple[np.ndarray, np.ndarray]:
-    """Return (transitions (states, 256) int32, accept (states, len(code_sets)) int32) matching
-    the codes' UTF-8 bytes exactly: state 0 is the start, state 1 a dead end; `accept[s, k]`
-    gives the index of the code ending in state s in set k (the last one for a code listed
-    twice, as a dict built from the list keeps), else -1."""
-    transitions = [[1] * 256, [1] * 256]
-    accept = [[-1] * len(code_sets), [-1] * len(code_sets)]
-    for k, codes in enumerate(code_sets):
-        for index, code in enumerate(codes):
-            state = 0
-            for byte in str(code).encode():
-                if transitions[state][byte] == 1:
-                    transitions.append([1] * 256)
-                    accept.append([-1] * len(code_sets))
-                    transitions[state][byte] = len(transitions) - 1
-                state = transitions[state][byte]
-            accept[state][k] = index
-    return np.array(transitions, dtype=np.int32), np.array(accept, dtype=np.int32)
 
 
 @njit(cache=True, inline="always")

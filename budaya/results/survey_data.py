@@ -9,7 +9,9 @@ never a Python object per response, and both give the same arrays (tested).
 
 import datetime as dt
 import json
-from contextlib import nullcontext
+import logging
+import threading
+from contextlib import contextmanager, nullcontext
 from itertools import repeat
 
 import numpy as np
@@ -28,6 +30,7 @@ from budaya.scoring import AGE_BANDS, EMPLOYMENT_TYPES, GENDERS, SurveyData
 from budaya.survey.models import Response
 
 CHUNK = 50_000
+logger = logging.getLogger(__name__)
 
 
 class SurveyDataError(ValueError):
@@ -511,20 +514,48 @@ def _present_ids(ids: np.ndarray) -> set:
     return set(np.unique(ids).tolist())
 
 
-def survey_data_for_period(period: Period, instrument, spec, extra: dict | None = None):
+@contextmanager
+def _in_background(work):
+    """Run `work()` in a thread while the block runs; wait for it at the end. What it raises is
+    logged, not raised: it may only be work done ahead of time (a cache warmed)."""
+    if work is None:
+        yield
+        return
+
+    def run():
+        try:
+            work()
+        except Exception:  # noqa: BLE001 - ahead-of-time work; the caller does it again anyway
+            logger.warning("work done while the roster was counted failed", exc_info=True)
+
+    thread = threading.Thread(target=run, name="budaya-meanwhile", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+
+
+def survey_data_for_period(
+    period: Period, instrument, spec, extra: dict | None = None, while_counting=None
+):
     """Return SurveyData: answers in `spec.survey_items` order, picks as indices into
     `spec.pick_values` (-1 padded), every unit of the period's institutions, roster arrays.
 
     With an `extra` dict, on PostgreSQL, also put there ("counted") the responses counted per
     institution (the response's own), unit, demographics and first release, for `count_rows`
-    (the release rules count them so instead of scanning the responses again)."""
+    (the release rules count them so instead of scanning the responses again).
+
+    `while_counting`, a function, runs in a thread while the database counts the roster (this
+    process only waits then); it must not touch the database or the arrays."""
     decoder = _Decoder(period, instrument, spec, None)
     copy = connection.vendor == "postgresql" and BINARY_COPY
     if copy:
         data = _copy_responses(period, decoder)
-    roster = _roster_counts(
-        period, decoder.gender_index, decoder.employment_index, decoder.age_index
-    )
+    with _in_background(while_counting):
+        roster = _roster_counts(
+            period, decoder.gender_index, decoder.employment_index, decoder.age_index
+        )
     if copy:
         # The period's institutions: those with a roster or responses (period_institutions),
         # read from what was loaded rather than by two more scans.

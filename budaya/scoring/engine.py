@@ -50,6 +50,39 @@ def compute_results(
         )
 
 
+def warm_up(spec: ScoringSpec, method: Method) -> None:
+    """Score a tiny made-up period once and drop the result: the compiled (numba) functions
+    that `score_period` calls are then loaded from numba's cache, which takes the first call
+    of a process about 0.8 s.
+
+    A release calls it in a thread while the database counts the roster, when this process
+    would otherwise wait (budaya.results.services.compute_document). The made-up period has the
+    loaders' array types (budaya.results.survey_data), so the same compiled versions are loaded.
+    Its numbers are never used.
+    """
+    n = 24
+    unit = np.arange(n, dtype=np.int32) % 2
+    picks = np.full((3, n, max(int(method.max_picks or 0), 1)), -1, dtype=np.int16)
+    if len(spec.pick_values):
+        picks[:, :, 0] = 0
+    categories = np.arange(n, dtype=np.int8)
+    data = SurveyData(
+        institutions=["A", "B"],
+        units=[(0, "A1"), (1, "B1")],
+        unit=unit,
+        gender=categories % 2,
+        employment=categories % 2,
+        age_band=categories % 4,
+        answers=np.ones((n, len(spec.survey_items)), dtype=np.uint8),
+        picks=picks,
+        roster_unit=np.repeat(unit, 2),
+        roster_gender=np.repeat(categories % 2, 2),
+        roster_employment=np.repeat(categories % 2, 2),
+        roster_age_band=np.repeat(categories % 4, 2),
+    )
+    score_period(spec, method, data, evaluations={})
+
+
 @contextmanager
 def cyclic_gc_paused():
     """Pause Python's cyclic garbage collector while the block runs (as it was after).
