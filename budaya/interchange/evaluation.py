@@ -5,6 +5,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from budaya.interchange.columnar import read_clean_evaluation
 from budaya.interchange.errors import Problems
 from budaya.interchange.tables import check_header, open_table, row_width_problem
 from budaya.language import Message
@@ -153,8 +154,6 @@ def evaluation_rows(
 
 
 def _read(path, spec, known_units, problems) -> Evaluations:
-    from budaya.interchange.columnar import read_clean_evaluation
-
     criteria = {criterion.code: criterion for criterion in spec.criteria}
     units = set(known_units)
     institutions = {institution for institution, _ in units}
