@@ -106,16 +106,19 @@ def _complementary(rows: dict, counts: dict, keys: list, threshold: int) -> None
             del rows[smallest]
 
 
-def release_comments(period, result_set: ResultSet, carried: dict, previous) -> int:
+def release_comments(period, result_set: ResultSet, carried: dict, previous, groups=None) -> int:
     """Store the comments rows of `result_set` (see module doc); return how many were stored.
     `carried`: {group key: release carried from} of the groups whose survey scores are carried
-    over; `previous`: the release before (None for the first)."""
+    over; `previous`: the release before (None for the first); `groups`: (group key,
+    suppressed) of each group of the release in order, else read from its document."""
     threshold = int(period.threshold)
     instrument = load_instrument(period.instrument)
     themes = instrument.comment_themes
-    groups = (result_set.document or {}).get("groups", [])
-    keys = [group_key(group) for group in groups]
-    suppressed = {group_key(group) for group in groups if group.get("suppressed")}
+    if groups is None:
+        document = (result_set.document or {}).get("groups", [])
+        groups = [(group_key(group), bool(group.get("suppressed"))) for group in document]
+    keys = [key for key, _ in groups]
+    suppressed = {key for key, hidden in groups if hidden}
     texts: dict[tuple, list[str]] = defaultdict(list)
     for inst, unit, text in _period_comments(period):
         texts[("nation", "", "ID")].append(text)

@@ -240,13 +240,11 @@ def release_results(
     # responses and encoding them would otherwise wake the cyclic collector over and over
     # (3 s of a 4M release's 4 s of release rules), and switching it back on with the
     # document still held would make it go through every object once more (about 1 s at 4M;
-    # docs/performance.md). So the document is let go here, once stored: a caller that reads
+    # docs/performance.md). So the document is let go as it is stored, each group once written
+    # (while the server writes the groups, this process would only wait): a caller that reads
     # `result_set.document` gets it back from the stored rows.
     with cyclic_gc_paused():
-        result_set = _release(period, trigger, actor, timings, progress)
-        result_set.released_groups = len(result_set.document.get("groups", []))
-        result_set.document = None
-    return result_set
+        return _release(period, trigger, actor, timings, progress)
 
 
 def _release(period, trigger, actor, timings, progress) -> ResultSet:
@@ -272,14 +270,18 @@ def _release(period, trigger, actor, timings, progress) -> ResultSet:
         with _phase(timings, "release"):
             bases, carried = _apply_release_rules(locked, document, previous, version, count_rows)
         progress(2, RELEASE_STEPS, Message("kelompok yang dibawa dari rilis sebelumnya ditentukan"))
+        # What the comments need of the groups, before the groups are let go.
+        groups = [(group_key(group), bool(group.get("suppressed"))) for group in document["groups"]]
         with _phase(timings, "store"):
-            # Stored with orjson-encoded JSON (a national document is some 165 MB of JSON).
+            # Stored with orjson-encoded JSON (a national document is some 270 MB of JSON).
             result_set = create_result_set(
-                locked, version, timezone.localdate(), trigger, document, bases
+                locked, version, timezone.localdate(), trigger, document, bases, consume=True
             )
+        del document
         with _phase(timings, "comments"):
             # METHOD.md §14: the comments a release shows are frozen with it.
-            release_comments(locked, result_set, carried, previous)
+            release_comments(locked, result_set, carried, previous, groups=groups)
+        result_set.released_groups = len(groups)
         result_set.carried_over = len(carried)
         progress(3, RELEASE_STEPS, Message("hasil disimpan"))
         log_action(

@@ -91,10 +91,16 @@ def create_result_set(
     trigger: str,
     document: dict,
     bases: dict | None = None,
+    consume: bool = False,
 ):
     """Insert a result set (its head) and its per-group rows, JSON encoded with orjson; return
     the ResultSet (its document the dict given). `bases` maps (level, parent, code) to the
-    group's basis (see ResultGroup.basis). Call inside a transaction."""
+    group's basis (see ResultGroup.basis). Call inside a transaction.
+
+    With `consume`, each group is let go once written (the document's groups list then holds
+    None in its place, and the ResultSet reads its document back from the rows when asked): a
+    release needs nothing more of them, and freeing a national document's million objects
+    while the server is still writing costs no time of its own."""
     columns = ["period_id", "version", "computed_on", "head", "trigger"]
     sql = _insert_sql(ResultSet, columns, set())  # head: JSON text
     head = head_of(document)
@@ -102,7 +108,9 @@ def create_result_set(
         cursor.execute(sql, [period.pk, version, computed_on, to_json(head), str(trigger)])
     result_set = ResultSet.objects.get(period=period, version=version)
     result_set.document = document
-    insert_groups(result_set, bases or {})
+    insert_groups(result_set, bases or {}, consume)
+    if consume:
+        result_set.document = None
     return result_set
 
 
@@ -115,15 +123,15 @@ def group_key(group: dict) -> tuple[str, str, str]:
     )
 
 
-def _group_rows(result_set: ResultSet, bases: dict, encode=to_json):
+def _group_rows(result_set: ResultSet, bases: dict, encode=to_json, consume: bool = False):
     """Yield the ResultGroup rows of the result set's document (JSON columns as `encode` gives
     them: text by default), one per group; the document's other top-level keys live in the
-    result set's `head`."""
+    result set's `head`. With `consume`, each group is let go once encoded."""
     document = result_set.document or {}
     groups = document.get("groups", [])
     for position, group in enumerate(groups):
         basis = bases.get(group_key(group))
-        yield (
+        row = (
             result_set.pk,
             str(group.get("level", "")),
             str(group.get("code", "")),
@@ -133,6 +141,9 @@ def _group_rows(result_set: ResultSet, bases: dict, encode=to_json):
             encode(group),
             None if basis is None else encode(basis),
         )
+        if consume:
+            groups[position] = group = None
+        yield row
 
 
 GROUP_COLUMNS = [
@@ -140,7 +151,7 @@ GROUP_COLUMNS = [
 ]  # fmt: skip
 
 
-def insert_groups(result_set: ResultSet, bases: dict) -> None:
+def insert_groups(result_set: ResultSet, bases: dict, consume: bool = False) -> None:
     """Insert one ResultGroup row per group of the result set's document: with COPY on
     PostgreSQL, in batches of INSERTs elsewhere."""
     with connection.cursor() as cursor:
@@ -151,10 +162,10 @@ def insert_groups(result_set: ResultSet, bases: dict) -> None:
             # Lines of COPY's text format written as bytes: the JSON goes from orjson to the
             # server without becoming a Python string and back (a national release's 270 MB).
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in _group_rows(result_set, bases, json_bytes):
+                for row in _group_rows(result_set, bases, json_bytes, consume):
                     copy.write(b"\t".join(map(copy_field, row)) + b"\n")
             return
-        rows = _group_rows(result_set, bases)
+        rows = _group_rows(result_set, bases, consume=consume)
         sql = _insert_sql(ResultGroup, GROUP_COLUMNS, {"summary", "basis"})  # data: text
         while batch := list(islice(rows, BATCH)):
             cursor.executemany(sql, batch)
