@@ -36,7 +36,7 @@ from budaya.institutions.models import Institution, Unit
 from budaya.instruments import InstrumentError, load_instrument
 from budaya.instruments.themes import themes_of
 from budaya.results.models import ReleasedComments, ResultSet
-from budaya.results.store import group_key, to_json
+from budaya.results.store import to_json
 from budaya.survey.models import Response
 
 EXAMPLES_PER_THEME = 3
@@ -106,17 +106,14 @@ def _complementary(rows: dict, counts: dict, keys: list, threshold: int) -> None
             del rows[smallest]
 
 
-def release_comments(period, result_set: ResultSet, carried: dict, previous, groups=None) -> int:
+def release_comments(period, result_set: ResultSet, carried: dict, previous, groups) -> int:
     """Store the comments rows of `result_set` (see module doc); return how many were stored.
     `carried`: {group key: release carried from} of the groups whose survey scores are carried
     over; `previous`: the release before (None for the first); `groups`: (group key,
-    suppressed) of each group of the release in order, else read from its document."""
+    suppressed) of each group of the release, in document order."""
     threshold = int(period.threshold)
     instrument = load_instrument(period.instrument)
     themes = instrument.comment_themes
-    if groups is None:
-        document = (result_set.document or {}).get("groups", [])
-        groups = [(group_key(group), bool(group.get("suppressed"))) for group in document]
     keys = [key for key, _ in groups]
     suppressed = {key for key, hidden in groups if hidden}
     texts: dict[tuple, list[str]] = defaultdict(list)

@@ -78,7 +78,7 @@ def national_view(result_set, region: str = "", kind: str = "", key: str = "", q
         for code, row in known.items()
         if (not region or row["region"] == region) and (not kind or row["kind"] == kind)
     }
-    heat_groups = [g for g in store.heat_groups(result_set, "institution") if g["code"] in chosen]
+    heat_groups = [g for g in store.summaries(result_set, "institution") if g["code"] in chosen]
     heat = heat_map(
         heat_groups,
         nation,

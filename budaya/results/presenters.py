@@ -376,7 +376,7 @@ def build_report(period, result_set, institution, unit=None, query=None) -> dict
         report["unit_ranking_label"] = INDEX_LABELS[key]
         report["unit_ranking"] = ranking_rows(summaries, key, unit_names)
         report["heat"] = heat_map(
-            store.heat_groups(result_set, "unit", institution.code),
+            store.summaries(result_set, "unit", institution.code),
             group,
             unit_names,
             query or {},

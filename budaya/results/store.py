@@ -16,7 +16,7 @@ from django.db import connection, transaction
 
 from budaya.instruments import InstrumentError, load_instrument
 from budaya.periods.models import Period
-from budaya.results.models import BATCH, ResultGroup, ResultSet, group_texts
+from budaya.results.models import BATCH, ResultGroup, ResultSet, group_texts, json_bytes
 
 # Parts of a group that only its own pages show; the summary leaves them out.
 HEAVY_KEYS = ("behaviours", "pilihan_nilai", "breakdowns")
@@ -27,7 +27,7 @@ def summary_of(group: dict) -> dict:
     the per-value part of its benchmark (indices only).
 
     The values and the whole change stay: what a previous period gives the change figures
-    (`change_basis`) and what heat maps show (`heat_groups`) is then read from the summaries
+    (`change_basis`) and what heat maps show (`summaries`) is then read from the summaries
     alone, never from the whole groups (a national release's 270 MB)."""
     summary = {key: value for key, value in group.items() if key not in HEAVY_KEYS}
     if isinstance(summary.get("benchmark"), dict):
@@ -38,16 +38,7 @@ def summary_of(group: dict) -> dict:
 def to_json(value) -> str:
     """Return `value` as JSON text, encoded with orjson (several times faster than the json
     module Django's JSONField uses; non-string keys become strings as json.dumps makes them)."""
-    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
-
-
-def json_bytes(value) -> bytes:
-    """Return `value` as JSON (UTF-8 bytes) encoded with orjson: as `to_json`, faster when every
-    key is a string (a results document's are), falling back to converting other keys."""
-    try:
-        return orjson.dumps(value)
-    except orjson.JSONEncodeError:
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+    return json_bytes(value).decode()
 
 
 # COPY's text format: a backslash, tab, newline or carriage return in a field is escaped.
@@ -337,10 +328,3 @@ def light_document(result_set: ResultSet, institution_code: str) -> dict:
         if row is not None
     ]  # fmt: skip
     return {**document_keys(result_set), "groups": groups}
-
-
-def heat_groups(result_set: ResultSet, level: str, parent: str | None = None) -> list[dict]:
-    """Return what heat maps show of a level's groups (of one parent, if given), in document
-    order: their summaries, which hold the value scores and the whole change (per value too),
-    far less than the whole groups (no behaviours, values selection or breakdowns)."""
-    return summaries(result_set, level, parent)

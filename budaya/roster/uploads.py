@@ -3,10 +3,9 @@
 An upload holds personal data (NIPs, names, contacts, birth dates). It is kept in Django's
 default storage (the local `media/` folder, or the S3 bucket of BUDAYA_STORAGE_URL), so the web
 machine that received it and the worker that checks or imports it need not share a folder
-(docs/deployment.md, section 8). It is stored ENCRYPTED: a fresh 96-bit random nonce followed by
-the AES-GCM ciphertext, under a key derived with HKDF-SHA256 from SECRET_KEY with a label of its
-own (`KEY_INFO`, unlike the survey's and the invitation batches' keys), with the storage name as
-associated data, so a file copied or renamed under another token does not open. Whoever holds
+(docs/deployment.md, section 8). It is stored ENCRYPTED (budaya.security.secretbox: AES-GCM
+under a key derived with HKDF-SHA256 from SECRET_KEY with a label of its own, `KEY_INFO`,
+unlike the invitation batches' and letters' keys), with the storage name as associated data, so a file copied or renamed under another token does not open. Whoever holds
 the bucket or a copy of `media/` without the secret key learns the files' sizes and times only.
 
 Storage names are `sementara/daftar-pegawai/<random token>.aesgcm`: under the `sementara/`
@@ -18,37 +17,30 @@ when the import job ends, and after 24 hours (`prune_stale`: on every new upload
 treated as missing, and deleted.
 """
 
-import os
 import re
 import secrets
 import time
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+
+from budaya.security import secretbox
 
 MAX_AGE_SECONDS = 24 * 3600
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
 PREFIX = "sementara/daftar-pegawai/"
 EXTENSION = ".aesgcm"
 KEY_INFO = b"budaya roster upload file v1"
-NONCE_BYTES = 12
 # A token is what `keep_upload` makes: URL-safe base64 characters, then at most one suffix.
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}(\.[a-z]{3,7})?")
 
 
 def upload_key(secret_key: str | None = None) -> bytes:
     """Return the 256-bit key of kept uploads, derived from SECRET_KEY (or `secret_key`)."""
-    secret = settings.SECRET_KEY if secret_key is None else secret_key
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=KEY_INFO).derive(
-        secret.encode("utf-8")
-    )
+    return secretbox.derived_key(KEY_INFO, secret_key)
 
 
 def storage_name(token: str) -> str:
@@ -61,18 +53,17 @@ def _aad(name: str) -> bytes:
 
 
 def seal(content: bytes, name: str) -> bytes:
-    """Return nonce + AES-GCM ciphertext of `content`, bound to the storage `name`."""
-    nonce = os.urandom(NONCE_BYTES)
-    return nonce + AESGCM(upload_key()).encrypt(nonce, content, _aad(name))
+    """Return `content` encrypted (budaya.security.secretbox), bound to the storage `name`."""
+    return secretbox.seal(content, _aad(name), KEY_INFO)
 
 
 def unseal(blob: bytes, name: str) -> bytes | None:
     """Return the plain bytes `seal` encrypted, or None when they do not open (another key,
     another name, or changed bytes)."""
-    if len(blob) <= NONCE_BYTES:
+    if len(blob) <= secretbox.NONCE_BYTES:
         return None
     try:
-        return AESGCM(upload_key()).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], _aad(name))
+        return secretbox.unseal(blob, _aad(name), KEY_INFO)
     except (InvalidTag, ValueError):
         return None
 

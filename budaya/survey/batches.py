@@ -16,12 +16,8 @@ tell that person. The database alone (or a backup) gives nothing: the ciphertext
 
 import datetime as dt
 import json
-import os
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -29,11 +25,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from budaya.jobs.models import Job
+from budaya.security import secretbox
 from budaya.survey.models import InvitationBatch
 
 LINKS_INFO = b"budaya invitation batch links v1"
 LETTERS_INFO = b"budaya invitation letters file v1"
-NONCE_BYTES = 12
 # Where the letters PDFs of letters jobs are kept (encrypted) in Django's storage: under the
 # "sementara/" prefix that the documented copy of media/ leaves out (docs/deployment.md).
 LETTERS_PREFIX = "sementara/surat-undangan/"
@@ -46,23 +42,7 @@ class LinksGone(Exception):
 def links_key(secret_key: str | None = None, info: bytes = LINKS_INFO) -> bytes:
     """Return the 256-bit key of stored links (`info` tells their uses apart: batch links,
     letters files), derived from SECRET_KEY."""
-    secret = settings.SECRET_KEY if secret_key is None else secret_key
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(
-        secret.encode("utf-8")
-    )
-
-
-def seal(plain: bytes, aad: bytes, info: bytes = LINKS_INFO) -> bytes:
-    """Return nonce + AES-GCM ciphertext of `plain`, bound to `aad`."""
-    nonce = os.urandom(NONCE_BYTES)
-    return nonce + AESGCM(links_key(info=info)).encrypt(nonce, plain, aad)
-
-
-def unseal(blob: bytes, aad: bytes, info: bytes = LINKS_INFO) -> bytes:
-    """Return the plain bytes `seal` encrypted; raises InvalidTag (or ValueError) when the
-    key (SECRET_KEY) or the associated data differ."""
-    blob = bytes(blob)
-    return AESGCM(links_key(info=info)).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], aad)
+    return secretbox.derived_key(info, secret_key)
 
 
 def _aad(batch_pk: int) -> bytes:
@@ -72,7 +52,7 @@ def _aad(batch_pk: int) -> bytes:
 def encrypt_links(batch_pk: int, pairs) -> bytes:
     """Return nonce + AES-GCM ciphertext of [[invitation id, token], ...] bound to the batch."""
     plain = json.dumps([[int(pk), str(token)] for pk, token in pairs]).encode("utf-8")
-    return seal(plain, _aad(batch_pk))
+    return secretbox.seal(plain, _aad(batch_pk), LINKS_INFO)
 
 
 def decrypt_links(batch: InvitationBatch) -> list[tuple[int, str]]:
@@ -81,7 +61,7 @@ def decrypt_links(batch: InvitationBatch) -> list[tuple[int, str]]:
     if blob is None or (batch.links_until is not None and batch.links_until < today()):
         raise LinksGone(batch.number)
     try:
-        plain = unseal(blob, _aad(batch.pk))
+        plain = secretbox.unseal(blob, _aad(batch.pk), LINKS_INFO)
     except (InvalidTag, ValueError):
         # SECRET_KEY changed since the issue: the links cannot be read any more.
         raise LinksGone(batch.number) from None
@@ -167,7 +147,9 @@ def _letters_aad(task_id: str) -> bytes:
 def store_letters(task_id: str, pdf: bytes) -> str:
     """Keep a letters PDF encrypted in Django's storage; return its storage name."""
     name = f"{LETTERS_PREFIX}{task_id}.pdf.aesgcm"
-    return default_storage.save(name, ContentFile(seal(pdf, _letters_aad(task_id), LETTERS_INFO)))
+    return default_storage.save(
+        name, ContentFile(secretbox.seal(pdf, _letters_aad(task_id), LETTERS_INFO))
+    )
 
 
 def open_letters(job) -> bytes:
@@ -178,7 +160,7 @@ def open_letters(job) -> bytes:
     try:
         with default_storage.open(job.output, "rb") as handle:
             blob = handle.read()
-        return unseal(blob, _letters_aad(job.task_id), LETTERS_INFO)
+        return secretbox.unseal(blob, _letters_aad(job.task_id), LETTERS_INFO)
     except (OSError, InvalidTag, ValueError):
         raise LinksGone(job.pk) from None
 
