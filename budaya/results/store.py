@@ -319,7 +319,7 @@ def document_keys(result_set: ResultSet) -> dict:
 
 def light_document(result_set: ResultSet, institution_code: str) -> dict:
     """Return a small stand-in of the document: its top-level keys, and as groups the nation's
-    and the institution's summaries (no values, behaviours or breakdowns)."""
+    and the institution's summaries (values, indices and change; no behaviours or breakdowns)."""
     groups = summaries(result_set, "nation")
     groups += [
         row
