@@ -68,10 +68,19 @@ def engine(monkeypatch):
             "groups": groups,
         }
 
+    monkeypatch.setitem(sys.modules, "budaya.scoring.engine", fake_engine(compute_results))
+    return calls
+
+
+def fake_engine(compute_results):
+    """Return a stand-in for budaya.scoring.engine whose compute_results is the one given."""
+    from budaya.scoring import engine as real_engine
+
     module = types.ModuleType("budaya.scoring.engine")
     module.compute_results = compute_results
-    monkeypatch.setitem(sys.modules, "budaya.scoring.engine", module)
-    return calls
+    module.in_background = real_engine.in_background
+    module.warm_up = lambda spec, method: None
+    return module
 
 
 @pytest.fixture
@@ -342,9 +351,7 @@ def test_an_engine_failure_leaves_the_old_outputs_and_no_temporary_file(
     def broken(*args, **kwargs):
         raise RuntimeError("engine broke")
 
-    module = types.ModuleType("budaya.scoring.engine")
-    module.compute_results = broken
-    monkeypatch.setitem(sys.modules, "budaya.scoring.engine", module)
+    monkeypatch.setitem(sys.modules, "budaya.scoring.engine", fake_engine(broken))
     files.out.write_text(OLD)
     with pytest.raises(RuntimeError):
         main(arguments(files))
@@ -356,12 +363,7 @@ def test_an_engine_failure_leaves_the_old_outputs_and_no_temporary_file(
 def test_results_that_are_not_valid_json_are_refused_and_nothing_is_written(
     files, fake_instrument, monkeypatch, capsys
 ):
-    module = types.ModuleType("budaya.scoring.engine")
-    module.compute_results = lambda *a, **k: {
-        "method_version": "1",
-        "groups": [],
-        "x": object(),
-    }
+    module = fake_engine(lambda *a, **k: {"method_version": "1", "groups": [], "x": object()})
     monkeypatch.setitem(sys.modules, "budaya.scoring.engine", module)
     files.out.write_text(OLD)
     assert main(arguments(files)) == 1
@@ -495,3 +497,116 @@ def test_outputs_get_ordinary_permissions_not_the_temporary_files_private_ones(
         os.umask(umask)
     assert files.out.stat().st_mode & 0o777 == 0o644
     assert files.xlsx.stat().st_mode & 0o777 == 0o644
+
+
+def _sequential_problems(files, spec, max_picks):
+    """Return the problems of reading the responses, then the roster, into one collection."""
+    from budaya.interchange import Problems, read_responses, read_roster
+
+    problems = Problems()
+    read_responses(files.responses, spec, max_picks, problems)
+    read_roster(files.roster, problems)
+    return [(p.file, p.row, p.column, str(p.message)) for p in problems.items], problems.more
+
+
+@pytest.mark.parametrize("bad_responses", [0, 3, 45], ids=["clean", "a-few", "past-the-limit"])
+def test_files_read_side_by_side_report_the_problems_of_reading_them_in_turn(
+    files, fake_instrument, monkeypatch, bad_responses
+):
+    """The roster is read in a thread beside the responses; the problems listed, their order,
+    the limit of 50 and the count of the rest are those of reading one file after the other."""
+    from budaya.cli import CommandError
+    from budaya.cli import score as score_command
+    from budaya.interchange import InputError
+
+    rows = [response_row(f"r{i}", "A01", "U1") for i in range(60)]
+    for i in range(bad_responses):
+        rows[i]["gender"] = "W"
+    write_csv(files.responses, rows)
+    roster = roster_rows() + [
+        [f"198503152010121{i + 100:03d}", "Nama", "X", "PNS", "A01", "U1", "1985"]
+        for i in range(40)
+    ]
+    write_roster_csv(files.roster, roster)
+    expected = _sequential_problems(files, SPEC, 5)
+    seen = []
+    monkeypatch.setattr(
+        InputError,
+        "__init__",
+        lambda self, items, more: seen.append(
+            ([(p.file, p.row, p.column, str(p.message)) for p in items], more)
+        ),
+    )
+    monkeypatch.setattr(InputError, "__str__", lambda self: "")
+    args = SimpleNamespace(
+        responses=files.responses, roster=files.roster, evaluation=None, previous=None
+    )
+    with pytest.raises(CommandError, match=f"{len(expected[0]) + expected[1]} masalah"):
+        score_command.read_inputs(args, SPEC, 5)
+    assert seen == [expected]
+    assert len(expected[0]) == min(50, bad_responses + 40)  # the limit is reached or not
+
+
+def test_the_roster_is_read_in_a_thread_while_the_responses_are_read(
+    files, fake_instrument, monkeypatch
+):
+    import threading
+
+    from budaya.cli import score as score_command
+    from budaya.interchange import roster as roster_module
+
+    threads = []
+    real = roster_module.read_roster
+
+    def recording(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("budaya.interchange.read_roster", recording)
+    args = SimpleNamespace(
+        responses=files.responses,
+        roster=files.roster,
+        evaluation=None,
+        previous=None,
+        period="2026",
+    )
+    data, *_ = score_command.read_inputs(args, SPEC, 5)
+    assert threads and threads[0].startswith("budaya-roster")
+    assert data.roster_unit.size == 3
+
+
+def test_the_engine_warms_up_in_a_thread_while_the_files_are_read(tmp_path, monkeypatch):
+    import threading
+
+    from budaya.scoring import engine as real_engine
+
+    threads = []
+    real = real_engine.warm_up
+
+    def recording(spec, method):
+        threads.append(threading.current_thread().name)
+        real(spec, method)
+
+    monkeypatch.setattr(real_engine, "warm_up", recording)
+    files = real_files(tmp_path)
+    argv = ["score", "--responses", str(files.responses), "--roster", str(files.roster)]
+    assert main([*argv, "--period", "2026", "--out", str(tmp_path / "hasil.json")]) == 0
+    assert threads == ["budaya-meanwhile"]
+
+
+def test_a_failing_warm_up_does_not_stop_the_scoring(tmp_path, monkeypatch, caplog):
+    import logging
+
+    from budaya.scoring import engine as real_engine
+
+    def failing(spec, method):
+        raise RuntimeError("made-up failure")
+
+    monkeypatch.setattr(real_engine, "warm_up", failing)
+    files = real_files(tmp_path)
+    out = tmp_path / "hasil.json"
+    argv = ["score", "--responses", str(files.responses), "--roster", str(files.roster)]
+    with caplog.at_level(logging.WARNING, logger="budaya.scoring.engine"):
+        assert main([*argv, "--period", "2026", "--out", str(out)]) == 0
+    assert "made-up failure" in caplog.text
+    assert json.loads(out.read_text())["groups"]

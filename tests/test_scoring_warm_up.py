@@ -55,7 +55,7 @@ def test_a_failing_warm_up_is_logged_and_changes_nothing(world, monkeypatch, cap
         raise RuntimeError("made-up failure")
 
     monkeypatch.setattr(services, "warm_up", failing)
-    with caplog.at_level(logging.WARNING, logger="budaya.results.survey_data"):
+    with caplog.at_level(logging.WARNING, logger="budaya.scoring.engine"):
         document = services.compute_document(period)
     assert "made-up failure" in caplog.text
     assert document == expected

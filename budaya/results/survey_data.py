@@ -9,9 +9,7 @@ never a Python object per response, and both give the same arrays (tested).
 
 import datetime as dt
 import json
-import logging
-import threading
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from itertools import repeat
 
 import numpy as np
@@ -27,10 +25,10 @@ from budaya.periods.models import Period
 from budaya.results import binary_rows
 from budaya.roster.models import RosterEntry
 from budaya.scoring import AGE_BANDS, EMPLOYMENT_TYPES, GENDERS, SurveyData
+from budaya.scoring.engine import in_background
 from budaya.survey.models import Response
 
 CHUNK = 50_000
-logger = logging.getLogger(__name__)
 
 
 class SurveyDataError(ValueError):
@@ -514,28 +512,6 @@ def _present_ids(ids: np.ndarray) -> set:
     return set(np.unique(ids).tolist())
 
 
-@contextmanager
-def _in_background(work):
-    """Run `work()` in a thread while the block runs; wait for it at the end. What it raises is
-    logged, not raised: it may only be work done ahead of time (a cache warmed)."""
-    if work is None:
-        yield
-        return
-
-    def run():
-        try:
-            work()
-        except Exception:  # noqa: BLE001 - ahead-of-time work; the caller does it again anyway
-            logger.warning("work done while the roster was counted failed", exc_info=True)
-
-    thread = threading.Thread(target=run, name="budaya-meanwhile", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        thread.join()
-
-
 def survey_data_for_period(
     period: Period, instrument, spec, extra: dict | None = None, while_counting=None
 ):
@@ -552,7 +528,7 @@ def survey_data_for_period(
     copy = connection.vendor == "postgresql" and BINARY_COPY
     if copy:
         data = _copy_responses(period, decoder)
-    with _in_background(while_counting):
+    with in_background(while_counting, "while the roster was counted"):
         roster = _roster_counts(
             period, decoder.gender_index, decoder.employment_index, decoder.age_index
         )

@@ -5,6 +5,8 @@
 """
 
 import gc
+import logging
+import threading
 from collections.abc import Mapping
 from contextlib import contextmanager
 
@@ -23,6 +25,8 @@ from budaya.scoring.stats import Sums
 from budaya.scoring.table import GroupTable
 from budaya.scoring.validation import check_survey_data
 from budaya.scoring.weighting import rake_and_trim
+
+logger = logging.getLogger(__name__)
 
 METHOD_VERSION = "1"
 # Axes of the (institution, gender, employment, age band) cell array summed away per breakdown.
@@ -81,6 +85,31 @@ def warm_up(spec: ScoringSpec, method: Method) -> None:
         roster_age_band=np.repeat(categories % 4, 2),
     )
     score_period(spec, method, data, evaluations={})
+
+
+@contextmanager
+def in_background(work, meanwhile: str):
+    """Run `work()` in a thread while the block runs; wait for it at the end.
+
+    `work` may only be work done ahead of time (`warm_up`, a cache warmed): what it raises is
+    logged, naming `meanwhile` (what the block was doing), not raised. None runs nothing.
+    """
+    if work is None:
+        yield
+        return
+
+    def run():
+        try:
+            work()
+        except Exception:  # noqa: BLE001 - ahead-of-time work; the caller does it again anyway
+            logger.warning("work done %s failed", meanwhile, exc_info=True)
+
+    thread = threading.Thread(target=run, name="budaya-meanwhile", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
 
 
 @contextmanager
