@@ -78,8 +78,7 @@ def fake_engine(compute_results):
 
     module = types.ModuleType("budaya.scoring.engine")
     module.compute_results = compute_results
-    module.in_background = real_engine.in_background
-    module.warm_up = lambda spec, method: None
+    module.cyclic_gc_paused = real_engine.cyclic_gc_paused
     return module
 
 
@@ -575,38 +574,30 @@ def test_the_roster_is_read_in_a_thread_while_the_responses_are_read(
     assert data.roster_unit.size == 3
 
 
-def test_the_engine_warms_up_in_a_thread_while_the_files_are_read(tmp_path, monkeypatch):
-    import threading
+def test_the_collector_is_paused_while_the_document_is_written_and_summarised(
+    files, fake_instrument, engine, monkeypatch
+):
+    """A national document is a million objects: writing and summarising it with the cyclic
+    collector on would make it go through all of them (docs/performance.md)."""
+    import gc
 
-    from budaya.scoring import engine as real_engine
+    from budaya.cli import score as score_command
+    from budaya.interchange import summary
 
-    threads = []
-    real = real_engine.warm_up
+    seen = []
+    real_write, real_summary = score_command.write_outputs, summary.format_summary
 
-    def recording(spec, method):
-        threads.append(threading.current_thread().name)
-        real(spec, method)
+    def writing(*args, **kwargs):
+        seen.append(("write", gc.isenabled()))
+        return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(real_engine, "warm_up", recording)
-    files = real_files(tmp_path)
-    argv = ["score", "--responses", str(files.responses), "--roster", str(files.roster)]
-    assert main([*argv, "--period", "2026", "--out", str(tmp_path / "hasil.json")]) == 0
-    assert threads == ["budaya-meanwhile"]
+    def summarising(*args, **kwargs):
+        seen.append(("summary", gc.isenabled()))
+        return real_summary(*args, **kwargs)
 
-
-def test_a_failing_warm_up_does_not_stop_the_scoring(tmp_path, monkeypatch, caplog):
-    import logging
-
-    from budaya.scoring import engine as real_engine
-
-    def failing(spec, method):
-        raise RuntimeError("made-up failure")
-
-    monkeypatch.setattr(real_engine, "warm_up", failing)
-    files = real_files(tmp_path)
-    out = tmp_path / "hasil.json"
-    argv = ["score", "--responses", str(files.responses), "--roster", str(files.roster)]
-    with caplog.at_level(logging.WARNING, logger="budaya.scoring.engine"):
-        assert main([*argv, "--period", "2026", "--out", str(out)]) == 0
-    assert "made-up failure" in caplog.text
-    assert json.loads(out.read_text())["groups"]
+    monkeypatch.setattr(score_command, "write_outputs", writing)
+    monkeypatch.setattr(summary, "format_summary", summarising)
+    assert gc.isenabled()
+    assert main(arguments(files)) == 0
+    assert seen == [("write", False), ("summary", False)]
+    assert gc.isenabled()

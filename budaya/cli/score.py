@@ -5,7 +5,6 @@ import os
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from pathlib import Path
 
 import orjson
@@ -220,26 +219,29 @@ def run(args: argparse.Namespace) -> int:
     max_picks = int(getattr(instrument, "max_picks", 5))
     # A pulse instrument has no values selection (METHOD.md §15): no picks, Method's default.
     method = Method(threshold=args.threshold, **({"max_picks": max_picks} if max_picks else {}))
-    from budaya.scoring.engine import compute_results, in_background, warm_up
+    from budaya.scoring.engine import compute_results, cyclic_gc_paused
 
-    # The engine's compiled functions load from numba's cache (about 0.8 s in a new process)
-    # while the files are read, which is mostly polars' work outside Python's lock.
-    with in_background(partial(warm_up, spec, method), "while the files were read"):
-        data, evaluations, previous, warnings = read_inputs(args, spec, max_picks)
+    data, evaluations, previous, warnings = read_inputs(args, spec, max_picks)
     for warning in warnings:
         print(f"Peringatan / warning: {warning}", file=sys.stderr)
 
-    results = compute_results(
-        spec,
-        method,
-        data,
-        evaluations=evaluations,
-        previous=previous,
-        period=args.period,
-        instrument=args.instrument,
-    )
-    write_outputs(results, args, args.threshold)
-    print(format_summary(results, args.threshold, pulse=getattr(instrument, "is_pulse", False)))
+    # The national document is about a million small objects, none of them in a cycle: with
+    # the cyclic collector on, writing and summarising it would make the collector go through
+    # all of them (about 1 s at 1M responses, docs/performance.md). It is paused until the
+    # command ends; memory is still freed by reference counting.
+    with cyclic_gc_paused():
+        results = compute_results(
+            spec,
+            method,
+            data,
+            evaluations=evaluations,
+            previous=previous,
+            period=args.period,
+            instrument=args.instrument,
+        )
+        write_outputs(results, args, args.threshold)
+        pulse = getattr(instrument, "is_pulse", False)
+        print(format_summary(results, args.threshold, pulse=pulse))
     written = f"{args.out}" + (f" dan {args.xlsx}" if args.xlsx else "")
     print(f"\nHasil ditulis ke {written}.")
     return 0
