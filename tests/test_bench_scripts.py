@@ -27,6 +27,8 @@ def test_the_score_benchmark_prints_the_engine_document_baseline_and_csv_figures
         "readers + document:",
         "polars CSV+group-by:",
         "CSV path peak:",
+        "budaya score command:",
+        "polars in a process:",
     ):
         assert line in done.stdout, line
     # Every phase wrapper found its step in the engine module (a renamed step would vanish).
