@@ -252,6 +252,24 @@ def test_the_byte_counts_send_a_non_canonical_answer_to_the_row_reader(files, tm
             assert found is not None, name
 
 
+def test_a_mapped_file_and_its_bytes_are_checked_alike(files, tmp_path):
+    """A path is mapped into memory for the byte counts, bytes are counted as they are: the
+    two give the same frame, or both refuse."""
+    lines = (files / "responses.csv").read_text(encoding="utf-8").splitlines()[:40]
+    items = {item.code: pl.UInt8 for item in SPEC.survey_items}
+    contents = {name: content.encode() for name, content in odd_responses(lines).items()}
+    contents.update({"empty": b"", "header only": (lines[0] + "\n").encode()})
+    for name, content in contents.items():
+        path = tmp_path / "mapped.csv"
+        path.write_bytes(content)
+        mapped, counted = columnar.plain_csv(path, items), columnar.plain_csv(content, items)
+        assert (mapped is None) == (counted is None), name
+        if mapped is not None:
+            assert mapped[0] == counted[0], name
+            assert mapped[1].equals(counted[1]), name
+    assert columnar.plain_csv(tmp_path / "mapped.csv", items) is None  # no row
+
+
 def test_a_roster_cell_only_python_strips_is_read_as_the_row_reader_reads_it(
     files, tmp_path, monkeypatch
 ):

@@ -117,23 +117,58 @@ def test_it_rejects_a_previous_file_that_does_not_exist(tmp_path):
         [["", "", "C1", "1"]],
         [["A01", "", "C1", "²"]],
         [["A01", "", "C1", "x\x00"]],
+        [["A01", "", "C1", "99999999999999999999999"]],  # beyond 64 bits
+        [["A01", "", "C1", "-1"], ["A01", "", "C2", "+2"]],
+        [["A01", "X", "C1", "1"]],  # a unit of another institution
+        [["A01", "U1", "C1", "1"], ["A01", "U1", "C1", "1"]],  # repeated in a unit
+        [["A01", "U1", "C1", "1"], ["A01", "", "C1", "2"], ["A01", "U2", "C1", "3"]],
+        [["A01", "U1", "c1", "1"]],
     ],
 )
 def test_the_columnar_reader_reads_what_the_row_reader_reads(tmp_path, monkeypatch, rows):
     """A clean CSV is read by columns; whatever it is, the levels and every message are the
     row reader's."""
-    from budaya.interchange import columnar
+    from budaya.interchange import evaluation
 
     path = evaluation_file(tmp_path, rows)
     outcomes = []
     for columnar_on in (True, False):
         if not columnar_on:
-            monkeypatch.setattr(columnar, "read_clean_evaluation", lambda *args: None)
+            monkeypatch.setattr(evaluation, "read_clean_evaluation", lambda *args: None)
         try:
             outcomes.append(read_evaluation(path, SPEC, KNOWN))
         except InputError as error:
             outcomes.append(str(error))
     assert outcomes[0] == outcomes[1]
+
+
+def test_only_a_file_the_row_reader_accepts_is_read_by_columns(tmp_path):
+    """The columnar reader answers for a clean file and steps aside for any problem."""
+    from budaya.interchange.columnar import read_clean_evaluation
+    from budaya.interchange.evaluation import COLUMNS
+
+    criteria = {criterion.code: criterion for criterion in SPEC.criteria}
+    institutions = {institution for institution, _ in KNOWN}
+
+    def read(rows):
+        path = evaluation_file(tmp_path, rows)
+        return read_clean_evaluation(path, COLUMNS, criteria, KNOWN, institutions)
+
+    clean = [["A01", "U1", "C1", "1"], ["A01", "", "C1", "02"], ["B02", "X", "C2", "3"]]
+    assert read(clean) == {
+        ("A01", "U1"): {"C1": 1},
+        ("A01", None): {"C1": 2},
+        ("B02", "X"): {"C2": 3},
+    }
+    for bad in (
+        ["A01", "X", "C1", "1"],
+        ["B02", "X", "C2", "1"],
+        ["A01", "U1", "C9", "1"],
+        ["A01", "U1", "C2", "99"],
+        ["A01", "U1", "C2", "1.0"],
+        ["", "U1", "C2", "1"],
+    ):
+        assert read(clean + [bad]) is None, bad
 
 
 def test_a_clean_evaluation_file_is_read_by_columns(tmp_path, monkeypatch):

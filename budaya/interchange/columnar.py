@@ -10,6 +10,8 @@ row, no unnamed, repeated or unknown column, every cell already in its canonical
 surrounding spaces, answers 1..K or empty, known codes).
 """
 
+import mmap
+import os
 from pathlib import Path
 
 import numpy as np
@@ -127,30 +129,44 @@ def plain_csv(source: Path | bytes, typed: dict) -> tuple[list[str], object] | N
     counts, and a typed column to hold nothing but its canonical text: the file's size must
     equal the bytes of its text cells, one byte per non-empty typed cell, its commas and line
     ends, so no cell can hold more than the one digit polars read (" 3", "03" or "+3" would be
-    read as 3 by polars but refused by the row reader)."""
+    read as 3 by polars but refused by the row reader).
+
+    A file is mapped into memory for the byte counts rather than copied (about 0.2 s less for a
+    national responses file); polars reads it on its own."""
+    if isinstance(source, bytes):
+        return _plain_csv(source, source, typed)
+    with source.open("rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            return None
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return _plain_csv(data, source, typed)
+
+
+def _plain_csv(data, source: Path | bytes, typed: dict) -> tuple[list[str], object] | None:
+    """`plain_csv` of the file's bytes `data` (bytes or a read-only memory map of `source`)."""
     import io
 
     import polars as pl
 
-    data = source if isinstance(source, bytes) else source.read_bytes()
-    if b'"' in data or data.startswith(b"\xef\xbb\xbf"):
+    if data.find(b'"') >= 0 or data[:3] == b"\xef\xbb\xbf":
         return None
     from budaya.interchange import compiled  # numba, loaded only now
 
-    commas, newlines, crs = compiled.count_bytes(np.frombuffer(data, dtype=np.uint8))
-    if crs and crs != data.count(b"\r\n"):
+    view = np.frombuffer(data, dtype=np.uint8)
+    commas, newlines, crs = compiled.count_bytes(view)
+    del view  # a memory map cannot be closed while an array looks into it
+    if crs and crs != bytes(data).count(b"\r\n"):
         return None
-    first = data[: data.find(b"\n")] if newlines else data
+    first = data[: data.find(b"\n")] if newlines else data[:]
     first = first.removesuffix(b"\r")
     try:
         header = first.decode("utf-8").split(",")
     except UnicodeDecodeError:
         return None
-    lines = newlines + (0 if data.endswith(b"\n") else 1)
+    lines = newlines + (0 if data[-1:] == b"\n" else 1)
     size = len(data)
     if isinstance(source, bytes):
         source = io.BytesIO(source)
-    del data
     width = len(header)
     if len(set(header)) != width or commas != (width - 1) * lines:
         return None  # a repeated column, or a line with another number of cells
@@ -283,19 +299,23 @@ def read_clean(path: Path, spec, max_picks: int, required, pick_columns, pick_co
         zero = []
     checks = [*zero, *((expression > top).any() for expression in answer.values())]
 
-    # Codes and identifiers: no surrounding spaces, nothing empty, nothing repeated.
-    checks += [col(name).str.contains(EDGE_SPACE).any() for name in required]
+    # Codes and identifiers: no surrounding spaces, nothing empty, nothing repeated. (The
+    # coded columns need no space check: a code with a space is not a code, and is refused
+    # below.)
+    categories = {
+        "gender": GENDERS,
+        "employment_type": EMPLOYMENT_TYPES,
+        "age_band": AGE_BANDS,
+    }
+    checks += [
+        col(name).str.contains(EDGE_SPACE).any() for name in required if name not in categories
+    ]
     checks += [
         (col("response_id") == "").any(),
         col("response_id").n_unique() != pl.len(),
         (col("institution") == "").any(),
         (col("unit") == "").any(),
     ]
-    categories = {
-        "gender": GENDERS,
-        "employment_type": EMPLOYMENT_TYPES,
-        "age_band": AGE_BANDS,
-    }
     coded = {
         name: col(name).replace_strict(
             {"": -1, **{c: i for i, c in enumerate(codes)}}, default=None, return_dtype=pl.Int8
@@ -307,9 +327,17 @@ def read_clean(path: Path, spec, max_picks: int, required, pick_columns, pick_co
         weight = col("weight")
         checks.append(~weight.str.contains(_PLAIN_DECIMAL).all())
 
-    if any(frame.select(*(c.alias(f"c{k}") for k, c in enumerate(checks))).row(0)):
+    # One lazy query, so that polars computes the codes the checks and the arrays share once.
+    arrays = (
+        frame.lazy()
+        .select(
+            *(expression.alias(name) for name, expression in coded.items()),
+            *(c.alias(f"c{k}") for k, c in enumerate(checks)),
+        )
+        .collect()
+    )
+    if any(arrays.row(0)[len(coded) :]):
         return None
-    arrays = frame.select(*(expression.alias(name) for name, expression in coded.items()))
     gender, employment, age_band = (
         arrays.get_column(name).to_numpy().astype(np.int8) for name in categories
     )
@@ -466,22 +494,30 @@ def read_clean_evaluation(path: Path, columns, criteria: dict, units: set, insti
     ).row(0)
     if not plain[0] or plain[1]:
         return None
+    institution, unit, criterion, level = (pl.col(name) for name in used)
+    # Printable ASCII without spaces, so "\x1f" joins an institution and a unit unambiguously.
+    known_units = [f"{code}\x1f{unit_code}" for code, unit_code in units]
+    max_level = {code: item.max_level for code, item in criteria.items()}
+    number = level.cast(pl.Int64, strict=False)  # null beyond Int64: above every maximum
+    allowed = criterion.replace_strict(max_level, default=None, return_dtype=pl.Int64)
+    pair = pl.concat_str(institution, unit, separator="\x1f")
+    refused = frame.select(
+        (institution == "").any().alias("empty"),
+        (~institution.is_in(list(institutions))).any().alias("unknown"),
+        ((unit != "") & ~pair.is_in(known_units)).any().alias("unit"),
+        (allowed.null_count() > 0).alias("criterion"),
+        (~level.str.contains(r"^[0-9]+$")).any().alias("digits"),
+        (number.is_null() | (number > allowed)).any().alias("level"),
+        pl.struct(institution, unit, criterion).is_duplicated().any().alias("twice"),
+    ).row(0)
+    if any(refused):
+        return None
     evaluations: dict = {}
-    seen = set()
-    rows = zip(*(frame.get_column(name).to_list() for name in used), strict=True)
-    for institution, unit, code, level_text in rows:
-        unit = unit or None
-        criterion = criteria.get(code)
-        if (
-            not institution
-            or institution not in institutions
-            or (unit is not None and (institution, unit) not in units)
-            or criterion is None
-            or not level_text.isdigit()
-            or int(level_text) > criterion.max_level
-            or (institution, unit, code) in seen
-        ):
-            return None
-        seen.add((institution, unit, code))
-        evaluations.setdefault((institution, unit), {})[code] = int(level_text)
+    institutions_of, units_of, codes = (frame.get_column(name).to_list() for name in used[:3])
+    groups = zip(institutions_of, units_of, strict=True)
+    levels = frame.select(number).to_series().to_list()
+    for key, code, value in zip(groups, codes, levels, strict=True):
+        if not key[1]:
+            key = (key[0], None)
+        evaluations.setdefault(key, {})[code] = value
     return evaluations

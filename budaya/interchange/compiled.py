@@ -37,14 +37,13 @@ def count_bytes(data):
     commas = 0
     newlines = 0
     returns = 0
+    # Sums of comparisons rather than branches: the compiler vectorises the loop (about 3.5 ×
+    # faster on a national responses file, docs/performance.md).
     for i in range(data.shape[0]):
         byte = data[i]
-        if byte == 44:  # ","
-            commas += 1
-        elif byte == 10:
-            newlines += 1
-        elif byte == 13:
-            returns += 1
+        commas += byte == 44  # ","
+        newlines += byte == 10
+        returns += byte == 13
     return commas, newlines, returns
 
 
