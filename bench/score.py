@@ -13,9 +13,10 @@ Likert item, picks, a roster and evaluations; `budaya.demodata`), then prints:
   document of Python objects (best of R), and the document's share of it;
 - csv: the `budaya score` path, i.e. the interchange readers (responses, roster, evaluation)
   plus the engine and the §11 document (no file written), on CSV files written once into a
-  temporary folder (best of R); then the command itself, `python -m budaya score` as a new
-  process that also starts Python, loads numba's cached functions and writes the JSON, against
-  polars' read and group-by as a new process too (best of R each);
+  temporary folder (best of R), and each reader alone (best of R); then the command itself,
+  `python -m budaya score` as a new process that also starts Python, loads numba's cached
+  functions and writes the JSON, against polars' read and group-by as a new process too (best
+  of R each);
 - baseline: one polars group-by of the same answers (by unit, mean of every item column,
   missing answers null) on a DataFrame already in memory, and the ratio engine / baseline;
   for csv also polars read_csv + the same group-by.
@@ -353,6 +354,20 @@ def score_from_csv(paths, spec, method, max_picks):
     )
 
 
+def readers_alone(paths, spec, max_picks: int, repeat: int) -> str:
+    """Return the best time of each interchange reader on its own file, one after the other
+    (the command reads the roster beside the responses, then the evaluation)."""
+    from budaya.interchange import read_evaluation, read_responses, read_roster
+
+    known = set(read_roster(paths["roster"]).pairs)
+    timed = {
+        "responses": lambda: read_responses(paths["responses"], spec, max_picks),
+        "roster": lambda: read_roster(paths["roster"]),
+        "evaluation": lambda: read_evaluation(paths["evaluation"], spec, known),
+    }
+    return ", ".join(f"{name} {best_time(read, repeat)[0]:.2f} s" for name, read in timed.items())
+
+
 def check(value: float | None, target: float, at_target_size: bool) -> str:
     """Return how a figure compares with its target: ok, MISSED, or a note below 4M."""
     if value is None:
@@ -462,6 +477,7 @@ def bench_size(size: int, args, spec, max_picks: int, method) -> None:
             f"{csv_seconds / polars_seconds:.1f} ×"
         )
         print(f"CSV path peak:       {gib(csv_memory):>9}  ({args.memory}, above the start)")
+        print(f"readers, each alone: {readers_alone(paths, spec, max_picks, args.repeat)}")
         # The same work as two new processes: the command as a user runs it (starting Python,
         # loading numba's cached functions, writing the JSON), and polars' read and group-by
         # with its own start.

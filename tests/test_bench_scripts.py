@@ -27,6 +27,7 @@ def test_the_score_benchmark_prints_the_engine_document_baseline_and_csv_figures
         "readers + document:",
         "polars CSV+group-by:",
         "CSV path peak:",
+        "readers, each alone: responses ",
         "budaya score command:",
         "polars in a process:",
     ):
