@@ -329,12 +329,13 @@ def test_the_compiled_pick_split_follows_the_rule_on_random_cells():
 def test_the_compiled_byte_count_counts_commas_and_line_ends():
     from budaya.interchange import compiled
 
-    data = b"a,b,c\r\n1,,3\n\r,x"
-    assert compiled.count_bytes(np.frombuffer(data, dtype=np.uint8)) == (
-        data.count(b","),
-        data.count(b"\n"),
-        data.count(b"\r"),
-    )
+    for data in (b"a,b,c\r\n1,,3\n\r,x", b"\r\r\n,\n\r", b"", b"\n\r\n\r"):
+        assert compiled.count_bytes(np.frombuffer(data, dtype=np.uint8)) == (
+            data.count(b","),
+            data.count(b"\n"),
+            data.count(b"\r"),
+            data.count(b"\r\n"),
+        ), data
 
 
 def test_pick_codes_listed_twice_send_the_column_to_the_row_reader():

@@ -153,10 +153,10 @@ def _plain_csv(data, source: Path | bytes, typed: dict) -> tuple[list[str], obje
     from budaya.interchange import compiled  # numba, loaded only now
 
     view = np.frombuffer(data, dtype=np.uint8)
-    commas, newlines, crs = compiled.count_bytes(view)
+    commas, newlines, crs, crlfs = compiled.count_bytes(view)
     del view  # a memory map cannot be closed while an array looks into it
-    if crs and crs != bytes(data).count(b"\r\n"):
-        return None
+    if crs != crlfs:
+        return None  # a carriage return that does not end a line
     first = data[: data.find(b"\n")] if newlines else data[:]
     first = first.removesuffix(b"\r")
     try:

@@ -33,18 +33,26 @@ def trie(*code_sets) -> tuple[np.ndarray, np.ndarray]:
 
 @njit(cache=True, nogil=True)
 def count_bytes(data):
-    """Return (commas, line feeds, carriage returns) of a byte array, in one pass."""
+    """Return (commas, line feeds, carriage returns, carriage returns followed by a line feed)
+    of a byte array, in one pass."""
     commas = 0
     newlines = 0
     returns = 0
-    # Sums of comparisons rather than branches: the compiler vectorises the loop (about 3.5 ×
-    # faster on a national responses file, docs/performance.md).
-    for i in range(data.shape[0]):
+    pairs = 0
+    # Sums of comparisons rather than branches, and no value carried from one byte to the
+    # next: the compiler vectorises the loop (about 3.5 × faster on a national responses file,
+    # docs/performance.md).
+    if data.shape[0]:
+        commas += data[0] == 44
+        newlines += data[0] == 10
+        returns += data[0] == 13
+    for i in range(1, data.shape[0]):
         byte = data[i]
         commas += byte == 44  # ","
         newlines += byte == 10
         returns += byte == 13
-    return commas, newlines, returns
+        pairs += (byte == 10) & (data[i - 1] == 13)
+    return commas, newlines, returns, pairs
 
 
 @njit(cache=True, nogil=True)
