@@ -336,10 +336,12 @@ def write_csv(data: DemoData, folder: Path) -> dict[str, Path]:
     return paths
 
 
-def score_from_csv(paths, spec, method, max_picks):
-    """Return the results of the `budaya score` path: its readers, then the engine."""
+def score_from_csv(paths, spec, method, max_picks) -> None:
+    """Run the `budaya score` path but for writing: its readers, then the engine and the §11
+    document with the cyclic collector paused, the document let go of before it resumes (as
+    the command does)."""
     from budaya.cli.score import read_inputs
-    from budaya.scoring.engine import compute_results
+    from budaya.scoring.engine import compute_results, cyclic_gc_paused
 
     args = argparse.Namespace(
         responses=paths["responses"],
@@ -349,9 +351,11 @@ def score_from_csv(paths, spec, method, max_picks):
         period="2026",
     )
     survey, evaluations, previous, _ = read_inputs(args, spec, max_picks)
-    return compute_results(
-        spec, method, survey, evaluations=evaluations, period="2026", instrument=EDITION
-    )
+    with cyclic_gc_paused():
+        results = compute_results(
+            spec, method, survey, evaluations=evaluations, period="2026", instrument=EDITION
+        )
+        del results
 
 
 def readers_alone(paths, spec, max_picks: int, repeat: int) -> str:

@@ -574,6 +574,123 @@ def test_the_roster_is_read_in_a_thread_while_the_responses_are_read(
     assert data.roster_unit.size == 3
 
 
+def _in_turn(files, spec, max_picks):
+    """Return (problems, more, evaluations) of reading the responses, the roster and the
+    evaluation one after the other into one collection, as the command did before it read
+    files side by side."""
+    from budaya.interchange import Problems, read_evaluation, read_responses, read_roster
+    from budaya.interchange.survey import check_units_on_roster
+
+    problems = Problems()
+    responses = read_responses(files.responses, spec, max_picks, problems)
+    roster = read_roster(files.roster, problems)
+    if responses is not None and roster is not None:
+        check_units_on_roster(responses, roster, problems)
+    known = set(responses.pairs if responses else ()) | set(roster.pairs if roster else ())
+    evaluations = read_evaluation(files.evaluation, spec, known, problems)
+    found = [(p.file, p.row, p.column, str(p.message)) for p in problems.items]
+    return found, problems.more, evaluations
+
+
+EVALUATION_CASES = {
+    "clean": ([], 0, 0, 0),
+    "bad-evaluation": ([], 0, 0, 3),
+    "bad-responses": ([], 2, 0, 3),
+    "bad-roster": ([], 0, 2, 3),
+    "a-response-unit-off-the-roster": (["U9"], 0, 0, 3),
+    "past-the-limit": ([], 0, 0, 60),
+}
+
+
+@pytest.mark.parametrize("case", list(EVALUATION_CASES))
+def test_an_evaluation_read_beside_the_responses_gives_what_reading_in_turn_gives(
+    files, fake_instrument, monkeypatch, case
+):
+    """The roster, then the evaluation, are read in a thread beside the responses, the
+    evaluation's units checked against the roster's. Its problems, their order, the limit of
+    50 and the count of the rest, and the evaluations read, are those of reading the files
+    one after the other, where the known units are those of the responses and the roster."""
+    from budaya.cli import CommandError
+    from budaya.cli import score as score_command
+    from budaya.interchange import InputError
+
+    off_roster, bad_responses, bad_roster, bad_evaluation = EVALUATION_CASES[case]
+    rows = [response_row(f"r{i}", "A01", "U1" if i % 2 else "U2") for i in range(12)]
+    rows += [response_row(f"o{i}", "A01", unit) for i, unit in enumerate(off_roster)]
+    for i in range(bad_responses):
+        rows[i]["gender"] = "W"
+    write_csv(files.responses, rows)
+    roster = roster_rows()
+    roster += [["19850315201012", "Nama", "L", "PNS", "A01", "U1", "1985"]] * bad_roster
+    write_roster_csv(files.roster, roster)
+    evaluation = [["A01", "", "C1", "4"], ["A01", "U1", "C1", "1"], ["A01", "U9", "C2", "2"]]
+    evaluation = evaluation[: 2 + bool(off_roster)]
+    evaluation += [["A01", "ZZ", "C1", "1"], ["A01", "U2", "C9", "1"], ["A01", "U2", "C1", "x"]] * (
+        bad_evaluation // 3
+    )
+    write_csv(
+        files.evaluation,
+        [dict(zip(EVALUATION_HEADER, r, strict=True)) for r in evaluation],
+        EVALUATION_HEADER,
+    )
+    expected, more, evaluations = _in_turn(files, SPEC, 5)
+    assert bool(expected) == (case != "clean")
+    seen = []
+    monkeypatch.setattr(
+        InputError,
+        "__init__",
+        lambda self, items, more: seen.append(
+            ([(p.file, p.row, p.column, str(p.message)) for p in items], more)
+        ),
+    )
+    monkeypatch.setattr(InputError, "__str__", lambda self: "")
+    args = SimpleNamespace(
+        responses=files.responses,
+        roster=files.roster,
+        evaluation=files.evaluation,
+        previous=None,
+        period="2026",
+    )
+    if not expected:
+        _, read, _, _ = score_command.read_inputs(args, SPEC, 5)
+        assert read == evaluations and read
+        return
+    with pytest.raises(CommandError, match=f"{len(expected) + more} masalah"):
+        score_command.read_inputs(args, SPEC, 5)
+    assert seen == [(expected, more)]
+    if case == "a-response-unit-off-the-roster":
+        # U9 is known through the responses: only the roster's check names it.
+        assert [column for _, _, column, _ in expected] == ["unit", *["unit", "criterion", "level"]]
+    if case == "past-the-limit":
+        assert len(expected) == 50 and more == 10
+
+
+def test_the_evaluation_is_read_in_the_roster_s_thread(files, fake_instrument, monkeypatch):
+    import threading
+
+    from budaya.cli import score as score_command
+    from budaya.interchange import evaluation as evaluation_module
+
+    threads = []
+    real = evaluation_module.read_evaluation
+
+    def recording(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("budaya.interchange.read_evaluation", recording)
+    args = SimpleNamespace(
+        responses=files.responses,
+        roster=files.roster,
+        evaluation=files.evaluation,
+        previous=None,
+        period="2026",
+    )
+    _, evaluations, *_ = score_command.read_inputs(args, SPEC, 5)
+    assert len(threads) == 1 and threads[0].startswith("budaya-roster")
+    assert evaluations[("A01", "U1")]
+
+
 def test_the_collector_is_paused_while_the_document_is_written_and_summarised(
     files, fake_instrument, engine, monkeypatch
 ):
@@ -601,3 +718,38 @@ def test_the_collector_is_paused_while_the_document_is_written_and_summarised(
     assert main(arguments(files)) == 0
     assert seen == [("write", False), ("summary", False)]
     assert gc.isenabled()
+
+
+def test_the_document_is_let_go_of_before_the_collector_resumes(
+    files, fake_instrument, engine, monkeypatch
+):
+    """Were the document alive when the collector resumed, the collector would go through its
+    million objects before the command ends (docs/performance.md)."""
+    import contextlib
+    import weakref
+
+    from budaya.scoring import engine as real_engine
+
+    fake = sys.modules["budaya.scoring.engine"]
+    produce = fake.compute_results
+    documents, alive_after = [], []
+
+    class Document(dict):
+        """A dict that a weak reference can follow."""
+
+    def compute_results(*args, **kwargs):
+        document = Document(produce(*args, **kwargs))
+        documents.append(weakref.ref(document))
+        return document
+
+    @contextlib.contextmanager
+    def paused():
+        with real_engine.cyclic_gc_paused():
+            yield
+            alive_after.append([reference() is not None for reference in documents])
+
+    monkeypatch.setattr(fake, "compute_results", compute_results)
+    monkeypatch.setattr(fake, "cyclic_gc_paused", paused)
+    assert main(arguments(files)) == 0
+    assert alive_after == [[False]]
+    assert json.loads(files.out.read_text())["groups"]

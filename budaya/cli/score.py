@@ -91,23 +91,11 @@ def _check_outputs(args) -> list[Path]:
 def read_inputs(args, spec, max_picks: int):
     """Return (SurveyData, evaluations, previous, warnings), or raise CommandError listing
     every problem of every file."""
-    from budaya.interchange import (
-        InputError,
-        Problems,
-        build_survey_data,
-        read_evaluation,
-        read_previous,
-    )
-    from budaya.interchange.survey import check_units_on_roster, period_year
+    from budaya.interchange import InputError, Problems, build_survey_data, read_previous
+    from budaya.interchange.survey import period_year
 
     problems = Problems()
-    responses, roster = _read_responses_and_roster(args, spec, max_picks, problems)
-    if responses is not None and roster is not None:
-        check_units_on_roster(responses, roster, problems)
-    evaluations = None
-    if args.evaluation:
-        known = set(responses.pairs if responses else ()) | set(roster.pairs if roster else ())
-        evaluations = read_evaluation(args.evaluation, spec, known, problems)
+    responses, roster, evaluations = _read_files(args, spec, max_picks, problems)
     previous = read_previous(args.previous, problems) if args.previous else None
     if problems:
         total = len(problems)
@@ -120,30 +108,65 @@ def read_inputs(args, spec, max_picks: int):
     return data, evaluations, previous, responses.warnings
 
 
-def _read_responses_and_roster(args, spec, max_picks: int, problems):
-    """Return (responses, roster) read from their files, the roster None without --roster.
+def _read_files(args, spec, max_picks: int, problems):
+    """Return (responses, roster, evaluations) read from their files and checked against each
+    other; the roster None without --roster, the evaluations None without --evaluation.
 
-    Both readers spend most of their time in polars, which lets go of Python's lock, so the
-    roster is read in a thread while the responses are read (about 0.7 s less of 2.7 s for a
-    national pair of files, docs/performance.md). The roster's problems are collected apart;
-    when the responses had none, they are the problems a reading one after the other gives.
-    Otherwise the roster is read again after the responses, into the same collection, so that
-    the limit on listed problems, and which ones are listed, are as before.
+    The readers spend most of their time in polars, which lets go of Python's lock, so the
+    roster, then the evaluation, are read in a thread while the responses are read (about
+    0.8 s less of 2.8 s for a national set of files, docs/performance.md). An evaluation's
+    units are checked against the roster's there; when every response unit is on the roster,
+    those are all the known units, as when the files are read in turn.
+
+    Each file read in the thread has its problems collected apart. When the files before it
+    had none, they are the problems a reading one after the other gives. Otherwise that file
+    is read again after the others, into the same collection, so that the limit on listed
+    problems, and which ones are listed, are as before.
     """
-    from budaya.interchange import Problems, read_responses, read_roster
+    from budaya.interchange import Problems, read_evaluation, read_responses, read_roster
+    from budaya.interchange.survey import check_units_on_roster
 
     if not args.roster:
-        return read_responses(args.responses, spec, max_picks, problems), None
-    roster_problems = Problems(problems.limit)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="budaya-roster") as pool:
-        pending = pool.submit(read_roster, args.roster, roster_problems)
         responses = read_responses(args.responses, spec, max_picks, problems)
-        roster = pending.result()
-    if not problems:
-        problems.items.extend(roster_problems.items)
-        problems.more += roster_problems.more
-        return responses, roster
-    return responses, read_roster(args.roster, problems)
+        evaluations = None
+        if args.evaluation:
+            known = set(responses.pairs if responses else ())
+            evaluations = read_evaluation(args.evaluation, spec, known, problems)
+        return responses, None, evaluations
+    roster_problems = Problems(problems.limit)
+    evaluation_problems = Problems(problems.limit)
+
+    def roster_then_evaluation():
+        roster = read_roster(args.roster, roster_problems)
+        if not args.evaluation or roster_problems:
+            return roster, None
+        return roster, read_evaluation(
+            args.evaluation, spec, set(roster.pairs), evaluation_problems
+        )
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="budaya-roster") as pool:
+        pending = pool.submit(roster_then_evaluation)
+        responses = read_responses(args.responses, spec, max_picks, problems)
+        roster, evaluations = pending.result()
+    if problems:
+        roster = read_roster(args.roster, problems)
+    else:
+        _take(problems, roster_problems)
+    if responses is not None and roster is not None:
+        check_units_on_roster(responses, roster, problems)
+    if not args.evaluation:
+        return responses, roster, None
+    if problems or evaluations is None:
+        known = set(responses.pairs if responses else ()) | set(roster.pairs if roster else ())
+        return responses, roster, read_evaluation(args.evaluation, spec, known, problems)
+    _take(problems, evaluation_problems)
+    return responses, roster, evaluations
+
+
+def _take(problems, found) -> None:
+    """Add the problems collected apart in `found` to `problems`, which holds none yet."""
+    problems.items.extend(found.items)
+    problems.more += found.more
 
 
 def _json_default(value):
@@ -228,7 +251,8 @@ def run(args: argparse.Namespace) -> int:
     # The national document is about a million small objects, none of them in a cycle: with
     # the cyclic collector on, writing and summarising it would make the collector go through
     # all of them (about 1 s at 1M responses, docs/performance.md). It is paused until the
-    # command ends; memory is still freed by reference counting.
+    # document is written, summarised and let go of, so that the collector never sees it;
+    # memory is still freed by reference counting.
     with cyclic_gc_paused():
         results = compute_results(
             spec,
@@ -242,6 +266,7 @@ def run(args: argparse.Namespace) -> int:
         write_outputs(results, args, args.threshold)
         pulse = getattr(instrument, "is_pulse", False)
         print(format_summary(results, args.threshold, pulse=pulse))
+        del results
     written = f"{args.out}" + (f" dan {args.xlsx}" if args.xlsx else "")
     print(f"\nHasil ditulis ke {written}.")
     return 0
