@@ -242,6 +242,7 @@ def test_the_nation_has_null_drivers_with_fewer_than_three_eligible_institutions
     nation = group(results, "nation", "ID")
     assert not nation["suppressed"]
     assert nation["drivers"] is None
+    assert list(nation)[-1] == "drivers"
     assert group(results, "institution", "A")["drivers"] is not None
 
 
@@ -263,3 +264,37 @@ def test_relative_weights_is_vectorised_over_groups():
         assert r2[g] == pytest.approx(alone_r2[0], abs=1e-12)
         assert weights[g] == pytest.approx(alone[0], abs=1e-12)
         assert weights[g].sum() == pytest.approx(r2[g], abs=1e-12)
+
+
+def test_drivers_are_computed_in_a_thread_while_the_document_is_laid_out(monkeypatch):
+    import threading
+
+    from budaya.scoring import engine
+
+    threads = []
+    real = engine.period_drivers
+
+    def recording(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "period_drivers", recording)
+    people = people_of(6, 60)
+    results = run(SPEC, build(SPEC, ["X"], [(0, "U")], people))
+    assert threads == ["budaya-drivers"]
+    assert_drivers_match(group(results, "institution", "X")["drivers"], reference_drivers(people))
+
+
+def test_an_error_computing_the_drivers_is_raised_where_they_are_read(monkeypatch):
+    from budaya.scoring import engine
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("the drivers failed")
+
+    monkeypatch.setattr(engine, "period_drivers", failing)
+    data = build(SPEC, ["X"], [(0, "U")], people_of(7, 40))
+    scores = engine.score_period(SPEC, Method(), data)
+    with pytest.raises(RuntimeError, match="the drivers failed"):
+        scores.drivers  # noqa: B018 - reading it waits for the thread
+    with pytest.raises(RuntimeError, match="the drivers failed"):
+        run(SPEC, data)

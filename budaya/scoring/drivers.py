@@ -46,7 +46,7 @@ P = len(BEHAVIOUR_CODES)  # predictors; column P of z is engagement
 SHIFT = 50.0  # scores are on 0..100: sums of (z − 50) keep the cross products small
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _by_unit(unit, n_units):
     """Return (order, starts): respondent indices grouped by unit (a counting sort)."""
     starts = np.zeros(n_units + 1, dtype=np.int64)
@@ -63,7 +63,7 @@ def _by_unit(unit, n_units):
     return order, starts
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=True)
 def _accumulate(answers, columns, target, score, unit, n_units, engagement_minimum):
     """Per unit (in parallel; a unit's respondents at a time, so its sums stay in cache) the
     complete cases' count, Σ(z − 50), Σ(z − 50)(z − 50)ᵀ (upper triangle) and each column's
@@ -172,7 +172,7 @@ def pool_moments(moments, parent: np.ndarray, n_parents: int, members=None):
     return _pool(np.asarray(count, dtype=np.int64), s1, s2, low, high, parent, n_parents, member)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _pool(count, s1, s2, low, high, parent, n_parents, member):
     """The compiled loop of `pool_moments`: one pass over the groups, each added into its
     parent (sums added, min and max kept)."""
@@ -196,7 +196,7 @@ def _pool(count, s1, s2, low, high, parent, n_parents, member):
     return out_count, out_s1, out_s2, out_low, out_high
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=True)
 def _johnson(count, s1, s2, constant, rows, tolerance, epsilon):
     """Johnson's raw weights of the groups `rows` into `epsilon` (G, 21), from their
     complete-case count, Σz, Σzzᵀ and constant columns; per group (in parallel): the

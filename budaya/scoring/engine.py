@@ -4,6 +4,7 @@
 `compute_results` lays them out as the §11 results document.
 """
 
+import functools
 import gc
 import logging
 import threading
@@ -16,7 +17,7 @@ from budaya.scoring.branding import branding_scores
 from budaya.scoring.data import BrandingData, SurveyData
 from budaya.scoring.drivers import period_drivers
 from budaya.scoring.eligibility import slovin_minimum, slovin_minimums
-from budaya.scoring.groups import BREAKDOWN_CATEGORIES, PeriodScores
+from budaya.scoring.groups import BREAKDOWN_CATEGORIES, Later, PeriodScores
 from budaya.scoring.indices import indeks_evaluasi
 from budaya.scoring.kernel import accumulate_responses, count_roster
 from budaya.scoring.layout import results_document
@@ -84,7 +85,8 @@ def warm_up(spec: ScoringSpec, method: Method) -> None:
         roster_employment=np.repeat(categories % 2, 2),
         roster_age_band=np.repeat(categories % 4, 2),
     )
-    score_period(spec, method, data, evaluations={})
+    # Reading the drivers waits for their thread, which loads their compiled functions.
+    score_period(spec, method, data, evaluations={}).drivers  # noqa: B018
 
 
 @contextmanager
@@ -281,8 +283,11 @@ def score_period(
         previous=previous,
     )
     # §13: drivers of engagement of every shown group, unweighted, from the respondents'
-    # behaviour and engagement scores (the nation pools the eligible institutions).
-    scores.drivers = period_drivers(
+    # behaviour and engagement scores (the nation pools the eligible institutions). They are
+    # computed in a thread, beside what the caller does next (laying out the document), and
+    # `scores.drivers` waits for them.
+    drivers = functools.partial(
+        period_drivers,
         spec,
         data.answers,
         data.unit,
@@ -294,6 +299,7 @@ def score_period(
         nation_shown=not scores.nation_suppressed and scores.nation_has_peers,
         moments=driver_moments.get("units"),
     )
+    scores.drivers = Later(drivers, "budaya-drivers")
     return scores
 
 

@@ -8,6 +8,7 @@ document and decides nothing.
 """
 
 import math
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,6 +60,32 @@ class Changes:
     significant: np.ndarray  # 1 true, 0 false, -1 unknown
 
 
+class Later:
+    """A value computed in a thread from now on: `result()` waits for it and returns it, or
+    raises what computing it raised.
+
+    The engine computes the §13 drivers (compiled code that lets go of Python's lock) this way
+    while the §11 document is laid out, which is Python and uses one core.
+    """
+
+    def __init__(self, work, name: str):
+        self._value = self._error = None
+        self._thread = threading.Thread(target=self._run, args=(work,), name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self, work) -> None:
+        try:
+            self._value = work()
+        except BaseException as error:  # noqa: BLE001 - raised again in the thread that waits
+            self._error = error
+
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 class PeriodScores:
     """Every number of one period, for the nation, institutions, units and breakdown cells."""
 
@@ -100,8 +127,9 @@ class PeriodScores:
         self.nation_population = nation_population
         self.nation_minimum = nation_minimum
         self.branding = branding
-        # §13 drivers of engagement (drivers.GroupDrivers), set by engine.score_period.
-        self.drivers = None
+        # §13 drivers of engagement (drivers.GroupDrivers), set by engine.score_period, which
+        # may compute them in a thread: reading `drivers` then waits for them.
+        self._drivers = None
         self.nation_suppressed = nation_n < method.threshold
         self.nation_eligible = nation_minimum is not None and nation_n >= nation_minimum
         n_institutions = len(data.institutions)
@@ -133,6 +161,18 @@ class PeriodScores:
         self._compare(previous)
 
     # -- §8: suppression --------------------------------------------------------------------
+
+    @property
+    def drivers(self):
+        """The §13 drivers (drivers.GroupDrivers) or None; waits for them when they are being
+        computed in a thread (`Later`), and raises what that computation raised."""
+        if isinstance(self._drivers, Later):
+            self._drivers = self._drivers.result()
+        return self._drivers
+
+    @drivers.setter
+    def drivers(self, value) -> None:
+        self._drivers = value
 
     def _suppress(self, n_institutions: int) -> None:
         """Decide which institutions, units and breakdown cells are suppressed."""

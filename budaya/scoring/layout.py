@@ -53,8 +53,10 @@ def group_documents(numbers: PeriodScores) -> list[dict]:
     unit_changes = ChangeObjects(numbers.unit_changes)
     institution_benchmarks = BenchmarkObjects(numbers.institution_benchmarks)
     unit_benchmarks = BenchmarkObjects(numbers.unit_benchmarks)
-    drivers = numbers.drivers  # §13, after a shown group's other keys
-    documents = [_nation_document(numbers)]
+    # §13 drivers are each shown group's last key: they are added once every group is laid
+    # out, as the engine may still be computing them in a thread (`_add_drivers`).
+    drivers = []
+    documents = [_nation_document(numbers, drivers)]
     unit_documents = []
     for i in order:
         code = institutions[i]
@@ -91,8 +93,7 @@ def group_documents(numbers: PeriodScores) -> list[dict]:
             breakdowns = {"unit": units}
             breakdowns.update(_attribute_breakdowns(numbers, "institution", i))
             document["breakdowns"] = breakdowns
-            if drivers is not None:
-                document["drivers"] = drivers.of_institution(i)
+            drivers.append((document, "institution", i))
         for unit_code, u in members:
             unit_suppressed = bool(numbers.unit_suppressed[u])
             unit_document = _head(
@@ -112,13 +113,30 @@ def group_documents(numbers: PeriodScores) -> list[dict]:
                     unit_document["change"] = change
                 if numbers.unit_eligible[u]:
                     unit_document["benchmark"] = unit_benchmarks.of(u)
-                if drivers is not None:
-                    unit_document["drivers"] = drivers.of_unit(u)
+                drivers.append((unit_document, "unit", u))
             unit_documents.append(unit_document)
+    _add_drivers(numbers, drivers)
     return documents + unit_documents
 
 
-def _nation_document(numbers: PeriodScores) -> dict:
+def _add_drivers(numbers: PeriodScores, wanted: list[tuple[dict, str, int]]) -> None:
+    """Add the §13 `drivers` object to each (document, level, index) of `wanted` (level
+    "nation" with index -1: null, fewer than 3 eligible institutions), unless the period has
+    none (numbers.drivers None)."""
+    drivers = numbers.drivers  # waits for them when the engine computes them in a thread
+    if drivers is None:
+        return
+    of = {
+        "unit": drivers.of_unit,
+        "institution": drivers.of_institution,
+        "nation": lambda g: None if g < 0 else drivers.of_nation(),
+    }
+    for document, level, g in wanted:
+        document["drivers"] = of[level](g)
+
+
+def _nation_document(numbers: PeriodScores, drivers: list) -> dict:
+    """Return the nation's document; add to `drivers` where its drivers go (`_add_drivers`)."""
     suppressed = numbers.nation_suppressed
     eligible = numbers.nation_eligible
     document = _head(
@@ -149,8 +167,7 @@ def _nation_document(numbers: PeriodScores) -> dict:
             scores["employer_branding"] = numbers.branding.get("nation")
         document.update(_scores_json(scores))
         document["breakdowns"] = _attribute_breakdowns(numbers, "nation", None)
-        if numbers.drivers is not None:
-            document["drivers"] = None  # fewer than 3 eligible institutions: no national data
+        drivers.append((document, "nation", -1))  # fewer than 3 eligible institutions: null
         return document
     pooled = numbers.table.scores(numbers.offsets["nation"])
     scores = {"values": {}, "behaviours": {}}
@@ -183,8 +200,7 @@ def _nation_document(numbers: PeriodScores) -> dict:
     if change is not None:
         document["change"] = change
     document["breakdowns"] = _attribute_breakdowns(numbers, "nation", None)
-    if numbers.drivers is not None:
-        document["drivers"] = numbers.drivers.of_nation()
+    drivers.append((document, "nation", 0))
     return document
 
 
