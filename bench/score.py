@@ -8,12 +8,14 @@ Likert item, picks, a roster and evaluations; `budaya.demodata`), then prints:
 - engine: `score_period` on the in-memory arrays (best of R runs): every number of METHOD.md
   §2–§10 for the nation, every institution, unit and breakdown cell, as arrays; then one more
   call timed by phase (checks, compiled cell sums, roster counts, scores table, decisions:
-  suppression, national means, benchmarks and change);
+  suppression, national means, benchmarks and change; the §13 drivers, which the engine
+  computes in a thread while a caller lays out the document, and which this figure waits for);
 - document: `compute_results`, i.e. the engine plus laying its numbers out as the §11 results
   document of Python objects (best of R), and the document's share of it;
 - csv: the `budaya score` path, i.e. the interchange readers (responses, roster, evaluation)
   plus the engine and the §11 document (no file written), on CSV files written once into a
-  temporary folder (best of R), and each reader alone (best of R); then the command itself,
+  temporary folder, alternated R times with polars' read and group-by below (best of R each,
+  and each round's ratio), and each reader alone (best of R); then the command itself,
   `python -m budaya score` as a new process that also starts Python, loads numba's cached
   functions and writes the JSON, against polars' read and group-by as a new process too (best
   of R each);
@@ -287,6 +289,26 @@ def best_time(function, repeat: int, memory: str = "none") -> tuple[float, int |
     return best, peak
 
 
+def alternated(first, second, repeat: int, memory: str = "none"):
+    """Return ((best time, peak) of `first`, (best time, peak) of `second`, each round's ratio
+    first / second) of `repeat` rounds that call both, in turn first or second: a drift of the
+    machine's speed during the runs then weighs on both alike."""
+    times: dict = {first: [], second: []}
+    peaks: dict = {first: None, second: None}
+    # The resident-set peak is read during the timed calls; tracemalloc's after them (slow).
+    sampled = "rss" if memory == "rss" else "none"
+    for round_ in range(repeat):
+        for function in (first, second) if round_ % 2 == 0 else (second, first):
+            seconds, peak = best_time(function, 1, sampled)
+            times[function].append(seconds)
+            if peak is not None:
+                peaks[function] = max(peaks[function] or 0, peak)
+    if memory == "tracemalloc":
+        peaks[first] = peak_memory(first)
+    ratios = [a / b for a, b in zip(times[first], times[second], strict=True)]
+    return (min(times[first]), peaks[first]), (min(times[second]), peaks[second]), ratios
+
+
 def peak_memory(function) -> int:
     """Return the tracemalloc peak of one call, above what was allocated when it started."""
     gc.collect()
@@ -461,9 +483,6 @@ def bench_size(size: int, args, spec, max_picks: int, method) -> None:
         paths = write_csv(data, Path(folder))
         megabytes = sum(path.stat().st_size for path in paths.values()) / 1024**2
         print(f"CSV written once in {time.perf_counter() - started:.1f} s ({megabytes:,.0f} MB)")
-        csv_seconds, csv_memory = best_time(
-            lambda: score_from_csv(paths, spec, method, max_picks), args.repeat, args.memory
-        )
         import polars as pl
 
         items = [item.code for item in spec.survey_items]
@@ -474,11 +493,17 @@ def bench_size(size: int, args, spec, max_picks: int, method) -> None:
                 [pl.col(code).mean() for code in items]
             )
 
-        polars_seconds, _ = best_time(polars_csv, args.repeat)
+        (csv_seconds, csv_memory), (polars_seconds, _), ratios = alternated(
+            lambda: score_from_csv(paths, spec, method, max_picks),
+            polars_csv,
+            args.repeat,
+            args.memory,
+        )
         print(f"readers + document:  {csv_seconds:7.2f} s  (the budaya score path)")
         print(
             f"polars CSV+group-by: {polars_seconds:7.2f} s  ratio "
-            f"{csv_seconds / polars_seconds:.1f} ×"
+            f"{csv_seconds / polars_seconds:.1f} ×  (best of each, the two alternated; each "
+            f"round's ratio: {', '.join(f'{ratio:.2f}' for ratio in ratios)})"
         )
         print(f"CSV path peak:       {gib(csv_memory):>9}  ({args.memory}, above the start)")
         print(f"readers, each alone: {readers_alone(paths, spec, max_picks, args.repeat)}")

@@ -26,6 +26,7 @@ def test_the_score_benchmark_prints_the_engine_document_baseline_and_csv_figures
         "+ §11 document:",
         "readers + document:",
         "polars CSV+group-by:",
+        "the two alternated; each round's ratio: ",
         "CSV path peak:",
         "readers, each alone: responses ",
         "budaya score command:",
