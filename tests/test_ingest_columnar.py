@@ -163,6 +163,68 @@ def test_bad_files_get_exactly_the_row_readers_messages(files, tmp_path, monkeyp
             assert slow, f"{name}: the row reader finds a problem"
 
 
+# (the NIP's digits 1-8, the birth_year cell, whether it is a real date of that year)
+BIRTH_DATES = [
+    ("19840229", "1984", True),  # a leap year
+    ("20000229", "2000", True),  # a leap year by the rule of 400
+    ("19000229", "1900", False),  # not one: a century
+    ("19850229", "1985", False),
+    ("19840230", "1984", False),
+    ("19850431", "1985", False),
+    ("19851231", "1985", True),
+    ("19850001", "1985", False),  # month 0
+    ("19851301", "1985", False),
+    ("19850100", "1985", False),  # day 0
+    ("19850132", "1985", False),
+    ("00010101", "0001", True),
+    ("00000101", "0000", False),  # year 0: none in Python's calendar
+    ("19850315", "1986", False),  # the birth_year cell disagrees
+]
+
+
+@pytest.mark.parametrize(("digits", "year", "real"), BIRTH_DATES)
+def test_a_nip_s_birth_date_is_judged_by_columns_as_by_rows(
+    files, tmp_path, monkeypatch, digits, year, real
+):
+    """The columnar reader checks the NIP's date with whole-number arithmetic: it accepts what
+    the row reader (Python's dates) accepts, with the same arrays, and leaves the rest to it."""
+    lines = (files / "roster.csv").read_text(encoding="utf-8").splitlines()[:40]
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    nip = header.index("nip")
+    cells[nip] = digits + cells[nip][8:]
+    cells[header.index("birth_year")] = year
+    path = tmp_path / f"roster-{digits}-{year}.csv"
+    path.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n")
+    fast = problems_of(read_roster, path)
+    with monkeypatch.context() as patch:
+        row_reader_only(patch)
+        slow = problems_of(read_roster, path)
+    assert fast == slow
+    assert (not slow) == real
+    if real:
+        with monkeypatch.context() as patch:
+            patch.setattr(roster_module, "open_table", lambda *a, **k: pytest.fail("row reader"))
+            fast_roster = read_roster(path)
+        same_responses(fast_roster, read_both(monkeypatch, read_roster, path)[1])
+
+
+@pytest.mark.parametrize("digit", ["0", "3", "9"])
+def test_a_nip_gender_digit_other_than_1_or_2_goes_to_the_row_reader(
+    files, tmp_path, monkeypatch, digit
+):
+    lines = (files / "roster.csv").read_text(encoding="utf-8").splitlines()[:40]
+    cells = lines[1].split(",")
+    cells[0] = cells[0][:14] + digit + cells[0][15:]
+    path = tmp_path / f"roster-digit-{digit}.csv"
+    path.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n")
+    fast = problems_of(read_roster, path)
+    with monkeypatch.context() as patch:
+        row_reader_only(patch)
+        slow = problems_of(read_roster, path)
+    assert fast == slow and slow
+
+
 def test_the_columnar_checks_refuse_what_they_do_not_recognise(tmp_path):
     path = tmp_path / "x.csv"
     path.write_bytes(b"\xef\xbb\xbfa,b\n1,2\n")

@@ -410,13 +410,24 @@ def read_clean_roster(path: Path, required, optional, genders, employment_types)
         return None
     col = pl.col
     nip = col("nip")
-    birth = nip.str.slice(0, 8).str.to_date("%Y%m%d", strict=False)
+    # Once every NIP is 18 digits (the first check), its number holds all it says: the birth
+    # date (YYYYMMDD, digits 1-8) and the gender digit (the 15th, 1 or 2). Whole-number
+    # arithmetic checks them several times faster than slicing and parsing text.
+    number = nip.cast(pl.UInt64, strict=False)
+    born = number // 10**10
+    year, month, day = born // 10_000, born // 100 % 100, born % 100
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    days = (
+        pl.when(month == 2)
+        .then(28 + leap.cast(pl.UInt64))
+        .when(month.is_in([4, 6, 9, 11]))
+        .then(30)
+        .otherwise(31)
+    )
+    digit = number // 1000 % 10
     birth_year = col("birth_year").cast(pl.Int32, strict=False)
     gender = col("gender").replace_strict(
         {code: i for i, code in enumerate(genders)}, default=None, return_dtype=pl.Int8
-    )
-    digit = nip.str.slice(14, 1).replace_strict(
-        {"1": 0, "2": 1}, default=None, return_dtype=pl.Int8
     )
     employment = col("employment_type").replace_strict(
         {code: i for i, code in enumerate(employment_types)}, default=None, return_dtype=pl.Int8
@@ -424,15 +435,14 @@ def read_clean_roster(path: Path, required, optional, genders, employment_types)
     checks = [
         ~nip.str.contains(r"^[0-9]{18}$").all(),
         ~col("birth_year").str.contains(r"^[0-9]{4}$").all(),
-        # 18 digits each (the first check), so equal numbers are equal NIPs: hashing numbers
-        # is several times faster than hashing text.
-        nip.cast(pl.UInt64, strict=False).n_unique() != pl.len(),
-        birth.null_count() > 0,
-        (birth.dt.year() < 1).any(),
-        (birth_year != nip.str.slice(0, 4).cast(pl.Int32, strict=False)).any(),
+        # Equal numbers are equal NIPs: hashing numbers is several times faster than text.
+        number.n_unique() != pl.len(),
+        # A real date of year 1 or later, as Python's dates (the row reader's).
+        ((year < 1) | (month < 1) | (month > 12) | (day < 1) | (day > days)).any(),
+        (birth_year != year.cast(pl.Int32)).any(),
         gender.null_count() > 0,
-        digit.null_count() > 0,
-        (gender != digit).any(),
+        ((digit != 1) & (digit != 2)).any(),
+        (gender != (digit.cast(pl.Int8) - 1)).any(),
         employment.null_count() > 0,
         col("name").str.contains(r"^[\s\x1c-\x1f]*$").any(),
         *((col(name) == "").any() for name in ("institution", "unit")),
