@@ -15,7 +15,9 @@ Likert item, picks, a roster and evaluations; `budaya.demodata`), then prints:
 - csv: the `budaya score` path, i.e. the interchange readers (responses, roster, evaluation)
   plus the engine and the §11 document (no file written), on CSV files written once into a
   temporary folder, alternated R times with polars' read and group-by below (best of R each,
-  and each round's ratio), and each reader alone (best of R); then the command itself,
+  and each round's ratio), each timed until its result is in memory with the cyclic collector
+  paused (the command's way; letting the document go, its last step, is not timed, as
+  polars' frame's is not); and each reader alone (best of R); then the command itself,
   `python -m budaya score` as a new process that also starts Python, loads numba's cached
   functions and writes the JSON, against polars' read and group-by as a new process too (best
   of R each);
@@ -35,6 +37,7 @@ polars is a dev dependency used here only.
 """
 
 import argparse
+import contextlib
 import dataclasses
 import gc
 import math
@@ -265,24 +268,33 @@ class EnginePhases:
         return ", ".join(f"{label} {seconds:.2f} s" for label, seconds in parts.items())
 
 
-def best_time(function, repeat: int, memory: str = "none") -> tuple[float, int | None]:
+def best_time(
+    function, repeat: int, memory: str = "none", paused: bool = False
+) -> tuple[float, int | None]:
     """Return the best wall time of `repeat` calls and, with memory="rss", the highest RSS
     peak above the start of a call (sampled during the timed calls), with "tracemalloc" the
-    tracemalloc peak of one extra call."""
+    tracemalloc peak of one extra call.
+
+    `paused`: each call runs with Python's cyclic collector paused until its result is let go
+    of, which is not timed (as `budaya score` does with its document: the time is that of
+    having the result in memory, as polars' frame is timed)."""
+    from budaya.scoring.engine import cyclic_gc_paused
+
     best, peak = math.inf, None
     for _ in range(repeat):
         gc.collect()
-        if memory == "rss":
-            with RssPeak() as sampler:
+        with cyclic_gc_paused() if paused else contextlib.nullcontext():
+            if memory == "rss":
+                with RssPeak() as sampler:
+                    started = time.perf_counter()
+                    result = function()
+                    elapsed = time.perf_counter() - started
+                peak = max(peak or 0, sampler.peak)
+            else:
                 started = time.perf_counter()
                 result = function()
                 elapsed = time.perf_counter() - started
-            peak = max(peak or 0, sampler.peak)
-        else:
-            started = time.perf_counter()
-            result = function()
-            elapsed = time.perf_counter() - started
-        del result
+            del result
         best = min(best, elapsed)
     if memory == "tracemalloc":
         peak = peak_memory(function)
@@ -292,14 +304,15 @@ def best_time(function, repeat: int, memory: str = "none") -> tuple[float, int |
 def alternated(first, second, repeat: int, memory: str = "none"):
     """Return ((best time, peak) of `first`, (best time, peak) of `second`, each round's ratio
     first / second) of `repeat` rounds that call both, in turn first or second: a drift of the
-    machine's speed during the runs then weighs on both alike."""
+    machine's speed during the runs then weighs on both alike. Both are timed `paused` (see
+    `best_time`)."""
     times: dict = {first: [], second: []}
     peaks: dict = {first: None, second: None}
     # The resident-set peak is read during the timed calls; tracemalloc's after them (slow).
     sampled = "rss" if memory == "rss" else "none"
     for round_ in range(repeat):
         for function in (first, second) if round_ % 2 == 0 else (second, first):
-            seconds, peak = best_time(function, 1, sampled)
+            seconds, peak = best_time(function, 1, sampled, paused=True)
             times[function].append(seconds)
             if peak is not None:
                 peaks[function] = max(peaks[function] or 0, peak)
@@ -358,12 +371,11 @@ def write_csv(data: DemoData, folder: Path) -> dict[str, Path]:
     return paths
 
 
-def score_from_csv(paths, spec, method, max_picks) -> None:
-    """Run the `budaya score` path but for writing: its readers, then the engine and the §11
-    document with the cyclic collector paused, the document let go of before it resumes (as
-    the command does)."""
+def score_from_csv(paths, spec, method, max_picks) -> dict:
+    """Return the §11 document of the `budaya score` path: its readers, then the engine and
+    the document (the command then writes it)."""
     from budaya.cli.score import read_inputs
-    from budaya.scoring.engine import compute_results, cyclic_gc_paused
+    from budaya.scoring.engine import compute_results
 
     args = argparse.Namespace(
         responses=paths["responses"],
@@ -373,11 +385,9 @@ def score_from_csv(paths, spec, method, max_picks) -> None:
         period="2026",
     )
     survey, evaluations, previous, _ = read_inputs(args, spec, max_picks)
-    with cyclic_gc_paused():
-        results = compute_results(
-            spec, method, survey, evaluations=evaluations, period="2026", instrument=EDITION
-        )
-        del results
+    return compute_results(
+        spec, method, survey, evaluations=evaluations, period="2026", instrument=EDITION
+    )
 
 
 def readers_alone(paths, spec, max_picks: int, repeat: int) -> str:
