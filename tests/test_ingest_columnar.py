@@ -225,6 +225,21 @@ def test_a_nip_gender_digit_other_than_1_or_2_goes_to_the_row_reader(
     assert fast == slow and slow
 
 
+def test_a_repeated_response_id_gets_the_row_reader_s_message(files, tmp_path, monkeypatch):
+    """The columnar reader compares the identifiers' hashes: a repeat leaves the file to the
+    row reader, which names both rows."""
+    lines = (files / "responses.csv").read_text(encoding="utf-8").splitlines()[:40]
+    cells = lines[5].split(",")
+    cells[0] = lines[30].split(",")[0]
+    path = tmp_path / "responses-repeated-id.csv"
+    path.write_text("\n".join([*lines[:5], ",".join(cells), *lines[6:]]) + "\n")
+    fast = problems_of(read_responses, path, SPEC, MAX_PICKS)
+    with monkeypatch.context() as patch:
+        row_reader_only(patch)
+        slow = problems_of(read_responses, path, SPEC, MAX_PICKS)
+    assert fast == slow and len(slow) == 1 and "response_id" in slow[0]
+
+
 def test_the_columnar_checks_refuse_what_they_do_not_recognise(tmp_path):
     path = tmp_path / "x.csv"
     path.write_bytes(b"\xef\xbb\xbfa,b\n1,2\n")
