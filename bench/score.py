@@ -218,8 +218,9 @@ class RssPeak:
 class EnginePhases:
     """Wall time of the engine's phases during one call: the checks, the compiled cell sums
     (`accumulate_responses`), the roster counts, the scores table (`GroupTable`), the
-    decisions (`PeriodScores`: suppression, national means, benchmarks, change), the §13
-    drivers of engagement (`period_drivers`); "other" is the rest of `score_period`.
+    decisions (`PeriodScores`: suppression, national means, benchmarks, change); "other" is
+    the rest of the call, waiting for the §13 drivers of engagement included; the drivers
+    (`period_drivers`) are timed in the thread that computes them.
 
     Used as a context manager around a call; it wraps the engine module's names and restores
     them on exit (four clock reads per call, nothing else)."""
@@ -263,9 +264,15 @@ class EnginePhases:
             setattr(owner, name, original)
 
     def line(self, total: float) -> str:
+        """The phases of the calling thread, "other" the rest of `total` (which includes
+        waiting for the drivers), then the drivers, timed in their own thread."""
         parts = dict(self.seconds)
+        drivers = parts.pop("drivers", None)
         parts["other"] = max(0.0, total - sum(parts.values()))
-        return ", ".join(f"{label} {seconds:.2f} s" for label, seconds in parts.items())
+        line = ", ".join(f"{label} {seconds:.2f} s" for label, seconds in parts.items())
+        if drivers is not None:
+            line += f"; drivers {drivers:.2f} s in a thread of their own (waited for in other)"
+        return line
 
 
 def best_time(

@@ -37,6 +37,7 @@ def test_the_score_benchmark_prints_the_engine_document_baseline_and_csv_figures
     phases = next(line for line in done.stdout.splitlines() if line.startswith("engine phases"))
     for label in ("checks", "cell sums", "roster", "scores table", "decisions", "other"):
         assert f"{label} " in phases, label
+    assert "; drivers " in phases and "in a thread of their own" in phases
 
 
 def test_the_kernel_benchmark_times_as_many_warm_calls_as_asked():
