@@ -225,6 +225,23 @@ def test_a_nip_gender_digit_other_than_1_or_2_goes_to_the_row_reader(
     assert fast == slow and slow
 
 
+def test_a_gender_cell_that_disagrees_with_the_nip_goes_to_the_row_reader(
+    files, tmp_path, monkeypatch
+):
+    lines = (files / "roster.csv").read_text(encoding="utf-8").splitlines()[:40]
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    position = header.index("gender")
+    cells[position] = {"L": "P", "P": "L"}[cells[position]]
+    path = tmp_path / "roster-gender.csv"
+    path.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n")
+    fast = problems_of(read_roster, path)
+    with monkeypatch.context() as patch:
+        row_reader_only(patch)
+        slow = problems_of(read_roster, path)
+    assert fast == slow and len(slow) == 1 and "digit ke-15" in slow[0]
+
+
 def test_a_repeated_response_id_gets_the_row_reader_s_message(files, tmp_path, monkeypatch):
     """The columnar reader compares the identifiers' hashes: a repeat leaves the file to the
     row reader, which names both rows."""
