@@ -498,6 +498,23 @@ def test_outputs_get_ordinary_permissions_not_the_temporary_files_private_ones(
     assert files.xlsx.stat().st_mode & 0o777 == 0o644
 
 
+def listed_problems(monkeypatch) -> list:
+    """Collect, instead of raising them, the (problems, count of the rest) of each InputError
+    made: each problem as (file, row, column, message)."""
+    from budaya.interchange import InputError
+
+    seen = []
+    monkeypatch.setattr(
+        InputError,
+        "__init__",
+        lambda self, items, more: seen.append(
+            ([(p.file, p.row, p.column, str(p.message)) for p in items], more)
+        ),
+    )
+    monkeypatch.setattr(InputError, "__str__", lambda self: "")
+    return seen
+
+
 def _sequential_problems(files, spec, max_picks):
     """Return the problems of reading the responses, then the roster, into one collection."""
     from budaya.interchange import Problems, read_responses, read_roster
@@ -516,7 +533,6 @@ def test_files_read_side_by_side_report_the_problems_of_reading_them_in_turn(
     the limit of 50 and the count of the rest are those of reading one file after the other."""
     from budaya.cli import CommandError
     from budaya.cli import score as score_command
-    from budaya.interchange import InputError
 
     rows = [response_row(f"r{i}", "A01", "U1") for i in range(60)]
     for i in range(bad_responses):
@@ -528,15 +544,7 @@ def test_files_read_side_by_side_report_the_problems_of_reading_them_in_turn(
     ]
     write_roster_csv(files.roster, roster)
     expected = _sequential_problems(files, SPEC, 5)
-    seen = []
-    monkeypatch.setattr(
-        InputError,
-        "__init__",
-        lambda self, items, more: seen.append(
-            ([(p.file, p.row, p.column, str(p.message)) for p in items], more)
-        ),
-    )
-    monkeypatch.setattr(InputError, "__str__", lambda self: "")
+    seen = listed_problems(monkeypatch)
     args = SimpleNamespace(
         responses=files.responses, roster=files.roster, evaluation=None, previous=None
     )
@@ -546,30 +554,40 @@ def test_files_read_side_by_side_report_the_problems_of_reading_them_in_turn(
     assert len(expected[0]) == min(50, bad_responses + 40)  # the limit is reached or not
 
 
-def test_the_roster_is_read_in_a_thread_while_the_responses_are_read(
-    files, fake_instrument, monkeypatch
-):
+def threads_calling(monkeypatch, name: str) -> list[str]:
+    """Record the name of the thread of each call of `budaya.interchange.<name>`."""
     import threading
 
-    from budaya.cli import score as score_command
-    from budaya.interchange import roster as roster_module
+    import budaya.interchange
 
     threads = []
-    real = roster_module.read_roster
+    real = getattr(budaya.interchange, name)
 
     def recording(*args, **kwargs):
         threads.append(threading.current_thread().name)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("budaya.interchange.read_roster", recording)
-    args = SimpleNamespace(
+    monkeypatch.setattr(budaya.interchange, name, recording)
+    return threads
+
+
+def read_arguments(files, evaluation=None) -> SimpleNamespace:
+    return SimpleNamespace(
         responses=files.responses,
         roster=files.roster,
-        evaluation=None,
+        evaluation=evaluation,
         previous=None,
         period="2026",
     )
-    data, *_ = score_command.read_inputs(args, SPEC, 5)
+
+
+def test_the_roster_is_read_in_a_thread_while_the_responses_are_read(
+    files, fake_instrument, monkeypatch
+):
+    from budaya.cli import score as score_command
+
+    threads = threads_calling(monkeypatch, "read_roster")
+    data, *_ = score_command.read_inputs(read_arguments(files), SPEC, 5)
     assert threads and threads[0].startswith("budaya-roster")
     assert data.roster_unit.size == 3
 
@@ -612,7 +630,6 @@ def test_an_evaluation_read_beside_the_responses_gives_what_reading_in_turn_give
     one after the other, where the known units are those of the responses and the roster."""
     from budaya.cli import CommandError
     from budaya.cli import score as score_command
-    from budaya.interchange import InputError
 
     off_roster, bad_responses, bad_roster, bad_evaluation = EVALUATION_CASES[case]
     rows = [response_row(f"r{i}", "A01", "U1" if i % 2 else "U2") for i in range(12)]
@@ -635,22 +652,8 @@ def test_an_evaluation_read_beside_the_responses_gives_what_reading_in_turn_give
     )
     expected, more, evaluations = _in_turn(files, SPEC, 5)
     assert bool(expected) == (case != "clean")
-    seen = []
-    monkeypatch.setattr(
-        InputError,
-        "__init__",
-        lambda self, items, more: seen.append(
-            ([(p.file, p.row, p.column, str(p.message)) for p in items], more)
-        ),
-    )
-    monkeypatch.setattr(InputError, "__str__", lambda self: "")
-    args = SimpleNamespace(
-        responses=files.responses,
-        roster=files.roster,
-        evaluation=files.evaluation,
-        previous=None,
-        period="2026",
-    )
+    seen = listed_problems(monkeypatch)
+    args = read_arguments(files, evaluation=files.evaluation)
     if not expected:
         _, read, _, _ = score_command.read_inputs(args, SPEC, 5)
         assert read == evaluations and read
@@ -666,27 +669,11 @@ def test_an_evaluation_read_beside_the_responses_gives_what_reading_in_turn_give
 
 
 def test_the_evaluation_is_read_in_the_roster_s_thread(files, fake_instrument, monkeypatch):
-    import threading
-
     from budaya.cli import score as score_command
-    from budaya.interchange import evaluation as evaluation_module
 
-    threads = []
-    real = evaluation_module.read_evaluation
-
-    def recording(*args, **kwargs):
-        threads.append(threading.current_thread().name)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr("budaya.interchange.read_evaluation", recording)
-    args = SimpleNamespace(
-        responses=files.responses,
-        roster=files.roster,
-        evaluation=files.evaluation,
-        previous=None,
-        period="2026",
-    )
-    _, evaluations, *_ = score_command.read_inputs(args, SPEC, 5)
+    threads = threads_calling(monkeypatch, "read_evaluation")
+    arguments = read_arguments(files, evaluation=files.evaluation)
+    _, evaluations, *_ = score_command.read_inputs(arguments, SPEC, 5)
     assert len(threads) == 1 and threads[0].startswith("budaya-roster")
     assert evaluations[("A01", "U1")]
 

@@ -3,6 +3,7 @@ reader, a bad file exactly the row reader's messages (it is read again row by ro
 responses and the roster, in CSV and Parquet."""
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -115,6 +116,27 @@ def problems_of(reader, *args) -> list:
     return [str(p) for p in problems.items]
 
 
+def both_problems(monkeypatch, reader, *args) -> tuple[list, list]:
+    """Return the problems `reader` lists for a file as it is, then with the row reader only."""
+    fast = problems_of(reader, *args)
+    with monkeypatch.context() as patch:
+        row_reader_only(patch)
+        slow = problems_of(reader, *args)
+    return fast, slow
+
+
+def roster_variant(files, tmp_path, name: str, change) -> Path:
+    """Write the first 39 rows of the roster with `change(header, cells)` applied to the cells
+    of its first row; return the file's path."""
+    lines = (files / "roster.csv").read_text(encoding="utf-8").splitlines()[:40]
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    change(header, cells)
+    path = tmp_path / f"roster-{name}.csv"
+    path.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n")
+    return path
+
+
 def bad_variants(text: str) -> dict[str, str]:
     """Return name → file text of one-fault variants of a clean CSV text."""
     header, first, second, *rest = text.splitlines()
@@ -188,18 +210,14 @@ def test_a_nip_s_birth_date_is_judged_by_columns_as_by_rows(
 ):
     """The columnar reader checks the NIP's date with whole-number arithmetic: it accepts what
     the row reader (Python's dates) accepts, with the same arrays, and leaves the rest to it."""
-    lines = (files / "roster.csv").read_text(encoding="utf-8").splitlines()[:40]
-    header = lines[0].split(",")
-    cells = lines[1].split(",")
-    nip = header.index("nip")
-    cells[nip] = digits + cells[nip][8:]
-    cells[header.index("birth_year")] = year
-    path = tmp_path / f"roster-{digits}-{year}.csv"
-    path.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n")
-    fast = problems_of(read_roster, path)
-    with monkeypatch.context() as patch:
-        row_reader_only(patch)
-        slow = problems_of(read_roster, path)
+
+    def change(header, cells):
+        nip = header.index("nip")
+        cells[nip] = digits + cells[nip][8:]
+        cells[header.index("birth_year")] = year
+
+    path = roster_variant(files, tmp_path, f"{digits}-{year}", change)
+    fast, slow = both_problems(monkeypatch, read_roster, path)
     assert fast == slow
     assert (not slow) == real
     if real:
@@ -213,32 +231,24 @@ def test_a_nip_s_birth_date_is_judged_by_columns_as_by_rows(
 def test_a_nip_gender_digit_other_than_1_or_2_goes_to_the_row_reader(
     files, tmp_path, monkeypatch, digit
 ):
-    lines = (files / "roster.csv").read_text(encoding="utf-8").splitlines()[:40]
-    cells = lines[1].split(",")
-    cells[0] = cells[0][:14] + digit + cells[0][15:]
-    path = tmp_path / f"roster-digit-{digit}.csv"
-    path.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n")
-    fast = problems_of(read_roster, path)
-    with monkeypatch.context() as patch:
-        row_reader_only(patch)
-        slow = problems_of(read_roster, path)
+    def change(header, cells):
+        nip = header.index("nip")
+        cells[nip] = cells[nip][:14] + digit + cells[nip][15:]
+
+    path = roster_variant(files, tmp_path, f"digit-{digit}", change)
+    fast, slow = both_problems(monkeypatch, read_roster, path)
     assert fast == slow and slow
 
 
 def test_a_gender_cell_that_disagrees_with_the_nip_goes_to_the_row_reader(
     files, tmp_path, monkeypatch
 ):
-    lines = (files / "roster.csv").read_text(encoding="utf-8").splitlines()[:40]
-    header = lines[0].split(",")
-    cells = lines[1].split(",")
-    position = header.index("gender")
-    cells[position] = {"L": "P", "P": "L"}[cells[position]]
-    path = tmp_path / "roster-gender.csv"
-    path.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n")
-    fast = problems_of(read_roster, path)
-    with monkeypatch.context() as patch:
-        row_reader_only(patch)
-        slow = problems_of(read_roster, path)
+    def change(header, cells):
+        gender = header.index("gender")
+        cells[gender] = {"L": "P", "P": "L"}[cells[gender]]
+
+    path = roster_variant(files, tmp_path, "gender", change)
+    fast, slow = both_problems(monkeypatch, read_roster, path)
     assert fast == slow and len(slow) == 1 and "digit ke-15" in slow[0]
 
 
@@ -250,10 +260,7 @@ def test_a_repeated_response_id_gets_the_row_reader_s_message(files, tmp_path, m
     cells[0] = lines[30].split(",")[0]
     path = tmp_path / "responses-repeated-id.csv"
     path.write_text("\n".join([*lines[:5], ",".join(cells), *lines[6:]]) + "\n")
-    fast = problems_of(read_responses, path, SPEC, MAX_PICKS)
-    with monkeypatch.context() as patch:
-        row_reader_only(patch)
-        slow = problems_of(read_responses, path, SPEC, MAX_PICKS)
+    fast, slow = both_problems(monkeypatch, read_responses, path, SPEC, MAX_PICKS)
     assert fast == slow and len(slow) == 1 and "response_id" in slow[0]
 
 
