@@ -84,3 +84,175 @@ def split_picks(data, ends, transitions, accept, max_picks, out):
                 token = i + 1
         start = end
     return -1
+
+
+# What `parse_responses` does with each column of a responses file (`roles`), and where it
+# writes the cell (`slots`): ANSWER, a column of `given`; CODE, a row of `codes` (gender,
+# employment type, age band); PICKS, a list of `picks`; TEXT, a pair of columns of `spans`
+# (response_id, institution, unit: the cell's first byte and the byte after its last).
+ANSWER, CODE, PICKS, TEXT = 0, 1, 2, 3
+
+
+@njit(cache=True, nogil=True)
+def parse_responses(
+    data, start, roles, slots, code_transitions, code_accept, pick_transitions, pick_accept,
+    top, given, codes, picks, spans,
+):  # fmt: skip
+    """Read the rows of a plain responses file, `data` from byte `start` (after the header),
+    into the arrays, in one pass; return -1, or the first row (0-based) that is not plain.
+
+    Plain: every line ends in "\\n" or "\\r\\n" (the last may end the file) and holds exactly
+    one cell per role; every cell byte is printable ASCII other than the quote; an answer is
+    empty (0) or one digit 1..`top`; a code is empty (-1) or exactly one of its set (the trie
+    of `trie(*sets)`); a values selection is as `split_picks` wants it; a TEXT cell is not
+    empty and neither begins nor ends with a space. `given` (n, answers) uint8, `codes`
+    (3, n) int8, `picks` (3, n, max picks) int16 filled with -1 and `spans` (n, 6) int64 are
+    written; n rows are read, and the file must end with the n-th."""
+    size = data.shape[0]
+    width = roles.shape[0]
+    max_picks = picks.shape[2]
+    p = start
+    for row in range(given.shape[0]):
+        for c in range(width):
+            role = roles[c]
+            slot = slots[c]
+            if role == ANSWER:  # the common cell: empty or one digit, on its own short path
+                byte = data[p] if p < size else 10
+                if byte == 44 or byte == 10 or byte == 13:  # "," "\n" "\r": empty
+                    given[row, slot] = 0
+                elif 49 <= byte <= 48 + top:
+                    given[row, slot] = byte - 48
+                    p += 1
+                else:
+                    return row
+            else:
+                begin = p
+                while p < size:
+                    byte = data[p]
+                    if byte == 44 or byte == 10 or byte == 13:
+                        break
+                    if byte < 32 or byte > 126 or byte == 34:  # control, non-ASCII, '"'
+                        return row
+                    p += 1
+                end = p
+                if role == CODE:
+                    if end == begin:
+                        codes[slot, row] = -1
+                    else:
+                        state = 0
+                        for i in range(begin, end):
+                            state = code_transitions[state, data[i]]
+                        found = code_accept[state, slot]
+                        if found < 0:
+                            return row
+                        codes[slot, row] = found
+                elif role == PICKS:
+                    if begin < end:
+                        position = 0
+                        state = 0
+                        token = begin
+                        for i in range(begin, end + 1):
+                            if i < end and data[i] != 59:  # ";"
+                                state = pick_transitions[state, data[i]]
+                                continue
+                            found = pick_accept[state, 0] if i > token else -1
+                            if found < 0 or position >= max_picks:
+                                return row
+                            for earlier in range(position):
+                                if picks[slot, row, earlier] == found:
+                                    return row
+                            picks[slot, row, position] = found
+                            position += 1
+                            state = 0
+                            token = i + 1
+                else:  # TEXT
+                    if end == begin or data[begin] == 32 or data[end - 1] == 32:
+                        return row
+                    spans[row, 2 * slot] = begin
+                    spans[row, 2 * slot + 1] = end
+            # The cell's end: a comma between cells, a line end after the last one.
+            if c < width - 1:
+                if p >= size or data[p] != 44:
+                    return row
+                p += 1
+            elif p < size:
+                if data[p] == 10:
+                    p += 1
+                elif data[p] == 13 and p + 1 < size and data[p + 1] == 10:
+                    p += 2
+                else:
+                    return row
+    return -1 if p == size else given.shape[0]
+
+
+@njit(cache=True, nogil=True)
+def hash_cells(data, spans, first, count, out):
+    """Write to `out` a 64-bit hash (FNV-1a, then a final mix) of each row's cells
+    spans[:, first:first + 2 * count] (each cell a (begin, end) pair of columns), taken
+    together: rows whose cells hold equal bytes get equal hashes."""
+    prime = np.uint64(1099511628211)
+    for row in range(spans.shape[0]):
+        h = np.uint64(14695981039346656037)
+        for k in range(count):
+            for i in range(spans[row, first + 2 * k], spans[row, first + 2 * k + 1]):
+                h = (h ^ np.uint64(data[i])) * prime
+            h = (h ^ np.uint64(0xFF)) * prime  # between cells: a byte no plain cell holds
+        h ^= h >> np.uint64(31)
+        h *= np.uint64(0x7FB5D329728EA185)
+        h ^= h >> np.uint64(27)
+        out[row] = h
+
+
+@njit(cache=True, nogil=True)
+def group_cells(data, spans, first, count, hashes, group, firsts):
+    """Number the distinct values of the rows' cells spans[:, first:first + 2 * count] (their
+    `hash_cells`), in order of first appearance: write each row's number to `group` and each
+    number's first row to `firsts`; return how many there are. Rows with equal hashes are
+    compared byte by byte, so two rows share a number exactly when their cells are equal. The
+    hash table grows with the groups (a few thousand units stay in the processor's cache)."""
+    slots = 1024
+    table = np.full(slots, -1, dtype=np.int64)
+    group_hash = np.empty(firsts.shape[0], dtype=np.uint64)
+    groups = 0
+    for row in range(spans.shape[0]):
+        h = hashes[row]
+        mask = np.uint64(slots - 1)
+        at = h & mask
+        while True:
+            g = table[at]
+            if g < 0:
+                table[at] = groups
+                group_hash[groups] = h
+                firsts[groups] = row
+                group[row] = groups
+                groups += 1
+                break
+            if group_hash[g] == h and _same_cells(data, spans, first, count, row, firsts[g]):
+                group[row] = g
+                break
+            at = (at + np.uint64(1)) & mask
+        if 2 * groups > slots:  # keep the table at most half full
+            slots *= 4
+            table = np.full(slots, -1, dtype=np.int64)
+            mask = np.uint64(slots - 1)
+            for g in range(groups):
+                at = group_hash[g] & mask
+                while table[at] >= 0:
+                    at = (at + np.uint64(1)) & mask
+                table[at] = g
+    return groups
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _same_cells(data, spans, first, count, a, b):
+    """Whether rows a and b hold the same bytes in the cells of `group_cells`."""
+    for k in range(count):
+        column = first + 2 * k
+        a_begin, a_end = spans[a, column], spans[a, column + 1]
+        b_begin, b_end = spans[b, column], spans[b, column + 1]
+        if a_end - a_begin != b_end - b_begin:
+            return False
+        for i in range(a_end - a_begin):
+            if data[a_begin + i] != data[b_begin + i]:
+                return False
+    return True
