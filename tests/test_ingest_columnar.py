@@ -31,6 +31,15 @@ def files(tmp_path_factory):
     return folder
 
 
+@pytest.fixture(params=["compiled", "polars"])
+def csv_reader(request, monkeypatch):
+    """The columnar reader of a plain responses CSV: the compiled pass, or polars (with the
+    compiled pass turned off, as for a file that is not plain)."""
+    if request.param == "polars":
+        monkeypatch.setattr(columnar, "read_plain_responses", lambda *a, **k: None)
+    return request.param
+
+
 def row_reader_only(monkeypatch):
     monkeypatch.setattr(responses_module, "read_clean", lambda *a, **k: None)
     monkeypatch.setattr(roster_module, "read_clean_roster", lambda *a, **k: None)
@@ -55,7 +64,9 @@ def read_both(monkeypatch, reader, *args):
     return fast, slow
 
 
-def test_a_clean_responses_file_is_read_by_columns_into_the_same_arrays(files, monkeypatch):
+def test_a_clean_responses_file_is_read_by_columns_into_the_same_arrays(
+    files, monkeypatch, csv_reader
+):
     path = files / "responses.csv"
     # The columnar reader really reads it: the row reader's file opener is never called.
     with monkeypatch.context() as patch:
@@ -157,7 +168,9 @@ def bad_variants(text: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("kind", ["responses", "roster"])
-def test_bad_files_get_exactly_the_row_readers_messages(files, tmp_path, monkeypatch, kind):
+def test_bad_files_get_exactly_the_row_readers_messages(
+    files, tmp_path, monkeypatch, kind, csv_reader
+):
     lines = (files / f"{kind}.csv").read_text(encoding="utf-8").splitlines()[:40]
     text = "\n".join(lines) + "\n"
     variants = bad_variants(text)
@@ -252,7 +265,9 @@ def test_a_gender_cell_that_disagrees_with_the_nip_goes_to_the_row_reader(
     assert fast == slow and len(slow) == 1 and "digit ke-15" in slow[0]
 
 
-def test_a_repeated_response_id_gets_the_row_reader_s_message(files, tmp_path, monkeypatch):
+def test_a_repeated_response_id_gets_the_row_reader_s_message(
+    files, tmp_path, monkeypatch, csv_reader
+):
     """The columnar reader compares the identifiers' hashes: a repeat leaves the file to the
     row reader, which names both rows."""
     lines = (files / "responses.csv").read_text(encoding="utf-8").splitlines()[:40]
@@ -325,7 +340,9 @@ def odd_responses(lines: list[str]) -> dict[str, str]:
     }
 
 
-def test_odd_cells_read_exactly_as_the_row_reader_reads_them(files, tmp_path, monkeypatch):
+def test_odd_cells_read_exactly_as_the_row_reader_reads_them(
+    files, tmp_path, monkeypatch, csv_reader
+):
     lines = (files / "responses.csv").read_text(encoding="utf-8").splitlines()[:40]
     for name, content in odd_responses(lines).items():
         path = tmp_path / f"odd-{name.replace(' ', '-')}.csv"
