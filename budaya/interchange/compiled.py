@@ -256,3 +256,28 @@ def _same_cells(data, spans, first, count, a, b):
             if data[a_begin + i] != data[b_begin + i]:
                 return False
     return True
+
+
+@njit(cache=True, nogil=True)
+def nips_agree(number, birth_year, gender):
+    """Return whether every 18-digit NIP (`number`, int64) begins with a real birth date
+    (YYYYMMDD of year 1 or later, as Python's dates) of the row's `birth_year`, and has 1 or 2
+    as its 15th digit, agreeing with the row's `gender` code (0 for 1). One pass, stopping at
+    the first row that does not."""
+    for i in range(number.shape[0]):
+        value = number[i]
+        born = value // 10_000_000_000
+        year, month, day = born // 10_000, born // 100 % 100, born % 100
+        if year < 1 or month < 1 or month > 12 or day < 1 or year != birth_year[i]:
+            return False
+        if month == 2:
+            leap = (year % 4 == 0 and year % 100 != 0) or year % 400 == 0
+            days = 29 if leap else 28
+        elif month == 4 or month == 6 or month == 9 or month == 11:
+            days = 30
+        else:
+            days = 31
+        digit = value // 1000 % 10
+        if day > days or (digit != 1 and digit != 2) or digit - 1 != gender[i]:
+            return False
+    return True
