@@ -33,10 +33,11 @@ def files(tmp_path_factory):
 
 @pytest.fixture(params=["compiled", "polars"])
 def csv_reader(request, monkeypatch):
-    """The columnar reader of a plain responses CSV: the compiled pass, or polars (with the
-    compiled pass turned off, as for a file that is not plain)."""
+    """The columnar reader of a plain responses or roster CSV: the compiled pass, or polars
+    (with the compiled passes turned off, as for a file that is not plain)."""
     if request.param == "polars":
         monkeypatch.setattr(columnar, "read_plain_responses", lambda *a, **k: None)
+        monkeypatch.setattr(columnar, "read_plain_roster", lambda *a, **k: None)
     return request.param
 
 
@@ -110,7 +111,7 @@ def test_parquet_responses_and_roster_read_the_same_as_their_csv(files, tmp_path
     same_responses(fast, slow)
 
 
-def test_a_clean_roster_is_read_by_columns_into_the_same_arrays(files, monkeypatch):
+def test_a_clean_roster_is_read_by_columns_into_the_same_arrays(files, monkeypatch, csv_reader):
     path = files / "roster.csv"
     with monkeypatch.context() as patch:
         patch.setattr(roster_module, "open_table", lambda *a, **k: pytest.fail("row reader"))
@@ -219,7 +220,7 @@ BIRTH_DATES = [
 
 @pytest.mark.parametrize(("digits", "year", "real"), BIRTH_DATES)
 def test_a_nip_s_birth_date_is_judged_by_columns_as_by_rows(
-    files, tmp_path, monkeypatch, digits, year, real
+    files, tmp_path, monkeypatch, digits, year, real, csv_reader
 ):
     """The columnar reader checks the NIP's date with whole-number arithmetic: it accepts what
     the row reader (Python's dates) accepts, with the same arrays, and leaves the rest to it."""
@@ -242,7 +243,7 @@ def test_a_nip_s_birth_date_is_judged_by_columns_as_by_rows(
 
 @pytest.mark.parametrize("digit", ["0", "3", "9"])
 def test_a_nip_gender_digit_other_than_1_or_2_goes_to_the_row_reader(
-    files, tmp_path, monkeypatch, digit
+    files, tmp_path, monkeypatch, digit, csv_reader
 ):
     def change(header, cells):
         nip = header.index("nip")
@@ -254,7 +255,7 @@ def test_a_nip_gender_digit_other_than_1_or_2_goes_to_the_row_reader(
 
 
 def test_a_gender_cell_that_disagrees_with_the_nip_goes_to_the_row_reader(
-    files, tmp_path, monkeypatch
+    files, tmp_path, monkeypatch, csv_reader
 ):
     def change(header, cells):
         gender = header.index("gender")
@@ -389,7 +390,7 @@ def test_a_mapped_file_and_its_bytes_are_checked_alike(files, tmp_path):
 
 
 def test_a_roster_cell_only_python_strips_is_read_as_the_row_reader_reads_it(
-    files, tmp_path, monkeypatch
+    files, tmp_path, monkeypatch, csv_reader
 ):
     lines = (files / "roster.csv").read_text(encoding="utf-8").splitlines()[:40]
     header = lines[0].split(",")

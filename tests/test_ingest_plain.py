@@ -1,6 +1,7 @@
-"""The compiled reader of plain responses files (`columnar.read_plain_responses`): what it
-reads is exactly what polars' columnar reader reads, what it refuses polars reads (or the row
-reader reports), and units are told apart by their bytes, never by a hash alone."""
+"""The compiled readers of plain responses and roster files (`columnar.read_plain_responses`,
+`columnar.read_plain_roster`): what they read is exactly what polars' columnar reader reads,
+what they refuse polars reads (or the row reader reports), and units are told apart by their
+bytes, never by a hash alone."""
 
 import random
 
@@ -8,12 +9,15 @@ import numpy as np
 import pytest
 
 from budaya.demodata import generate
-from budaya.demodata.files import write_responses
+from budaya.demodata.files import write_responses, write_roster
 from budaya.instruments import load_instrument
-from budaya.interchange import columnar, compiled, read_responses
+from budaya.interchange import columnar, compiled, read_responses, read_roster
 from budaya.interchange import responses as responses_module
+from budaya.interchange import roster as roster_module
 from budaya.interchange.errors import Problems
 from budaya.interchange.responses import PICK_COLUMNS, REQUIRED_COLUMNS, _pick_codes
+from budaya.interchange.roster import OPTIONAL_COLUMNS as ROSTER_OPTIONAL
+from budaya.interchange.roster import REQUIRED_COLUMNS as ROSTER_REQUIRED
 from budaya.scoring.spec import AGE_BANDS, EMPLOYMENT_TYPES, GENDERS
 
 INSTRUMENT = load_instrument("berakhlak-2026")
@@ -242,3 +246,116 @@ def test_the_unit_table_grows_past_its_first_size_and_keeps_every_unit():
     firsts = np.empty(len(texts), dtype=np.int64)
     assert compiled.group_cells(view, spans, 2, 2, hashes, group, firsts) == count
     assert group.tolist() == list(range(count)) * 2
+
+
+# The roster: the same promise, with its own cells.
+def plain_roster(path):
+    return columnar.read_plain_roster(
+        path, ROSTER_REQUIRED, ROSTER_OPTIONAL, GENDERS, EMPLOYMENT_TYPES
+    )
+
+
+def roster_by_polars(path, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(columnar, "read_plain_roster", lambda *a, **k: None)
+        return columnar.read_clean_roster(
+            path, ROSTER_REQUIRED, ROSTER_OPTIONAL, GENDERS, EMPLOYMENT_TYPES
+        )
+
+
+def test_a_national_style_roster_is_read_in_one_pass_into_polars_arrays(tmp_path, monkeypatch):
+    path = tmp_path / "roster.csv"
+    write_roster(generate(5, 3000, 17, previous=False), path)
+    found = plain_roster(path)
+    assert found is not None and found["pair"].shape[0] == 3000
+    assert_same(found, roster_by_polars(path, monkeypatch))
+    with monkeypatch.context() as patch:
+        patch.setattr(columnar, "plain_csv", lambda *a, **k: pytest.fail("polars read it"))
+        patch.setattr(columnar, "frame_of", lambda *a, **k: pytest.fail("polars read it"))
+        patch.setattr(roster_module, "open_table", lambda *a, **k: pytest.fail("row reader"))
+        assert read_roster(path).size == 3000
+
+
+def _employee(rng: random.Random, row: int) -> dict[str, str]:
+    year = rng.randint(1960, 2001)
+    month, day = rng.randint(1, 12), rng.randint(1, 28)
+    digit = rng.choice("12")
+    return {
+        "nip": f"{year:04d}{month:02d}{day:02d}{rng.randint(2000, 2024)}{month:02d}{digit}"
+        f"{row:03d}",
+        "name": rng.choice(["Made", "Lestari Maulana", " Sri ", "O'Neil", "A"]),
+        "gender": GENDERS[int(digit) - 1],
+        "employment_type": rng.choice(EMPLOYMENT_TYPES),
+        "institution": rng.choice(["INS1", "INS2", "I 3"]),
+        "unit": rng.choice(["U1", "U2", "U10", "U1 0"]),
+        "birth_year": f"{year:04d}",
+        "email": rng.choice(["", "a.b@x.go.id", "x y"]),
+        "phone": rng.choice(["", "0812 3456", "+62-812"]),
+    }
+
+
+ROSTER_FAULTS = {
+    "nip 17 digits": ("nip", lambda c: c[:-1]),
+    "nip letter in the date": ("nip", lambda c: c[:5] + "x" + c[6:]),
+    "nip letter at the end": ("nip", lambda c: c[:-1] + "x"),
+    "year letter": ("birth_year", lambda c: c[:3] + ":"),
+    "nip 30 February": ("nip", lambda c: c[:4] + "0230" + c[8:]),
+    "nip month 13": ("nip", lambda c: c[:4] + "13" + c[6:]),
+    "nip gender digit 3": ("nip", lambda c: c[:14] + "3" + c[15:]),
+    "nip space": ("nip", lambda c: c + " "),
+    "gender other": ("gender", lambda c: {"L": "P", "P": "L"}[c]),
+    "gender empty": ("gender", lambda c: ""),
+    "employment unknown": ("employment_type", lambda c: "CPNS"),
+    "year other": ("birth_year", lambda c: str(int(c) + 1)),
+    "year 3 digits": ("birth_year", lambda c: c[1:]),
+    "name blank": ("name", lambda c: "   "),
+    "name empty": ("name", lambda c: ""),
+    "name non-ASCII": ("name", lambda c: c + "é"),
+    "name tab": ("name", lambda c: c + "\t"),
+    "unit space": ("unit", lambda c: c + " "),
+    "institution empty": ("institution", lambda c: ""),
+    "email quote": ("email", lambda c: '"' + c + '"'),
+    "phone separator": ("phone", lambda c: c + "\x1f"),
+    "extra cell": ("unit", lambda c: c + ",x"),
+}
+
+
+def random_roster(rng: random.Random, fault: str) -> bytes:
+    columns = [*ROSTER_REQUIRED, *(c for c in ROSTER_OPTIONAL if rng.random() < 0.5)]
+    rng.shuffle(columns)
+    employees = [_employee(rng, row) for row in range(rng.randint(1, 25))]
+    if rng.random() < 0.15:  # a NIP listed twice
+        employees[-1]["nip"] = employees[0]["nip"]
+    if fault in ROSTER_FAULTS:
+        column, change = ROSTER_FAULTS[fault]
+        employee = rng.choice(employees)
+        employee[column] = change(employee[column])
+    end = rng.choice(["\n", "\r\n"])
+    text = end.join(
+        ",".join(row) for row in [columns, *([e[c] for c in columns] for e in employees)]
+    )
+    if rng.random() < 0.8:
+        text += end
+    return text.encode("utf-8")
+
+
+@pytest.mark.parametrize("fault", ["clean 1", "clean 2", *ROSTER_FAULTS])
+def test_the_compiled_roster_pass_reads_what_polars_reads_and_refuses_the_rest(
+    fault, tmp_path, monkeypatch
+):
+    rng = random.Random(f"roster {fault}")
+    path = tmp_path / "random.csv"
+    read = 0
+    for _ in range(50):
+        content = random_roster(rng, fault)
+        path.write_bytes(content)
+        found, expected = plain_roster(path), roster_by_polars(path, monkeypatch)
+        if found is not None:
+            assert expected is not None, content
+            assert_same(found, expected, content)
+            read += 1
+        elif expected is not None:  # polars takes it: it must hold what is not plain
+            body = content.replace(b"\r\n", b"").replace(b"\n", b"")
+            assert any(b < 32 or b > 126 or b == 34 for b in body), content
+    if fault not in ROSTER_FAULTS:
+        assert read > 30

@@ -522,6 +522,10 @@ def read_clean_roster(path: Path, required, optional, genders, employment_types)
     kind = kind_of(path)
     if kind is None:
         return None
+    if kind == "csv":
+        found = read_plain_roster(path, required, optional, genders, employment_types)
+        if found is not None:
+            return found
     found = plain_csv(path, {}) if kind == "csv" else None
     if found is None:
         frame = frame_of(path, kind)
@@ -582,6 +586,89 @@ def read_clean_roster(path: Path, required, optional, genders, employment_types)
         "pair": pair,
         "gender": gender_codes,
         "employment": arrays.get_column("employment").to_numpy().astype(np.int8),
+        "birth_year": years,
+    }
+
+
+def read_plain_roster(path: Path, required, optional, genders, employment_types):
+    """Return `read_clean_roster`'s dict of a plain roster CSV read in one compiled pass
+    (`compiled.parse_roster`), or None when the file is not plain (then polars reads it, and
+    the row reader if that fails too). Plain: printable ASCII without quotes (what the
+    responses' plain reader takes), every cell in the form `read_clean_roster` wants. NIPs are
+    proved distinct by sorting their values, and checked against the birth year and gender as
+    by polars' path (`_nips_agree`)."""
+    with path.open("rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            return None
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return _read_plain_roster(data, path, required, optional, genders, employment_types)
+
+
+def _read_plain_roster(data, path, required, optional, genders, employment_types):
+    from budaya.interchange import compiled  # numba, loaded only now
+
+    line_end = data.find(b"\n")
+    if line_end < 0:
+        return None
+    try:
+        header = data[:line_end].removesuffix(b"\r").decode("ascii").split(",")
+    except UnicodeDecodeError:
+        return None
+    columns = _header_columns(path, header, required, optional)
+    if columns is None:
+        return None
+    role_of = {
+        "nip": (compiled.NIP, 0),
+        "birth_year": (compiled.YEAR, 0),
+        "gender": (compiled.CODE, 0),
+        "employment_type": (compiled.CODE, 1),
+        "name": (compiled.NAME, 0),
+        "institution": (compiled.TEXT, 0),
+        "unit": (compiled.TEXT, 1),
+    }
+    roles = np.array([role_of.get(name, (compiled.FREE, 0))[0] for name in header], np.int8)
+    slots = np.array([role_of.get(name, (compiled.FREE, 0))[1] for name in header], np.int8)
+    view = np.frombuffer(data, dtype=np.uint8)
+    try:
+        _, newlines, _, _ = compiled.count_bytes(view)
+        n = newlines - (1 if data[-1:] == b"\n" else 0)
+        if n < 1:
+            return None
+        transitions, accept = compiled.trie(genders, employment_types)
+        number = np.empty(n, dtype=np.int64)
+        years = np.empty(n, dtype=np.int16)
+        codes = np.empty((2, n), dtype=np.int8)
+        spans = np.empty((n, 4), dtype=np.int64)
+        refused = compiled.parse_roster(
+            view, line_end + 1, roles, slots, transitions, accept, number, years, codes, spans
+        )
+        if refused >= 0:
+            return None
+        ordered = np.sort(number)
+        if (ordered[1:] == ordered[:-1]).any():
+            return None  # a NIP listed twice: the row reader names both rows
+        del ordered
+        if not _nips_agree(number, years, codes[0]):
+            return None
+        hashes = np.empty(n, dtype=np.uint64)
+        compiled.hash_cells(view, spans, 0, 2, hashes)
+        group = np.empty(n, dtype=np.int32)
+        firsts = np.empty(n, dtype=np.int64)
+        groups = compiled.group_cells(view, spans, 0, 2, hashes, group, firsts)
+        pairs = [
+            (
+                data[spans[row, 0] : spans[row, 1]].decode("ascii"),
+                data[spans[row, 2] : spans[row, 3]].decode("ascii"),
+            )
+            for row in firsts[:groups].tolist()
+        ]
+    finally:
+        del view  # a memory map cannot be closed while an array looks into it
+    return {
+        "pairs": pairs,
+        "pair": group,
+        "gender": codes[0].copy(),
+        "employment": codes[1].copy(),
         "birth_year": years,
     }
 

@@ -281,3 +281,85 @@ def nips_agree(number, birth_year, gender):
         if day > days or (digit != 1 and digit != 2) or digit - 1 != gender[i]:
             return False
     return True
+
+
+# The roles of a roster file's columns for `parse_roster` (CODE and TEXT as above, the slots
+# of CODE: 0 gender, 1 employment type; of TEXT: 0 institution, 1 unit).
+NIP, YEAR, NAME, FREE = 4, 5, 6, 7
+
+
+@njit(cache=True, nogil=True)
+def parse_roster(data, start, roles, slots, code_transitions, code_accept, number, year, codes,
+                 spans):  # fmt: skip
+    """Read the rows of a plain roster file, `data` from byte `start` (after the header), in
+    one pass; return -1, or the first row (0-based) that is not plain.
+
+    Plain, beside the line rules of `parse_responses` (printable ASCII but the quote, one
+    cell per column): a NIP of exactly 18 digits (its value written to `number`), a birth year
+    of exactly 4 digits (`year`), a gender and an employment type among their codes (`codes`,
+    none empty), a name with a byte other than a space, institution and unit cells not empty
+    and neither beginning nor ending with a space (`spans`, (n, 4)); e-mail and phone (FREE)
+    may hold any plain text."""
+    size = data.shape[0]
+    width = roles.shape[0]
+    p = start
+    for row in range(number.shape[0]):
+        for c in range(width):
+            role = roles[c]
+            slot = slots[c]
+            begin = p
+            while p < size:
+                byte = data[p]
+                if byte == 44 or byte == 10 or byte == 13:  # "," "\n" "\r"
+                    break
+                if byte < 32 or byte > 126 or byte == 34:  # control, non-ASCII, '"'
+                    return row
+                p += 1
+            end = p
+            if role == NIP or role == YEAR:
+                if end - begin != (18 if role == NIP else 4):
+                    return row
+                value = 0
+                for i in range(begin, end):
+                    digit = data[i] - 48
+                    if digit < 0 or digit > 9:
+                        return row
+                    value = value * 10 + digit
+                if role == NIP:
+                    number[row] = value
+                else:
+                    year[row] = value
+            elif role == CODE:
+                state = 0
+                for i in range(begin, end):
+                    state = code_transitions[state, data[i]]
+                found = code_accept[state, slot] if end > begin else -1
+                if found < 0:
+                    return row
+                codes[slot, row] = found
+            elif role == NAME:
+                blank = True
+                for i in range(begin, end):
+                    if data[i] != 32:
+                        blank = False
+                        break
+                if blank:
+                    return row
+            elif role == TEXT:
+                if end == begin or data[begin] == 32 or data[end - 1] == 32:
+                    return row
+                spans[row, 2 * slot] = begin
+                spans[row, 2 * slot + 1] = end
+            # The cell's end: a comma between cells, a line end after the last one.
+            if c < width - 1:
+                if p >= size or data[p] != 44:
+                    return row
+                p += 1
+            elif p < size:
+                if data[p] == 10:
+                    p += 1
+                elif data[p] == 13 and p + 1 < size and data[p + 1] == 10:
+                    p += 2
+                else:
+                    return row
+    return -1 if p == size else number.shape[0]
