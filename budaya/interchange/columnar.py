@@ -9,10 +9,11 @@ messages it always got. "Clean" is narrow on purpose: UTF-8 CSV (or Parquet) wit
 row, no unnamed, repeated or unknown column, every cell already in its canonical form (no
 surrounding spaces, answers 1..K or empty, known codes).
 
-A plain responses CSV (printable ASCII, no quote, no weight column: what a national export
-is) is read in one compiled pass over its bytes (`read_plain_responses`), which checks every
-cell as it goes. Any other clean file, and any file that pass refuses, is read by polars and
-checked with polars and numpy; the roster and the evaluation always are.
+A plain responses or roster CSV (printable ASCII, no quote, for the responses no weight
+column: what a national export is) is read in one compiled pass over its bytes
+(`read_plain_responses`, `read_plain_roster`), which checks every cell as it goes. Any other
+clean file, and any file those passes refuse, is read by polars and checked with polars and
+numpy; the evaluation always is.
 """
 
 import mmap
