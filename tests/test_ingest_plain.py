@@ -359,3 +359,25 @@ def test_the_compiled_roster_pass_reads_what_polars_reads_and_refuses_the_rest(
             assert any(b < 32 or b > 126 or b == 34 for b in body), content
     if fault not in ROSTER_FAULTS:
         assert read > 30
+
+
+def test_a_pulse_round_file_without_values_selection_is_read_in_one_pass(tmp_path, monkeypatch):
+    """A pulse instrument has no values selection (METHOD.md §15): no pick codes, no pick
+    columns; its files are plain all the same."""
+    pulse = load_instrument("berakhlak-pulse-2026")
+    spec = pulse.scoring_spec()
+    codes = [item.code for item in spec.survey_items]
+    rng = random.Random(15)
+    lines = [",".join([*REQUIRED_COLUMNS, *codes])]
+    for row in range(40):
+        cells = [f"D{row}", "INS1", rng.choice(["U1", "U2"]), rng.choice(GENDERS), "PNS", "<30"]
+        lines.append(",".join(cells + [rng.choice(["", "1", "4", "6"]) for _ in codes]))
+    path = tmp_path / "pulse.csv"
+    path.write_text("\n".join(lines) + "\n")
+    picks = _pick_codes(spec.pick_values)
+    args = (path, spec, int(pulse.max_picks), REQUIRED_COLUMNS, PICK_COLUMNS, picks)
+    found = columnar.read_plain_responses(*args)
+    assert found is not None and found["given"].shape == (40, len(codes))
+    with monkeypatch.context() as patch:
+        patch.setattr(columnar, "read_plain_responses", lambda *a, **k: None)
+        assert_same(found, columnar.read_clean(*args))

@@ -437,11 +437,14 @@ def _read_plain_responses(data, path, spec, max_picks, required, pick_columns, p
         return None
     present = [i for i, code in enumerate(item_codes) if code in columns]
     top = max((items[i].points for i in present), default=1)
-    raw_codes = [code.encode() for code in pick_codes]
-    if top > 9 or not raw_codes or min(map(len, raw_codes)) == 0:
+    if top > 9:
         return None
-    if len(set(raw_codes)) != len(raw_codes):
-        return None  # a code listed twice: the row reader's rule (the first) decides
+    if any(name in columns for name in pick_columns):
+        raw_codes = [code.encode() for code in pick_codes]
+        if not raw_codes or min(map(len, raw_codes)) == 0:
+            return None
+        if len(set(raw_codes)) != len(raw_codes):
+            return None  # a code listed twice: the row reader's rule (the first) decides
 
     categories = {"gender": 0, "employment_type": 1, "age_band": 2}
     texts = {"response_id": 0, "institution": 1, "unit": 2}
