@@ -141,6 +141,25 @@ def random_file(rng: random.Random, fault: str) -> bytes:
     return text.encode("utf-8")
 
 
+def read_as_polars(contents: list[bytes], folder, compiled_read, polars_read) -> int:
+    """Write each file, read it with the compiled pass and with polars: the same arrays, or a
+    refusal, and a refusal of a file polars takes only when it is not plain (a byte other than
+    printable ASCII and line ends, or a quote). Return how many the compiled pass read."""
+    path = folder / "random.csv"
+    read = 0
+    for content in contents:
+        path.write_bytes(content)
+        found, expected = compiled_read(path), polars_read(path)
+        if found is not None:
+            assert expected is not None, content
+            assert_same(found, expected, content)
+            read += 1
+        elif expected is not None:
+            body = content.replace(b"\r\n", b"").replace(b"\n", b"")
+            assert any(b < 32 or b > 126 or b == 34 for b in body), content
+    return read
+
+
 @pytest.mark.parametrize("fault", ["clean 1", "clean 2", "clean 3", *FAULTS])
 def test_the_compiled_pass_reads_what_polars_reads_and_refuses_the_rest(
     fault, tmp_path, monkeypatch
@@ -149,22 +168,8 @@ def test_the_compiled_pass_reads_what_polars_reads_and_refuses_the_rest(
     refuses. It refuses a file polars takes only when the file is not plain (non-ASCII, a
     control byte other than a line end, a quote)."""
     rng = random.Random(f"plain {fault}")
-    path = tmp_path / "random.csv"
-    read = refused = 0
-    for _ in range(60):
-        content = random_file(rng, fault)
-        path.write_bytes(content)
-        found, expected = plain(path), by_polars(path, monkeypatch)
-        if found is not None:
-            assert expected is not None, content
-            assert_same(found, expected, content)
-            read += 1
-        else:
-            refused += 1
-            if expected is not None:  # polars takes it: it must hold what is not plain
-                body = content.replace(b"\r\n", b"").replace(b"\n", b"")
-                assert any(b < 32 or b > 126 or b == 34 for b in body), content
-    assert read + refused == 60
+    contents = [random_file(rng, fault) for _ in range(60)]
+    read = read_as_polars(contents, tmp_path, plain, lambda path: by_polars(path, monkeypatch))
     if fault not in FAULTS:
         assert read > 30
 
@@ -344,19 +349,10 @@ def test_the_compiled_roster_pass_reads_what_polars_reads_and_refuses_the_rest(
     fault, tmp_path, monkeypatch
 ):
     rng = random.Random(f"roster {fault}")
-    path = tmp_path / "random.csv"
-    read = 0
-    for _ in range(50):
-        content = random_roster(rng, fault)
-        path.write_bytes(content)
-        found, expected = plain_roster(path), roster_by_polars(path, monkeypatch)
-        if found is not None:
-            assert expected is not None, content
-            assert_same(found, expected, content)
-            read += 1
-        elif expected is not None:  # polars takes it: it must hold what is not plain
-            body = content.replace(b"\r\n", b"").replace(b"\n", b"")
-            assert any(b < 32 or b > 126 or b == 34 for b in body), content
+    contents = [random_roster(rng, fault) for _ in range(50)]
+    read = read_as_polars(
+        contents, tmp_path, plain_roster, lambda path: roster_by_polars(path, monkeypatch)
+    )
     if fault not in ROSTER_FAULTS:
         assert read > 30
 

@@ -411,25 +411,40 @@ def read_plain_responses(path: Path, spec, max_picks: int, required, pick_column
     national file is plain, and this is several times faster than polars' reading followed by
     the checks on its columns (docs/performance.md). The file is mapped into memory, not
     copied; nothing returned looks into the mapping."""
+    return _mapped(path, _read_plain_responses, spec, max_picks, required, pick_columns, pick_codes)
+
+
+def _mapped(path: Path, read, *args):
+    """Return read(data, path, line_end, header, *args) of the file mapped into memory (data),
+    with its first line's end and its header (an ASCII line), or None for an empty file or
+    one whose header is not such a line."""
     with path.open("rb") as handle:
         if os.fstat(handle.fileno()).st_size == 0:
             return None
         with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            return _read_plain_responses(
-                data, path, spec, max_picks, required, pick_columns, pick_codes
-            )
+            line_end = data.find(b"\n")
+            if line_end < 0:
+                return None
+            try:
+                header = data[:line_end].removesuffix(b"\r").decode("ascii").split(",")
+            except UnicodeDecodeError:
+                return None
+            return read(data, path, line_end, header, *args)
 
 
-def _read_plain_responses(data, path, spec, max_picks, required, pick_columns, pick_codes):
+def _rows(view: np.ndarray) -> int:
+    """Return the rows of a CSV file's bytes below its header: its lines less one."""
     from budaya.interchange import compiled  # numba, loaded only now
 
-    line_end = data.find(b"\n")
-    if line_end < 0:
-        return None
-    try:
-        header = data[:line_end].removesuffix(b"\r").decode("ascii").split(",")
-    except UnicodeDecodeError:
-        return None
+    _, newlines, _, _ = compiled.count_bytes(view)
+    return newlines - (1 if view.shape[0] and view[-1] == 10 else 0)
+
+
+def _read_plain_responses(
+    data, path, line_end, header, spec, max_picks, required, pick_columns, pick_codes
+):
+    from budaya.interchange import compiled  # numba, loaded only now
+
     items = spec.survey_items
     item_codes = [item.code for item in items]
     columns = _header_columns(path, header, required, ("weight", *pick_columns, *item_codes))
@@ -463,8 +478,7 @@ def _read_plain_responses(data, path, spec, max_picks, required, pick_columns, p
 
     view = np.frombuffer(data, dtype=np.uint8)
     try:
-        _, newlines, _, _ = compiled.count_bytes(view)
-        n = newlines - (1 if data[-1:] == b"\n" else 0)
+        n = _rows(view)
         if n < 1:
             return None
         code_transitions, code_accept = compiled.trie(GENDERS, EMPLOYMENT_TYPES, AGE_BANDS)
@@ -601,23 +615,12 @@ def read_plain_roster(path: Path, required, optional, genders, employment_types)
     responses' plain reader takes), every cell in the form `read_clean_roster` wants. NIPs are
     proved distinct by sorting their values, and checked against the birth year and gender as
     by polars' path (`_nips_agree`)."""
-    with path.open("rb") as handle:
-        if os.fstat(handle.fileno()).st_size == 0:
-            return None
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            return _read_plain_roster(data, path, required, optional, genders, employment_types)
+    return _mapped(path, _read_plain_roster, required, optional, genders, employment_types)
 
 
-def _read_plain_roster(data, path, required, optional, genders, employment_types):
+def _read_plain_roster(data, path, line_end, header, required, optional, genders, employment_types):
     from budaya.interchange import compiled  # numba, loaded only now
 
-    line_end = data.find(b"\n")
-    if line_end < 0:
-        return None
-    try:
-        header = data[:line_end].removesuffix(b"\r").decode("ascii").split(",")
-    except UnicodeDecodeError:
-        return None
     columns = _header_columns(path, header, required, optional)
     if columns is None:
         return None
@@ -634,8 +637,7 @@ def _read_plain_roster(data, path, required, optional, genders, employment_types
     slots = np.array([role_of.get(name, (compiled.FREE, 0))[1] for name in header], np.int8)
     view = np.frombuffer(data, dtype=np.uint8)
     try:
-        _, newlines, _, _ = compiled.count_bytes(view)
-        n = newlines - (1 if data[-1:] == b"\n" else 0)
+        n = _rows(view)
         if n < 1:
             return None
         transitions, accept = compiled.trie(genders, employment_types)

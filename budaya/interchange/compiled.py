@@ -93,6 +93,47 @@ def split_picks(data, ends, transitions, accept, max_picks, out):
 ANSWER, CODE, PICKS, TEXT = 0, 1, 2, 3
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _cell_end(data, p):
+    """Return where the plain cell starting at byte p ends (its comma or line end, or the end
+    of the data), or -1 when it holds a byte that is not printable ASCII, or a quote."""
+    size = data.shape[0]
+    while p < size:
+        byte = data[p]
+        if byte == 44 or byte == 10 or byte == 13:  # "," "\n" "\r"
+            return p
+        if byte < 32 or byte > 126 or byte == 34:  # control, non-ASCII, '"'
+            return -1
+        p += 1
+    return p
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _after_line(data, p):
+    """Return where the next line starts after the last cell of a line, ending at byte p:
+    past its "\n" or "\r\n" (or p, at the end of the data); -1 when the line holds more cells
+    or a carriage return alone."""
+    size = data.shape[0]
+    if p == size:
+        return p
+    if data[p] == 10:
+        return p + 1
+    if data[p] == 13 and p + 1 < size and data[p + 1] == 10:
+        return p + 2
+    return -1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _span(data, begin, end, spans, row, slot):
+    """Write where a TEXT cell lies to spans[row, 2 * slot:2 * slot + 2]; return False, and
+    write nothing, when it is empty or begins or ends with a space."""
+    if end == begin or data[begin] == 32 or data[end - 1] == 32:
+        return False
+    spans[row, 2 * slot] = begin
+    spans[row, 2 * slot + 1] = end
+    return True
+
+
 @njit(cache=True, nogil=True)
 def parse_responses(
     data, start, roles, slots, code_transitions, code_accept, pick_transitions, pick_accept,
@@ -127,14 +168,9 @@ def parse_responses(
                     return row
             else:
                 begin = p
-                while p < size:
-                    byte = data[p]
-                    if byte == 44 or byte == 10 or byte == 13:
-                        break
-                    if byte < 32 or byte > 126 or byte == 34:  # control, non-ASCII, '"'
-                        return row
-                    p += 1
-                end = p
+                p = end = _cell_end(data, p)
+                if end < 0:
+                    return row
                 if role == CODE:
                     if end == begin:
                         codes[slot, row] = -1
@@ -165,22 +201,15 @@ def parse_responses(
                             position += 1
                             state = 0
                             token = i + 1
-                else:  # TEXT
-                    if end == begin or data[begin] == 32 or data[end - 1] == 32:
-                        return row
-                    spans[row, 2 * slot] = begin
-                    spans[row, 2 * slot + 1] = end
-            # The cell's end: a comma between cells, a line end after the last one.
-            if c < width - 1:
+                elif not _span(data, begin, end, spans, row, slot):  # TEXT
+                    return row
+            if c < width - 1:  # a comma between cells
                 if p >= size or data[p] != 44:
                     return row
                 p += 1
-            elif p < size:
-                if data[p] == 10:
-                    p += 1
-                elif data[p] == 13 and p + 1 < size and data[p + 1] == 10:
-                    p += 2
-                else:
+            else:
+                p = _after_line(data, p)
+                if p < 0:
                     return row
     return -1 if p == size else given.shape[0]
 
@@ -308,14 +337,9 @@ def parse_roster(data, start, roles, slots, code_transitions, code_accept, numbe
             role = roles[c]
             slot = slots[c]
             begin = p
-            while p < size:
-                byte = data[p]
-                if byte == 44 or byte == 10 or byte == 13:  # "," "\n" "\r"
-                    break
-                if byte < 32 or byte > 126 or byte == 34:  # control, non-ASCII, '"'
-                    return row
-                p += 1
-            end = p
+            p = end = _cell_end(data, p)
+            if end < 0:
+                return row
             if role == NIP or role == YEAR:
                 if end - begin != (18 if role == NIP else 4):
                     return row
@@ -345,21 +369,14 @@ def parse_roster(data, start, roles, slots, code_transitions, code_accept, numbe
                         break
                 if blank:
                     return row
-            elif role == TEXT:
-                if end == begin or data[begin] == 32 or data[end - 1] == 32:
-                    return row
-                spans[row, 2 * slot] = begin
-                spans[row, 2 * slot + 1] = end
-            # The cell's end: a comma between cells, a line end after the last one.
-            if c < width - 1:
+            elif role == TEXT and not _span(data, begin, end, spans, row, slot):
+                return row
+            if c < width - 1:  # a comma between cells
                 if p >= size or data[p] != 44:
                     return row
                 p += 1
-            elif p < size:
-                if data[p] == 10:
-                    p += 1
-                elif data[p] == 13 and p + 1 < size and data[p + 1] == 10:
-                    p += 2
-                else:
+            else:
+                p = _after_line(data, p)
+                if p < 0:
                     return row
     return -1 if p == size else number.shape[0]
