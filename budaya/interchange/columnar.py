@@ -229,20 +229,24 @@ def _pairs(frame, first_row: int = 2):
     return pairs, firsts.tolist(), counts.astype(np.int64).tolist(), pair
 
 
+def _distinct_codes(pick_codes) -> bool:
+    """Whether the value codes can be matched byte for byte: some, none empty, none listed
+    twice (for a code listed twice the row reader's rule, the first, decides)."""
+    raw = [code.encode() for code in pick_codes]
+    return bool(raw) and min(map(len, raw)) > 0 and len(set(raw)) == len(raw)
+
+
 def _pick_cells(column, pick_codes, max_picks: int) -> np.ndarray | None:
     """Return the (n, max_picks) int16 indices into `pick_codes` of a text column of codes
     joined by ";" (-1 padded), or None for any cell that is not a clean list: an empty, unknown
     or repeated code, more than `max_picks` codes (the row reader accepts some of these, with
     its own rules)."""
-    raw = [code.encode() for code in pick_codes]
-    if not raw or min(map(len, raw)) == 0:
+    if not _distinct_codes(pick_codes):
         return None
     ends = np.cumsum(column.str.len_bytes().to_numpy().astype(np.int64))
     data = np.frombuffer(column.str.join("").item().encode(), dtype=np.uint8)
     if data.shape[0] != (ends[-1] if ends.shape[0] else 0):
         return None
-    if len(set(raw)) != len(raw):
-        return None  # a code listed twice: the row reader's rule (the first) decides
     from budaya.interchange import compiled  # numba, loaded only now
 
     transitions, accept = compiled.trie(pick_codes)
@@ -440,6 +444,29 @@ def _rows(view: np.ndarray) -> int:
     return newlines - (1 if view.shape[0] and view[-1] == 10 else 0)
 
 
+def _units(data, view: np.ndarray, spans: np.ndarray, first: int):
+    """Return (pairs, pair per row, first row of each pair) of the (institution, unit) cells
+    at spans[:, first:first + 4] of a plain file: the pairs in order of first appearance, told
+    apart by their bytes (`compiled.group_cells`)."""
+    from budaya.interchange import compiled  # numba, loaded only now
+
+    n = spans.shape[0]
+    hashes = np.empty(n, dtype=np.uint64)
+    compiled.hash_cells(view, spans, first, 2, hashes)
+    group = np.empty(n, dtype=np.int32)
+    firsts = np.empty(n, dtype=np.int64)
+    groups = compiled.group_cells(view, spans, first, 2, hashes, group, firsts)
+    firsts = firsts[:groups]
+    pairs = [
+        (
+            data[spans[row, first] : spans[row, first + 1]].decode("ascii"),
+            data[spans[row, first + 2] : spans[row, first + 3]].decode("ascii"),
+        )
+        for row in firsts.tolist()
+    ]
+    return pairs, group, firsts
+
+
 def _read_plain_responses(
     data, path, line_end, header, spec, max_picks, required, pick_columns, pick_codes
 ):
@@ -454,12 +481,8 @@ def _read_plain_responses(
     top = max((items[i].points for i in present), default=1)
     if top > 9:
         return None
-    if any(name in columns for name in pick_columns):
-        raw_codes = [code.encode() for code in pick_codes]
-        if not raw_codes or min(map(len, raw_codes)) == 0:
-            return None
-        if len(set(raw_codes)) != len(raw_codes):
-            return None  # a code listed twice: the row reader's rule (the first) decides
+    if any(name in columns for name in pick_columns) and not _distinct_codes(pick_codes):
+        return None
 
     categories = {"gender": 0, "employment_type": 1, "age_band": 2}
     texts = {"response_id": 0, "institution": 1, "unit": 2}
@@ -498,24 +521,13 @@ def _read_plain_responses(
         hashes.sort()
         if (hashes[1:] == hashes[:-1]).any():
             return None  # a repeated response_id (or rarely two with one hash): polars decides
-        compiled.hash_cells(view, spans, 2, 2, hashes)
-        group = np.empty(n, dtype=np.int32)
-        firsts = np.empty(n, dtype=np.int64)
-        groups = compiled.group_cells(view, spans, 2, 2, hashes, group, firsts)
-        firsts = firsts[:groups]
-        pairs = [
-            (
-                data[spans[row, 2] : spans[row, 3]].decode("ascii"),
-                data[spans[row, 4] : spans[row, 5]].decode("ascii"),
-            )
-            for row in firsts.tolist()
-        ]
+        pairs, group, firsts = _units(data, view, spans, 2)
     finally:
         del view  # a memory map cannot be closed while an array looks into it
     return {
         "pairs": pairs,
         "pair_first_row": (firsts + 2).tolist(),
-        "pair_rows": np.bincount(group, minlength=groups).astype(np.int64).tolist(),
+        "pair_rows": np.bincount(group, minlength=len(pairs)).astype(np.int64).tolist(),
         "pair": group,
         "gender": codes[0].copy(),
         "employment": codes[1].copy(),
@@ -656,18 +668,7 @@ def _read_plain_roster(data, path, line_end, header, required, optional, genders
         del ordered
         if not _nips_agree(number, years, codes[0]):
             return None
-        hashes = np.empty(n, dtype=np.uint64)
-        compiled.hash_cells(view, spans, 0, 2, hashes)
-        group = np.empty(n, dtype=np.int32)
-        firsts = np.empty(n, dtype=np.int64)
-        groups = compiled.group_cells(view, spans, 0, 2, hashes, group, firsts)
-        pairs = [
-            (
-                data[spans[row, 0] : spans[row, 1]].decode("ascii"),
-                data[spans[row, 2] : spans[row, 3]].decode("ascii"),
-            )
-            for row in firsts[:groups].tolist()
-        ]
+        pairs, group, _ = _units(data, view, spans, 0)
     finally:
         del view  # a memory map cannot be closed while an array looks into it
     return {
